@@ -1,0 +1,306 @@
+//! The command line: the same io/store/domain operations as the app, headless, for scripts,
+//! tests and trainers.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::io::export::{Format, export_layer};
+use crate::io::{ImportOptions, import_precincts};
+use crate::progress::{Progress, Stage};
+use crate::store::{Campaign, Layer};
+
+/// Plan a door-to-door campaign: score precincts, cut turfs, keep it all in one campaign file
+/// (a GeoPackage QGIS and GDAL can open).
+#[derive(Debug, Parser)]
+#[command(name = "campaign-planner", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty campaign file (never overwrites an existing file).
+    New {
+        /// The campaign file to create, e.g. `montreal.campaign.gpkg`.
+        file: PathBuf,
+        /// The campaign's name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Import precinct shapes (GeoJSON, Shapefile, GeoPackage) into a campaign.
+    ///
+    /// Precincts are matched by code: known codes are updated, new ones added, missing ones
+    /// marked deleted. Invalid features stop the import with every problem listed; nothing
+    /// is then imported.
+    Import {
+        /// The campaign file.
+        file: PathBuf,
+        /// The shapes file (.geojson/.json, .shp with its .dbf/.prj, .gpkg).
+        shapes: PathBuf,
+        /// The field holding the precinct code (guessed when absent).
+        #[arg(long)]
+        key: Option<String>,
+        /// The field holding the precinct name (guessed when absent).
+        #[arg(long = "name-field")]
+        name_field: Option<String>,
+        /// The layer to import from a GeoPackage with several.
+        #[arg(long)]
+        layer: Option<String>,
+        /// Print the import report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Print progress lines on stderr.
+        #[arg(long)]
+        progress: bool,
+    },
+    /// Describe a campaign: layers, feature counts, extent, schema version, elections.
+    Info {
+        /// The campaign file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a layer to GeoJSON or CSV.
+    Export {
+        /// The campaign file.
+        file: PathBuf,
+        /// The layer: precincts, turfs, doors, elections, results, teams…
+        #[arg(long)]
+        layer: String,
+        /// The output format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write.
+        out: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        overwrite: bool,
+    },
+    /// Check a campaign file thoroughly (SQLite integrity, GeoPackage rules, geometries,
+    /// references); exits with status 2 when it finds problems.
+    Validate {
+        /// The campaign file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Export formats on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// GeoJSON FeatureCollection.
+    Geojson,
+    /// Comma-separated values.
+    Csv,
+}
+
+/// What a command asks the process to exit with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Success.
+    Ok,
+    /// The command ran but found problems (validate).
+    Problems,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let Some(command) = cli.command else {
+        let mut help = <Cli as clap::CommandFactory>::command();
+        help.print_help()?;
+        return Ok(Outcome::Ok);
+    };
+    match command {
+        Command::New { file, name } => {
+            Campaign::create(&file, &name)?;
+            println!("created campaign {name:?} in {}", file.display());
+        }
+        Command::Import {
+            file,
+            shapes,
+            key,
+            name_field,
+            layer,
+            json,
+            progress,
+        } => {
+            let mut campaign = Campaign::open(&file)?;
+            let options = ImportOptions {
+                key,
+                name_field,
+                layer,
+            };
+            let show = progress || std::io::stderr().is_terminal();
+            let delay = test_write_delay();
+            let mut on_progress = |p: Progress| {
+                if show {
+                    eprintln!("{} {}/{}", p.stage.label(), p.done, p.total);
+                }
+                if p.stage == Stage::Writing {
+                    if let Some(delay) = delay {
+                        std::thread::sleep(delay);
+                    }
+                }
+                ControlFlow::Continue(())
+            };
+            let report = import_precincts(&mut campaign, &shapes, &options, &mut on_progress)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                let c = report.changes;
+                println!(
+                    "imported {} precincts from {} ({}{}, {}): {} added, {} updated, {} removed",
+                    report.features,
+                    report.file,
+                    report.format,
+                    report.layer.map(|l| format!(" layer {l}")).unwrap_or_default(),
+                    report.crs,
+                    c.added,
+                    c.updated,
+                    c.removed
+                );
+                println!(
+                    "code field: {}; name field: {}{}",
+                    report.key_field,
+                    report.name_field.as_deref().unwrap_or("(none: names are the codes)"),
+                    report
+                        .registered_field
+                        .map(|f| format!("; registered voters: {f}"))
+                        .unwrap_or_default()
+                );
+                let r = report.repairs;
+                if r.any() {
+                    println!(
+                        "repaired: {} unclosed rings closed, {} repeated vertices removed, {} \
+                         degenerate holes dropped",
+                        r.closed_rings, r.duplicate_points_removed, r.degenerate_holes_dropped
+                    );
+                }
+            }
+        }
+        Command::Info { file, json } => info(&file, json)?,
+        Command::Export {
+            file,
+            layer,
+            format,
+            out,
+            overwrite,
+        } => {
+            let campaign = Campaign::open_read_only(&file)?;
+            let format = match format {
+                ExportFormat::Geojson => Format::GeoJson,
+                ExportFormat::Csv => Format::Csv,
+            };
+            let n = export_layer(&campaign, &layer, format, &out, overwrite)?;
+            println!("exported {n} rows of {layer} to {}", out.display());
+        }
+        Command::Validate { file, json } => {
+            let campaign = Campaign::open_read_only(&file)?;
+            let report = campaign.validate()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if report.is_ok() {
+                println!(
+                    "{}: valid campaign file and GeoPackage ({} geometries checked)",
+                    file.display(),
+                    report.geometries_checked
+                );
+            } else {
+                println!("{}: {} problems", file.display(), report.problems.len());
+                for p in &report.problems {
+                    println!("  {p}");
+                }
+            }
+            if !report.is_ok() {
+                return Ok(Outcome::Problems);
+            }
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// A pause after each write step, set by the crash-safety test through
+/// `CAMPAIGN_PLANNER_TEST_WRITE_DELAY_MS` so it can kill the process mid-import.
+fn test_write_delay() -> Option<std::time::Duration> {
+    std::env::var("CAMPAIGN_PLANNER_TEST_WRITE_DELAY_MS")
+        .ok()?
+        .parse()
+        .ok()
+        .map(std::time::Duration::from_millis)
+}
+
+#[derive(serde::Serialize)]
+struct InfoJson {
+    name: String,
+    file: String,
+    schema_version: i64,
+    layers: Vec<Layer>,
+    bbox: Option<[f64; 4]>,
+    elections: Vec<crate::store::Election>,
+}
+
+fn info(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let campaign = Campaign::open_read_only(file)?;
+    let layers = campaign.layers()?;
+    let bbox = layers.iter().filter_map(|l| l.bbox).reduce(|a, b| {
+        [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+    });
+    let info = InfoJson {
+        name: campaign.name()?,
+        file: file.display().to_string(),
+        schema_version: campaign.schema_version()?,
+        layers,
+        bbox,
+        elections: campaign.elections()?,
+    };
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &info).context("writing JSON")?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "campaign: {}", info.name)?;
+    writeln!(out, "file: {}", info.file)?;
+    writeln!(out, "schema version: {}", info.schema_version)?;
+    if let Some(b) = info.bbox {
+        writeln!(
+            out,
+            "extent (EPSG:4326): {:.6}, {:.6} to {:.6}, {:.6}",
+            b[0], b[1], b[2], b[3]
+        )?;
+    }
+    writeln!(out, "layers:")?;
+    for l in &info.layers {
+        let kind = l.geometry_type.as_deref().unwrap_or("attributes");
+        write!(out, "  {:<16} {:<13} {:>8}", l.name, kind, l.count)?;
+        if let Some(b) = l.bbox {
+            write!(out, "  [{:.5}, {:.5}, {:.5}, {:.5}]", b[0], b[1], b[2], b[3])?;
+        }
+        writeln!(out)?;
+    }
+    if info.elections.is_empty() {
+        writeln!(out, "elections: none yet")?;
+    } else {
+        writeln!(out, "elections:")?;
+        for e in &info.elections {
+            writeln!(
+                out,
+                "  {}{}{}",
+                e.name,
+                e.date.as_deref().map(|d| format!(", {d}")).unwrap_or_default(),
+                e.round.map(|r| format!(", round {r}")).unwrap_or_default()
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The pure campaign model: precincts, geometry checks and repairs.
+//!
+//! Nothing here knows about files, SQLite or the UI; it is the same code the app and the command
+//! line run, and it is tested without a display.
+
+pub mod geometry;
+pub mod precinct;
+
+pub use geometry::{GeometryProblem, RawPolygons, Repairs, clean_polygons};
+pub use precinct::NewPrecinct;

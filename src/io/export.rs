@@ -1,0 +1,173 @@
+//! Exporting campaign layers to GeoJSON and CSV.
+//!
+//! Output is written to a temporary file beside the target and moved into place once
+//! complete, so a failed export never leaves half a file, and an existing file is replaced
+//! only when the caller says so.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use geo::InteriorPoint as _;
+use rusqlite::types::Value as SqlValue;
+use serde_json::{Map, Value};
+
+use super::ImportError;
+use crate::store::{Campaign, Table};
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A GeoJSON FeatureCollection (EPSG:4326); attribute tables get null geometries.
+    GeoJson,
+    /// CSV with a header row; feature layers gain `lon`/`lat` columns (a point inside each
+    /// feature) so spreadsheets can place them.
+    Csv,
+}
+
+/// Writes `layer` of `campaign` to `out`. Refuses to replace an existing file unless
+/// `overwrite`, and never writes over the campaign file itself.
+pub fn export_layer(
+    campaign: &Campaign,
+    layer: &str,
+    format: Format,
+    out: &Path,
+    overwrite: bool,
+) -> Result<usize, ImportError> {
+    let same_file = std::fs::canonicalize(out)
+        .ok()
+        .zip(std::fs::canonicalize(campaign.path()).ok())
+        .is_some_and(|(a, b)| a == b);
+    if same_file {
+        return Err(ImportError::Format {
+            path: out.to_path_buf(),
+            detail: "this is the campaign file itself; export to another file".to_owned(),
+        });
+    }
+    if out.exists() && !overwrite {
+        return Err(ImportError::Io {
+            path: out.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the file already exists (it was left as it is); choose another name or \
+                 allow overwriting",
+            ),
+        });
+    }
+    let table = campaign.read_table(layer)?;
+    let bytes = match format {
+        Format::GeoJson => geojson_bytes(&table),
+        Format::Csv => csv_bytes(&table),
+    }
+    .map_err(|source| ImportError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    write_atomically(out, &bytes)?;
+    Ok(table.rows.len())
+}
+
+fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+    let io = |source| ImportError::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let mut tmp_name = out.as_os_str().to_owned();
+    tmp_name.push(".partial");
+    let tmp = PathBuf::from(tmp_name);
+    let written = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    std::fs::rename(&tmp, out).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
+
+/// A row as JSON properties; the `properties` column (the source attributes, JSON text) is
+/// embedded as an object under `source`.
+fn properties(table: &Table, row: &[SqlValue]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, value) in table.columns.iter().zip(row) {
+        let json = match value {
+            SqlValue::Null => Value::Null,
+            SqlValue::Integer(i) => Value::from(*i),
+            SqlValue::Real(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            SqlValue::Text(t) if name == "properties" => {
+                out.insert(
+                    "source".to_owned(),
+                    serde_json::from_str(t).unwrap_or_else(|_| Value::String(t.clone())),
+                );
+                continue;
+            }
+            SqlValue::Text(t) => Value::String(t.clone()),
+            SqlValue::Blob(b) => Value::String(format!("<{} bytes>", b.len())),
+        };
+        out.insert(name.clone(), json);
+    }
+    out
+}
+
+fn geojson_bytes(table: &Table) -> std::io::Result<Vec<u8>> {
+    let features = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let geometry = table
+                .geometries
+                .as_ref()
+                .and_then(|g| g[i].as_ref())
+                .map(|g| geojson::Geometry::new(geojson::GeometryValue::from(g)));
+            geojson::Feature {
+                bbox: None,
+                geometry,
+                id: None,
+                properties: Some(properties(table, row)),
+                foreign_members: None,
+            }
+        })
+        .collect();
+    let mut members = Map::new();
+    members.insert("name".to_owned(), Value::String(table.name.clone()));
+    let collection = geojson::FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: Some(members),
+    };
+    serde_json::to_vec(&collection).map_err(std::io::Error::other)
+}
+
+fn csv_bytes(table: &Table) -> std::io::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = table.columns.clone();
+    if table.geometries.is_some() {
+        header.push("lon".to_owned());
+        header.push("lat".to_owned());
+    }
+    writer.write_record(&header)?;
+    for (i, row) in table.rows.iter().enumerate() {
+        let mut record: Vec<String> = row
+            .iter()
+            .map(|v| match v {
+                SqlValue::Null => String::new(),
+                SqlValue::Integer(i) => i.to_string(),
+                SqlValue::Real(f) => f.to_string(),
+                SqlValue::Text(t) => t.clone(),
+                SqlValue::Blob(b) => format!("<{} bytes>", b.len()),
+            })
+            .collect();
+        if let Some(geometries) = &table.geometries {
+            let point = geometries[i].as_ref().and_then(|g| g.interior_point());
+            record.push(point.map(|p| p.x().to_string()).unwrap_or_default());
+            record.push(point.map(|p| p.y().to_string()).unwrap_or_default());
+        }
+        writer.write_record(&record)?;
+    }
+    writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+}

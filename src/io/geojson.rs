@@ -1,0 +1,146 @@
+//! GeoJSON FeatureCollections of Polygon / MultiPolygon precincts.
+//!
+//! Coordinates are EPSG:4326 as RFC 7946 says, unless the file carries the older `crs` member
+//! (`"urn:ogc:def:crs:EPSG::2154"`), which is honoured.
+
+use std::path::Path;
+
+use geo_types::Coord;
+use geojson::{GeometryValue, Position};
+
+use super::crs::Crs;
+use super::{ImportError, SourceFeature, SourceGeometry, SourceLayer};
+
+/// Reads a GeoJSON FeatureCollection (or a single Feature).
+pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &bytes)
+}
+
+/// Parses GeoJSON bytes; `path` only names the source in errors.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<SourceLayer, ImportError> {
+    let format = |detail: String| ImportError::Format {
+        path: path.to_path_buf(),
+        detail,
+    };
+    // A UTF-8 byte order mark is not JSON but some tools write one.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let geojson: geojson::GeoJson = serde_json::from_slice(bytes).map_err(|e| {
+        format(format!(
+            "not valid GeoJSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let (features, foreign) = match geojson {
+        geojson::GeoJson::FeatureCollection(fc) => (fc.features, fc.foreign_members),
+        geojson::GeoJson::Feature(f) => (vec![f], None),
+        geojson::GeoJson::Geometry(_) => {
+            return Err(format(
+                "a bare Geometry has no attributes to key precincts by; expected a \
+                 FeatureCollection"
+                    .to_owned(),
+            ));
+        }
+    };
+    let crs = match foreign.as_ref().and_then(|m| m.get("crs")) {
+        None => Crs::wgs84(),
+        Some(member) => {
+            let name = member
+                .pointer("/properties/name")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            Crs::from_name(name).map_err(|source| ImportError::Crs {
+                path: path.to_path_buf(),
+                source,
+            })?
+        }
+    };
+    let mut fields: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(features.len());
+    for (i, f) in features.into_iter().enumerate() {
+        let properties = f.properties.unwrap_or_default();
+        for key in properties.keys() {
+            if !fields.contains(key) {
+                fields.push(key.clone());
+            }
+        }
+        let id = f.id.map(|id| match id {
+            geojson::feature::Id::String(s) => serde_json::Value::String(s),
+            geojson::feature::Id::Number(n) => serde_json::Value::Number(n),
+        });
+        let geometry = match f.geometry.map(|g| g.value) {
+            None => SourceGeometry::Missing,
+            Some(GeometryValue::Polygon { coordinates }) => {
+                SourceGeometry::Polygons(vec![rings(coordinates)])
+            }
+            Some(GeometryValue::MultiPolygon { coordinates }) => {
+                SourceGeometry::Polygons(coordinates.into_iter().map(rings).collect())
+            }
+            Some(other) => SourceGeometry::Other(other.type_name().to_owned()),
+        };
+        out.push(SourceFeature {
+            number: i + 1,
+            id,
+            properties,
+            geometry,
+        });
+    }
+    Ok(SourceLayer {
+        path: path.to_path_buf(),
+        format: "GeoJSON",
+        layer: None,
+        crs,
+        fields,
+        features: out,
+    })
+}
+
+fn rings(polygon: Vec<Vec<Position>>) -> Vec<Vec<Coord<f64>>> {
+    polygon
+        .into_iter()
+        .map(|ring| {
+            ring.iter()
+                .map(|p| match p.as_slice() {
+                    [x, y, ..] => Coord { x: *x, y: *y },
+                    // A position needs two numbers; NaN makes the check report it.
+                    _ => Coord {
+                        x: f64::NAN,
+                        y: f64::NAN,
+                    },
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_names_the_line_and_column() {
+        let err = parse(Path::new("bad.geojson"), b"{\"type\": \"FeatureCollection\",\n oops}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad.geojson") && err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn an_old_style_crs_member_is_honoured() {
+        let text = br#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::2154"}},"features":[]}"#;
+        let layer = parse(Path::new("l93.geojson"), text).unwrap();
+        assert_eq!(layer.crs.label(), "EPSG:2154");
+    }
+
+    #[test]
+    fn a_point_feature_is_read_as_another_geometry_type() {
+        let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
+        let layer = parse(Path::new("p.geojson"), text).unwrap();
+        assert_eq!(layer.features[0].geometry, SourceGeometry::Other("Point".to_owned()));
+        assert_eq!(layer.fields, vec!["a".to_owned()]);
+    }
+}

@@ -1,0 +1,18 @@
+//! Importers and exporters: files in other formats ↔ the campaign.
+//!
+//! Readers (`geojson`, `shapefile`, `gpkg`) turn a shapes file into a [`SourceLayer`] exactly as
+//! the file has it; [`import`] checks, repairs, reprojects and keys those features, then hands
+//! them to the store in one transaction. [`export`] writes layers back out. No UI here.
+
+pub mod crs;
+mod error;
+pub mod export;
+pub mod geojson;
+pub mod gpkg;
+pub mod import;
+pub mod shapefile;
+mod source;
+
+pub use error::{FeatureProblem, ImportError};
+pub use import::{ImportOptions, ImportReport, import_precincts, read_precincts};
+pub use source::{SourceFeature, SourceGeometry, SourceLayer};

@@ -1,0 +1,329 @@
+//! The campaign file: one SQLite file that is also a valid OGC GeoPackage.
+//!
+//! [`Campaign`] creates, opens (checking and upgrading) and writes campaign files. Every write
+//! is its own transaction with `synchronous=FULL` and a rollback journal, so the campaign stays
+//! one file and a crash in the middle of a write leaves it as it was before the write.
+//! Bad files are refused with a [`StoreError`] that names them, and are never changed.
+
+mod error;
+pub mod gpkg;
+pub mod lock;
+mod precincts;
+pub mod schema;
+mod table;
+mod validate;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
+
+pub use error::StoreError;
+pub use lock::WriteLock;
+pub use precincts::PrecinctChanges;
+pub use table::{Election, Layer, LayerKind, Table};
+pub use validate::ValidationReport;
+
+/// An open campaign file.
+#[derive(Debug)]
+pub struct Campaign {
+    conn: Connection,
+    path: PathBuf,
+    /// Held while open for writing; `None` for read-only access.
+    lock: Option<WriteLock>,
+}
+
+/// The magic string at the start of every SQLite 3 file.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// What the first 100 bytes of a SQLite file tell before SQLite opens it.
+struct Header {
+    application_id: u32,
+}
+
+impl Campaign {
+    /// Creates a new, empty campaign file at `path` named `name`.
+    ///
+    /// An existing file is never overwritten. The file is built under a temporary name beside
+    /// it and moved into place only once complete, so a failure leaves nothing behind.
+    pub fn create(path: &Path, name: &str) -> Result<Self, StoreError> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let mut tmp_name = path.as_os_str().to_owned();
+        tmp_name.push(format!(".{}.tmp", &uuid[..8]));
+        let tmp = PathBuf::from(tmp_name);
+        let built = (|| {
+            let mut conn = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            configure(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            let tx = conn.transaction().map_err(|e| StoreError::sqlite(&tmp, e))?;
+            schema::create(&tx, name, &uuid).map_err(|e| StoreError::sqlite(&tmp, e))?;
+            tx.commit().map_err(|e| StoreError::sqlite(&tmp, e))?;
+            conn.close().map_err(|(_, e)| StoreError::sqlite(&tmp, e))
+        })();
+        if let Err(e) = built {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        // A hard link fails if the target exists, so a file created meanwhile is never
+        // replaced; file systems without hard links (FAT) fall back to a rename.
+        let placed = match std::fs::hard_link(&tmp, path) {
+            Ok(()) => std::fs::remove_file(&tmp),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(StoreError::AlreadyExists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(_) => std::fs::rename(&tmp, path),
+        };
+        placed.map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::open(path)
+    }
+
+    /// Opens a campaign file for reading and writing.
+    ///
+    /// Checks that it is a complete SQLite file, a campaign, and not newer than this build,
+    /// takes the write lock, and upgrades an older schema in one transaction.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let header = check_header(path)?;
+        let lock = WriteLock::acquire(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::sqlite(path, e))?;
+        let mut campaign = Self {
+            conn,
+            path: path.to_path_buf(),
+            lock: Some(lock),
+        };
+        let version = campaign.checked_version(&header)?;
+        configure(&campaign.conn).map_err(|e| StoreError::sqlite(path, e))?;
+        if version < schema::CURRENT_VERSION {
+            campaign.write(|tx| {
+                schema::upgrade(tx, version).map_err(|e| StoreError::sqlite(path, e))
+            })?;
+        }
+        Ok(campaign)
+    }
+
+    /// Opens a campaign file for reading only: no lock is taken and nothing is written.
+    ///
+    /// A file left with a hot journal by a crash is opened for writing instead, which rolls
+    /// the interrupted write back first.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let header = check_header(path)?;
+        if has_hot_journal(path) {
+            return Self::open(path);
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::sqlite(path, e))?;
+        let campaign = Self {
+            conn,
+            path: path.to_path_buf(),
+            lock: None,
+        };
+        let version = campaign.checked_version(&header)?;
+        if version < schema::CURRENT_VERSION {
+            return Err(StoreError::Invalid {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "schema version {version} is older than {}; open it once for writing to \
+                     upgrade it",
+                    schema::CURRENT_VERSION
+                ),
+            });
+        }
+        Ok(campaign)
+    }
+
+    /// Reads the schema version, refusing files that are not campaigns or are too new.
+    fn checked_version(&self, header: &Header) -> Result<i64, StoreError> {
+        let path = &self.path;
+        let version = schema::version(&self.conn).map_err(|e| StoreError::sqlite(path, e))?;
+        let Some(version) = version else {
+            return Err(StoreError::NotACampaign {
+                path: path.clone(),
+                kind: if header.application_id == schema::GPKG_APPLICATION_ID {
+                    "a GeoPackage"
+                } else {
+                    "a SQLite database"
+                },
+            });
+        };
+        if version > schema::CURRENT_VERSION {
+            return Err(StoreError::NewerVersion {
+                path: path.clone(),
+                found: version,
+                supported: schema::CURRENT_VERSION,
+            });
+        }
+        Ok(version)
+    }
+
+    /// The file this campaign lives in.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether this campaign was opened for writing.
+    #[must_use]
+    pub fn is_writable(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// A value of `campaign_meta`.
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT value FROM campaign_meta WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The campaign's name.
+    pub fn name(&self) -> Result<String, StoreError> {
+        Ok(self.meta("name")?.unwrap_or_default())
+    }
+
+    /// The schema version of the file.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        schema::version(&self.conn)
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| StoreError::Invalid {
+                path: self.path.clone(),
+                detail: "no schema version".to_owned(),
+            })
+    }
+
+    /// Runs `f` in one immediate transaction, committed only when it returns `Ok`.
+    pub(crate) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if self.lock.is_none() {
+            return Err(StoreError::Invalid {
+                path: self.path.clone(),
+                detail: "opened read-only".to_owned(),
+            });
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        let value = f(&tx)?;
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(value)
+    }
+
+    /// Wraps a SQLite error with this file's path.
+    pub(crate) fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path, e)
+    }
+
+    /// The underlying connection, for readers in this crate.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Connection settings for every write: durable commits, a rollback journal (so the campaign
+/// stays one file), and a short wait when another program reads at the same moment.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        conn.pragma_update(None, "journal_mode", "DELETE")?;
+    }
+    Ok(())
+}
+
+/// Whether a crash left a rollback journal that SQLite will replay on the next write open.
+fn has_hot_journal(path: &Path) -> bool {
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    std::fs::metadata(PathBuf::from(journal)).is_ok_and(|m| m.len() > 0)
+}
+
+/// Reads the SQLite header without SQLite, to refuse non-SQLite and truncated files before
+/// anything could touch them.
+fn check_header(path: &Path) -> Result<Header, StoreError> {
+    let io = |source: std::io::Error| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            StoreError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let actual = file.metadata().map_err(io)?.len();
+    if file.metadata().map_err(io)?.is_dir() {
+        return Err(StoreError::NotSqlite {
+            path: path.to_path_buf(),
+        });
+    }
+    if actual == 0 {
+        return Err(StoreError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut head = Vec::with_capacity(100);
+    file.by_ref().take(100).read_to_end(&mut head).map_err(io)?;
+    let magic_len = head.len().min(SQLITE_MAGIC.len());
+    if head[..magic_len] != SQLITE_MAGIC[..magic_len] {
+        return Err(StoreError::NotSqlite {
+            path: path.to_path_buf(),
+        });
+    }
+    if head.len() < 100 {
+        return Err(StoreError::Truncated {
+            path: path.to_path_buf(),
+            expected: 100,
+            actual,
+        });
+    }
+    let be16 = |at: usize| u16::from_be_bytes([head[at], head[at + 1]]);
+    let be32 = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    let page_size: u64 = match be16(16) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    // The in-header page count is trusted only when its "version valid for" matches the change
+    // counter, as SQLite itself does.
+    // A crash mid-write can leave the file shorter than its new header says; the hot journal
+    // beside it restores it, so only a file without one is judged truncated.
+    if be32(24) == be32(92) && page_size >= 512 && !has_hot_journal(path) {
+        let expected = page_size * u64::from(be32(28));
+        if actual < expected {
+            return Err(StoreError::Truncated {
+                path: path.to_path_buf(),
+                expected,
+                actual,
+            });
+        }
+    }
+    Ok(Header {
+        application_id: be32(68),
+    })
+}

@@ -1,0 +1,171 @@
+//! Writing precincts into the campaign file.
+
+use std::collections::HashMap;
+
+
+use geo::BoundingRect as _;
+use geo_types::Rect;
+use rusqlite::params;
+
+use super::{Campaign, StoreError, gpkg};
+use crate::domain::NewPrecinct;
+use crate::progress::{Progress, ProgressFn, Stage};
+
+/// What replacing the precinct layer changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PrecinctChanges {
+    /// Codes new to the campaign.
+    pub added: usize,
+    /// Codes already there, whose geometry and attributes were replaced (their UUID is kept, so
+    /// turfs and results still refer to them).
+    pub updated: usize,
+    /// Codes no longer in the source, tombstoned (marked deleted, not erased).
+    pub removed: usize,
+}
+
+impl Campaign {
+    /// Makes `precincts` the campaign's precinct layer, in one transaction.
+    ///
+    /// Precincts are matched by code: a known code keeps its UUID and gets the new geometry and
+    /// attributes, a new code is added, and a live code missing from `precincts` is tombstoned.
+    /// Codes must be unique in `precincts` (importers check this first). If `progress` cancels,
+    /// or anything fails, the file is left exactly as it was.
+    pub fn replace_precincts(
+        &mut self,
+        precincts: &[NewPrecinct],
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<PrecinctChanges, StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let mut known: HashMap<String, (String, bool)> = HashMap::new();
+            {
+                // Live codes first, then tombstoned ones that a re-import may bring back.
+                let mut stmt = tx
+                    .prepare(
+                        "SELECT code, uuid, deleted_at IS NULL FROM precincts \
+                         ORDER BY deleted_at IS NULL, updated_at",
+                    )
+                    .map_err(sql)?;
+                let rows = stmt
+                    .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))
+                    .map_err(sql)?;
+                for row in rows {
+                    let (code, uuid, live) = row.map_err(sql)?;
+                    known.insert(code, (uuid, live));
+                }
+            }
+            let mut changes = PrecinctChanges::default();
+            let mut extent: Option<Rect<f64>> = None;
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO precincts (geom, uuid, code, name, registered, properties) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(sql)?;
+            let mut update = tx
+                .prepare(
+                    "UPDATE precincts SET geom = ?1, name = ?3, \
+                     registered = coalesce(?4, registered), properties = ?5, deleted_at = NULL, \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?2",
+                )
+                .map_err(sql)?;
+            let total = precincts.len();
+            let mut seen = HashMap::with_capacity(total);
+            for (i, p) in precincts.iter().enumerate() {
+                if i % 64 == 0
+                    && progress(Progress {
+                        stage: Stage::Writing,
+                        done: i,
+                        total,
+                    })
+                    .is_break()
+                {
+                    return Err(StoreError::Cancelled { path: path.clone() });
+                }
+                if let Some(rect) = p.geometry.bounding_rect() {
+                    gpkg::extend(&mut extent, rect);
+                }
+                let blob = gpkg::encode_multipolygon(&p.geometry).map_err(|e| {
+                    StoreError::Invalid {
+                        path: path.clone(),
+                        detail: format!("precinct {}: {e}", p.code),
+                    }
+                })?;
+                let properties = serde_json::Value::Object(p.properties.clone()).to_string();
+                if seen.insert(p.code.as_str(), i).is_some() {
+                    return Err(StoreError::Invalid {
+                        path: path.clone(),
+                        detail: format!("precinct code {} appears twice", p.code),
+                    });
+                }
+                match known.get(&p.code) {
+                    Some((uuid, live)) => {
+                        update
+                            .execute(params![blob, uuid, p.name, p.registered, properties])
+                            .map_err(sql)?;
+                        if *live {
+                            changes.updated += 1;
+                        } else {
+                            changes.added += 1;
+                        }
+                    }
+                    None => {
+                        let uuid = uuid::Uuid::new_v4().to_string();
+                        insert
+                            .execute(params![blob, uuid, p.code, p.name, p.registered, properties])
+                            .map_err(sql)?;
+                        changes.added += 1;
+                    }
+                }
+            }
+            let mut tombstone = tx
+                .prepare(
+                    "UPDATE precincts SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+                )
+                .map_err(sql)?;
+            for (code, (uuid, live)) in &known {
+                if *live && !seen.contains_key(code.as_str()) {
+                    tombstone.execute([uuid]).map_err(sql)?;
+                    changes.removed += 1;
+                }
+            }
+            set_extent(tx, "precincts", extent).map_err(sql)?;
+            if progress(Progress {
+                stage: Stage::Writing,
+                done: total,
+                total,
+            })
+            .is_break()
+            {
+                return Err(StoreError::Cancelled { path: path.clone() });
+            }
+            Ok(changes)
+        })
+    }
+}
+
+/// Records a layer's extent and change time in `gpkg_contents`, as GeoPackage readers expect.
+fn set_extent(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    extent: Option<Rect<f64>>,
+) -> rusqlite::Result<()> {
+    let (min_x, min_y, max_x, max_y) = match extent {
+        Some(r) => (
+            Some(r.min().x),
+            Some(r.min().y),
+            Some(r.max().x),
+            Some(r.max().y),
+        ),
+        None => (None, None, None, None),
+    };
+    tx.execute(
+        "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2, max_x = ?3, max_y = ?4, \
+         last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",
+        params![min_x, min_y, max_x, max_y, table],
+    )?;
+    Ok(())
+}
+

@@ -1,0 +1,84 @@
+//! The campaign schema: creating it, and upgrading older files to it.
+//!
+//! GeoPackage owns SQLite's `user_version`, so our own schema version is the `schema_version`
+//! row of `campaign_meta`. Version 1 is the first. Upgrades are one function per version step,
+//! all run in one transaction: a file is either fully upgraded or left as it was.
+
+use rusqlite::{Connection, OptionalExtension as _, Transaction};
+
+/// `PRAGMA application_id` of every GeoPackage: "GPKG" in ASCII.
+pub const GPKG_APPLICATION_ID: u32 = 0x4750_4B47;
+
+/// `PRAGMA user_version` for GeoPackage 1.2.0.
+pub const GPKG_USER_VERSION: i32 = 10_200;
+
+/// The schema version this build writes.
+pub const CURRENT_VERSION: i64 = 1;
+
+/// The `campaign_meta` key holding the schema version.
+pub const VERSION_KEY: &str = "schema_version";
+
+const GPKG_CORE: &str = include_str!("sql/gpkg_core.sql");
+const V1: &str = include_str!("sql/v1.sql");
+
+/// One upgrade step: `UPGRADES[i]` takes a file from version `i + 1` to `i + 2`.
+type Upgrade = fn(&Transaction<'_>) -> rusqlite::Result<()>;
+
+/// The upgrade steps, oldest first. Empty while version 1 is the only one; each new version
+/// adds a step here, a fixture `fixtures/schema/vN.sql` and a test that upgrades it.
+const UPGRADES: &[Upgrade] = &[];
+
+/// Creates the GeoPackage core tables and the current campaign schema in an empty database.
+pub fn create(tx: &Transaction<'_>, name: &str, uuid: &str) -> rusqlite::Result<()> {
+    tx.pragma_update(None, "application_id", GPKG_APPLICATION_ID)?;
+    tx.pragma_update(None, "user_version", GPKG_USER_VERSION)?;
+    tx.execute_batch(GPKG_CORE)?;
+    tx.execute_batch(V1)?;
+    let mut put = tx.prepare("INSERT INTO campaign_meta (key, value) VALUES (?1, ?2)")?;
+    put.execute((VERSION_KEY, CURRENT_VERSION.to_string()))?;
+    put.execute(("name", name))?;
+    put.execute(("uuid", uuid))?;
+    put.execute(("created_by", concat!("campaign-planner ", env!("CARGO_PKG_VERSION"))))?;
+    tx.execute(
+        "INSERT INTO campaign_meta (key, value) \
+         VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+        [],
+    )?;
+    Ok(())
+}
+
+/// The schema version of a campaign file, or `None` when it has no `campaign_meta` table.
+pub fn version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    let has_meta: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'campaign_meta')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_meta {
+        return Ok(None);
+    }
+    let value: Option<String> = conn
+        .query_row(
+            "SELECT value FROM campaign_meta WHERE key = ?1",
+            [VERSION_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    // A campaign_meta without a readable version is not one of ours.
+    Ok(value.and_then(|v| v.trim().parse().ok()))
+}
+
+/// Upgrades a file at version `from` to [`CURRENT_VERSION`] inside `tx`.
+///
+/// The caller has already refused files newer than this build.
+pub fn upgrade(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
+    let start = usize::try_from(from.max(1) - 1).unwrap_or(0);
+    for step in UPGRADES.iter().skip(start) {
+        step(tx)?;
+    }
+    tx.execute(
+        "UPDATE campaign_meta SET value = ?1 WHERE key = ?2",
+        (CURRENT_VERSION.to_string(), VERSION_KEY),
+    )?;
+    Ok(())
+}
