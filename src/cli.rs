@@ -182,8 +182,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 if r.any() {
                     println!(
                         "repaired: {} unclosed rings closed, {} repeated vertices removed, {} \
-                         degenerate holes dropped",
-                        r.closed_rings, r.duplicate_points_removed, r.degenerate_holes_dropped
+                         degenerate holes dropped, {} non-polygon parts of collections dropped",
+                        r.closed_rings,
+                        r.duplicate_points_removed,
+                        r.degenerate_holes_dropped,
+                        r.non_polygon_parts_dropped
                     );
                 }
             }

@@ -19,6 +19,9 @@ pub struct Repairs {
     pub duplicate_points_removed: usize,
     /// Holes with fewer than three distinct vertices, dropped.
     pub degenerate_holes_dropped: usize,
+    /// Lines and points dropped from geometry collections that also hold polygons (slivers
+    /// left by simplification or overlay in other tools).
+    pub non_polygon_parts_dropped: usize,
 }
 
 impl Repairs {
@@ -27,6 +30,7 @@ impl Repairs {
         self.closed_rings += other.closed_rings;
         self.duplicate_points_removed += other.duplicate_points_removed;
         self.degenerate_holes_dropped += other.degenerate_holes_dropped;
+        self.non_polygon_parts_dropped += other.non_polygon_parts_dropped;
     }
 
     /// Whether anything was repaired.

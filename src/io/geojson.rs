@@ -9,6 +9,7 @@ use geo_types::Coord;
 use geojson::{GeometryValue, Position};
 
 use super::crs::Crs;
+use crate::domain::RawPolygons;
 use super::{ImportError, SourceFeature, SourceGeometry, SourceLayer};
 
 /// Reads a GeoJSON FeatureCollection (or a single Feature).
@@ -80,6 +81,15 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<SourceLayer, ImportError> {
             Some(GeometryValue::MultiPolygon { coordinates }) => {
                 SourceGeometry::Polygons(coordinates.into_iter().map(rings).collect())
             }
+            Some(GeometryValue::GeometryCollection { geometries }) => {
+                let mut polygons = Vec::new();
+                let mut other_parts = 0;
+                collect(geometries, &mut polygons, &mut other_parts);
+                SourceGeometry::Collection {
+                    polygons,
+                    other_parts,
+                }
+            }
             Some(other) => SourceGeometry::Other(other.type_name().to_owned()),
         };
         out.push(SourceFeature {
@@ -97,6 +107,26 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<SourceLayer, ImportError> {
         fields,
         features: out,
     })
+}
+
+/// Gathers the polygons of a (possibly nested) geometry collection, counting the other parts.
+fn collect(
+    members: Vec<geojson::Geometry>,
+    polygons: &mut RawPolygons,
+    other_parts: &mut usize,
+) {
+    for member in members {
+        match member.value {
+            GeometryValue::Polygon { coordinates } => polygons.push(rings(coordinates)),
+            GeometryValue::MultiPolygon { coordinates } => {
+                polygons.extend(coordinates.into_iter().map(rings));
+            }
+            GeometryValue::GeometryCollection { geometries } => {
+                collect(geometries, polygons, other_parts);
+            }
+            _ => *other_parts += 1,
+        }
+    }
 }
 
 fn rings(polygon: Vec<Vec<Position>>) -> Vec<Vec<Coord<f64>>> {

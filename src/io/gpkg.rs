@@ -202,7 +202,27 @@ fn source_geometry(g: Geometry<f64>) -> SourceGeometry {
         Geometry::MultiPoint(_) => SourceGeometry::Other("MultiPoint".to_owned()),
         Geometry::LineString(_) | Geometry::Line(_) => SourceGeometry::Other("LineString".to_owned()),
         Geometry::MultiLineString(_) => SourceGeometry::Other("MultiLineString".to_owned()),
-        Geometry::GeometryCollection(_) => SourceGeometry::Other("GeometryCollection".to_owned()),
+        Geometry::GeometryCollection(gc) => {
+            let mut polygons = Vec::new();
+            let mut other_parts = 0;
+            for member in gc {
+                match source_geometry(member) {
+                    SourceGeometry::Polygons(p) => polygons.extend(p),
+                    SourceGeometry::Collection {
+                        polygons: p,
+                        other_parts: n,
+                    } => {
+                        polygons.extend(p);
+                        other_parts += n;
+                    }
+                    _ => other_parts += 1,
+                }
+            }
+            SourceGeometry::Collection {
+                polygons,
+                other_parts,
+            }
+        }
         Geometry::Rect(r) => SourceGeometry::Polygons(vec![rings(r.to_polygon())]),
         Geometry::Triangle(t) => SourceGeometry::Polygons(vec![rings(t.to_polygon())]),
     }

@@ -173,8 +173,22 @@ pub fn read_precincts(
             continue;
         }
         first_of_code.insert(code_text.clone(), feature.number);
+        let mut dropped_parts = 0;
         let mut raw = match feature.geometry {
             SourceGeometry::Polygons(raw) => raw,
+            SourceGeometry::Collection {
+                polygons,
+                other_parts,
+            } => {
+                if polygons.is_empty() {
+                    problem(format!(
+                        "geometry collection of {other_parts} parts holds no polygon"
+                    ));
+                    continue;
+                }
+                dropped_parts = other_parts;
+                polygons
+            }
             SourceGeometry::Missing => {
                 problem("empty geometry (no geometry at all)".to_owned());
                 continue;
@@ -200,6 +214,7 @@ pub fn read_precincts(
         match clean_polygons(raw) {
             Ok((geometry, fixed)) => {
                 repairs.add(fixed);
+                repairs.non_polygon_parts_dropped += dropped_parts;
                 let name = name_field
                     .as_ref()
                     .and_then(|f| feature.properties.get(f))
@@ -297,22 +312,38 @@ fn resolve_key(source: &SourceLayer, asked: Option<&str>) -> Result<Key, ImportE
         }
         return Err(missing_field(source, "code", asked));
     }
-    let all_ids = source.features.iter().all(|f| f.id.as_ref().and_then(text_of).is_some());
-    if all_ids && unique(source.features.iter().map(|f| f.id.as_ref().and_then(text_of))) {
-        return Ok(Key::FeatureId);
-    }
-    let candidates = KEY_GUESSES
+    let unique_field = |field: &String| {
+        unique(
+            source
+                .features
+                .iter()
+                .map(|f| f.properties.get(field).and_then(text_of)),
+        )
+    };
+    // A field named like a code wins; then a GeoJSON feature id (a GeoPackage fid is only a
+    // row number); then any field unique on every feature.
+    // A field named like a code and filled on every feature is the code even when some values
+    // repeat: the duplicates are then reported, rather than another field silently chosen.
+    if let Some(field) = KEY_GUESSES
         .iter()
         .filter_map(|g| find_field(source, g))
-        .chain(source.fields.iter().cloned());
-    for field in candidates {
-        let values = source
-            .features
-            .iter()
-            .map(|f| f.properties.get(&field).and_then(text_of));
-        if unique(values) {
-            return Ok(Key::Field(field));
-        }
+        .find(|f| {
+            source
+                .features
+                .iter()
+                .all(|x| x.properties.get(f).and_then(text_of).is_some())
+        })
+    {
+        return Ok(Key::Field(field));
+    }
+    let ids_are_codes = source.format == "GeoJSON";
+    if ids_are_codes
+        && unique(source.features.iter().map(|f| f.id.as_ref().and_then(text_of)))
+    {
+        return Ok(Key::FeatureId);
+    }
+    for field in source.fields.iter().filter(|f| unique_field(f)) {
+        return Ok(Key::Field(field.clone()));
     }
     Err(ImportError::Field {
         path: source.path.clone(),

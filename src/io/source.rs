@@ -12,6 +12,13 @@ use crate::domain::RawPolygons;
 pub enum SourceGeometry {
     /// Polygon or MultiPolygon rings, in the source CRS, exactly as the file has them.
     Polygons(RawPolygons),
+    /// A geometry collection: its polygons, and how many other parts (lines, points) it had.
+    Collection {
+        /// The polygon members, as [`SourceGeometry::Polygons`] holds them.
+        polygons: RawPolygons,
+        /// Members that were not polygons.
+        other_parts: usize,
+    },
     /// The feature has no geometry.
     Missing,
     /// A geometry of another type (its name: `Point`, `LineString`…).

@@ -240,6 +240,13 @@ impl Campaign {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// The underlying connection, for tests that look at the file's rows directly.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 /// Connection settings for every write: durable commits, a rollback journal (so the campaign

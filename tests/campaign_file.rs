@@ -1,0 +1,257 @@
+//! The campaign file: creation, refusals of bad files (left byte-for-byte untouched), the
+//! write lock, and schema upgrades.
+
+mod common;
+
+use campaign_planner::store::{Campaign, StoreError, schema};
+use common::{bytes, fixture, montreal_campaign};
+
+#[test]
+fn a_new_campaign_is_a_geopackage_with_every_designed_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.campaign.gpkg");
+    let campaign = Campaign::create(&path, "Test").unwrap();
+    assert_eq!(campaign.name().unwrap(), "Test");
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    let names: Vec<String> = campaign.layers().unwrap().into_iter().map(|l| l.name).collect();
+    for table in [
+        "precincts",
+        "turfs",
+        "doors",
+        "elections",
+        "results",
+        "results_totals",
+        "teams",
+        "turf_members",
+        "assignments",
+        "field_reports",
+        "scoring",
+        "campaign_meta",
+    ] {
+        assert!(names.contains(&table.to_owned()), "{table} missing from {names:?}");
+    }
+    let report = campaign.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+    drop(campaign);
+    let head = bytes(&path);
+    assert_eq!(&head[68..72], b"GPKG", "application_id");
+    assert_eq!(u32::from_be_bytes(head[60..64].try_into().unwrap()), 10_200, "user_version");
+    assert!(!dir.path().join("new.campaign.gpkg.lock").exists(), "lock removed on close");
+}
+
+#[test]
+fn every_travelling_table_has_uuid_updated_at_and_a_tombstone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.gpkg");
+    drop(Campaign::create(&path, "T").unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for table in [
+        "precincts",
+        "turfs",
+        "doors",
+        "elections",
+        "results",
+        "results_totals",
+        "teams",
+        "turf_members",
+        "assignments",
+        "field_reports",
+        "scoring",
+    ] {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for needed in ["uuid", "updated_at", "deleted_at"] {
+            assert!(columns.contains(&needed.to_owned()), "{table} lacks {needed}");
+        }
+    }
+}
+
+#[test]
+fn creating_over_an_existing_file_is_refused_and_the_file_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("precious.gpkg");
+    std::fs::write(&path, b"my precious data").unwrap();
+    let err = Campaign::create(&path, "T").unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists { .. }), "{err}");
+    assert_eq!(bytes(&path), b"my precious data");
+}
+
+/// Opens `path` both ways and checks the error, the message and that nothing changed.
+fn refused(path: &std::path::Path, expect: impl Fn(&StoreError) -> bool, words: &str) {
+    let before = bytes(path);
+    for err in [
+        Campaign::open(path).unwrap_err(),
+        Campaign::open_read_only(path).unwrap_err(),
+    ] {
+        let message = err.to_string();
+        assert!(expect(&err), "unexpected error: {message}");
+        assert!(message.contains(words), "{message:?} should say {words:?}");
+        assert!(
+            message.contains(path.file_name().unwrap().to_str().unwrap()),
+            "{message:?} should name the file"
+        );
+    }
+    assert_eq!(bytes(path), before, "the file must be left byte-for-byte untouched");
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.campaign.gpkg");
+    std::fs::write(&path, "these are my notes, not a database\n".repeat(50)).unwrap();
+    refused(&path, |e| matches!(e, StoreError::NotSqlite { .. }), "not a SQLite");
+}
+
+#[test]
+fn an_empty_file_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.campaign.gpkg");
+    std::fs::write(&path, b"").unwrap();
+    refused(&path, |e| matches!(e, StoreError::Empty { .. }), "empty");
+}
+
+#[test]
+fn a_plain_geopackage_from_another_tool_is_refused_with_an_offer_to_import_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("districts.gpkg");
+    std::fs::copy(fixture("montreal-mtm8.gpkg"), &path).unwrap();
+    refused(
+        &path,
+        |e| matches!(e, StoreError::NotACampaign { kind: "a GeoPackage", .. }),
+        "campaign-planner import",
+    );
+}
+
+#[test]
+fn a_plain_sqlite_database_is_refused_as_not_a_campaign() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.sqlite");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    drop(conn);
+    refused(
+        &path,
+        |e| matches!(e, StoreError::NotACampaign { kind: "a SQLite database", .. }),
+        "not a campaign file",
+    );
+}
+
+#[test]
+fn a_truncated_campaign_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = montreal_campaign(dir.path());
+    let data = bytes(&full);
+    let path = dir.path().join("cut.campaign.gpkg");
+    std::fs::write(&path, &data[..data.len() / 2]).unwrap();
+    refused(&path, |e| matches!(e, StoreError::Truncated { .. }), "truncated");
+    // Cut inside the 100-byte header too.
+    std::fs::write(&path, &data[..40]).unwrap();
+    refused(&path, |e| matches!(e, StoreError::Truncated { .. }), "truncated");
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = montreal_campaign(dir.path());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE campaign_meta SET value = '99' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    refused(
+        &path,
+        |e| matches!(e, StoreError::NewerVersion { found: 99, .. }),
+        "newer version",
+    );
+}
+
+#[test]
+fn a_missing_file_is_reported_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nowhere.campaign.gpkg");
+    let err = Campaign::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    assert!(err.to_string().contains("nowhere.campaign.gpkg"));
+    assert!(!path.exists(), "opening must not create the file");
+}
+
+#[test]
+fn a_second_program_opening_a_file_open_for_writing_is_told_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = montreal_campaign(dir.path());
+    let campaign = Campaign::open(&path).unwrap();
+    let stderr = common::cli_err(&[
+        "import",
+        common::s(&path),
+        common::s(&fixture("montreal-districts.geojson")),
+    ]);
+    assert!(stderr.contains("already open for writing"), "{stderr}");
+    assert!(stderr.contains(&format!("process {}", std::process::id())), "{stderr}");
+    // Reading is still allowed meanwhile.
+    common::cli_ok(&["info", common::s(&path)]);
+    drop(campaign);
+    common::cli_ok(&[
+        "import",
+        common::s(&path),
+        common::s(&fixture("montreal-districts.geojson")),
+    ]);
+}
+
+#[test]
+fn a_version_1_file_from_the_fixture_opens_with_the_current_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v1.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+
+    let campaign = Campaign::open(&path).unwrap();
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(campaign.name().unwrap(), "Schema v1 fixture");
+    let precincts = campaign.read_table("precincts").unwrap();
+    assert_eq!(precincts.rows.len(), 3);
+    let code = precincts.columns.iter().position(|c| c == "code").unwrap();
+    let name = precincts.columns.iter().position(|c| c == "name").unwrap();
+    assert_eq!(precincts.rows[0][code], rusqlite::types::Value::Text("11".into()));
+    assert_eq!(
+        precincts.rows[0][name],
+        rusqlite::types::Value::Text("11-Sault-au-Récollet".into())
+    );
+    assert!(precincts.geometries.as_ref().unwrap().iter().all(Option::is_some));
+    let elections = campaign.elections().unwrap();
+    assert_eq!(elections.len(), 1);
+    assert_eq!(elections[0].name, "Mairie 2013");
+    assert_eq!(elections[0].date.as_deref(), Some("2013-11-03"));
+    assert_eq!(elections[0].round, Some(1));
+    assert_eq!(campaign.read_table("teams").unwrap().rows.len(), 1);
+    assert_eq!(campaign.read_table("results").unwrap().rows.len(), 1);
+    assert_eq!(campaign.read_table("scoring").unwrap().rows.len(), 1);
+    let report = campaign.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn a_campaign_meta_without_a_readable_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v0.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v1.sql")).unwrap())
+        .unwrap();
+    conn.execute(
+        "UPDATE campaign_meta SET value = 'garbage' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let before = bytes(&path);
+    assert!(Campaign::open(&path).is_err());
+    assert_eq!(bytes(&path), before);
+}
