@@ -64,7 +64,10 @@ fn main() {
         }
     }
 
-    println!("import benchmark: {} ({input_mb:.1} MB, {features} precincts)", input.display());
+    println!(
+        "import benchmark: {} ({input_mb:.1} MB, {features} precincts)",
+        input.display()
+    );
     println!(
         "  campaign-planner import: median {:>7.1} ms  min {:>7.1} ms  ({RUNS} runs)",
         ms(median(&mut ours)),

@@ -146,10 +146,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 if show {
                     eprintln!("{} {}/{}", p.stage.label(), p.done, p.total);
                 }
-                if p.stage == Stage::Writing {
-                    if let Some(delay) = delay {
-                        std::thread::sleep(delay);
-                    }
+                if p.stage == Stage::Writing
+                    && let Some(delay) = delay
+                {
+                    std::thread::sleep(delay);
                 }
                 ControlFlow::Continue(())
             };
@@ -163,7 +163,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     report.features,
                     report.file,
                     report.format,
-                    report.layer.map(|l| format!(" layer {l}")).unwrap_or_default(),
+                    report
+                        .layer
+                        .map(|l| format!(" layer {l}"))
+                        .unwrap_or_default(),
                     report.crs,
                     c.added,
                     c.updated,
@@ -172,7 +175,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 println!(
                     "code field: {}; name field: {}{}",
                     report.key_field,
-                    report.name_field.as_deref().unwrap_or("(none: names are the codes)"),
+                    report
+                        .name_field
+                        .as_deref()
+                        .unwrap_or("(none: names are the codes)"),
                     report
                         .registered_field
                         .map(|f| format!("; registered voters: {f}"))
@@ -256,7 +262,12 @@ fn info(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
     let campaign = Campaign::open_read_only(file)?;
     let layers = campaign.layers()?;
     let bbox = layers.iter().filter_map(|l| l.bbox).reduce(|a, b| {
-        [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]
+        [
+            a[0].min(b[0]),
+            a[1].min(b[1]),
+            a[2].max(b[2]),
+            a[3].max(b[3]),
+        ]
     });
     let info = InfoJson {
         name: campaign.name()?,
@@ -287,7 +298,11 @@ fn info(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
         let kind = l.geometry_type.as_deref().unwrap_or("attributes");
         write!(out, "  {:<16} {:<13} {:>8}", l.name, kind, l.count)?;
         if let Some(b) = l.bbox {
-            write!(out, "  [{:.5}, {:.5}, {:.5}, {:.5}]", b[0], b[1], b[2], b[3])?;
+            write!(
+                out,
+                "  [{:.5}, {:.5}, {:.5}, {:.5}]",
+                b[0], b[1], b[2], b[3]
+            )?;
         }
         writeln!(out)?;
     }
@@ -300,7 +315,10 @@ fn info(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
                 out,
                 "  {}{}{}",
                 e.name,
-                e.date.as_deref().map(|d| format!(", {d}")).unwrap_or_default(),
+                e.date
+                    .as_deref()
+                    .map(|d| format!(", {d}"))
+                    .unwrap_or_default(),
                 e.round.map(|r| format!(", round {r}")).unwrap_or_default()
             )?;
         }

@@ -1,5 +1,6 @@
 //! The campaign file: creation, refusals of bad files (left byte-for-byte untouched), the
 //! write lock, and schema upgrades.
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
 mod common;
 
@@ -13,7 +14,12 @@ fn a_new_campaign_is_a_geopackage_with_every_designed_table() {
     let campaign = Campaign::create(&path, "Test").unwrap();
     assert_eq!(campaign.name().unwrap(), "Test");
     assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
-    let names: Vec<String> = campaign.layers().unwrap().into_iter().map(|l| l.name).collect();
+    let names: Vec<String> = campaign
+        .layers()
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
     for table in [
         "precincts",
         "turfs",
@@ -28,15 +34,25 @@ fn a_new_campaign_is_a_geopackage_with_every_designed_table() {
         "scoring",
         "campaign_meta",
     ] {
-        assert!(names.contains(&table.to_owned()), "{table} missing from {names:?}");
+        assert!(
+            names.contains(&table.to_owned()),
+            "{table} missing from {names:?}"
+        );
     }
     let report = campaign.validate().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
     drop(campaign);
     let head = bytes(&path);
     assert_eq!(&head[68..72], b"GPKG", "application_id");
-    assert_eq!(u32::from_be_bytes(head[60..64].try_into().unwrap()), 10_200, "user_version");
-    assert!(!dir.path().join("new.campaign.gpkg.lock").exists(), "lock removed on close");
+    assert_eq!(
+        u32::from_be_bytes(head[60..64].try_into().unwrap()),
+        10_200,
+        "user_version"
+    );
+    assert!(
+        !dir.path().join("new.campaign.gpkg.lock").exists(),
+        "lock removed on close"
+    );
 }
 
 #[test]
@@ -66,7 +82,10 @@ fn every_travelling_table_has_uuid_updated_at_and_a_tombstone() {
             .map(Result::unwrap)
             .collect();
         for needed in ["uuid", "updated_at", "deleted_at"] {
-            assert!(columns.contains(&needed.to_owned()), "{table} lacks {needed}");
+            assert!(
+                columns.contains(&needed.to_owned()),
+                "{table} lacks {needed}"
+            );
         }
     }
 }
@@ -96,7 +115,11 @@ fn refused(path: &std::path::Path, expect: impl Fn(&StoreError) -> bool, words: 
             "{message:?} should name the file"
         );
     }
-    assert_eq!(bytes(path), before, "the file must be left byte-for-byte untouched");
+    assert_eq!(
+        bytes(path),
+        before,
+        "the file must be left byte-for-byte untouched"
+    );
 }
 
 #[test]
@@ -104,7 +127,11 @@ fn a_file_that_is_not_sqlite_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.campaign.gpkg");
     std::fs::write(&path, "these are my notes, not a database\n".repeat(50)).unwrap();
-    refused(&path, |e| matches!(e, StoreError::NotSqlite { .. }), "not a SQLite");
+    refused(
+        &path,
+        |e| matches!(e, StoreError::NotSqlite { .. }),
+        "not a SQLite",
+    );
 }
 
 #[test]
@@ -122,7 +149,15 @@ fn a_plain_geopackage_from_another_tool_is_refused_with_an_offer_to_import_it() 
     std::fs::copy(fixture("montreal-mtm8.gpkg"), &path).unwrap();
     refused(
         &path,
-        |e| matches!(e, StoreError::NotACampaign { kind: "a GeoPackage", .. }),
+        |e| {
+            matches!(
+                e,
+                StoreError::NotACampaign {
+                    kind: "a GeoPackage",
+                    ..
+                }
+            )
+        },
         "campaign-planner import",
     );
 }
@@ -132,11 +167,20 @@ fn a_plain_sqlite_database_is_refused_as_not_a_campaign() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.sqlite");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
     drop(conn);
     refused(
         &path,
-        |e| matches!(e, StoreError::NotACampaign { kind: "a SQLite database", .. }),
+        |e| {
+            matches!(
+                e,
+                StoreError::NotACampaign {
+                    kind: "a SQLite database",
+                    ..
+                }
+            )
+        },
         "not a campaign file",
     );
 }
@@ -148,10 +192,18 @@ fn a_truncated_campaign_is_refused_and_left_untouched() {
     let data = bytes(&full);
     let path = dir.path().join("cut.campaign.gpkg");
     std::fs::write(&path, &data[..data.len() / 2]).unwrap();
-    refused(&path, |e| matches!(e, StoreError::Truncated { .. }), "truncated");
+    refused(
+        &path,
+        |e| matches!(e, StoreError::Truncated { .. }),
+        "truncated",
+    );
     // Cut inside the 100-byte header too.
     std::fs::write(&path, &data[..40]).unwrap();
-    refused(&path, |e| matches!(e, StoreError::Truncated { .. }), "truncated");
+    refused(
+        &path,
+        |e| matches!(e, StoreError::Truncated { .. }),
+        "truncated",
+    );
 }
 
 #[test]
@@ -193,7 +245,10 @@ fn a_second_program_opening_a_file_open_for_writing_is_told_so() {
         common::s(&fixture("montreal-districts.geojson")),
     ]);
     assert!(stderr.contains("already open for writing"), "{stderr}");
-    assert!(stderr.contains(&format!("process {}", std::process::id())), "{stderr}");
+    assert!(
+        stderr.contains(&format!("process {}", std::process::id())),
+        "{stderr}"
+    );
     // Reading is still allowed meanwhile.
     common::cli_ok(&["info", common::s(&path)]);
     drop(campaign);
@@ -220,12 +275,22 @@ fn a_version_1_file_from_the_fixture_opens_with_the_current_code() {
     assert_eq!(precincts.rows.len(), 3);
     let code = precincts.columns.iter().position(|c| c == "code").unwrap();
     let name = precincts.columns.iter().position(|c| c == "name").unwrap();
-    assert_eq!(precincts.rows[0][code], rusqlite::types::Value::Text("11".into()));
+    assert_eq!(
+        precincts.rows[0][code],
+        rusqlite::types::Value::Text("11".into())
+    );
     assert_eq!(
         precincts.rows[0][name],
         rusqlite::types::Value::Text("11-Sault-au-Récollet".into())
     );
-    assert!(precincts.geometries.as_ref().unwrap().iter().all(Option::is_some));
+    assert!(
+        precincts
+            .geometries
+            .as_ref()
+            .unwrap()
+            .iter()
+            .all(Option::is_some)
+    );
     let elections = campaign.elections().unwrap();
     assert_eq!(elections.len(), 1);
     assert_eq!(elections[0].name, "Mairie 2013");

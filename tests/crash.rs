@@ -1,4 +1,5 @@
 //! A crash (kill -9) in the middle of an import leaves the campaign as it was before.
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
 mod common;
 
@@ -16,7 +17,12 @@ fn killing_the_process_mid_import_leaves_the_file_as_it_was_before() {
     assert_eq!(codes_before.len(), 58);
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_campaign-planner"))
-        .args(["import", s(&file), s(&fixture("king-county-precincts.geojson")), "--progress"])
+        .args([
+            "import",
+            s(&file),
+            s(&fixture("king-county-precincts.geojson")),
+            "--progress",
+        ])
         .env("CAMPAIGN_PLANNER_TEST_WRITE_DELAY_MS", "20")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -49,7 +55,11 @@ fn killing_the_process_mid_import_leaves_the_file_as_it_was_before() {
     let report = campaign.validate().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
     drop(campaign);
-    assert_eq!(codes(&file), codes_before, "the file is as it was before the import");
+    assert_eq!(
+        codes(&file),
+        codes_before,
+        "the file is as it was before the import"
+    );
 }
 
 fn codes(file: &std::path::Path) -> Vec<String> {

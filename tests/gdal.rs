@@ -1,6 +1,7 @@
 //! GDAL, an independent reader, sees our campaign file as a real GeoPackage.
 //!
 //! Needs `ogrinfo` (Debian: gdal-bin), which the test command installs.
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
 mod common;
 
@@ -13,7 +14,11 @@ fn ogrinfo(args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("ogrinfo (GDAL, Debian package gdal-bin) must be installed: run `bash .ci/run`");
-    assert!(out.status.success(), "ogrinfo failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ogrinfo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("ERROR"), "ogrinfo complained: {stderr}");
     String::from_utf8(out.stdout).unwrap()
@@ -24,7 +29,10 @@ fn ogrinfo_lists_our_layers_and_reads_precinct_features_and_attributes() {
     let dir = tempfile::tempdir().unwrap();
     let file = montreal_campaign(dir.path());
     let listing = ogrinfo(&["-ro", s(&file)]);
-    assert!(listing.contains("using driver `GPKG' successful"), "{listing}");
+    assert!(
+        listing.contains("using driver `GPKG' successful"),
+        "{listing}"
+    );
     assert!(listing.contains("precincts (Multi Polygon)"), "{listing}");
     assert!(listing.contains("turfs (Multi Polygon)"), "{listing}");
     assert!(listing.contains("doors (Point)"), "{listing}");
@@ -32,11 +40,17 @@ fn ogrinfo_lists_our_layers_and_reads_precinct_features_and_attributes() {
 
     let summary = ogrinfo(&["-ro", "-so", s(&file), "precincts"]);
     assert!(summary.contains("Feature Count: 58"), "{summary}");
-    assert!(summary.contains("Extent: (-73.947536, 45.414588) - (-73.474582, 45.705471)"), "{summary}");
+    assert!(
+        summary.contains("Extent: (-73.947536, 45.414588) - (-73.474582, 45.705471)"),
+        "{summary}"
+    );
     assert!(summary.contains("ID[\"EPSG\",4326]"), "{summary}");
 
     let feature = ogrinfo(&["-ro", "-q", s(&file), "precincts", "-where", "code = '101'"]);
-    assert!(feature.contains("name (String) = 101-Bois-de-Liesse"), "{feature}");
+    assert!(
+        feature.contains("name (String) = 101-Bois-de-Liesse"),
+        "{feature}"
+    );
     assert!(feature.contains("MULTIPOLYGON (((-73.8"), "{feature}");
 }
 
@@ -57,6 +71,11 @@ fn gdals_geopackage_validator_accepts_our_file() {
         String::from_utf8_lossy(&out.stderr)
     );
     // Also with turfs in: the same rules hold for every layer, empty or not.
-    let listing = ogrinfo(&["-ro", "-sql", "SELECT count(*) AS n FROM gpkg_contents", s(&file)]);
+    let listing = ogrinfo(&[
+        "-ro",
+        "-sql",
+        "SELECT count(*) AS n FROM gpkg_contents",
+        s(&file),
+    ]);
     assert!(listing.contains("n (Integer) = 12"), "{listing}");
 }

@@ -1,4 +1,5 @@
 //! Importing precinct shapes: real data, every format, reprojection, and bad input.
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
 mod common;
 
@@ -15,7 +16,10 @@ fn new_campaign(dir: &Path) -> Campaign {
     Campaign::create(&dir.join("t.campaign.gpkg"), "Test").unwrap()
 }
 
-fn import(campaign: &mut Campaign, file: &Path) -> Result<campaign_planner::io::ImportReport, ImportError> {
+fn import(
+    campaign: &mut Campaign,
+    file: &Path,
+) -> Result<campaign_planner::io::ImportReport, ImportError> {
     import_precincts(campaign, file, &ImportOptions::default(), &mut ignore)
 }
 
@@ -47,7 +51,10 @@ fn the_58_montreal_districts_import_with_their_ids_and_names() {
         .iter()
         .find(|r| r[code] == rusqlite::types::Value::Text("101".into()))
         .unwrap();
-    assert_eq!(row[name], rusqlite::types::Value::Text("101-Bois-de-Liesse".into()));
+    assert_eq!(
+        row[name],
+        rusqlite::types::Value::Text("101-Bois-de-Liesse".into())
+    );
 }
 
 #[test]
@@ -67,7 +74,11 @@ fn the_2611_king_county_precincts_import_keyed_by_their_id_property() {
         .find(|l| l.name == "precincts")
         .unwrap();
     let [min_x, min_y, max_x, max_y] = layer.bbox.unwrap();
-    assert!(min_x > -122.6 && max_x < -121.0 && min_y > 47.0 && max_y < 47.8, "{:?}", layer.bbox);
+    assert!(
+        min_x > -122.6 && max_x < -121.0 && min_y > 47.0 && max_y < 47.8,
+        "{:?}",
+        layer.bbox
+    );
 }
 
 /// Every feature of `projected` must land within `tolerance` degrees of the GeoJSON's.
@@ -77,18 +88,34 @@ fn assert_same_places(projected: &Path, reference: &Path, key: &str, tolerance: 
         ..ImportOptions::default()
     };
     let (a, report) = read_precincts(projected, &options, &mut ignore).unwrap();
-    assert!(!report.crs.contains("4326"), "{} should be projected", report.crs);
+    assert!(
+        !report.crs.contains("4326"),
+        "{} should be projected",
+        report.crs
+    );
     let (b, _) = read_precincts(reference, &options, &mut ignore).unwrap();
     assert_eq!(a.len(), b.len());
     let mut worst: f64 = 0.0;
     for p in &a {
         let q = b.iter().find(|q| q.code == p.code).expect("same codes");
-        let (pa, qa) = (p.geometry.bounding_rect().unwrap(), q.geometry.bounding_rect().unwrap());
-        for (x, y) in [(pa.min().x, qa.min().x), (pa.min().y, qa.min().y), (pa.max().x, qa.max().x), (pa.max().y, qa.max().y)] {
+        let (pa, qa) = (
+            p.geometry.bounding_rect().unwrap(),
+            q.geometry.bounding_rect().unwrap(),
+        );
+        for (x, y) in [
+            (pa.min().x, qa.min().x),
+            (pa.min().y, qa.min().y),
+            (pa.max().x, qa.max().x),
+            (pa.max().y, qa.max().y),
+        ] {
             worst = worst.max((x - y).abs());
         }
         let area_ratio = p.geometry.unsigned_area() / q.geometry.unsigned_area();
-        assert!((area_ratio - 1.0).abs() < 1e-3, "{}: area ratio {area_ratio}", p.code);
+        assert!(
+            (area_ratio - 1.0).abs() < 1e-3,
+            "{}: area ratio {area_ratio}",
+            p.code
+        );
     }
     assert!(
         worst < tolerance,
@@ -119,11 +146,22 @@ fn a_state_plane_shapefile_in_us_feet_lands_where_the_geojson_says() {
     let all: serde_json::Value =
         serde_json::from_slice(&bytes(&fixture("king-county-precincts.geojson"))).unwrap();
     let mut first = all.clone();
-    first["features"] = serde_json::Value::Array(all["features"].as_array().unwrap()[..100].to_vec());
+    first["features"] =
+        serde_json::Value::Array(all["features"].as_array().unwrap()[..100].to_vec());
     let reference = dir.path().join("kc100.geojson");
     std::fs::write(&reference, first.to_string()).unwrap();
-    assert_same_places(&fixture("shapefiles/king-county-stateplane-ft.shp"), &reference, "id", 2e-5);
-    assert_same_places(&fixture("shapefiles/king-county-nad83.shp"), &reference, "id", 2e-5);
+    assert_same_places(
+        &fixture("shapefiles/king-county-stateplane-ft.shp"),
+        &reference,
+        "id",
+        2e-5,
+    );
+    assert_same_places(
+        &fixture("shapefiles/king-county-nad83.shp"),
+        &reference,
+        "id",
+        2e-5,
+    );
 }
 
 #[test]
@@ -134,10 +172,18 @@ fn a_geopackage_layer_in_mtm_8_imports_reprojected_with_its_attributes() {
     assert_eq!(report.format, "GeoPackage");
     assert_eq!(report.crs, "EPSG:2950");
     assert_eq!(report.layer.as_deref(), Some("montreal-districts"));
-    assert_eq!(report.key_field, "id", "the fid is a row number, not a code");
+    assert_eq!(
+        report.key_field, "id",
+        "the fid is a row number, not a code"
+    );
     assert_eq!(report.name_field.as_deref(), Some("district"));
     assert_eq!(report.features, 58);
-    assert_same_places(&fixture("montreal-mtm8.gpkg"), &fixture("montreal-districts.geojson"), "id", 2e-5);
+    assert_same_places(
+        &fixture("montreal-mtm8.gpkg"),
+        &fixture("montreal-districts.geojson"),
+        "id",
+        2e-5,
+    );
 }
 
 #[test]
@@ -147,7 +193,9 @@ fn reimporting_keeps_uuids_updates_changed_codes_and_tombstones_missing_ones() {
     import(&mut campaign, &fixture("montreal-districts.geojson")).unwrap();
     let uuid_of = |c: &Campaign, code: &str| -> String {
         c.conn_for_tests()
-            .query_row("SELECT uuid FROM precincts WHERE code = ?1", [code], |r| r.get(0))
+            .query_row("SELECT uuid FROM precincts WHERE code = ?1", [code], |r| {
+                r.get(0)
+            })
             .unwrap()
     };
     let before = uuid_of(&campaign, "101");
@@ -158,16 +206,34 @@ fn reimporting_keeps_uuids_updates_changed_codes_and_tombstones_missing_ones() {
     let smaller = dir.path().join("57.geojson");
     std::fs::write(&smaller, fc.to_string()).unwrap();
     let report = import(&mut campaign, &smaller).unwrap();
-    assert_eq!((report.changes.added, report.changes.updated, report.changes.removed), (0, 57, 1));
+    assert_eq!(
+        (
+            report.changes.added,
+            report.changes.updated,
+            report.changes.removed
+        ),
+        (0, 57, 1)
+    );
     assert_eq!(live_precincts(&campaign), 57);
     assert_eq!(uuid_of(&campaign, "101"), before);
     let report = import(&mut campaign, &fixture("montreal-districts.geojson")).unwrap();
-    assert_eq!((report.changes.added, report.changes.updated, report.changes.removed), (1, 57, 0));
+    assert_eq!(
+        (
+            report.changes.added,
+            report.changes.updated,
+            report.changes.removed
+        ),
+        (1, 57, 0)
+    );
     assert_eq!(live_precincts(&campaign), 58);
     let code = dropped["id"].as_str().unwrap().to_owned();
     let rows: i64 = campaign
         .conn_for_tests()
-        .query_row("SELECT count(*) FROM precincts WHERE code = ?1", [&code], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM precincts WHERE code = ?1",
+            [&code],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(rows, 1, "a returning code is revived, not doubled");
 }
@@ -189,7 +255,14 @@ fn squares(n: usize, edit: impl Fn(usize, &mut serde_json::Value)) -> String {
     serde_json::json!({"type": "FeatureCollection", "features": features}).to_string()
 }
 
-fn import_text(dir: &Path, name: &str, text: &str) -> (Campaign, Result<campaign_planner::io::ImportReport, ImportError>) {
+fn import_text(
+    dir: &Path,
+    name: &str,
+    text: &str,
+) -> (
+    Campaign,
+    Result<campaign_planner::io::ImportReport, ImportError>,
+) {
     let mut campaign = new_campaign(dir);
     let file = dir.join(name);
     std::fs::write(&file, text).unwrap();
@@ -244,7 +317,7 @@ fn out_of_range_coordinates_are_refused_with_the_feature_number() {
     refused(
         &squares(5, |i, f| {
             if i == 3 {
-                f["geometry"]["coordinates"][0][2] = serde_json::json!([652000.0, 6862000.0]);
+                f["geometry"]["coordinates"][0][2] = serde_json::json!([652_000.0, 6_862_000.0]);
             }
         }),
         4,
@@ -254,9 +327,21 @@ fn out_of_range_coordinates_are_refused_with_the_feature_number() {
 
 #[test]
 fn an_empty_geometry_is_refused() {
-    refused(&squares(3, |i, f| if i == 1 { f["geometry"] = serde_json::Value::Null }), 2, "empty geometry");
     refused(
-        &squares(3, |i, f| if i == 2 { f["geometry"]["coordinates"] = serde_json::json!([]) }),
+        &squares(3, |i, f| {
+            if i == 1 {
+                f["geometry"] = serde_json::Value::Null;
+            }
+        }),
+        2,
+        "empty geometry",
+    );
+    refused(
+        &squares(3, |i, f| {
+            if i == 2 {
+                f["geometry"]["coordinates"] = serde_json::json!([]);
+            }
+        }),
         3,
         "empty geometry",
     );
@@ -265,7 +350,11 @@ fn an_empty_geometry_is_refused() {
 #[test]
 fn a_position_with_one_number_is_refused_as_not_a_number() {
     refused(
-        &squares(3, |i, f| if i == 0 { f["geometry"]["coordinates"][0][1] = serde_json::json!([2.0]) }),
+        &squares(3, |i, f| {
+            if i == 0 {
+                f["geometry"]["coordinates"][0][1] = serde_json::json!([2.0]);
+            }
+        }),
         1,
         "not a number",
     );
@@ -274,7 +363,11 @@ fn a_position_with_one_number_is_refused_as_not_a_number() {
 #[test]
 fn duplicate_codes_are_refused_naming_both_features() {
     refused(
-        &squares(4, |i, f| if i == 3 { f["properties"]["code_bv"] = serde_json::json!("75001") }),
+        &squares(4, |i, f| {
+            if i == 3 {
+                f["properties"]["code_bv"] = serde_json::json!("75001");
+            }
+        }),
         4,
         "duplicate code: feature 2",
     );
@@ -306,7 +399,10 @@ fn a_named_key_field_that_does_not_exist_lists_the_fields_there_are() {
     let message = import_precincts(&mut campaign, &file, &options, &mut ignore)
         .unwrap_err()
         .to_string();
-    assert!(message.contains("\"insee\"") && message.contains("code_bv, nom"), "{message}");
+    assert!(
+        message.contains("\"insee\"") && message.contains("code_bv, nom"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -319,10 +415,19 @@ fn an_unknown_crs_in_the_prj_is_refused_naming_the_prj() {
         )
         .unwrap();
     }
-    std::fs::write(dir.path().join("odd.prj"), "PROJCS[\"Made_Up\",PROJECTION[\"Nowhere_Conic\"]]").unwrap();
+    std::fs::write(
+        dir.path().join("odd.prj"),
+        "PROJCS[\"Made_Up\",PROJECTION[\"Nowhere_Conic\"]]",
+    )
+    .unwrap();
     let mut campaign = new_campaign(dir.path());
-    let message = import(&mut campaign, &dir.path().join("odd.shp")).unwrap_err().to_string();
-    assert!(message.contains("odd.prj") && message.contains("Made_Up"), "{message}");
+    let message = import(&mut campaign, &dir.path().join("odd.shp"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("odd.prj") && message.contains("Made_Up"),
+        "{message}"
+    );
     assert_eq!(live_precincts(&campaign), 0);
 }
 
@@ -337,8 +442,13 @@ fn a_shapefile_without_its_dbf_is_refused_clearly() {
         .unwrap();
     }
     let mut campaign = new_campaign(dir.path());
-    let message = import(&mut campaign, &dir.path().join("nodbf.shp")).unwrap_err().to_string();
-    assert!(message.contains("nodbf.dbf") && message.contains("missing"), "{message}");
+    let message = import(&mut campaign, &dir.path().join("nodbf.shp"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("nodbf.dbf") && message.contains("missing"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -346,7 +456,10 @@ fn an_unsupported_file_type_is_refused_with_the_supported_ones() {
     let dir = tempfile::tempdir().unwrap();
     let (_, result) = import_text(dir.path(), "shapes.kml", "<kml/>");
     let message = result.unwrap_err().to_string();
-    assert!(message.contains("shapes.kml") && message.contains("GeoJSON"), "{message}");
+    assert!(
+        message.contains("shapes.kml") && message.contains("GeoJSON"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -373,5 +486,9 @@ fn progress_is_reported_per_stage_and_cancelling_imports_nothing() {
     for stage in [Stage::Reading, Stage::Checking, Stage::Writing] {
         assert!(seen.contains(&stage), "no {stage:?} progress");
     }
-    assert_eq!(live_precincts(&campaign), 0, "a cancelled import leaves nothing");
+    assert_eq!(
+        live_precincts(&campaign),
+        0,
+        "a cancelled import leaves nothing"
+    );
 }

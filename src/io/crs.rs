@@ -68,10 +68,10 @@ impl Crs {
     /// A CRS from OGC WKT (version 1, ESRI's dialect, or 2).
     pub fn from_wkt(wkt: &str) -> Result<Self, CrsError> {
         let wkt = wkt.trim();
-        if let Some(code) = top_level_epsg(wkt) {
-            if let Ok(crs) = Self::from_epsg(code) {
-                return Ok(crs);
-            }
+        if let Some(code) = top_level_epsg(wkt)
+            && let Ok(crs) = Self::from_epsg(code)
+        {
+            return Ok(crs);
         }
         let unknown = |detail: String| CrsError::Unknown {
             definition: shorten(wkt),
@@ -105,12 +105,13 @@ impl Crs {
     }
 
     fn with_source(label: String, source: Proj) -> Result<Self, CrsError> {
-        let target = Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs").map_err(|e| {
-            CrsError::Unknown {
-                definition: "EPSG:4326".to_owned(),
-                detail: e.to_string(),
-            }
-        })?;
+        let target =
+            Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs").map_err(|e| {
+                CrsError::Unknown {
+                    definition: "EPSG:4326".to_owned(),
+                    detail: e.to_string(),
+                }
+            })?;
         Ok(Self {
             label,
             transform: Some((source, target)),
@@ -201,10 +202,18 @@ mod tests {
     fn lambert_93_in_esri_wkt_reprojects_paris() {
         let wkt = r#"PROJCS["RGF_1993_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",49.0],PARAMETER["Standard_Parallel_2",44.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]"#;
         let crs = Crs::from_wkt(wkt).unwrap();
-        // Notre-Dame de Paris in Lambert-93 (PROJ: cs2cs EPSG:2154 EPSG:4326).
-        let mut c = [Coord { x: 652_469.0, y: 6_861_681.0 }];
+        // Near Notre-Dame de Paris; the reference is PROJ 9.1:
+        // `echo 652469 6861681 | cs2cs -f %.6f EPSG:2154 EPSG:4326` → 48.853414 2.352239.
+        let mut c = [Coord {
+            x: 652_469.0,
+            y: 6_861_681.0,
+        }];
         crs.to_wgs84(&mut c).unwrap();
-        assert!(close(c[0].x, 2.3499, 1e-3) && close(c[0].y, 48.853, 1e-3), "{:?}", c[0]);
+        assert!(
+            close(c[0].x, 2.352_239, 1e-6) && close(c[0].y, 48.853_414, 1e-6),
+            "{:?}",
+            c[0]
+        );
     }
 
     #[test]
@@ -222,8 +231,16 @@ mod tests {
 
     #[test]
     fn geojson_crs_names_are_understood() {
-        assert!(Crs::from_name("urn:ogc:def:crs:OGC:1.3:CRS84").unwrap().is_wgs84());
-        assert!(Crs::from_name("urn:ogc:def:crs:EPSG::4326").unwrap().is_wgs84());
+        assert!(
+            Crs::from_name("urn:ogc:def:crs:OGC:1.3:CRS84")
+                .unwrap()
+                .is_wgs84()
+        );
+        assert!(
+            Crs::from_name("urn:ogc:def:crs:EPSG::4326")
+                .unwrap()
+                .is_wgs84()
+        );
         assert_eq!(Crs::from_name("EPSG:2154").unwrap().label(), "EPSG:2154");
         assert!(Crs::from_name("urn:x:nonsense").is_err());
     }

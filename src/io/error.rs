@@ -19,7 +19,11 @@ pub struct FeatureProblem {
 impl fmt::Display for FeatureProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.code {
-            Some(code) => write!(f, "feature {} (code {code}): {}", self.feature, self.problem),
+            Some(code) => write!(
+                f,
+                "feature {} (code {code}): {}",
+                self.feature, self.problem
+            ),
             None => write!(f, "feature {}: {}", self.feature, self.problem),
         }
     }

@@ -7,7 +7,6 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use geo::InteriorPoint as _;
 use rusqlite::types::Value as SqlValue;
 use serde_json::{Map, Value};
 
@@ -97,7 +96,9 @@ fn properties(table: &Table, row: &[SqlValue]) -> Map<String, Value> {
         let json = match value {
             SqlValue::Null => Value::Null,
             SqlValue::Integer(i) => Value::from(*i),
-            SqlValue::Real(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            SqlValue::Real(f) => {
+                serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+            }
             SqlValue::Text(t) if name == "properties" => {
                 out.insert(
                     "source".to_owned(),
@@ -163,11 +164,15 @@ fn csv_bytes(table: &Table) -> std::io::Result<Vec<u8>> {
             })
             .collect();
         if let Some(geometries) = &table.geometries {
-            let point = geometries[i].as_ref().and_then(|g| g.interior_point());
+            let point = geometries[i]
+                .as_ref()
+                .and_then(geo::InteriorPoint::interior_point);
             record.push(point.map(|p| p.x().to_string()).unwrap_or_default());
             record.push(point.map(|p| p.y().to_string()).unwrap_or_default());
         }
         writer.write_record(&record)?;
     }
-    writer.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+    writer
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }

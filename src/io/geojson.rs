@@ -1,4 +1,4 @@
-//! GeoJSON FeatureCollections of Polygon / MultiPolygon precincts.
+//! GeoJSON `FeatureCollections` of Polygon / MultiPolygon precincts.
 //!
 //! Coordinates are EPSG:4326 as RFC 7946 says, unless the file carries the older `crs` member
 //! (`"urn:ogc:def:crs:EPSG::2154"`), which is honoured.
@@ -9,8 +9,8 @@ use geo_types::Coord;
 use geojson::{GeometryValue, Position};
 
 use super::crs::Crs;
-use crate::domain::RawPolygons;
 use super::{ImportError, SourceFeature, SourceGeometry, SourceLayer};
+use crate::domain::RawPolygons;
 
 /// Reads a GeoJSON FeatureCollection (or a single Feature).
 pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
@@ -110,11 +110,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<SourceLayer, ImportError> {
 }
 
 /// Gathers the polygons of a (possibly nested) geometry collection, counting the other parts.
-fn collect(
-    members: Vec<geojson::Geometry>,
-    polygons: &mut RawPolygons,
-    other_parts: &mut usize,
-) {
+fn collect(members: Vec<geojson::Geometry>, polygons: &mut RawPolygons, other_parts: &mut usize) {
     for member in members {
         match member.value {
             GeometryValue::Polygon { coordinates } => polygons.push(rings(coordinates)),
@@ -153,10 +149,16 @@ mod tests {
 
     #[test]
     fn a_syntax_error_names_the_line_and_column() {
-        let err = parse(Path::new("bad.geojson"), b"{\"type\": \"FeatureCollection\",\n oops}")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("bad.geojson") && err.contains("line 2"), "{err}");
+        let err = parse(
+            Path::new("bad.geojson"),
+            b"{\"type\": \"FeatureCollection\",\n oops}",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("bad.geojson") && err.contains("line 2"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -170,7 +172,10 @@ mod tests {
     fn a_point_feature_is_read_as_another_geometry_type() {
         let text = br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
         let layer = parse(Path::new("p.geojson"), text).unwrap();
-        assert_eq!(layer.features[0].geometry, SourceGeometry::Other("Point".to_owned()));
+        assert_eq!(
+            layer.features[0].geometry,
+            SourceGeometry::Other("Point".to_owned())
+        );
         assert_eq!(layer.fields, vec!["a".to_owned()]);
     }
 }

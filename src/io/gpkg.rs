@@ -34,7 +34,9 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<SourceLayer, ImportError
     let layers = feature_layers(path)?;
     let polygon_layers: Vec<&(String, String)> = layers
         .iter()
-        .filter(|(_, t)| t.to_ascii_uppercase().contains("POLYGON") || t.eq_ignore_ascii_case("GEOMETRY"))
+        .filter(|(_, t)| {
+            t.to_ascii_uppercase().contains("POLYGON") || t.eq_ignore_ascii_case("GEOMETRY")
+        })
         .collect();
     let listing = || {
         layers
@@ -175,10 +177,10 @@ fn layer_crs(conn: &Connection, srs_id: i64) -> Result<Crs, CrsError> {
             detail: "not listed in gpkg_spatial_ref_sys".to_owned(),
         });
     };
-    if organization.eq_ignore_ascii_case("EPSG") {
-        if let Ok(crs) = Crs::from_epsg(code) {
-            return Ok(crs);
-        }
+    if organization.eq_ignore_ascii_case("EPSG")
+        && let Ok(crs) = Crs::from_epsg(code)
+    {
+        return Ok(crs);
     }
     if srs_id == 0 || srs_id == -1 {
         // "Undefined" systems: GeoPackages from other tools use them for lon/lat too often to
@@ -197,10 +199,14 @@ fn source_geometry(g: Geometry<f64>) -> SourceGeometry {
     }
     match g {
         Geometry::Polygon(p) => SourceGeometry::Polygons(vec![rings(p)]),
-        Geometry::MultiPolygon(mp) => SourceGeometry::Polygons(mp.0.into_iter().map(rings).collect()),
+        Geometry::MultiPolygon(mp) => {
+            SourceGeometry::Polygons(mp.0.into_iter().map(rings).collect())
+        }
         Geometry::Point(_) => SourceGeometry::Other("Point".to_owned()),
         Geometry::MultiPoint(_) => SourceGeometry::Other("MultiPoint".to_owned()),
-        Geometry::LineString(_) | Geometry::Line(_) => SourceGeometry::Other("LineString".to_owned()),
+        Geometry::LineString(_) | Geometry::Line(_) => {
+            SourceGeometry::Other("LineString".to_owned())
+        }
         Geometry::MultiLineString(_) => SourceGeometry::Other("MultiLineString".to_owned()),
         Geometry::GeometryCollection(gc) => {
             let mut polygons = Vec::new();

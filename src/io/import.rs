@@ -104,7 +104,11 @@ pub fn read_layer(path: &Path, layer: Option<&str>) -> Result<SourceLayer, Impor
             detail: format!(
                 "unsupported file type {:?}; precinct shapes can be GeoJSON (.geojson, .json), \
                  Shapefile (.shp with its .dbf and .prj) or GeoPackage (.gpkg)",
-                if ext.is_empty() { "(no extension)" } else { &ext }
+                if ext.is_empty() {
+                    "(no extension)"
+                } else {
+                    &ext
+                }
             ),
         }),
     }
@@ -138,8 +142,12 @@ pub fn read_precincts(
     }
     let key = resolve_key(&source, options.key.as_deref())?;
     let name_field = resolve_field(&source, options.name_field.as_deref(), NAME_GUESSES, &key)?;
-    let registered_field = guess_field(&source, REGISTERED_GUESSES)
-        .filter(|f| source.features.iter().all(|x| is_count(x.properties.get(f))));
+    let registered_field = guess_field(&source, REGISTERED_GUESSES).filter(|f| {
+        source
+            .features
+            .iter()
+            .all(|x| is_count(x.properties.get(f)))
+    });
 
     let mut problems = Vec::new();
     let mut repairs = Repairs::default();
@@ -306,7 +314,9 @@ fn resolve_key(source: &SourceLayer, asked: Option<&str>) -> Result<Key, ImportE
         if let Some(field) = find_field(source, asked) {
             return Ok(Key::Field(field));
         }
-        let is_id = ["id", "fid", "@id"].iter().any(|n| n.eq_ignore_ascii_case(asked));
+        let is_id = ["id", "fid", "@id"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(asked));
         if is_id && source.features.iter().any(|f| f.id.is_some()) {
             return Ok(Key::FeatureId);
         }
@@ -338,11 +348,16 @@ fn resolve_key(source: &SourceLayer, asked: Option<&str>) -> Result<Key, ImportE
     }
     let ids_are_codes = source.format == "GeoJSON";
     if ids_are_codes
-        && unique(source.features.iter().map(|f| f.id.as_ref().and_then(text_of)))
+        && unique(
+            source
+                .features
+                .iter()
+                .map(|f| f.id.as_ref().and_then(text_of)),
+        )
     {
         return Ok(Key::FeatureId);
     }
-    for field in source.fields.iter().filter(|f| unique_field(f)) {
+    if let Some(field) = source.fields.iter().find(|f| unique_field(f)) {
         return Ok(Key::Field(field.clone()));
     }
     Err(ImportError::Field {

@@ -47,8 +47,7 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
     let mut reader = shapefile::Reader::new(shapes, dbase);
     let mut features = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
-        let (shape, record) =
-            item.map_err(|e| format(format!("record {}: {e}", i + 1)))?;
+        let (shape, record) = item.map_err(|e| format(format!("record {}: {e}", i + 1)))?;
         let mut properties = Map::new();
         let mut record: std::collections::HashMap<String, dbase::FieldValue> = record.into();
         for name in &fields {
@@ -107,7 +106,9 @@ fn ring<P>(r: &PolygonRing<P>, coord: impl Fn(&P) -> Coord<f64>) -> (bool, Vec<C
 /// (the format does not promise holes follow their shell); a hole inside no shell is kept as a
 /// polygon of its own rather than lost.
 fn group_rings(rings: Vec<(bool, Vec<Coord<f64>>)>) -> RawPolygons {
-    let mut shells: Vec<(Polygon<f64>, Vec<Vec<Coord<f64>>>)> = Vec::new();
+    // Each shell as a polygon (for containment tests) and its rings as read.
+    type Shell = (Polygon<f64>, Vec<Vec<Coord<f64>>>);
+    let mut shells: Vec<Shell> = Vec::new();
     let mut holes = Vec::new();
     for (outer, coords) in rings {
         if outer {

@@ -58,7 +58,8 @@ pub fn blob_srs_id(blob: &[u8]) -> Option<i32> {
 #[must_use]
 pub fn blob_envelope(blob: &[u8]) -> Option<Rect<f64>> {
     let flags = *blob.get(3)?;
-    if (flags >> 1) & 0b111 == 0 || flags & 0b1_0000 != 0 {
+    let envelope_code = (flags >> 1) & 0b111;
+    if envelope_code == 0 || flags & 0b1_0000 != 0 {
         return None;
     }
     let little = flags & 1 == 1;

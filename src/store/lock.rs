@@ -105,7 +105,10 @@ mod tests {
         let err = WriteLock::acquire(&campaign).unwrap_err();
         let message = err.to_string();
         assert!(matches!(err, StoreError::InUse { .. }), "{message}");
-        assert!(message.contains(&std::process::id().to_string()), "{message}");
+        assert!(
+            message.contains(&std::process::id().to_string()),
+            "{message}"
+        );
         drop(first);
         assert!(!WriteLock::sidecar(&campaign).exists());
         WriteLock::acquire(&campaign).unwrap();

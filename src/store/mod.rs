@@ -59,7 +59,9 @@ impl Campaign {
         let built = (|| {
             let mut conn = Connection::open(&tmp).map_err(|e| StoreError::sqlite(&tmp, e))?;
             configure(&conn).map_err(|e| StoreError::sqlite(&tmp, e))?;
-            let tx = conn.transaction().map_err(|e| StoreError::sqlite(&tmp, e))?;
+            let tx = conn
+                .transaction()
+                .map_err(|e| StoreError::sqlite(&tmp, e))?;
             schema::create(&tx, name, &uuid).map_err(|e| StoreError::sqlite(&tmp, e))?;
             tx.commit().map_err(|e| StoreError::sqlite(&tmp, e))?;
             conn.close().map_err(|(_, e)| StoreError::sqlite(&tmp, e))

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-
 use geo::BoundingRect as _;
 use geo_types::Rect;
 use rusqlite::params;
@@ -86,12 +85,11 @@ impl Campaign {
                 if let Some(rect) = p.geometry.bounding_rect() {
                     gpkg::extend(&mut extent, rect);
                 }
-                let blob = gpkg::encode_multipolygon(&p.geometry).map_err(|e| {
-                    StoreError::Invalid {
+                let blob =
+                    gpkg::encode_multipolygon(&p.geometry).map_err(|e| StoreError::Invalid {
                         path: path.clone(),
                         detail: format!("precinct {}: {e}", p.code),
-                    }
-                })?;
+                    })?;
                 let properties = serde_json::Value::Object(p.properties.clone()).to_string();
                 if seen.insert(p.code.as_str(), i).is_some() {
                     return Err(StoreError::Invalid {
@@ -99,24 +97,28 @@ impl Campaign {
                         detail: format!("precinct code {} appears twice", p.code),
                     });
                 }
-                match known.get(&p.code) {
-                    Some((uuid, live)) => {
-                        update
-                            .execute(params![blob, uuid, p.name, p.registered, properties])
-                            .map_err(sql)?;
-                        if *live {
-                            changes.updated += 1;
-                        } else {
-                            changes.added += 1;
-                        }
-                    }
-                    None => {
-                        let uuid = uuid::Uuid::new_v4().to_string();
-                        insert
-                            .execute(params![blob, uuid, p.code, p.name, p.registered, properties])
-                            .map_err(sql)?;
+                if let Some((uuid, live)) = known.get(&p.code) {
+                    update
+                        .execute(params![blob, uuid, p.name, p.registered, properties])
+                        .map_err(sql)?;
+                    if *live {
+                        changes.updated += 1;
+                    } else {
                         changes.added += 1;
                     }
+                } else {
+                    let uuid = uuid::Uuid::new_v4().to_string();
+                    insert
+                        .execute(params![
+                            blob,
+                            uuid,
+                            p.code,
+                            p.name,
+                            p.registered,
+                            properties
+                        ])
+                        .map_err(sql)?;
+                    changes.added += 1;
                 }
             }
             let mut tombstone = tx
@@ -168,4 +170,3 @@ fn set_extent(
     )?;
     Ok(())
 }
-

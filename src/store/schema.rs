@@ -38,7 +38,10 @@ pub fn create(tx: &Transaction<'_>, name: &str, uuid: &str) -> rusqlite::Result<
     put.execute((VERSION_KEY, CURRENT_VERSION.to_string()))?;
     put.execute(("name", name))?;
     put.execute(("uuid", uuid))?;
-    put.execute(("created_by", concat!("campaign-planner ", env!("CARGO_PKG_VERSION"))))?;
+    put.execute((
+        "created_by",
+        concat!("campaign-planner ", env!("CARGO_PKG_VERSION")),
+    ))?;
     tx.execute(
         "INSERT INTO campaign_meta (key, value) \
          VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%fZ','now'))",

@@ -113,7 +113,12 @@ impl Campaign {
     }
 
     /// The extent of live features, from each blob's envelope (decoding only points).
-    fn extent(&self, table: &str, column: &str, live: &str) -> Result<Option<[f64; 4]>, StoreError> {
+    fn extent(
+        &self,
+        table: &str,
+        column: &str,
+        live: &str,
+    ) -> Result<Option<[f64; 4]>, StoreError> {
         let mut stmt = self
             .conn()
             .prepare(&format!("SELECT \"{column}\" FROM \"{table}\"{live}"))
@@ -121,16 +126,21 @@ impl Campaign {
         let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
         let mut acc: Option<Rect<f64>> = None;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let Some(blob) = row.get_ref(0).map_err(|e| self.err(e))?.as_blob_or_null().ok().flatten()
+            let Some(blob) = row
+                .get_ref(0)
+                .map_err(|e| self.err(e))?
+                .as_blob_or_null()
+                .ok()
+                .flatten()
             else {
                 continue;
             };
             if let Some(rect) = gpkg::blob_envelope(blob) {
                 gpkg::extend(&mut acc, rect);
-            } else if let Ok(g) = gpkg::decode(blob) {
-                if let Some(rect) = geo::BoundingRect::bounding_rect(&g) {
-                    gpkg::extend(&mut acc, rect);
-                }
+            } else if let Ok(g) = gpkg::decode(blob)
+                && let Some(rect) = geo::BoundingRect::bounding_rect(&g)
+            {
+                gpkg::extend(&mut acc, rect);
             }
         }
         Ok(acc.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]))
@@ -179,10 +189,12 @@ impl Campaign {
                 let value: Value = row.get(i).map_err(|e| self.err(e))?;
                 if Some(i) == geom_index {
                     let geometry = match &value {
-                        Value::Blob(b) => Some(gpkg::decode(b).map_err(|e| StoreError::Invalid {
-                            path: self.path().to_path_buf(),
-                            detail: format!("{layer}: {e}"),
-                        })?),
+                        Value::Blob(b) => {
+                            Some(gpkg::decode(b).map_err(|e| StoreError::Invalid {
+                                path: self.path().to_path_buf(),
+                                detail: format!("{layer}: {e}"),
+                            })?)
+                        }
                         _ => None,
                     };
                     if let Some(g) = geometries.as_mut() {

@@ -81,7 +81,9 @@ impl Campaign {
                 )
                 .map_err(q)?;
             if n != 1 {
-                problems.push(format!("gpkg_spatial_ref_sys lacks the required srs_id {srs}"));
+                problems.push(format!(
+                    "gpkg_spatial_ref_sys lacks the required srs_id {srs}"
+                ));
             }
         }
         for (table, data_type) in REQUIRED {
@@ -95,7 +97,9 @@ impl Campaign {
             match found {
                 None => problems.push(format!("gpkg_contents does not list {table}")),
                 Some(t) if t != *data_type => {
-                    problems.push(format!("gpkg_contents lists {table} as {t}, not {data_type}"));
+                    problems.push(format!(
+                        "gpkg_contents lists {table} as {t}, not {data_type}"
+                    ));
                 }
                 Some(_) => {}
             }
@@ -124,7 +128,11 @@ impl Campaign {
             .map_err(q)?;
         let columns = geometry_columns
             .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i32>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i32>(2)?,
+                ))
             })
             .map_err(q)?
             .collect::<Result<Vec<_>, _>>()

@@ -1,12 +1,14 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A file of `fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// Runs the real `campaign-planner` binary.
@@ -48,7 +50,11 @@ pub fn s(path: &Path) -> &str {
 pub fn montreal_campaign(dir: &Path) -> PathBuf {
     let file = dir.join("montreal.campaign.gpkg");
     cli_ok(&["new", s(&file), "--name", "Montréal 2013"]);
-    cli_ok(&["import", s(&file), s(&fixture("montreal-districts.geojson"))]);
+    cli_ok(&[
+        "import",
+        s(&file),
+        s(&fixture("montreal-districts.geojson")),
+    ]);
     file
 }
 
