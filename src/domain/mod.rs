@@ -4,6 +4,7 @@
 //! line run, and it is tested without a display.
 
 pub mod classify;
+pub mod formula;
 pub mod geometry;
 pub mod precinct;
 

@@ -1,0 +1,540 @@
+//! Custom score formulas: a small, safe expression language over named fields.
+//!
+//! `(registered - voters) * ours / valid`, `share ^ 2 * abstentions`, `max(ours - Coderre, 0)`,
+//! `[Ensemble pour la France] / valid`. Numbers, names, `+ - * / ^`, comparisons (`< <= > >=`,
+//! giving 1 or 0), parentheses and the functions `min`, `max`, `abs`, `sqrt`, `ln`. Nothing is
+//! executed but arithmetic; an error points at the column of the bad token.
+
+use std::fmt;
+
+/// A formula that cannot be used, with the 1-based column where the problem is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("formula error at column {column}: {message}")]
+pub struct FormulaError {
+    /// 1-based character column in the formula.
+    pub column: usize,
+    /// What is wrong there.
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Token {
+    Number(f64),
+    Name(String),
+    Op(char),
+    Le,
+    Ge,
+    LParen,
+    RParen,
+    Comma,
+    End,
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(n) => write!(f, "number {n}"),
+            Self::Name(n) => write!(f, "name {n:?}"),
+            Self::Op(c) => write!(f, "'{c}'"),
+            Self::Le => write!(f, "'<='"),
+            Self::Ge => write!(f, "'>='"),
+            Self::LParen => write!(f, "'('"),
+            Self::RParen => write!(f, "')'"),
+            Self::Comma => write!(f, "','"),
+            Self::End => write!(f, "the end of the formula"),
+        }
+    }
+}
+
+fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let column = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
+                let save = i;
+                i += 1;
+                if i < chars.len() && (chars[i] == '+' || chars[i] == '-') {
+                    i += 1;
+                }
+                if i < chars.len() && chars[i].is_ascii_digit() {
+                    while i < chars.len() && chars[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                } else {
+                    i = save;
+                }
+            }
+            let literal: String = chars[start..i].iter().collect();
+            let n = literal.parse().map_err(|_| FormulaError {
+                column,
+                message: format!("{literal:?} is not a number"),
+            })?;
+            tokens.push((Token::Number(n), column));
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            tokens.push((Token::Name(chars[start..i].iter().collect()), column));
+            continue;
+        }
+        if c == '[' {
+            let end = chars[i + 1..]
+                .iter()
+                .position(|&x| x == ']')
+                .ok_or_else(|| FormulaError {
+                    column,
+                    message: "'[' opens a list name that no ']' closes".to_owned(),
+                })?;
+            let name: String = chars[i + 1..i + 1 + end].iter().collect();
+            tokens.push((Token::Name(name.trim().to_owned()), column));
+            i += end + 2;
+            continue;
+        }
+        let token = match c {
+            '+' | '-' | '*' | '/' | '^' => Token::Op(c),
+            '<' | '>' if chars.get(i + 1) == Some(&'=') => {
+                i += 1;
+                if c == '<' { Token::Le } else { Token::Ge }
+            }
+            '<' | '>' => Token::Op(c),
+            '(' => Token::LParen,
+            ')' => Token::RParen,
+            ',' => Token::Comma,
+            other => {
+                return Err(FormulaError {
+                    column,
+                    message: format!("unexpected character {other:?}"),
+                });
+            }
+        };
+        tokens.push((token, column));
+        i += 1;
+    }
+    tokens.push((Token::End, chars.len() + 1));
+    Ok(tokens)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Func {
+    Min,
+    Max,
+    Abs,
+    Sqrt,
+    Ln,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Node {
+    Const(f64),
+    Var(usize),
+    Neg(Box<Node>),
+    Bin(char, Box<Node>, Box<Node>),
+    Call(Func, Vec<Node>),
+}
+
+/// A parsed formula, its names resolved to the positions of a list of variables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Formula {
+    root: Node,
+    text: String,
+    used: Vec<usize>,
+}
+
+struct Parser<'a> {
+    tokens: Vec<(Token, usize)>,
+    at: usize,
+    names: &'a [String],
+    used: Vec<usize>,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Token {
+        &self.tokens[self.at].0
+    }
+
+    fn column(&self) -> usize {
+        self.tokens[self.at].1
+    }
+
+    fn next(&mut self) -> (Token, usize) {
+        let t = self.tokens[self.at].clone();
+        if self.at + 1 < self.tokens.len() {
+            self.at += 1;
+        }
+        t
+    }
+
+    fn error<T>(&self, message: String) -> Result<T, FormulaError> {
+        Err(FormulaError {
+            column: self.column(),
+            message,
+        })
+    }
+
+    fn comparison(&mut self) -> Result<Node, FormulaError> {
+        let mut left = self.sum()?;
+        loop {
+            let op = match self.peek() {
+                Token::Op('<') => '<',
+                Token::Op('>') => '>',
+                Token::Le => 'l',
+                Token::Ge => 'g',
+                _ => return Ok(left),
+            };
+            self.next();
+            let right = self.sum()?;
+            left = Node::Bin(op, Box::new(left), Box::new(right));
+        }
+    }
+
+    fn sum(&mut self) -> Result<Node, FormulaError> {
+        let mut left = self.product()?;
+        while let Token::Op(op @ ('+' | '-')) = *self.peek() {
+            self.next();
+            let right = self.product()?;
+            left = Node::Bin(op, Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn product(&mut self) -> Result<Node, FormulaError> {
+        let mut left = self.unary()?;
+        while let Token::Op(op @ ('*' | '/')) = *self.peek() {
+            self.next();
+            let right = self.unary()?;
+            left = Node::Bin(op, Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Node, FormulaError> {
+        if *self.peek() == Token::Op('-') {
+            self.next();
+            return Ok(Node::Neg(Box::new(self.unary()?)));
+        }
+        if *self.peek() == Token::Op('+') {
+            self.next();
+            return self.unary();
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> Result<Node, FormulaError> {
+        let base = self.atom()?;
+        if *self.peek() == Token::Op('^') {
+            self.next();
+            let exponent = self.unary()?;
+            return Ok(Node::Bin('^', Box::new(base), Box::new(exponent)));
+        }
+        Ok(base)
+    }
+
+    fn atom(&mut self) -> Result<Node, FormulaError> {
+        let column = self.column();
+        match self.next() {
+            (Token::Number(n), _) => Ok(Node::Const(n)),
+            (Token::LParen, _) => {
+                let inner = self.comparison()?;
+                if *self.peek() != Token::RParen {
+                    return self.error(format!("expected ')' but found {}", self.peek()));
+                }
+                self.next();
+                Ok(inner)
+            }
+            (Token::Name(name), _) if *self.peek() == Token::LParen => {
+                let func = match name.to_ascii_lowercase().as_str() {
+                    "min" => Func::Min,
+                    "max" => Func::Max,
+                    "abs" => Func::Abs,
+                    "sqrt" => Func::Sqrt,
+                    "ln" => Func::Ln,
+                    _ => {
+                        return Err(FormulaError {
+                            column,
+                            message: format!(
+                                "unknown function {name:?} (functions: min, max, abs, sqrt, ln)"
+                            ),
+                        });
+                    }
+                };
+                self.next();
+                let mut args = vec![self.comparison()?];
+                while *self.peek() == Token::Comma {
+                    self.next();
+                    args.push(self.comparison()?);
+                }
+                if *self.peek() != Token::RParen {
+                    return self.error(format!("expected ')' or ',' but found {}", self.peek()));
+                }
+                self.next();
+                let arity_ok = match func {
+                    Func::Min | Func::Max => args.len() >= 2,
+                    _ => args.len() == 1,
+                };
+                if !arity_ok {
+                    return Err(FormulaError {
+                        column,
+                        message: format!(
+                            "{name} takes {}",
+                            match func {
+                                Func::Min | Func::Max => "two or more arguments",
+                                _ => "one argument",
+                            }
+                        ),
+                    });
+                }
+                Ok(Node::Call(func, args))
+            }
+            (Token::Name(name), _) => {
+                let index = self.names.iter().position(|n| *n == name).or_else(|| {
+                    self.names
+                        .iter()
+                        .position(|n| n.eq_ignore_ascii_case(&name))
+                });
+                match index {
+                    Some(i) => {
+                        if !self.used.contains(&i) {
+                            self.used.push(i);
+                        }
+                        Ok(Node::Var(i))
+                    }
+                    None => Err(FormulaError {
+                        column,
+                        message: unknown_name(&name, self.names),
+                    }),
+                }
+            }
+            (token, _) => Err(FormulaError {
+                column,
+                message: format!("expected a number, a name or '(' but found {token}"),
+            }),
+        }
+    }
+}
+
+fn unknown_name(name: &str, names: &[String]) -> String {
+    let suggestion = names
+        .iter()
+        .map(|n| {
+            (
+                strsim::levenshtein(&n.to_lowercase(), &name.to_lowercase()),
+                n,
+            )
+        })
+        .filter(|(d, n)| *d <= 2.max(n.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| format!("did you mean {n}? "))
+        .unwrap_or_default();
+    format!(
+        "unknown name {name:?}; {suggestion}names: {} (write list names with spaces as [Like This])",
+        names.join(", ")
+    )
+}
+
+impl Formula {
+    /// Parses `text`, resolving names against `names` (exactly, else ignoring case).
+    ///
+    /// # Examples
+    /// ```
+    /// use campaign_planner::domain::formula::Formula;
+    ///
+    /// let names = vec!["registered".to_owned(), "voters".to_owned()];
+    /// let f = Formula::parse("(registered - voters) / registered", &names).unwrap();
+    /// assert_eq!(f.eval(&[1000.0, 600.0]), 0.4);
+    /// let err = Formula::parse("registered - votrs", &names).unwrap_err();
+    /// assert_eq!(err.column, 14);
+    /// ```
+    pub fn parse(text: &str, names: &[String]) -> Result<Self, FormulaError> {
+        let tokens = tokenize(text)?;
+        let mut parser = Parser {
+            tokens,
+            at: 0,
+            names,
+            used: Vec::new(),
+        };
+        if *parser.peek() == Token::End {
+            return parser.error("the formula is empty".to_owned());
+        }
+        let root = parser.comparison()?;
+        if *parser.peek() != Token::End {
+            return parser.error(format!(
+                "unexpected {} after a complete expression",
+                parser.peek()
+            ));
+        }
+        Ok(Self {
+            root,
+            text: text.to_owned(),
+            used: parser.used,
+        })
+    }
+
+    /// Evaluates with `values[i]` for the i-th name; any missing input or impossible operation
+    /// (division by zero, square root of a negative) gives NaN, which means "no score".
+    #[must_use]
+    pub fn eval(&self, values: &[f64]) -> f64 {
+        let v = eval(&self.root, values);
+        if v.is_finite() { v } else { f64::NAN }
+    }
+
+    /// The positions of the names the formula uses, in order of first use.
+    #[must_use]
+    pub fn used(&self) -> &[usize] {
+        &self.used
+    }
+
+    /// The formula as written.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+fn eval(node: &Node, values: &[f64]) -> f64 {
+    match node {
+        Node::Const(c) => *c,
+        Node::Var(i) => values.get(*i).copied().unwrap_or(f64::NAN),
+        Node::Neg(inner) => -eval(inner, values),
+        Node::Bin(op, a, b) => {
+            let (a, b) = (eval(a, values), eval(b, values));
+            let truth = |t: bool| {
+                if a.is_nan() || b.is_nan() {
+                    f64::NAN
+                } else {
+                    f64::from(u8::from(t))
+                }
+            };
+            match op {
+                '+' => a + b,
+                '-' => a - b,
+                '*' => a * b,
+                '/' => a / b,
+                '^' => a.powf(b),
+                '<' => truth(a < b),
+                '>' => truth(a > b),
+                'l' => truth(a <= b),
+                'g' => truth(a >= b),
+                _ => f64::NAN,
+            }
+        }
+        Node::Call(func, args) => {
+            let mut values = args.iter().map(|a| eval(a, values));
+            match func {
+                Func::Min => values.fold(f64::INFINITY, |m, v| {
+                    if v.is_nan() || m.is_nan() {
+                        f64::NAN
+                    } else {
+                        m.min(v)
+                    }
+                }),
+                Func::Max => values.fold(f64::NEG_INFINITY, |m, v| {
+                    if v.is_nan() || m.is_nan() {
+                        f64::NAN
+                    } else {
+                        m.max(v)
+                    }
+                }),
+                Func::Abs => values.next().map_or(f64::NAN, f64::abs),
+                Func::Sqrt => values.next().map_or(f64::NAN, f64::sqrt),
+                Func::Ln => values.next().map_or(f64::NAN, f64::ln),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Vec<String> {
+        [
+            "registered",
+            "voters",
+            "valid",
+            "ours",
+            "Ensemble pour la France",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+    }
+
+    fn eval_text(text: &str) -> f64 {
+        Formula::parse(text, &names())
+            .unwrap()
+            .eval(&[1000.0, 600.0, 580.0, 232.0, 100.0])
+    }
+
+    #[test]
+    fn arithmetic_follows_the_usual_precedence() {
+        assert_eq!(eval_text("(registered - voters) * ours / valid"), 160.0);
+        assert_eq!(eval_text("2 + 3 * 4 ^ 2"), 50.0);
+        assert_eq!(eval_text("-2 ^ 2"), -4.0);
+        assert_eq!(eval_text("max(ours, 300, 1) - min(1, 2)"), 299.0);
+        assert_eq!(eval_text("[Ensemble pour la France] / 100"), 1.0);
+        assert_eq!(eval_text("ours / valid >= 0.4"), 1.0);
+        assert_eq!(eval_text("1.5e3 + .5"), 1500.5);
+    }
+
+    #[test]
+    fn names_are_matched_ignoring_case() {
+        assert_eq!(eval_text("REGISTERED"), 1000.0);
+    }
+
+    #[test]
+    fn impossible_operations_give_no_score() {
+        assert!(eval_text("ours / (valid - valid)").is_nan());
+        assert!(eval_text("sqrt(0 - 1)").is_nan());
+    }
+
+    #[test]
+    fn an_unknown_name_is_pointed_at_with_a_suggestion() {
+        let err = Formula::parse("registered - votrs", &names()).unwrap_err();
+        assert_eq!(err.column, 14);
+        assert!(
+            err.message.contains("did you mean voters"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_bad_token() {
+        let cases = [
+            ("ours * * 2", 8, "expected a number"),
+            ("(ours + 1", 10, "expected ')'"),
+            ("ours 2", 6, "unexpected number 2"),
+            ("ours $ 2", 6, "unexpected character '$'"),
+            ("", 1, "empty"),
+            ("exec(1)", 1, "unknown function"),
+            ("abs(1, 2)", 1, "one argument"),
+            ("[Open list", 1, "no ']'"),
+        ];
+        for (text, column, words) in cases {
+            let err = Formula::parse(text, &names()).unwrap_err();
+            assert_eq!(err.column, column, "{text}: {err}");
+            assert!(err.message.contains(words), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_names_used_are_listed() {
+        let f = Formula::parse("ours / valid * ours", &names()).unwrap();
+        assert_eq!(f.used(), &[3, 2]);
+    }
+}
