@@ -8,10 +8,15 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::domain::classify::{ClassMethod, Ramp};
+use crate::domain::numbers::Lang;
+use crate::domain::results::ScoringData;
+use crate::domain::scoring::{Preset, Scored, score};
+use crate::io::csv_results::{ColumnMapping, Layout, ResultsImport, import_results};
 use crate::io::export::{Format, export_layer};
 use crate::io::{ImportOptions, import_precincts};
 use crate::progress::{Progress, Stage};
-use crate::store::{Campaign, Layer};
+use crate::store::{Campaign, ElectionMeta, Layer};
 
 /// Plan a door-to-door campaign: score precincts, cut turfs, keep it all in one campaign file
 /// (a GeoPackage QGIS and GDAL can open).
@@ -60,6 +65,89 @@ pub enum Command {
         #[arg(long)]
         progress: bool,
     },
+    /// Import election results (CSV, wide or long) and join them to the precincts.
+    ///
+    /// Prints the join report: matched precincts, rows with no precinct, precincts with no
+    /// results. Importing an election of the same name (and round) again replaces it.
+    Results {
+        /// The campaign file.
+        file: PathBuf,
+        /// The results CSV.
+        csv: PathBuf,
+        /// The election's name.
+        #[arg(long)]
+        election: String,
+        /// The election's date, YYYY-MM-DD.
+        #[arg(long)]
+        date: Option<String>,
+        /// The round (1 or 2).
+        #[arg(long)]
+        round: Option<i64>,
+        /// The column holding precinct codes (guessed from the campaign's codes).
+        #[arg(long)]
+        key: Option<String>,
+        /// The layout: wide (a column per list) or long (a row per list).
+        #[arg(long, value_enum)]
+        format: Option<LayoutArg>,
+        /// The registered-voters column (inscrits).
+        #[arg(long)]
+        registered: Option<String>,
+        /// The voters column (votants).
+        #[arg(long)]
+        voters: Option<String>,
+        /// The valid-votes column (exprimés).
+        #[arg(long)]
+        valid: Option<String>,
+        /// Wide layout: the list columns, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        lists: Option<Vec<String>>,
+        /// Long layout: the list or candidate column.
+        #[arg(long = "list-column")]
+        list_column: Option<String>,
+        /// Long layout: the votes column.
+        #[arg(long = "votes-column")]
+        votes_column: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score every precinct, class the scores, save them in the file, and print them.
+    ///
+    /// Without options, the method last saved in the campaign is used again.
+    Score {
+        /// The campaign file.
+        file: PathBuf,
+        /// The scoring method.
+        #[arg(long, value_enum)]
+        preset: Option<PresetArg>,
+        /// Our side: one or more lists, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        ours: Option<Vec<String>>,
+        /// The reference elections, comma-separated (default: all).
+        #[arg(long = "election", value_delimiter = ',')]
+        elections: Option<Vec<String>>,
+        /// The formula of a custom score, e.g. "(registered - voters) * share".
+        #[arg(long)]
+        formula: Option<String>,
+        /// The number of classes, 3 to 7.
+        #[arg(long)]
+        classes: Option<usize>,
+        /// How classes are cut.
+        #[arg(long, value_enum)]
+        method: Option<MethodArg>,
+        /// Manual class breaks (upper bounds), comma-separated; implies --method manual.
+        #[arg(long, value_delimiter = ',')]
+        breaks: Option<Vec<f64>>,
+        /// The colour ramp.
+        #[arg(long, value_enum)]
+        ramp: Option<RampArg>,
+        /// The language of the explanations.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+        /// Print JSON: {"precincts": [{code, name, score, class, explanation}], "legend": [...]}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Describe a campaign: layers, feature counts, extent, schema version, elections.
     Info {
         /// The campaign file.
@@ -102,6 +190,59 @@ pub enum ExportFormat {
     Geojson,
     /// Comma-separated values.
     Csv,
+}
+
+/// Results layouts on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// A row per precinct, a column per list.
+    Wide,
+    /// A row per precinct and list.
+    Long,
+}
+
+/// Scoring presets on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    /// Sympathetic abstainers: (registered − voters) × ours / valid.
+    Mobilisation,
+    /// Our share of valid votes, on the turnout × performance grid.
+    Performance,
+    /// Close margins and a volatile share.
+    Persuasion,
+    /// A formula of yours (--formula).
+    Custom,
+}
+
+/// Class methods on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Equal counts per class.
+    Quantile,
+    /// Natural breaks.
+    Jenks,
+    /// Equal widths.
+    Equal,
+    /// Your breaks (--breaks).
+    Manual,
+}
+
+/// Colour ramps on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RampArg {
+    /// Yellow-orange-red.
+    Ylorrd,
+    /// Viridis.
+    Viridis,
+}
+
+/// Languages on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// French.
+    Fr,
 }
 
 /// What a command asks the process to exit with.
@@ -197,6 +338,108 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 }
             }
         }
+        Command::Results {
+            file,
+            csv,
+            election,
+            date,
+            round,
+            key,
+            format,
+            registered,
+            voters,
+            valid,
+            lists,
+            list_column,
+            votes_column,
+            json,
+        } => {
+            let mut campaign = Campaign::open(&file)?;
+            let mapping = ColumnMapping {
+                layout: format.map(|f| match f {
+                    LayoutArg::Wide => Layout::Wide,
+                    LayoutArg::Long => Layout::Long,
+                }),
+                key,
+                registered,
+                voters,
+                valid,
+                lists,
+                list_column,
+                votes_column,
+            };
+            let meta = ElectionMeta {
+                name: election,
+                date,
+                round,
+            };
+            let report = import_results(&mut campaign, &csv, &meta, &mapping)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_results_report(&report);
+            }
+        }
+        Command::Score {
+            file,
+            preset,
+            ours,
+            elections,
+            formula,
+            classes,
+            method,
+            breaks,
+            ramp,
+            lang,
+            json,
+        } => {
+            let mut campaign = Campaign::open(&file)?;
+            let mut params = campaign.scoring_params()?.unwrap_or_default();
+            if let Some(p) = preset {
+                params.preset = match p {
+                    PresetArg::Mobilisation => Preset::Mobilisation,
+                    PresetArg::Performance => Preset::Performance,
+                    PresetArg::Persuasion => Preset::Persuasion,
+                    PresetArg::Custom => Preset::Custom,
+                };
+            }
+            if let Some(o) = ours {
+                params.ours = o.into_iter().map(|s| s.trim().to_owned()).collect();
+            }
+            if let Some(e) = elections {
+                params.elections = e.into_iter().map(|s| s.trim().to_owned()).collect();
+            }
+            if formula.is_some() {
+                params.formula = formula;
+            }
+            if let Some(c) = classes {
+                params.classes = c;
+            }
+            if let Some(b) = breaks {
+                params.method = ClassMethod::Manual(b);
+            } else if let Some(m) = method {
+                params.method = match m {
+                    MethodArg::Quantile => ClassMethod::Quantile,
+                    MethodArg::Jenks => ClassMethod::Jenks,
+                    MethodArg::Equal => ClassMethod::Equal,
+                    MethodArg::Manual => anyhow::bail!("--method manual needs --breaks A,B,…"),
+                };
+            }
+            if let Some(r) = ramp {
+                params.ramp = match r {
+                    RampArg::Ylorrd => Ramp::YlOrRd,
+                    RampArg::Viridis => Ramp::Viridis,
+                };
+            }
+            let lang = match lang {
+                LangArg::En => Lang::En,
+                LangArg::Fr => Lang::Fr,
+            };
+            let data = campaign.scoring_data()?;
+            let scored = score(&data, &params)?;
+            campaign.save_scores(&data.codes, &scored)?;
+            print_scores(&data, &scored, lang, json)?;
+        }
         Command::Info { file, json } => info(&file, json)?,
         Command::Export {
             file,
@@ -236,6 +479,177 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Ok)
+}
+
+fn print_results_report(report: &ResultsImport) {
+    let r = &report.read;
+    let j = &report.join;
+    println!(
+        "election {:?}{}: {} rows read ({}, delimiter {:?}, {} layout{})",
+        report.election.name,
+        if report.written.replaced {
+            " (replaced)"
+        } else {
+            ""
+        },
+        j.rows,
+        r.encoding,
+        r.delimiter,
+        match r.layout {
+            Layout::Wide => "wide",
+            Layout::Long => "long",
+        },
+        if r.blank_lines > 0 {
+            format!(", {} blank lines skipped", r.blank_lines)
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "columns: key {:?}; registered {}; voters {}; valid {}; lists: {}",
+        r.key,
+        r.registered.as_deref().unwrap_or("(none)"),
+        r.voters.as_deref().unwrap_or("(none)"),
+        r.valid
+            .as_deref()
+            .unwrap_or("(none: the sum of the lists is used)"),
+        report.lists.join(", ")
+    );
+    if !r.ignored_columns.is_empty() {
+        println!("ignored columns: {}", r.ignored_columns.join(", "));
+    }
+    println!(
+        "join: {} precincts matched{}; {} rows with no precinct; {} precincts with no results",
+        j.matched,
+        if j.matched_ignoring_zeros > 0 {
+            format!(" ({} ignoring leading zeros)", j.matched_ignoring_zeros)
+        } else {
+            String::new()
+        },
+        j.unmatched_rows.len(),
+        j.precincts_without_results.len()
+    );
+    let sample = |codes: &[String]| {
+        let mut s: Vec<&str> = codes.iter().take(10).map(String::as_str).collect();
+        if codes.len() > 10 {
+            s.push("…");
+        }
+        s.join(", ")
+    };
+    if !j.unmatched_rows.is_empty() {
+        println!(
+            "  rows with no precinct (kept): {}",
+            sample(&j.unmatched_rows)
+        );
+    }
+    if !j.precincts_without_results.is_empty() {
+        println!(
+            "  precincts with no results: {}",
+            sample(&j.precincts_without_results)
+        );
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ScoreJson<'a> {
+    precincts: Vec<PrecinctScoreJson<'a>>,
+    legend: Vec<LegendJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct PrecinctScoreJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    score: Option<f64>,
+    class: Option<u8>,
+    explanation: String,
+}
+
+#[derive(serde::Serialize)]
+struct LegendJson<'a> {
+    class: usize,
+    min: Option<f64>,
+    max: Option<f64>,
+    count: usize,
+    colour: &'a str,
+}
+
+fn print_scores(data: &ScoringData, scored: &Scored, lang: Lang, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let doc = ScoreJson {
+            precincts: (0..data.codes.len())
+                .map(|i| PrecinctScoreJson {
+                    code: &data.codes[i],
+                    name: &data.names[i],
+                    score: Some(scored.scores[i]).filter(|s| s.is_finite()),
+                    class: Some(scored.classes.class_of[i]).filter(|&c| c > 0),
+                    explanation: scored.explain(data, i, lang),
+                })
+                .collect(),
+            legend: scored
+                .classes
+                .legend
+                .iter()
+                .map(|l| LegendJson {
+                    class: l.class,
+                    min: l.min,
+                    max: l.max,
+                    count: l.count,
+                    colour: &l.colour,
+                })
+                .collect(),
+        };
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let p = &scored.params;
+    writeln!(
+        out,
+        "{} score ({}), ours: {}; {} classes by {}",
+        p.preset.name(),
+        if p.preset == Preset::Custom {
+            p.formula.as_deref().unwrap_or_default()
+        } else {
+            p.preset.formula()
+        },
+        p.ours.join(", "),
+        scored.classes.count(),
+        p.method.name()
+    )?;
+    for i in 0..data.codes.len() {
+        let s = scored.scores[i];
+        writeln!(
+            out,
+            "{:<10} {:<32} {:>12} {:>2}  {}",
+            data.codes[i],
+            data.names[i].chars().take(32).collect::<String>(),
+            if s.is_finite() {
+                format!("{s:.4}")
+            } else {
+                "–".to_owned()
+            },
+            scored.classes.class_of[i],
+            scored.explain(data, i, lang)
+        )?;
+    }
+    writeln!(out, "legend:")?;
+    for l in &scored.classes.legend {
+        writeln!(
+            out,
+            "  class {} {}  {} … {}  ({} precincts)",
+            l.class,
+            l.colour,
+            l.min.map_or("–".to_owned(), |v| format!("{v:.4}")),
+            l.max.map_or("–".to_owned(), |v| format!("{v:.4}")),
+            l.count
+        )?;
+    }
+    if scored.classes.no_data > 0 {
+        writeln!(out, "  no score: {} precincts", scored.classes.no_data)?;
+    }
+    Ok(())
 }
 
 /// A pause after each write step, set by the crash-safety test through

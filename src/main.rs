@@ -14,6 +14,13 @@ fn main() -> std::process::ExitCode {
     match campaign_planner::cli::run(cli) {
         Ok(campaign_planner::cli::Outcome::Ok) => std::process::ExitCode::SUCCESS,
         Ok(campaign_planner::cli::Outcome::Problems) => std::process::ExitCode::from(2),
+        // Output piped into `head` that stopped reading is not an error of ours.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE

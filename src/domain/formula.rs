@@ -106,12 +106,11 @@ fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
             continue;
         }
         let token = match c {
-            '+' | '-' | '*' | '/' | '^' => Token::Op(c),
             '<' | '>' if chars.get(i + 1) == Some(&'=') => {
                 i += 1;
                 if c == '<' { Token::Le } else { Token::Ge }
             }
-            '<' | '>' => Token::Op(c),
+            '+' | '-' | '*' | '/' | '^' | '<' | '>' => Token::Op(c),
             '(' => Token::LParen,
             ')' => Token::RParen,
             ',' => Token::Comma,
@@ -458,6 +457,7 @@ fn eval(node: &Node, values: &[f64]) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // Exact values are expected here.
 mod tests {
     use super::*;
 

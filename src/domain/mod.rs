@@ -6,7 +6,10 @@
 pub mod classify;
 pub mod formula;
 pub mod geometry;
+pub mod numbers;
 pub mod precinct;
+pub mod results;
+pub mod scoring;
 
 pub use geometry::{GeometryProblem, RawPolygons, Repairs, clean_polygons};
 pub use precinct::NewPrecinct;

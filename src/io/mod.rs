@@ -5,6 +5,7 @@
 //! them to the store in one transaction. [`export`] writes layers back out. No UI here.
 
 pub mod crs;
+pub mod csv_results;
 mod error;
 pub mod export;
 pub mod geojson;

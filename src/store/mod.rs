@@ -9,6 +9,7 @@ mod error;
 pub mod gpkg;
 pub mod lock;
 mod precincts;
+mod results;
 pub mod schema;
 mod table;
 mod validate;
@@ -21,6 +22,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 pub use error::StoreError;
 pub use lock::WriteLock;
 pub use precincts::PrecinctChanges;
+pub use results::{ElectionMeta, ResultsWritten};
 pub use table::{Election, Layer, LayerKind, Table};
 pub use validate::ValidationReport;
 

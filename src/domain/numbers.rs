@@ -1,0 +1,72 @@
+//! Numbers written the way each language writes them: "1,234.5" and "41.2 %" in English,
+//! "1 234,5" and "41,2 %" in French.
+
+use serde::{Deserialize, Serialize};
+
+/// A language of the user interface and of explanations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    fn separators(self) -> (char, char) {
+        match self {
+            // French groups thousands with a narrow no-break space.
+            Self::En => (',', '.'),
+            Self::Fr => ('\u{202f}', ','),
+        }
+    }
+}
+
+/// `value` with `decimals` decimals and grouped thousands.
+///
+/// # Examples
+/// ```
+/// use campaign_planner::domain::numbers::{Lang, number};
+/// assert_eq!(number(1234.5, 1, Lang::En), "1,234.5");
+/// assert_eq!(number(1234.5, 1, Lang::Fr), "1\u{202f}234,5");
+/// assert_eq!(number(-0.04, 1, Lang::En), "-0.0");
+/// ```
+#[must_use]
+pub fn number(value: f64, decimals: usize, lang: Lang) -> String {
+    if !value.is_finite() {
+        return "–".to_owned();
+    }
+    let (group, point) = lang.separators();
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::with_capacity(text.len() + 4);
+    if value.is_sign_negative() && text.chars().any(|c| c.is_ascii_digit()) && value != 0.0 {
+        out.push('-');
+    }
+    let digits = int.len();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push(point);
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A fraction as a percentage with one decimal: 0.412 → "41.2 %" / "41,2 %".
+#[must_use]
+pub fn percent(fraction: f64, lang: Lang) -> String {
+    format!("{}\u{a0}%", number(fraction * 100.0, 1, lang))
+}
+
+/// A count, rounded: 1204.4 → "1,204" / "1 204".
+#[must_use]
+pub fn count(value: f64, lang: Lang) -> String {
+    number(value.round(), 0, lang)
+}

@@ -1,0 +1,175 @@
+//! Election results: rows as imported, joining them to precincts, and the column-wise data the
+//! scores are computed from.
+
+use std::collections::HashMap;
+
+/// One row of imported results: a precinct's figures in one election.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultRow {
+    /// The line of the source file (1-based, header included), for reports.
+    pub line: usize,
+    /// The precinct code as the file has it.
+    pub code: String,
+    /// Registered voters (inscrits), when the file has them.
+    pub registered: Option<f64>,
+    /// Voters who turned out (votants), when the file has them.
+    pub voters: Option<f64>,
+    /// Valid votes (exprimés), when the file has them.
+    pub valid: Option<f64>,
+    /// Votes per list, as `(index into the lists, votes)`.
+    pub votes: Vec<(usize, f64)>,
+}
+
+/// How a results file joined the campaign's precincts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct JoinReport {
+    /// Result rows in the file.
+    pub rows: usize,
+    /// Precincts that got results.
+    pub matched: usize,
+    /// Of those, how many matched only once leading zeros were ignored ("01001" = "1001").
+    pub matched_ignoring_zeros: usize,
+    /// Codes of result rows that match no precinct (kept in the file, unused by scores).
+    pub unmatched_rows: Vec<String>,
+    /// Codes of precincts with no results.
+    pub precincts_without_results: Vec<String>,
+    /// Codes that appear on more than one row, with their lines.
+    pub duplicates: Vec<(String, Vec<usize>)>,
+}
+
+/// The key used to match codes that differ only by leading zeros or case.
+fn loose(code: &str) -> String {
+    let trimmed = code.trim();
+    if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
+        let stripped = trimmed.trim_start_matches('0');
+        if stripped.is_empty() {
+            "0".to_owned()
+        } else {
+            stripped.to_owned()
+        }
+    } else {
+        trimmed.to_lowercase()
+    }
+}
+
+/// Matches result rows to precinct codes: exactly, else ignoring leading zeros and case.
+///
+/// Returns, for each row, the precinct code it belongs to (or `None`), and the report.
+///
+/// # Examples
+/// ```
+/// use campaign_planner::domain::results::{ResultRow, join};
+///
+/// let row = |code: &str| ResultRow { line: 2, code: code.to_owned(), registered: None,
+///     voters: None, valid: None, votes: vec![] };
+/// let precincts = vec!["01001".to_owned(), "01002".to_owned()];
+/// let (matches, report) = join(&precincts, &[row("1001"), row("99")]);
+/// assert_eq!(matches, vec![Some("01001".to_owned()), None]);
+/// assert_eq!(report.matched_ignoring_zeros, 1);
+/// assert_eq!(report.unmatched_rows, vec!["99".to_owned()]);
+/// assert_eq!(report.precincts_without_results, vec!["01002".to_owned()]);
+/// ```
+#[must_use]
+pub fn join(precincts: &[String], rows: &[ResultRow]) -> (Vec<Option<String>>, JoinReport) {
+    let exact: HashMap<&str, usize> = precincts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let mut by_loose: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, c) in precincts.iter().enumerate() {
+        by_loose
+            .entry(loose(c))
+            .and_modify(|e| *e = None) // ambiguous once loosened: only exact matches count
+            .or_insert(Some(i));
+    }
+    let mut report = JoinReport {
+        rows: rows.len(),
+        ..JoinReport::default()
+    };
+    let mut has_result = vec![false; precincts.len()];
+    let mut lines: HashMap<usize, Vec<usize>> = HashMap::new();
+    let matches = rows
+        .iter()
+        .map(|row| {
+            let code = row.code.trim();
+            let found = exact.get(code).copied().map(|i| (i, false)).or_else(|| {
+                by_loose
+                    .get(&loose(code))
+                    .copied()
+                    .flatten()
+                    .map(|i| (i, true))
+            });
+            if let Some((i, loosely)) = found {
+                if !has_result[i] && loosely {
+                    report.matched_ignoring_zeros += 1;
+                }
+                has_result[i] = true;
+                lines.entry(i).or_default().push(row.line);
+                Some(precincts[i].clone())
+            } else {
+                report.unmatched_rows.push(row.code.clone());
+                None
+            }
+        })
+        .collect();
+    report.matched = has_result.iter().filter(|&&h| h).count();
+    report.precincts_without_results = precincts
+        .iter()
+        .zip(&has_result)
+        .filter(|(_, h)| !**h)
+        .map(|(c, _)| c.clone())
+        .collect();
+    let mut duplicates: Vec<(String, Vec<usize>)> = lines
+        .into_iter()
+        .filter(|(_, l)| l.len() > 1)
+        .map(|(i, l)| (precincts[i].clone(), l))
+        .collect();
+    duplicates.sort();
+    report.duplicates = duplicates;
+    (matches, report)
+}
+
+/// One election's results for the campaign's precincts, column by column (the layout the
+/// scores are computed fastest from). Every vector has one entry per precinct; NaN means
+/// "not known".
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElectionData {
+    /// The election's name.
+    pub name: String,
+    /// Its date, when known.
+    pub date: Option<String>,
+    /// Its round, when known.
+    pub round: Option<i64>,
+    /// The lists (candidates, parties) that ran.
+    pub lists: Vec<String>,
+    /// Registered voters per precinct.
+    pub registered: Vec<f64>,
+    /// Voters per precinct.
+    pub voters: Vec<f64>,
+    /// Valid votes per precinct (the sum of the lists when the file had no valid column).
+    pub valid: Vec<f64>,
+    /// Whether `valid` was computed as the sum of the lists.
+    pub valid_is_sum_of_lists: bool,
+    /// `votes[list][precinct]`.
+    pub votes: Vec<Vec<f64>>,
+}
+
+impl ElectionData {
+    /// Whether any precinct has a known value in `column`.
+    #[must_use]
+    pub fn has(column: &[f64]) -> bool {
+        column.iter().any(|v| v.is_finite())
+    }
+}
+
+/// Everything scores are computed from: the precincts, in campaign order, and their results.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScoringData {
+    /// Precinct codes.
+    pub codes: Vec<String>,
+    /// Precinct names.
+    pub names: Vec<String>,
+    /// The elections, oldest first.
+    pub elections: Vec<ElectionData>,
+}

@@ -1,0 +1,701 @@
+//! Priority scores: the presets of the method, custom formulas, and the one-sentence
+//! explanation every precinct can give of its score.
+//!
+//! Scores are computed per chosen election and averaged over the elections where the precinct
+//! has results. A preset that needs a field the results do not have says which field is
+//! missing and which preset would work; it never invents numbers.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::classify::{ClassMethod, Classes, ClassifyError, Ramp, classify};
+use super::formula::{Formula, FormulaError};
+use super::numbers::{Lang, count, number, percent};
+use super::results::{ElectionData, ScoringData};
+
+/// The scoring methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// Mobilisation potential, the door-to-door classic: sympathetic abstainers,
+    /// `(registered − voters) × ours / valid`.
+    Mobilisation,
+    /// Turnout × performance (NDI / Tarrance): the score is our share of valid votes,
+    /// `ours / valid`; the explanation places the precinct on the turnout × performance grid.
+    Performance,
+    /// Persuasion / swing: close margins and a share that moves between elections,
+    /// `1 − |our share − best opponent's share| + volatility of our share`.
+    Persuasion,
+    /// A formula of the user's over named fields.
+    Custom,
+}
+
+impl Preset {
+    /// The preset's name as the command line spells it.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mobilisation => "mobilisation",
+            Self::Performance => "performance",
+            Self::Persuasion => "persuasion",
+            Self::Custom => "custom",
+        }
+    }
+
+    /// The formula the preset computes, as shown to the user.
+    #[must_use]
+    pub fn formula(self) -> &'static str {
+        match self {
+            Self::Mobilisation => "(registered - voters) * ours / valid",
+            Self::Performance => "ours / valid",
+            Self::Persuasion => {
+                "1 - |ours / valid - best opponent / valid| + volatility of ours / valid"
+            }
+            Self::Custom => "",
+        }
+    }
+}
+
+/// Everything that decides the scores and classes; stored in the campaign file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoringParams {
+    /// The method.
+    pub preset: Preset,
+    /// Our side: one or more lists (candidates, parties).
+    pub ours: Vec<String>,
+    /// The reference elections by name; empty means all of them.
+    pub elections: Vec<String>,
+    /// The formula of a custom score.
+    pub formula: Option<String>,
+    /// The number of classes (3–7).
+    pub classes: usize,
+    /// How classes are cut.
+    pub method: ClassMethod,
+    /// The colour ramp.
+    pub ramp: Ramp,
+}
+
+impl Default for ScoringParams {
+    fn default() -> Self {
+        Self {
+            preset: Preset::Performance,
+            ours: Vec::new(),
+            elections: Vec::new(),
+            formula: None,
+            classes: 5,
+            method: ClassMethod::Quantile,
+            ramp: Ramp::YlOrRd,
+        }
+    }
+}
+
+/// Why scores cannot be computed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ScoringError {
+    /// No results at all.
+    #[error(
+        "the campaign has no election results yet; import some first \
+         (campaign-planner results FILE CSV --election NAME)"
+    )]
+    NoResults,
+    /// A chosen election does not exist.
+    #[error("unknown election {name:?}; elections: {known}")]
+    UnknownElection {
+        /// The name asked for.
+        name: String,
+        /// The elections there are.
+        known: String,
+    },
+    /// Our side was not named.
+    #[error("say which list or lists are ours (--ours); lists: {known}")]
+    NoOurs {
+        /// The lists there are.
+        known: String,
+    },
+    /// One of our lists ran in none of the chosen elections.
+    #[error("list {list:?} ran in none of the chosen elections; lists: {known}")]
+    UnknownList {
+        /// The list asked for.
+        list: String,
+        /// The lists there are.
+        known: String,
+    },
+    /// None of our lists ran in one chosen election.
+    #[error(
+        "none of our lists ({ours}) ran in {election}; leave that election out or add its list \
+         (its lists: {known})"
+    )]
+    OursAbsent {
+        /// Our lists.
+        ours: String,
+        /// The election.
+        election: String,
+        /// Its lists.
+        known: String,
+    },
+    /// The results lack a field the method needs.
+    #[error(
+        "the {preset} score needs {field}, which the results of {election} do not have; {suggestion}"
+    )]
+    MissingField {
+        /// The method.
+        preset: &'static str,
+        /// The missing field.
+        field: &'static str,
+        /// The election lacking it.
+        election: String,
+        /// What would work instead.
+        suggestion: String,
+    },
+    /// A custom score without a formula.
+    #[error("a custom score needs a formula (--formula), e.g. \"(registered - voters) * share\"")]
+    NoFormula,
+    /// The formula is wrong.
+    #[error(transparent)]
+    Formula(#[from] FormulaError),
+    /// The classes cannot be made.
+    #[error(transparent)]
+    Classify(#[from] ClassifyError),
+}
+
+/// The fields a custom formula can use, besides the lists' names.
+pub const FORMULA_FIELDS: &[&str] = &[
+    "registered",
+    "voters",
+    "valid",
+    "ours",
+    "abstentions",
+    "turnout",
+    "share",
+    "best_opponent",
+    "margin",
+];
+
+/// Our lists and the others, resolved in one election.
+#[derive(Clone, Debug)]
+struct Chosen {
+    election: usize,
+    ours: Vec<usize>,
+    others: Vec<usize>,
+}
+
+/// Scores and classes of every precinct, able to explain each one.
+#[derive(Debug)]
+pub struct Scored {
+    /// The score of each precinct, in campaign order; NaN when it has no results.
+    pub scores: Vec<f64>,
+    /// The class of each precinct and the legend.
+    pub classes: Classes,
+    /// The parameters that produced them.
+    pub params: ScoringParams,
+    chosen: Vec<Chosen>,
+    formula: Option<Formula>,
+    variables: Vec<String>,
+    /// Performance grid thresholds: low and high terciles of the share, median turnout.
+    grid: (f64, f64, f64),
+    sorted: OnceLock<Vec<f64>>,
+}
+
+/// The parts of one precinct's score, averaged over the elections where it has results.
+#[derive(Clone, Copy, Debug, Default)]
+struct Parts {
+    score: f64,
+    a: f64,
+    b: f64,
+    c: f64,
+    elections: usize,
+    opponent: Option<usize>,
+}
+
+fn names_of(lists: &[String]) -> String {
+    if lists.is_empty() {
+        "(none)".to_owned()
+    } else {
+        lists.join(", ")
+    }
+}
+
+/// Computes every precinct's score and class.
+pub fn score(data: &ScoringData, params: &ScoringParams) -> Result<Scored, ScoringError> {
+    if data.elections.is_empty() {
+        return Err(ScoringError::NoResults);
+    }
+    let chosen_elections: Vec<usize> = if params.elections.is_empty() {
+        (0..data.elections.len()).collect()
+    } else {
+        params
+            .elections
+            .iter()
+            .map(|name| {
+                data.elections
+                    .iter()
+                    .position(|e| e.name == *name)
+                    .or_else(|| {
+                        data.elections
+                            .iter()
+                            .position(|e| e.name.eq_ignore_ascii_case(name))
+                    })
+                    .ok_or_else(|| ScoringError::UnknownElection {
+                        name: name.clone(),
+                        known: names_of(
+                            &data
+                                .elections
+                                .iter()
+                                .map(|e| e.name.clone())
+                                .collect::<Vec<_>>(),
+                        ),
+                    })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let mut all_lists: Vec<String> = Vec::new();
+    for &e in &chosen_elections {
+        for l in &data.elections[e].lists {
+            if !all_lists.contains(l) {
+                all_lists.push(l.clone());
+            }
+        }
+    }
+    let formula_text = params
+        .formula
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty());
+    let mut variables: Vec<String> = FORMULA_FIELDS.iter().map(|s| (*s).to_owned()).collect();
+    variables.extend(all_lists.iter().cloned());
+    let formula = match params.preset {
+        Preset::Custom => Some(Formula::parse(
+            formula_text.ok_or(ScoringError::NoFormula)?,
+            &variables,
+        )?),
+        _ => None,
+    };
+    let needs_ours = match &formula {
+        Some(f) => f.used().iter().any(|&i| matches!(i, 3 | 6 | 7 | 8)),
+        None => true,
+    };
+    if needs_ours && params.ours.is_empty() {
+        return Err(ScoringError::NoOurs {
+            known: names_of(&all_lists),
+        });
+    }
+    let find = |lists: &[String], name: &str| {
+        lists
+            .iter()
+            .position(|l| l == name)
+            .or_else(|| lists.iter().position(|l| l.eq_ignore_ascii_case(name)))
+    };
+    for ours in &params.ours {
+        if find(&all_lists, ours).is_none() {
+            return Err(ScoringError::UnknownList {
+                list: ours.clone(),
+                known: names_of(&all_lists),
+            });
+        }
+    }
+    let mut chosen = Vec::with_capacity(chosen_elections.len());
+    for &e in &chosen_elections {
+        let election = &data.elections[e];
+        let ours: Vec<usize> = params
+            .ours
+            .iter()
+            .filter_map(|o| find(&election.lists, o))
+            .collect();
+        if needs_ours && ours.is_empty() {
+            return Err(ScoringError::OursAbsent {
+                ours: params.ours.join(", "),
+                election: election.name.clone(),
+                known: names_of(&election.lists),
+            });
+        }
+        let others = (0..election.lists.len())
+            .filter(|l| !ours.contains(l))
+            .collect();
+        check_fields(params.preset, formula.as_ref(), election, &variables)?;
+        chosen.push(Chosen {
+            election: e,
+            ours,
+            others,
+        });
+    }
+
+    let mut scored = Scored {
+        scores: Vec::new(),
+        classes: Classes {
+            class_of: Vec::new(),
+            legend: Vec::new(),
+            no_data: 0,
+        },
+        params: params.clone(),
+        chosen,
+        formula,
+        variables,
+        grid: (f64::NAN, f64::NAN, f64::NAN),
+        sorted: OnceLock::new(),
+    };
+    let mut buffer = vec![f64::NAN; scored.variables.len()];
+    scored.scores = (0..data.codes.len())
+        .map(|p| scored.parts(data, p, &mut buffer).score)
+        .collect();
+    scored.classes = classify(&scored.scores, params.classes, &params.method, params.ramp)?;
+    if params.preset == Preset::Performance {
+        let turnout: Vec<f64> = (0..data.codes.len())
+            .map(|p| scored.parts(data, p, &mut buffer).b)
+            .collect();
+        scored.grid = (
+            quantile(&scored.scores, 1.0 / 3.0),
+            quantile(&scored.scores, 2.0 / 3.0),
+            quantile(&turnout, 0.5),
+        );
+    }
+    Ok(scored)
+}
+
+/// Refuses a method whose fields an election lacks, saying what would work.
+fn check_fields(
+    preset: Preset,
+    formula: Option<&Formula>,
+    election: &ElectionData,
+    variables: &[String],
+) -> Result<(), ScoringError> {
+    let has_registered = ElectionData::has(&election.registered);
+    let has_voters = ElectionData::has(&election.voters);
+    let missing = |field: &'static str, preset: &'static str| {
+        let suggestion = if has_registered && has_voters {
+            String::new()
+        } else {
+            "the performance score (our share of valid votes) works with these results".to_owned()
+        };
+        Err(ScoringError::MissingField {
+            preset,
+            field,
+            election: election.name.clone(),
+            suggestion,
+        })
+    };
+    match (preset, formula) {
+        (Preset::Mobilisation, _) => {
+            if !has_registered {
+                return missing("registered voters (inscrits)", "mobilisation");
+            }
+            if !has_voters {
+                return missing("voters (votants)", "mobilisation");
+            }
+        }
+        (Preset::Persuasion, _) if election.lists.len() < 2 => {
+            return Err(ScoringError::MissingField {
+                preset: "persuasion",
+                field: "at least two lists",
+                election: election.name.clone(),
+                suggestion: "the performance score works with a single list".to_owned(),
+            });
+        }
+        (Preset::Custom, Some(f)) => {
+            for &i in f.used() {
+                let field: Option<&'static str> = match variables[i].as_str() {
+                    "registered" | "abstentions" | "turnout" if !has_registered => {
+                        Some("registered voters (inscrits)")
+                    }
+                    "voters" | "abstentions" | "turnout" if !has_voters => Some("voters (votants)"),
+                    _ => None,
+                };
+                if let Some(field) = field {
+                    return missing(field, "custom");
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The value at fraction `q` of the finite values (nearest rank).
+fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return f64::NAN;
+    }
+    let k = ((finite.len() as f64 * q).ceil() as usize).clamp(1, finite.len()) - 1;
+    *finite.select_nth_unstable_by(k, f64::total_cmp).1
+}
+
+/// Running means of up to three parts and the score.
+#[derive(Default)]
+struct Means {
+    score: f64,
+    a: f64,
+    a_n: usize,
+    b: f64,
+    b_n: usize,
+    c: f64,
+    n: usize,
+    shares: [f64; 16],
+}
+
+impl Scored {
+    /// The parts of precinct `p`'s score.
+    fn parts(&self, data: &ScoringData, p: usize, vars: &mut [f64]) -> Parts {
+        let mut m = Means::default();
+        let mut opponent = None;
+        for chosen in &self.chosen {
+            let e = &data.elections[chosen.election];
+            let (registered, voters, valid) = (e.registered[p], e.voters[p], e.valid[p]);
+            let ours: f64 = chosen.ours.iter().map(|&l| e.votes[l][p]).sum();
+            let share = ours / valid;
+            let (best, best_list) = chosen.others.iter().fold((f64::NAN, None), |(b, bl), &l| {
+                let v = e.votes[l][p];
+                if v.is_finite() && (b.is_nan() || v > b) {
+                    (v, Some(l))
+                } else {
+                    (b, bl)
+                }
+            });
+            let value = match self.params.preset {
+                Preset::Mobilisation => {
+                    let abstainers = registered - voters;
+                    let v = abstainers * share;
+                    if v.is_finite() {
+                        m.a += abstainers;
+                        m.a_n += 1;
+                        m.b += share;
+                        m.b_n += 1;
+                    }
+                    v
+                }
+                Preset::Performance => {
+                    if share.is_finite() {
+                        m.a += share;
+                        m.a_n += 1;
+                        let turnout = voters / registered;
+                        if turnout.is_finite() {
+                            m.b += turnout;
+                            m.b_n += 1;
+                        }
+                    }
+                    share
+                }
+                Preset::Persuasion => {
+                    let margin = share - best / valid;
+                    if margin.is_finite() {
+                        m.a += margin;
+                        m.a_n += 1;
+                        if m.n < m.shares.len() {
+                            m.shares[m.n] = share;
+                        }
+                        opponent = best_list.map(|l| (chosen.election, l));
+                        1.0 - margin.abs()
+                    } else {
+                        f64::NAN
+                    }
+                }
+                Preset::Custom => {
+                    let fields = [
+                        registered,
+                        voters,
+                        valid,
+                        ours,
+                        registered - voters,
+                        voters / registered,
+                        share,
+                        best,
+                        share - best / valid,
+                    ];
+                    vars[..fields.len()].copy_from_slice(&fields);
+                    for (i, name) in self.variables.iter().enumerate().skip(fields.len()) {
+                        vars[i] = e
+                            .lists
+                            .iter()
+                            .position(|l| l == name)
+                            .map_or(f64::NAN, |l| e.votes[l][p]);
+                    }
+                    self.formula.as_ref().map_or(f64::NAN, |f| f.eval(vars))
+                }
+            };
+            if value.is_finite() {
+                m.score += value;
+                m.n += 1;
+            }
+        }
+        if m.n == 0 {
+            return Parts {
+                score: f64::NAN,
+                ..Parts::default()
+            };
+        }
+        let n = m.n as f64;
+        let mean = |sum: f64, k: usize| if k == 0 { f64::NAN } else { sum / k as f64 };
+        let mut parts = Parts {
+            score: m.score / n,
+            a: mean(m.a, m.a_n),
+            b: mean(m.b, m.b_n),
+            c: m.c,
+            elections: m.n,
+            opponent: opponent.map(|(_, l)| l),
+        };
+        if self.params.preset == Preset::Persuasion {
+            let k = m.n.min(m.shares.len());
+            let shares = &m.shares[..k];
+            let avg = shares.iter().sum::<f64>() / k as f64;
+            let volatility =
+                (shares.iter().map(|s| (s - avg).powi(2)).sum::<f64>() / k as f64).sqrt();
+            parts.b = volatility;
+            parts.score += volatility;
+            parts.c = opponent.map_or(f64::NAN, |(e, _)| e as f64);
+        }
+        parts
+    }
+
+    /// The share of scored precincts whose score is at least `score`, as a whole percentage.
+    fn top_percent(&self, score: f64) -> usize {
+        let sorted = self.sorted.get_or_init(|| {
+            let mut s: Vec<f64> = self
+                .scores
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .collect();
+            s.sort_unstable_by(f64::total_cmp);
+            s
+        });
+        if sorted.is_empty() {
+            return 100;
+        }
+        let at_least = sorted.len() - sorted.partition_point(|&v| v < score);
+        (at_least * 100).div_ceil(sorted.len())
+    }
+
+    /// One sentence, with its numbers, saying why precinct `p` scores what it does.
+    #[must_use]
+    pub fn explain(&self, data: &ScoringData, p: usize, lang: Lang) -> String {
+        let mut vars = vec![f64::NAN; self.variables.len()];
+        let parts = self.parts(data, p, &mut vars);
+        if !parts.score.is_finite() {
+            return match lang {
+                Lang::En => "no score: no usable results for this precinct".to_owned(),
+                Lang::Fr => "pas de score : aucun résultat utilisable pour ce bureau".to_owned(),
+            };
+        }
+        let class = self.classes.class_of.get(p).copied().unwrap_or(0);
+        let top = self.top_percent(parts.score);
+        let of = self.classes.count();
+        let rank = match lang {
+            Lang::En => format!("class {class} of {of}, top {top}\u{a0}%"),
+            Lang::Fr => format!("classe {class} sur {of}, dans les {top}\u{a0}% premiers"),
+        };
+        let over = if parts.elections > 1 {
+            match lang {
+                Lang::En => format!(" (average of {} elections)", parts.elections),
+                Lang::Fr => format!(" (moyenne de {} élections)", parts.elections),
+            }
+        } else {
+            String::new()
+        };
+        let ours = self.params.ours.join(" + ");
+        match self.params.preset {
+            Preset::Mobilisation => match lang {
+                Lang::En => format!(
+                    "{} abstainers × {} for us = {}{over} → {rank}",
+                    count(parts.a, lang),
+                    percent(parts.b, lang),
+                    count(parts.score, lang)
+                ),
+                Lang::Fr => format!(
+                    "{} abstentionnistes × {} pour nous = {}{over} → {rank}",
+                    count(parts.a, lang),
+                    percent(parts.b, lang),
+                    count(parts.score, lang)
+                ),
+            },
+            Preset::Performance => {
+                let (low, high, median_turnout) = self.grid;
+                let strong = parts.score >= high;
+                let low_turnout = parts.b.is_finite() && parts.b < median_turnout;
+                let verdict = match (lang, strong, parts.score <= low, low_turnout) {
+                    (Lang::En, true, _, true) => "strong and low turnout: mobilise first",
+                    (Lang::En, true, _, false) => "strong: our base",
+                    (Lang::En, false, false, _) => "middle: persuade",
+                    (Lang::En, false, true, _) => "weak: not a priority",
+                    (Lang::Fr, true, _, true) => "fort et peu mobilisé : mobiliser en priorité",
+                    (Lang::Fr, true, _, false) => "fort : notre base",
+                    (Lang::Fr, false, false, _) => "moyen : convaincre",
+                    (Lang::Fr, false, true, _) => "faible : pas prioritaire",
+                };
+                let turnout = if parts.b.is_finite() {
+                    match lang {
+                        Lang::En => format!(", turnout {}", percent(parts.b, lang)),
+                        Lang::Fr => format!(", participation {}", percent(parts.b, lang)),
+                    }
+                } else {
+                    String::new()
+                };
+                match lang {
+                    Lang::En => format!(
+                        "{ours} won {} of valid votes{turnout}{over} → {rank}; {verdict}",
+                        percent(parts.score, lang)
+                    ),
+                    Lang::Fr => format!(
+                        "{ours} a obtenu {} des exprimés{turnout}{over} → {rank} ; {verdict}",
+                        percent(parts.score, lang)
+                    ),
+                }
+            }
+            Preset::Persuasion => {
+                let opponent = parts
+                    .opponent
+                    .zip(Some(parts.c as usize))
+                    .and_then(|(l, e)| data.elections.get(e)?.lists.get(l).cloned())
+                    .unwrap_or_default();
+                let points = number(parts.a.abs() * 100.0, 1, lang);
+                let moved = number(parts.b * 100.0, 1, lang);
+                let score = number(parts.score, 3, lang);
+                // Volatility needs two elections or more; with one it is zero and unsaid.
+                let volatility = match (lang, parts.elections > 1) {
+                    (_, false) => String::new(),
+                    (Lang::En, true) => format!(", our share moved ±{moved} pts"),
+                    (Lang::Fr, true) => format!(", notre part a varié de ±{moved} pts"),
+                };
+                match (lang, parts.a >= 0.0) {
+                    (Lang::En, ahead) => format!(
+                        "{ours} {} {opponent} by {points} pts{volatility}{over} → score {score} → {rank}",
+                        if ahead { "ahead of" } else { "behind" }
+                    ),
+                    (Lang::Fr, ahead) => format!(
+                        "{ours} {} {opponent} de {points} pts{volatility}{over} → score {score} → {rank}",
+                        if ahead { "devant" } else { "derrière" }
+                    ),
+                }
+            }
+            Preset::Custom => {
+                let Some(formula) = &self.formula else {
+                    return String::new();
+                };
+                let inputs: Vec<String> = formula
+                    .used()
+                    .iter()
+                    .map(|&i| {
+                        let v = vars[i];
+                        let shown =
+                            if matches!(self.variables[i].as_str(), "turnout" | "share" | "margin")
+                            {
+                                percent(v, lang)
+                            } else {
+                                number(v, if v.fract() == 0.0 { 0 } else { 2 }, lang)
+                            };
+                        format!("{} {shown}", self.variables[i])
+                    })
+                    .collect();
+                let with = match lang {
+                    Lang::En => "with",
+                    Lang::Fr => "avec",
+                };
+                format!(
+                    "{} = {} {with} {}{over} → {rank}",
+                    formula.text(),
+                    number(parts.score, 2, lang),
+                    inputs.join(", ")
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Elections, results and scores in the campaign file.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension as _, params};
+
+use super::{Campaign, StoreError};
+use crate::domain::results::{ElectionData, ResultRow, ScoringData};
+use crate::domain::scoring::{Scored, ScoringParams};
+
+/// An election's identity as the user gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ElectionMeta {
+    /// Its name ("Municipales 2020 T1").
+    pub name: String,
+    /// Its date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Its round.
+    pub round: Option<i64>,
+}
+
+/// What storing an election's results did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ResultsWritten {
+    /// Whether an election of the same name and round was there and has been replaced.
+    pub replaced: bool,
+    /// Precinct rows (registered, voters, valid) written.
+    pub precinct_rows: usize,
+    /// Vote rows (precinct × list) written.
+    pub vote_rows: usize,
+}
+
+impl Campaign {
+    /// The codes of the live precincts, in campaign order.
+    pub fn precinct_codes(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT code FROM precincts WHERE deleted_at IS NULL ORDER BY fid")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Stores one election's results in one transaction; an election of the same name and
+    /// round is replaced (its old rows tombstoned), never doubled.
+    ///
+    /// `codes[i]` is the precinct code row `i` joined to, or `None` to keep the file's code.
+    pub fn store_results(
+        &mut self,
+        meta: &ElectionMeta,
+        lists: &[String],
+        rows: &[ResultRow],
+        codes: &[Option<String>],
+    ) -> Result<ResultsWritten, StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT uuid FROM elections WHERE deleted_at IS NULL AND name = ?1 \
+                     AND round IS ?2",
+                    params![meta.name, meta.round],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(sql)?;
+            let mut written = ResultsWritten {
+                replaced: existing.is_some(),
+                ..ResultsWritten::default()
+            };
+            let election = if let Some(uuid) = existing {
+                for table in ["results", "results_totals"] {
+                    tx.execute(
+                        &format!(
+                            "UPDATE {table} SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                             WHERE election_uuid = ?1 AND deleted_at IS NULL"
+                        ),
+                        [&uuid],
+                    )
+                    .map_err(sql)?;
+                }
+                tx.execute(
+                    "UPDATE elections SET date = coalesce(?2, date), \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+                    params![uuid, meta.date],
+                )
+                .map_err(sql)?;
+                uuid
+            } else {
+                let uuid = uuid::Uuid::new_v4().to_string();
+                tx.execute(
+                    "INSERT INTO elections (uuid, name, date, round) VALUES (?1, ?2, ?3, ?4)",
+                    params![uuid, meta.name, meta.date, meta.round],
+                )
+                .map_err(sql)?;
+                uuid
+            };
+            let mut totals = tx
+                .prepare(
+                    "INSERT INTO results_totals (uuid, election_uuid, precinct_code, registered, \
+                     voters, valid) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(sql)?;
+            let mut votes = tx
+                .prepare(
+                    "INSERT INTO results (uuid, election_uuid, precinct_code, list, votes) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(sql)?;
+            let round = |v: Option<f64>| v.map(|x| x.round() as i64);
+            for (row, joined) in rows.iter().zip(codes) {
+                let code = joined.as_deref().unwrap_or(&row.code);
+                totals
+                    .execute(params![
+                        uuid::Uuid::new_v4().to_string(),
+                        election,
+                        code,
+                        round(row.registered),
+                        round(row.voters),
+                        round(row.valid)
+                    ])
+                    .map_err(sql)?;
+                written.precinct_rows += 1;
+                for &(list, count) in &row.votes {
+                    votes
+                        .execute(params![
+                            uuid::Uuid::new_v4().to_string(),
+                            election,
+                            code,
+                            lists[list],
+                            count.round() as i64
+                        ])
+                        .map_err(sql)?;
+                    written.vote_rows += 1;
+                }
+            }
+            Ok(written)
+        })
+    }
+
+    /// The precincts and every live election's results, column by column, for scoring.
+    pub fn scoring_data(&self) -> Result<ScoringData, StoreError> {
+        let q = |e| self.err(e);
+        let mut data = ScoringData::default();
+        {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT code, name FROM precincts WHERE deleted_at IS NULL ORDER BY fid")
+                .map_err(q)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(q)?;
+            for row in rows {
+                let (code, name) = row.map_err(q)?;
+                data.codes.push(code);
+                data.names.push(name);
+            }
+        }
+        let index: HashMap<&str, usize> = data
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        let n = data.codes.len();
+        let mut elections = Vec::new();
+        for e in self.elections()? {
+            let mut election = ElectionData {
+                name: e.name.clone(),
+                date: e.date.clone(),
+                round: e.round,
+                lists: Vec::new(),
+                registered: vec![f64::NAN; n],
+                voters: vec![f64::NAN; n],
+                valid: vec![f64::NAN; n],
+                valid_is_sum_of_lists: false,
+                votes: Vec::new(),
+            };
+            let mut stmt = self
+                .conn()
+                .prepare_cached(
+                    "SELECT precinct_code, registered, voters, valid FROM results_totals \
+                     WHERE election_uuid = ?1 AND deleted_at IS NULL",
+                )
+                .map_err(q)?;
+            let mut rows = stmt.query([&e.uuid]).map_err(q)?;
+            while let Some(row) = rows.next().map_err(q)? {
+                let code: String = row.get(0).map_err(q)?;
+                let Some(&p) = index.get(code.as_str()) else {
+                    continue;
+                };
+                let get = |i| row.get::<_, Option<f64>>(i).map(|v| v.unwrap_or(f64::NAN));
+                election.registered[p] = get(1).map_err(q)?;
+                election.voters[p] = get(2).map_err(q)?;
+                election.valid[p] = get(3).map_err(q)?;
+            }
+            let mut stmt = self
+                .conn()
+                .prepare_cached(
+                    "SELECT precinct_code, list, votes FROM results \
+                     WHERE election_uuid = ?1 AND deleted_at IS NULL ORDER BY id",
+                )
+                .map_err(q)?;
+            let mut rows = stmt.query([&e.uuid]).map_err(q)?;
+            let mut list_index: HashMap<String, usize> = HashMap::new();
+            while let Some(row) = rows.next().map_err(q)? {
+                let list: String = row.get(1).map_err(q)?;
+                let l = *list_index.entry(list.clone()).or_insert_with(|| {
+                    election.lists.push(list);
+                    election.votes.push(vec![f64::NAN; n]);
+                    election.votes.len() - 1
+                });
+                let code: String = row.get(0).map_err(q)?;
+                if let Some(&p) = index.get(code.as_str()) {
+                    election.votes[l][p] = row.get(2).map_err(q)?;
+                }
+            }
+            if !ElectionData::has(&election.valid) {
+                // No valid-votes column: the lists' sum is the valid votes.
+                election.valid_is_sum_of_lists = true;
+                for p in 0..n {
+                    let sum: f64 = election
+                        .votes
+                        .iter()
+                        .map(|v| v[p])
+                        .filter(|v| v.is_finite())
+                        .sum();
+                    let any = election.votes.iter().any(|v| v[p].is_finite());
+                    election.valid[p] = if any { sum } else { f64::NAN };
+                }
+            }
+            elections.push(election);
+        }
+        data.elections = elections;
+        Ok(data)
+    }
+
+    /// Stores the scores and classes (`precincts.priority`, `priority_class`) and the method
+    /// (`scoring`), in one transaction. Scores are derived data: they do not change the
+    /// precincts' `updated_at`, so re-scoring never looks like an edit to merge.
+    pub fn save_scores(&mut self, codes: &[String], scored: &Scored) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        let parameters =
+            serde_json::to_string(&scored.params).map_err(|e| StoreError::Invalid {
+                path: path.clone(),
+                detail: e.to_string(),
+            })?;
+        self.write(|tx| {
+            let mut update = tx
+                .prepare(
+                    "UPDATE precincts SET priority = ?1, priority_class = ?2 \
+                     WHERE code = ?3 AND deleted_at IS NULL",
+                )
+                .map_err(sql)?;
+            for (i, code) in codes.iter().enumerate() {
+                let score = scored.scores[i];
+                let class = scored.classes.class_of[i];
+                update
+                    .execute(params![
+                        score.is_finite().then_some(score),
+                        (class > 0).then_some(class),
+                        code
+                    ])
+                    .map_err(sql)?;
+            }
+            tx.execute(
+                "UPDATE scoring SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE deleted_at IS NULL",
+                [],
+            )
+            .map_err(sql)?;
+            tx.execute(
+                "INSERT INTO scoring (uuid, preset, parameters) VALUES (?1, ?2, ?3)",
+                params![
+                    uuid::Uuid::new_v4().to_string(),
+                    scored.params.preset.name(),
+                    parameters
+                ],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
+    }
+
+    /// The scoring method last saved, if any.
+    pub fn scoring_params(&self) -> Result<Option<ScoringParams>, StoreError> {
+        let text: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT parameters FROM scoring WHERE deleted_at IS NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        match text {
+            None => Ok(None),
+            Some(t) => serde_json::from_str(&t)
+                .map(Some)
+                .map_err(|e| StoreError::Invalid {
+                    path: self.path.clone(),
+                    detail: format!("unreadable scoring parameters: {e}"),
+                }),
+        }
+    }
+}
