@@ -9,3 +9,4 @@ pub mod domain;
 pub mod io;
 pub mod progress;
 pub mod store;
+pub mod synth;

@@ -1,6 +1,6 @@
 //! The campaign file: creation, refusals of bad files (left byte-for-byte untouched), the
 //! write lock, and schema upgrades.
-#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::float_cmp)] // Test helpers fail loudly; counts are exact.
 
 mod common;
 
@@ -61,32 +61,40 @@ fn every_travelling_table_has_uuid_updated_at_and_a_tombstone() {
     let path = dir.path().join("c.gpkg");
     drop(Campaign::create(&path, "T").unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
+    let columns = |table: &str| -> Vec<String> {
+        conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
     for table in [
         "precincts",
         "turfs",
         "doors",
         "elections",
-        "results",
-        "results_totals",
         "teams",
         "turf_members",
         "assignments",
         "field_reports",
         "scoring",
     ] {
-        let columns: Vec<String> = conn
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let columns = columns(table);
         for needed in ["uuid", "updated_at", "deleted_at"] {
             assert!(
                 columns.contains(&needed.to_owned()),
                 "{table} lacks {needed}"
             );
         }
+    }
+    // Results travel with their election (schema v2): they point at it and have no identity
+    // of their own.
+    for table in ["results", "results_totals"] {
+        assert!(
+            columns(table).contains(&"election_id".to_owned()),
+            "{table}"
+        );
     }
 }
 
@@ -260,7 +268,7 @@ fn a_second_program_opening_a_file_open_for_writing_is_told_so() {
 }
 
 #[test]
-fn a_version_1_file_from_the_fixture_opens_with_the_current_code() {
+fn a_version_1_file_from_the_fixture_is_upgraded_with_every_field_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.campaign.gpkg");
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -297,9 +305,28 @@ fn a_version_1_file_from_the_fixture_opens_with_the_current_code() {
     assert_eq!(elections[0].date.as_deref(), Some("2013-11-03"));
     assert_eq!(elections[0].round, Some(1));
     assert_eq!(campaign.read_table("teams").unwrap().rows.len(), 1);
-    assert_eq!(campaign.read_table("results").unwrap().rows.len(), 1);
     assert_eq!(campaign.read_table("scoring").unwrap().rows.len(), 1);
-    let report = campaign.validate().unwrap();
+    // Version 2 moved results under their election: the row and its figures survive.
+    let data = campaign.scoring_data().unwrap();
+    assert_eq!(data.elections.len(), 1);
+    let e = &data.elections[0];
+    assert_eq!(e.lists, vec!["Joly".to_owned()]);
+    let p = data.codes.iter().position(|c| c == "11").unwrap();
+    assert_eq!(e.votes[0][p], 2081.0);
+    assert_eq!(e.valid[p], 6500.0);
+    assert!(e.registered[p].is_nan());
+    let (election_id, list): (i64, String) = campaign
+        .conn_for_tests()
+        .query_row("SELECT election_id, list FROM results", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((election_id, list.as_str()), (1, "Joly"));
+    drop(campaign);
+    // The upgrade was written: the file now reads as the current version.
+    let again = Campaign::open_read_only(&path).unwrap();
+    assert_eq!(again.schema_version().unwrap(), schema::CURRENT_VERSION);
+    let report = again.validate().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }
 

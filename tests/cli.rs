@@ -20,7 +20,7 @@ fn info_json_lists_layers_counts_extent_version_and_elections() {
     let info: serde_json::Value =
         serde_json::from_str(&cli_ok(&["info", s(&file), "--json"])).unwrap();
     assert_eq!(info["name"], "Montréal 2013");
-    assert_eq!(info["schema_version"], 1);
+    assert_eq!(info["schema_version"], 2);
     assert_eq!(info["elections"], serde_json::json!([]));
     let layers = info["layers"].as_array().unwrap();
     let precincts = layers.iter().find(|l| l["name"] == "precincts").unwrap();
@@ -34,7 +34,7 @@ fn info_json_lists_layers_counts_extent_version_and_elections() {
     );
     let text = cli_ok(&["info", s(&file)]);
     assert!(
-        text.contains("precincts") && text.contains("58") && text.contains("schema version: 1"),
+        text.contains("precincts") && text.contains("58") && text.contains("schema version: 2"),
         "{text}"
     );
 }

@@ -124,28 +124,21 @@ pub fn classify(
     {
         return Err(ClassifyError::ClassCount(classes));
     }
-    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    sorted.sort_unstable_by(f64::total_cmp);
-    let no_data = values.len() - sorted.len();
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let no_data = values.len() - finite.len();
+    // Only Jenks needs the values sorted; quantiles are found by selection, in linear time.
     let mut bounds = match method {
-        ClassMethod::Quantile => quantile_bounds(&sorted, classes),
-        ClassMethod::Equal => equal_bounds(&sorted, classes),
-        ClassMethod::Jenks => jenks_bounds(&sorted, classes)?,
-        ClassMethod::Manual(breaks) => manual_bounds(&sorted, breaks)?,
+        ClassMethod::Quantile => quantile_bounds(&mut finite, classes),
+        ClassMethod::Equal => equal_bounds(&finite, classes),
+        ClassMethod::Jenks => {
+            finite.sort_unstable_by(f64::total_cmp);
+            jenks_bounds(&finite, classes)?
+        }
+        ClassMethod::Manual(breaks) => manual_bounds(&finite, breaks)?,
     };
     bounds.dedup();
     let n = bounds.len().max(1);
     let colours = ramp_colours(ramp, n);
-    let class_of: Vec<u8> = values
-        .iter()
-        .map(|&v| {
-            if v.is_finite() {
-                (bounds.partition_point(|&b| b < v).min(n - 1) + 1) as u8
-            } else {
-                0
-            }
-        })
-        .collect();
     let mut legend: Vec<LegendClass> = (0..n)
         .map(|i| LegendClass {
             class: i + 1,
@@ -156,14 +149,20 @@ pub fn classify(
             colour: colours[i].clone(),
         })
         .collect();
-    // `sorted` is in class order, so each class's min and max are its first and last values.
-    for &v in &sorted {
-        let c = bounds.partition_point(|&b| b < v).min(n - 1);
-        let entry = &mut legend[c];
-        entry.count += 1;
-        entry.min.get_or_insert(v);
-        entry.max = Some(v);
-    }
+    let class_of: Vec<u8> = values
+        .iter()
+        .map(|&v| {
+            if !v.is_finite() {
+                return 0;
+            }
+            let c = bounds.partition_point(|&b| b < v).min(n - 1);
+            let entry = &mut legend[c];
+            entry.count += 1;
+            entry.min = Some(entry.min.map_or(v, |m: f64| m.min(v)));
+            entry.max = Some(entry.max.map_or(v, |m: f64| m.max(v)));
+            (c + 1) as u8
+        })
+        .collect();
     Ok(Classes {
         class_of,
         legend,
@@ -171,23 +170,32 @@ pub fn classify(
     })
 }
 
-/// Upper bounds at the values ranked n·k/K.
-fn quantile_bounds(sorted: &[f64], k: usize) -> Vec<f64> {
-    let Some(&last) = sorted.last() else {
+/// Upper bounds at the values ranked ⌈n·k/K⌉, found by successive selections (linear time).
+fn quantile_bounds(values: &mut [f64], k: usize) -> Vec<f64> {
+    let n = values.len();
+    if n == 0 {
         return Vec::new();
-    };
-    let n = sorted.len();
-    let mut bounds: Vec<f64> = (1..k)
-        .map(|i| sorted[(n * i).div_ceil(k).saturating_sub(1)])
-        .collect();
-    bounds.push(last);
+    }
+    let mut bounds = Vec::with_capacity(k);
+    let mut start = 0;
+    for i in 1..=k {
+        let rank = (n * i).div_ceil(k).saturating_sub(1).max(start);
+        let (_, at, _) = values[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
+        bounds.push(*at);
+        start = rank;
+    }
     bounds
 }
 
-fn equal_bounds(sorted: &[f64], k: usize) -> Vec<f64> {
-    let (Some(&lo), Some(&hi)) = (sorted.first(), sorted.last()) else {
+fn equal_bounds(values: &[f64], k: usize) -> Vec<f64> {
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo > hi {
         return Vec::new();
-    };
+    }
     let mut bounds: Vec<f64> = (1..k)
         .map(|i| lo + (hi - lo) * i as f64 / k as f64)
         .collect();
@@ -205,7 +213,7 @@ fn jenks_bounds(sorted: &[f64], k: usize) -> Result<Vec<f64>, ClassifyError> {
     Ok(ranges.iter().map(|&(_, end)| clustered[end]).collect())
 }
 
-fn manual_bounds(sorted: &[f64], breaks: &[f64]) -> Result<Vec<f64>, ClassifyError> {
+fn manual_bounds(values: &[f64], breaks: &[f64]) -> Result<Vec<f64>, ClassifyError> {
     let increasing = breaks.windows(2).all(|w| w[0] < w[1]);
     if breaks.is_empty()
         || breaks.len() + 1 > MAX_CLASSES
@@ -215,13 +223,8 @@ fn manual_bounds(sorted: &[f64], breaks: &[f64]) -> Result<Vec<f64>, ClassifyErr
         return Err(ClassifyError::Breaks(breaks.to_vec()));
     }
     let mut bounds = breaks.to_vec();
-    bounds.push(
-        sorted
-            .last()
-            .copied()
-            .unwrap_or(f64::INFINITY)
-            .max(breaks[breaks.len() - 1]),
-    );
+    let highest = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    bounds.push(highest.max(breaks[breaks.len() - 1]));
     Ok(bounds)
 }
 

@@ -391,6 +391,20 @@ impl Formula {
         if v.is_finite() { v } else { f64::NAN }
     }
 
+    /// Evaluates over whole columns at once: `columns[i]` holds the i-th name's value for every
+    /// row (an empty column means "unknown" everywhere). Gives what [`Formula::eval`] would
+    /// give row by row, much faster.
+    #[must_use]
+    pub fn eval_columns(&self, columns: &[&[f64]], rows: usize) -> Vec<f64> {
+        let mut out = eval_column(&self.root, columns, rows);
+        for v in &mut out {
+            if !v.is_finite() {
+                *v = f64::NAN;
+            }
+        }
+        out
+    }
+
     /// The positions of the names the formula uses, in order of first use.
     #[must_use]
     pub fn used(&self) -> &[usize] {
@@ -452,6 +466,78 @@ fn eval(node: &Node, values: &[f64]) -> f64 {
                 Func::Sqrt => values.next().map_or(f64::NAN, f64::sqrt),
                 Func::Ln => values.next().map_or(f64::NAN, f64::ln),
             }
+        }
+    }
+}
+
+fn eval_column(node: &Node, columns: &[&[f64]], rows: usize) -> Vec<f64> {
+    match node {
+        Node::Const(c) => vec![*c; rows],
+        Node::Var(i) => match columns.get(*i) {
+            Some(column) if column.len() == rows => column.to_vec(),
+            _ => vec![f64::NAN; rows],
+        },
+        Node::Neg(inner) => {
+            let mut v = eval_column(inner, columns, rows);
+            for x in &mut v {
+                *x = -*x;
+            }
+            v
+        }
+        Node::Bin(op, a, b) => {
+            let mut left = eval_column(a, columns, rows);
+            let right = eval_column(b, columns, rows);
+            for (l, &r) in left.iter_mut().zip(&right) {
+                let a = *l;
+                let truth = |t: bool| {
+                    if a.is_nan() || r.is_nan() {
+                        f64::NAN
+                    } else {
+                        f64::from(u8::from(t))
+                    }
+                };
+                *l = match op {
+                    '+' => a + r,
+                    '-' => a - r,
+                    '*' => a * r,
+                    '/' => a / r,
+                    '^' => a.powf(r),
+                    '<' => truth(a < r),
+                    '>' => truth(a > r),
+                    'l' => truth(a <= r),
+                    'g' => truth(a >= r),
+                    _ => f64::NAN,
+                };
+            }
+            left
+        }
+        Node::Call(func, args) => {
+            let evaluated: Vec<Vec<f64>> =
+                args.iter().map(|a| eval_column(a, columns, rows)).collect();
+            (0..rows)
+                .map(|i| {
+                    let mut values = evaluated.iter().map(|c| c[i]);
+                    match func {
+                        Func::Min => values.fold(f64::INFINITY, |m, v| {
+                            if v.is_nan() || m.is_nan() {
+                                f64::NAN
+                            } else {
+                                m.min(v)
+                            }
+                        }),
+                        Func::Max => values.fold(f64::NEG_INFINITY, |m, v| {
+                            if v.is_nan() || m.is_nan() {
+                                f64::NAN
+                            } else {
+                                m.max(v)
+                            }
+                        }),
+                        Func::Abs => values.next().map_or(f64::NAN, f64::abs),
+                        Func::Sqrt => values.next().map_or(f64::NAN, f64::sqrt),
+                        Func::Ln => values.next().map_or(f64::NAN, f64::ln),
+                    }
+                })
+                .collect()
         }
     }
 }
@@ -529,6 +615,35 @@ mod tests {
             let err = Formula::parse(text, &names()).unwrap_err();
             assert_eq!(err.column, column, "{text}: {err}");
             assert!(err.message.contains(words), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    #[allow(clippy::needless_range_loop)]
+    fn column_evaluation_matches_row_evaluation() {
+        let f = Formula::parse(
+            "max(ours - 2, 0) / valid + sqrt(registered) * (voters > 1)",
+            &names(),
+        )
+        .unwrap();
+        let columns: [&[f64]; 5] = [
+            &[4.0, 9.0, f64::NAN],
+            &[1.0, 2.0, 3.0],
+            &[2.0, 0.0, 1.0],
+            &[3.0, 1.0, 5.0],
+            &[],
+        ];
+        let by_column = f.eval_columns(&columns, 3);
+        for row in 0..3 {
+            let values: Vec<f64> = columns
+                .iter()
+                .map(|c| c.get(row).copied().unwrap_or(f64::NAN))
+                .collect();
+            let one = f.eval(&values);
+            assert!(
+                one == by_column[row] || (one.is_nan() && by_column[row].is_nan()),
+                "row {row}"
+            );
         }
     }
 

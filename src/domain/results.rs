@@ -38,7 +38,8 @@ pub struct JoinReport {
 }
 
 /// The key used to match codes that differ only by leading zeros or case.
-fn loose(code: &str) -> String {
+#[must_use]
+pub fn loose_code(code: &str) -> String {
     let trimmed = code.trim();
     if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
         let stripped = trimmed.trim_start_matches('0');
@@ -79,7 +80,7 @@ pub fn join(precincts: &[String], rows: &[ResultRow]) -> (Vec<Option<String>>, J
     let mut by_loose: HashMap<String, Option<usize>> = HashMap::new();
     for (i, c) in precincts.iter().enumerate() {
         by_loose
-            .entry(loose(c))
+            .entry(loose_code(c))
             .and_modify(|e| *e = None) // ambiguous once loosened: only exact matches count
             .or_insert(Some(i));
     }
@@ -95,7 +96,7 @@ pub fn join(precincts: &[String], rows: &[ResultRow]) -> (Vec<Option<String>>, J
             let code = row.code.trim();
             let found = exact.get(code).copied().map(|i| (i, false)).or_else(|| {
                 by_loose
-                    .get(&loose(code))
+                    .get(&loose_code(code))
                     .copied()
                     .flatten()
                     .map(|i| (i, true))

@@ -216,6 +216,10 @@ pub struct NotANumber;
 /// ```
 pub fn parse_number(cell: &str, decimal_comma: bool) -> Result<Option<f64>, NotANumber> {
     let trimmed = cell.trim();
+    if !trimmed.is_empty() && trimmed.len() <= 15 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        // The common case, plain digits: no copy.
+        return trimmed.parse::<f64>().map(Some).map_err(|_| NotANumber);
+    }
     if trimmed.is_empty()
         || ["-", "na", "n/a", "nd", "null", "—"].contains(&trimmed.to_lowercase().as_str())
     {
@@ -304,20 +308,18 @@ pub fn read_results(
             blank_lines += 1;
             continue;
         }
-        records.push((
-            line,
-            record.iter().map(str::to_owned).collect::<Vec<String>>(),
-        ));
+        records.push((line, record));
     }
     if records.is_empty() {
         return Err(format("the file is empty".to_owned()));
     }
     let (_, headers) = records.remove(0);
+    let headers: csv::StringRecord = headers;
     let headers: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
+    let records = records;
     if records.is_empty() {
         return Err(format("the file has a header but no rows".to_owned()));
     }
-    let cell = |row: &[String], c: usize| row.get(c).map_or("", |s| s.as_str()).trim().to_owned();
 
     let asked = |role: &str, name: &Option<String>| -> Result<Option<usize>, ImportError> {
         match name {
@@ -358,7 +360,9 @@ pub fn read_results(
         asked("votes", &mapping.votes_column)?.or_else(|| find_column(&headers, None, VOTES_NAMES));
     let layout = mapping.layout.unwrap_or_else(|| {
         let mut seen = std::collections::HashSet::new();
-        let repeats = records.iter().any(|(_, r)| !seen.insert(cell(r, key)));
+        let repeats = records
+            .iter()
+            .any(|(_, r)| !seen.insert(cell(r, key).to_owned()));
         if list_column.is_some() && votes_column.is_some() && repeats {
             Layout::Long
         } else {
@@ -411,7 +415,7 @@ pub fn read_results(
             }
             lists = list_columns.iter().map(|&c| headers[c].clone()).collect();
             for (line, record) in &records {
-                let code = cell(record, key);
+                let code = cell(record, key).to_owned();
                 if code.is_empty() {
                     problems.borrow_mut().push(format!(
                         "line {line}: no precinct code in column {}",
@@ -422,13 +426,13 @@ pub fn read_results(
                 let mut row = ResultRow {
                     line: *line,
                     code,
-                    registered: registered.and_then(|c| number(*line, c, &cell(record, c))),
-                    voters: voters.and_then(|c| number(*line, c, &cell(record, c))),
-                    valid: valid.and_then(|c| number(*line, c, &cell(record, c))),
+                    registered: registered.and_then(|c| number(*line, c, cell(record, c))),
+                    voters: voters.and_then(|c| number(*line, c, cell(record, c))),
+                    valid: valid.and_then(|c| number(*line, c, cell(record, c))),
                     votes: Vec::with_capacity(list_columns.len()),
                 };
                 for (l, &c) in list_columns.iter().enumerate() {
-                    if let Some(v) = number(*line, c, &cell(record, c)) {
+                    if let Some(v) = number(*line, c, cell(record, c)) {
                         row.votes.push((l, v));
                     }
                 }
@@ -450,7 +454,7 @@ pub fn read_results(
             let mut index: HashMap<String, usize> = HashMap::new();
             let mut list_index: HashMap<String, usize> = HashMap::new();
             for (line, record) in &records {
-                let code = cell(record, key);
+                let code = cell(record, key).to_owned();
                 if code.is_empty() {
                     problems.borrow_mut().push(format!(
                         "line {line}: no precinct code in column {}",
@@ -458,7 +462,7 @@ pub fn read_results(
                     ));
                     continue;
                 }
-                let list = cell(record, list_col);
+                let list = cell(record, list_col).to_owned();
                 if list.is_empty() {
                     problems.borrow_mut().push(format!(
                         "line {line}: no list name in column {}",
@@ -481,9 +485,9 @@ pub fn read_results(
                     });
                     rows.len() - 1
                 });
-                let list_votes = number(*line, votes_col, &cell(record, votes_col));
+                let list_votes = number(*line, votes_col, cell(record, votes_col));
                 let totals = [registered, voters, valid]
-                    .map(|c| c.and_then(|c| number(*line, c, &cell(record, c))));
+                    .map(|c| c.and_then(|c| number(*line, c, cell(record, c))));
                 let row = &mut rows[r];
                 for (slot, value) in [&mut row.registered, &mut row.voters, &mut row.valid]
                     .into_iter()
@@ -556,6 +560,11 @@ pub fn read_results(
     })
 }
 
+/// A trimmed cell, empty when the row is short.
+fn cell(row: &csv::StringRecord, c: usize) -> &str {
+    row.get(c).map_or("", str::trim)
+}
+
 fn is_list_header(header: &str) -> bool {
     let h = header.to_lowercase();
     !h.is_empty()
@@ -569,11 +578,15 @@ fn is_list_header(header: &str) -> bool {
         && !header_is(header, VALID_NAMES)
 }
 
-fn mostly_numeric(records: &[(usize, Vec<String>)], column: usize, decimal_comma: bool) -> bool {
+fn mostly_numeric(
+    records: &[(usize, csv::StringRecord)],
+    column: usize,
+    decimal_comma: bool,
+) -> bool {
     let mut filled = 0;
     let mut numeric = 0;
-    for (_, r) in records {
-        let text = r.get(column).map_or("", |s| s.as_str());
+    for (_, r) in records.iter().take(GUESS_SAMPLE) {
+        let text = r.get(column).unwrap_or("");
         if text.trim().is_empty() {
             continue;
         }
@@ -585,32 +598,36 @@ fn mostly_numeric(records: &[(usize, Vec<String>)], column: usize, decimal_comma
     filled > 0 && numeric * 10 >= filled * 9
 }
 
-/// The column whose values match the most precinct codes (at least half of the rows), ties
-/// going to the best-named one; without precincts to match, the best-named column.
+/// Rows looked at when guessing columns.
+const GUESS_SAMPLE: usize = 2_000;
+
+/// The column whose values match the most precinct codes (at least half of the sampled rows),
+/// ties going to the best-named one; without precincts to match, the best-named column.
 fn guess_key(
     headers: &[String],
-    records: &[(usize, Vec<String>)],
+    records: &[(usize, csv::StringRecord)],
     codes: &[String],
 ) -> Option<usize> {
     let by_name = find_column(headers, None, KEY_NAMES);
     if codes.is_empty() {
         return by_name;
     }
+    let exact: std::collections::HashSet<&str> = codes.iter().map(String::as_str).collect();
+    let loose: std::collections::HashSet<String> = codes
+        .iter()
+        .map(|c| crate::domain::results::loose_code(c))
+        .collect();
+    let sample = &records[..records.len().min(GUESS_SAMPLE)];
     let mut best: Option<(usize, usize)> = None;
     for c in 0..headers.len() {
-        let probe: Vec<ResultRow> = records
+        let hits = sample
             .iter()
-            .map(|(line, r)| ResultRow {
-                line: *line,
-                code: r.get(c).cloned().unwrap_or_default(),
-                registered: None,
-                voters: None,
-                valid: None,
-                votes: Vec::new(),
+            .filter(|(_, r)| {
+                let v = r.get(c).unwrap_or("").trim();
+                !v.is_empty()
+                    && (exact.contains(v) || loose.contains(&crate::domain::results::loose_code(v)))
             })
-            .collect();
-        let (matches, _) = crate::domain::results::join(codes, &probe);
-        let hits = matches.iter().filter(|m| m.is_some()).count();
+            .count();
         let better = match best {
             None => true,
             Some((_, h)) => hits > h || (hits == h && Some(c) == by_name),
@@ -620,7 +637,7 @@ fn guess_key(
         }
     }
     match best {
-        Some((c, hits)) if hits * 2 >= records.len() => Some(c),
+        Some((c, hits)) if hits * 2 >= sample.len() => Some(c),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{OptionalExtension as _, params};
 
 use super::{Campaign, StoreError};
@@ -44,7 +45,8 @@ impl Campaign {
     }
 
     /// Stores one election's results in one transaction; an election of the same name and
-    /// round is replaced (its old rows tombstoned), never doubled.
+    /// round is replaced (its old rows deleted: results travel and merge with their election,
+    /// whose `updated_at` says which version is newer), never doubled.
     ///
     /// `codes[i]` is the precinct code row `i` joined to, or `None` to keep the file's code.
     pub fn store_results(
@@ -57,9 +59,9 @@ impl Campaign {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            let existing: Option<String> = tx
+            let existing: Option<i64> = tx
                 .query_row(
-                    "SELECT uuid FROM elections WHERE deleted_at IS NULL AND name = ?1 \
+                    "SELECT id FROM elections WHERE deleted_at IS NULL AND name = ?1 \
                      AND round IS ?2",
                     params![meta.name, meta.round],
                     |r| r.get(0),
@@ -70,73 +72,68 @@ impl Campaign {
                 replaced: existing.is_some(),
                 ..ResultsWritten::default()
             };
-            let election = if let Some(uuid) = existing {
-                for table in ["results", "results_totals"] {
-                    tx.execute(
-                        &format!(
-                            "UPDATE {table} SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                             WHERE election_uuid = ?1 AND deleted_at IS NULL"
-                        ),
-                        [&uuid],
-                    )
+            let election = if let Some(id) = existing {
+                tx.execute("DELETE FROM results WHERE election_id = ?1", [id])
                     .map_err(sql)?;
-                }
+                tx.execute("DELETE FROM results_totals WHERE election_id = ?1", [id])
+                    .map_err(sql)?;
                 tx.execute(
                     "UPDATE elections SET date = coalesce(?2, date), \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
-                    params![uuid, meta.date],
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+                    params![id, meta.date],
                 )
                 .map_err(sql)?;
-                uuid
+                id
             } else {
-                let uuid = uuid::Uuid::new_v4().to_string();
                 tx.execute(
                     "INSERT INTO elections (uuid, name, date, round) VALUES (?1, ?2, ?3, ?4)",
-                    params![uuid, meta.name, meta.date, meta.round],
+                    params![
+                        uuid::Uuid::new_v4().to_string(),
+                        meta.name,
+                        meta.date,
+                        meta.round
+                    ],
                 )
                 .map_err(sql)?;
-                uuid
+                tx.last_insert_rowid()
             };
-            let mut totals = tx
-                .prepare(
-                    "INSERT INTO results_totals (uuid, election_uuid, precinct_code, registered, \
-                     voters, valid) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(sql)?;
-            let mut votes = tx
-                .prepare(
-                    "INSERT INTO results (uuid, election_uuid, precinct_code, list, votes) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(sql)?;
-            let round = |v: Option<f64>| v.map(|x| x.round() as i64);
+            let number =
+                |v: Option<f64>| v.map_or(ValueRef::Null, |x| ValueRef::Integer(x.round() as i64));
+            let id = ValueRef::Integer(election);
+            let mut totals = BatchInsert::new(
+                tx,
+                "results_totals (election_id, precinct_code, registered, voters, valid)",
+                5,
+            );
+            let mut votes =
+                BatchInsert::new(tx, "results (election_id, precinct_code, list, votes)", 4);
             for (row, joined) in rows.iter().zip(codes) {
                 let code = joined.as_deref().unwrap_or(&row.code);
+                let code = ValueRef::Text(code.as_bytes());
                 totals
-                    .execute(params![
-                        uuid::Uuid::new_v4().to_string(),
-                        election,
+                    .push(&[
+                        id,
                         code,
-                        round(row.registered),
-                        round(row.voters),
-                        round(row.valid)
+                        number(row.registered),
+                        number(row.voters),
+                        number(row.valid),
                     ])
                     .map_err(sql)?;
                 written.precinct_rows += 1;
                 for &(list, count) in &row.votes {
                     votes
-                        .execute(params![
-                            uuid::Uuid::new_v4().to_string(),
-                            election,
+                        .push(&[
+                            id,
                             code,
-                            lists[list],
-                            count.round() as i64
+                            ValueRef::Text(lists[list].as_bytes()),
+                            ValueRef::Integer(count.round() as i64),
                         ])
                         .map_err(sql)?;
                     written.vote_rows += 1;
                 }
             }
+            totals.finish().map_err(sql)?;
+            votes.finish().map_err(sql)?;
             Ok(written)
         })
     }
@@ -183,7 +180,7 @@ impl Campaign {
                 .conn()
                 .prepare_cached(
                     "SELECT precinct_code, registered, voters, valid FROM results_totals \
-                     WHERE election_uuid = ?1 AND deleted_at IS NULL",
+                     WHERE election_id = (SELECT id FROM elections WHERE uuid = ?1)",
                 )
                 .map_err(q)?;
             let mut rows = stmt.query([&e.uuid]).map_err(q)?;
@@ -201,7 +198,7 @@ impl Campaign {
                 .conn()
                 .prepare_cached(
                     "SELECT precinct_code, list, votes FROM results \
-                     WHERE election_uuid = ?1 AND deleted_at IS NULL ORDER BY id",
+                     WHERE election_id = (SELECT id FROM elections WHERE uuid = ?1) ORDER BY id",
                 )
                 .map_err(q)?;
             let mut rows = stmt.query([&e.uuid]).map_err(q)?;
@@ -306,5 +303,60 @@ impl Campaign {
                     detail: format!("unreadable scoring parameters: {e}"),
                 }),
         }
+    }
+}
+
+/// Rows inserted many at a time (`INSERT … VALUES (…), (…), …`): one statement per hundred
+/// rows instead of one per row, text bound straight from the caller's strings without copies.
+struct BatchInsert<'t, 'v> {
+    tx: &'t rusqlite::Transaction<'t>,
+    into: &'static str,
+    columns: usize,
+    pending: Vec<ValueRef<'v>>,
+}
+
+/// Rows per statement (columns × rows stays far under SQLite's 32,766 parameters).
+const BATCH_ROWS: usize = 100;
+
+impl<'t, 'v> BatchInsert<'t, 'v> {
+    fn new(tx: &'t rusqlite::Transaction<'t>, into: &'static str, columns: usize) -> Self {
+        Self {
+            tx,
+            into,
+            columns,
+            pending: Vec::with_capacity(columns * BATCH_ROWS),
+        }
+    }
+
+    fn push(&mut self, row: &[ValueRef<'v>]) -> rusqlite::Result<()> {
+        self.pending.extend_from_slice(row);
+        if self.pending.len() == self.columns * BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> rusqlite::Result<()> {
+        let rows = self.pending.len() / self.columns;
+        if rows == 0 {
+            return Ok(());
+        }
+        let one = format!("({})", vec!["?"; self.columns].join(","));
+        let sql = format!(
+            "INSERT INTO {} VALUES {}",
+            self.into,
+            vec![one; rows].join(",")
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        for (i, value) in self.pending.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, rusqlite::types::ToSqlOutput::Borrowed(*value))?;
+        }
+        stmt.raw_execute()?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    fn finish(mut self) -> rusqlite::Result<()> {
+        self.flush()
     }
 }

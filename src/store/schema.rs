@@ -13,29 +13,41 @@ pub const GPKG_APPLICATION_ID: u32 = 0x4750_4B47;
 pub const GPKG_USER_VERSION: i32 = 10_200;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 1;
+pub const CURRENT_VERSION: i64 = 2;
 
 /// The `campaign_meta` key holding the schema version.
 pub const VERSION_KEY: &str = "schema_version";
 
 const GPKG_CORE: &str = include_str!("sql/gpkg_core.sql");
 const V1: &str = include_str!("sql/v1.sql");
+const V2: &str = include_str!("sql/v2.sql");
 
 /// One upgrade step: `UPGRADES[i]` takes a file from version `i + 1` to `i + 2`.
 type Upgrade = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
-/// The upgrade steps, oldest first. Empty while version 1 is the only one; each new version
-/// adds a step here, a fixture `fixtures/schema/vN.sql` and a test that upgrades it.
-const UPGRADES: &[Upgrade] = &[];
+/// The upgrade steps, oldest first. Each new version adds a step here, a fixture
+/// `fixtures/schema/vN.sql` of the version before, and a test that upgrades it.
+const UPGRADES: &[Upgrade] = &[to_v2];
+
+// Every version but the last has an upgrade step.
+const _: () = assert!(UPGRADES.len() as i64 + 1 == CURRENT_VERSION);
+
+/// Version 1 → 2: results owned by their election (see `sql/v2.sql`).
+fn to_v2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V2)
+}
 
 /// Creates the GeoPackage core tables and the current campaign schema in an empty database.
+///
+/// New files are built as version 1 and upgraded step by step, so that every file, new or
+/// old, reaches the current schema by the same, tested path.
 pub fn create(tx: &Transaction<'_>, name: &str, uuid: &str) -> rusqlite::Result<()> {
     tx.pragma_update(None, "application_id", GPKG_APPLICATION_ID)?;
     tx.pragma_update(None, "user_version", GPKG_USER_VERSION)?;
     tx.execute_batch(GPKG_CORE)?;
     tx.execute_batch(V1)?;
     let mut put = tx.prepare("INSERT INTO campaign_meta (key, value) VALUES (?1, ?2)")?;
-    put.execute((VERSION_KEY, CURRENT_VERSION.to_string()))?;
+    put.execute((VERSION_KEY, "1"))?;
     put.execute(("name", name))?;
     put.execute(("uuid", uuid))?;
     put.execute((
@@ -47,7 +59,7 @@ pub fn create(tx: &Transaction<'_>, name: &str, uuid: &str) -> rusqlite::Result<
          VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
         [],
     )?;
-    Ok(())
+    upgrade(tx, 1)
 }
 
 /// The schema version of a campaign file, or `None` when it has no `campaign_meta` table.

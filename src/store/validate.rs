@@ -194,8 +194,13 @@ impl Campaign {
             ),
             (
                 "results pointing at no election",
-                "SELECT count(*) FROM results r WHERE deleted_at IS NULL AND NOT EXISTS \
-                 (SELECT 1 FROM elections e WHERE e.uuid = r.election_uuid)",
+                "SELECT count(*) FROM results r WHERE NOT EXISTS \
+                 (SELECT 1 FROM elections e WHERE e.id = r.election_id)",
+            ),
+            (
+                "results doubled (a precinct and list twice in one election)",
+                "SELECT count(*) FROM (SELECT 1 FROM results \
+                 GROUP BY election_id, precinct_code, list HAVING count(*) > 1)",
             ),
             (
                 "precincts with an empty code",

@@ -1,0 +1,233 @@
+//! Seeded synthetic workloads (DESIGN.md §9), so benchmarks and stress tests compare across
+//! issues and machines: France-scale Voronoi precincts and their election results.
+
+use std::fmt::Write as _;
+
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
+use spade::{DelaunayTriangulation, Point2, Triangulation as _};
+
+use crate::domain::NewPrecinct;
+use crate::domain::results::{ElectionData, ScoringData};
+
+/// The box of the France-scale workload: longitude −5…8, latitude 42…51.
+pub const FRANCE_BOX: (f64, f64, f64, f64) = (-5.0, 42.0, 8.0, 51.0);
+
+/// The number of precincts of the France-scale workload.
+pub const FRANCE_PRECINCTS: usize = 69_000;
+
+/// `n` uniform random points in `bbox = (min_x, min_y, max_x, max_y)`.
+#[must_use]
+pub fn random_points(n: usize, bbox: (f64, f64, f64, f64), seed: u64) -> Vec<Coord<f64>> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| Coord {
+            x: rng.random_range(bbox.0..bbox.2),
+            y: rng.random_range(bbox.1..bbox.3),
+        })
+        .collect()
+}
+
+/// The Voronoi cells of `n` seeded random points in `bbox`, clipped to it: precincts coded
+/// `"00000"`, `"00001"`…, with registered voters between 500 and 1,500.
+#[must_use]
+pub fn voronoi_precincts(n: usize, bbox: (f64, f64, f64, f64), seed: u64) -> Vec<NewPrecinct> {
+    let points = random_points(n, bbox, seed);
+    let (w, h) = (bbox.2 - bbox.0, bbox.3 - bbox.1);
+    // Four far corners make every real cell bounded.
+    let frame = [
+        (bbox.0 - 10.0 * w, bbox.1 - 10.0 * h),
+        (bbox.2 + 10.0 * w, bbox.1 - 10.0 * h),
+        (bbox.2 + 10.0 * w, bbox.3 + 10.0 * h),
+        (bbox.0 - 10.0 * w, bbox.3 + 10.0 * h),
+    ];
+    let sites: Vec<Point2<f64>> = points
+        .iter()
+        .map(|c| Point2::new(c.x, c.y))
+        .chain(frame.iter().map(|&(x, y)| Point2::new(x, y)))
+        .collect();
+    let Ok(triangulation) = DelaunayTriangulation::<Point2<f64>>::bulk_load_stable(sites) else {
+        return Vec::new();
+    };
+    let mut random = StdRng::seed_from_u64(seed ^ 0x5eed);
+    let mut cells = Vec::with_capacity(n);
+    for vertex in triangulation.vertices().take(n) {
+        let mut ring: Vec<Coord<f64>> = vertex
+            .out_edges()
+            .filter_map(|edge| edge.face().as_inner().map(|f| f.circumcenter()))
+            .map(|p| Coord { x: p.x, y: p.y })
+            .collect();
+        ring = clip_to_box(&ring, bbox);
+        if ring.len() < 3 {
+            continue;
+        }
+        ring.push(ring[0]);
+        let i = cells.len();
+        cells.push(NewPrecinct {
+            code: format!("{i:05}"),
+            name: format!("Bureau {i}"),
+            registered: Some(random.random_range(500..=1500)),
+            geometry: MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]),
+            properties: serde_json::Map::new(),
+        });
+    }
+    cells
+}
+
+/// Clips a convex polygon (no closing vertex) to a box (Sutherland–Hodgman).
+fn clip_to_box(ring: &[Coord<f64>], bbox: (f64, f64, f64, f64)) -> Vec<Coord<f64>> {
+    /// A side of the box: which points are inside, its coordinate, whether it is vertical.
+    type Side = (fn(Coord<f64>, f64) -> bool, f64, bool);
+    let mut out = ring.to_vec();
+    let edges: [Side; 4] = [
+        (|c, v| c.x >= v, bbox.0, true),
+        (|c, v| c.x <= v, bbox.2, true),
+        (|c, v| c.y >= v, bbox.1, false),
+        (|c, v| c.y <= v, bbox.3, false),
+    ];
+    for (inside, value, vertical) in edges {
+        let input = std::mem::take(&mut out);
+        let Some(&last) = input.last() else {
+            break;
+        };
+        let mut prev = last;
+        for &cur in &input {
+            let cross = |a: Coord<f64>, b: Coord<f64>| {
+                if vertical {
+                    let t = (value - a.x) / (b.x - a.x);
+                    Coord {
+                        x: value,
+                        y: a.y + t * (b.y - a.y),
+                    }
+                } else {
+                    let t = (value - a.y) / (b.y - a.y);
+                    Coord {
+                        x: a.x + t * (b.x - a.x),
+                        y: value,
+                    }
+                }
+            };
+            match (inside(prev, value), inside(cur, value)) {
+                (true, true) => out.push(cur),
+                (true, false) => out.push(cross(prev, cur)),
+                (false, true) => {
+                    out.push(cross(prev, cur));
+                    out.push(cur);
+                }
+                (false, false) => {}
+            }
+            prev = cur;
+        }
+    }
+    out
+}
+
+/// Seeded results for `registered.len()` precincts: `elections` elections of `lists` lists
+/// ("Liste 1"…), turnout 40–80 %, valid 95–99 % of voters, shares drawn at random per
+/// precinct and election.
+#[must_use]
+pub fn results(registered: &[i64], elections: usize, lists: usize, seed: u64) -> Vec<ElectionData> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let n = registered.len();
+    (0..elections)
+        .map(|e| {
+            let mut data = ElectionData {
+                name: format!("Élection {}", e + 1),
+                date: Some(format!("20{:02}-06-01", 10 + 2 * e)),
+                round: Some(1),
+                lists: (1..=lists).map(|l| format!("Liste {l}")).collect(),
+                registered: Vec::with_capacity(n),
+                voters: Vec::with_capacity(n),
+                valid: Vec::with_capacity(n),
+                valid_is_sum_of_lists: false,
+                votes: vec![Vec::with_capacity(n); lists],
+            };
+            for &r in registered {
+                let r = r as f64;
+                let voters = (r * rng.random_range(0.4..0.8)).round();
+                let valid = (voters * rng.random_range(0.95..0.99)).round();
+                let weights: Vec<f64> = (0..lists).map(|_| rng.random_range(0.05..1.0)).collect();
+                let total: f64 = weights.iter().sum();
+                data.registered.push(r);
+                data.voters.push(voters);
+                data.valid.push(valid);
+                for (l, w) in weights.iter().enumerate() {
+                    data.votes[l].push((valid * w / total).floor());
+                }
+            }
+            data
+        })
+        .collect()
+}
+
+/// The France-scale scoring workload without geometry: 69,000 precincts, 3 elections of 10
+/// lists.
+#[must_use]
+pub fn france_scoring_data(seed: u64) -> ScoringData {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let registered: Vec<i64> = (0..FRANCE_PRECINCTS)
+        .map(|_| rng.random_range(500..=1500))
+        .collect();
+    ScoringData {
+        codes: (0..FRANCE_PRECINCTS).map(|i| format!("{i:05}")).collect(),
+        names: (0..FRANCE_PRECINCTS)
+            .map(|i| format!("Bureau {i}"))
+            .collect(),
+        elections: results(&registered, 3, 10, seed ^ 0xE1EC),
+    }
+}
+
+/// A wide results CSV, French style (`;`, inscrits/votants/exprimés), of one election.
+#[must_use]
+pub fn results_csv(codes: &[String], election: &ElectionData) -> String {
+    let mut out = String::with_capacity(codes.len() * 80);
+    out.push_str("code_bv;inscrits;votants;exprimes");
+    for l in &election.lists {
+        out.push(';');
+        out.push_str(l);
+    }
+    out.push('\n');
+    for (p, code) in codes.iter().enumerate() {
+        let _ = write!(
+            out,
+            "{code};{};{};{}",
+            election.registered[p], election.voters[p], election.valid[p]
+        );
+        for l in &election.votes {
+            let _ = write!(out, ";{}", l[p]);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Area as _, BoundingRect as _};
+
+    #[test]
+    fn voronoi_cells_tile_the_box_without_gaps() {
+        let bbox = (0.0, 0.0, 10.0, 5.0);
+        let cells = voronoi_precincts(500, bbox, 7);
+        assert_eq!(cells.len(), 500);
+        let area: f64 = cells.iter().map(|c| c.geometry.unsigned_area()).sum();
+        assert!((area - 50.0).abs() < 1e-6, "{area}");
+        for c in &cells {
+            let r = c.geometry.bounding_rect().unwrap();
+            assert!(r.min().x >= 0.0 && r.max().x <= 10.0 && r.min().y >= 0.0 && r.max().y <= 5.0);
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_workload() {
+        assert_eq!(
+            voronoi_precincts(50, FRANCE_BOX, 1),
+            voronoi_precincts(50, FRANCE_BOX, 1)
+        );
+        let r = results(&[1000, 800], 2, 3, 9);
+        assert_eq!(r, results(&[1000, 800], 2, 3, 9));
+        assert!(r[0].votes.iter().map(|v| v[0]).sum::<f64>() <= r[0].valid[0]);
+    }
+}
