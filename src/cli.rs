@@ -31,6 +31,15 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open a campaign in the desktop app (also: `campaign-planner FILE`; no argument at all
+    /// opens the demo campaign).
+    Open {
+        /// The campaign file.
+        file: PathBuf,
+        /// The interface language.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+    },
     /// Create a new, empty campaign file (never overwrites an existing file).
     New {
         /// The campaign file to create, e.g. `montreal.campaign.gpkg`.
@@ -262,6 +271,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Ok);
     };
     match command {
+        Command::Open { file, .. } => {
+            anyhow::bail!("`open` starts the desktop app: run `campaign-planner open {}` from a terminal with a display", file.display());
+        }
         Command::New { file, name } => {
             Campaign::create(&file, &name)?;
             println!("created campaign {name:?} in {}", file.display());

@@ -1,5 +1,11 @@
-//! `campaign-planner`: parses the arguments, sets up logging, and runs the command.
+//! `campaign-planner`: with no arguments, or a campaign file, starts the desktop app; with a
+//! command (`new`, `import`, `score`…), runs it headless.
 
+use std::path::PathBuf;
+
+use campaign_planner::app::{Loaded, PlannerApp};
+use campaign_planner::cli::{Cli, Command, LangArg, Outcome, run};
+use campaign_planner::domain::numbers::Lang;
 use clap::Parser as _;
 
 fn main() -> std::process::ExitCode {
@@ -10,19 +16,74 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = campaign_planner::cli::Cli::parse();
-    match campaign_planner::cli::run(cli) {
-        Ok(campaign_planner::cli::Outcome::Ok) => std::process::ExitCode::SUCCESS,
-        Ok(campaign_planner::cli::Outcome::Problems) => std::process::ExitCode::from(2),
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `campaign-planner` and `campaign-planner FILE` start the app.
+    let lone_file = match args.as_slice() {
+        [one] if !one.starts_with('-') && std::path::Path::new(one).is_file() => Some(PathBuf::from(one)),
+        _ => None,
+    };
+    if args.is_empty() || lone_file.is_some() {
+        return app(lone_file, Lang::En);
+    }
+    let cli = Cli::parse();
+    if let Some(Command::Open { file, lang }) = &cli.command {
+        let lang = match lang {
+            LangArg::En => Lang::En,
+            LangArg::Fr => Lang::Fr,
+        };
+        return app(Some(file.clone()), lang);
+    }
+    match run(cli) {
+        Ok(Outcome::Ok) => std::process::ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => std::process::ExitCode::from(2),
         // Output piped into `head` that stopped reading is not an error of ours.
         Err(e)
-            if e.downcast_ref::<std::io::Error>()
+            if e
+                .downcast_ref::<std::io::Error>()
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
         {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the desktop app on `file`, or on the demo campaign.
+fn app(file: Option<PathBuf>, lang: Lang) -> std::process::ExitCode {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_title("Campaign planner")
+            .with_drag_and_drop(true),
+        ..eframe::NativeOptions::default()
+    };
+    let result = eframe::run_native(
+        "campaign-planner",
+        options,
+        Box::new(move |cc| {
+            let app = match &file {
+                None => PlannerApp::with_demo(&cc.egui_ctx, lang),
+                Some(path) => {
+                    let loaded = Loaded::open(path);
+                    let mut app = PlannerApp::new(&cc.egui_ctx, None, lang);
+                    match loaded {
+                        Ok(l) => app.push_loaded(l),
+                        Err(e) => app.message = Some((true, e)),
+                    }
+                    app
+                }
+            };
+            Ok(Box::new(app))
+        }),
+    );
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the window could not be opened ({e}); the command line still works: campaign-planner --help");
             std::process::ExitCode::FAILURE
         }
     }

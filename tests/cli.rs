@@ -6,9 +6,9 @@ mod common;
 use common::{bytes, cli, cli_err, cli_ok, fixture, montreal_campaign, s};
 
 #[test]
-fn no_arguments_prints_the_help() {
-    let out = cli_ok(&[]);
-    for command in ["new", "import", "info", "export", "validate"] {
+fn help_lists_every_command() {
+    let out = cli_ok(&["--help"]);
+    for command in ["open", "new", "import", "results", "score", "info", "export", "validate"] {
         assert!(out.contains(command), "{out}");
     }
 }

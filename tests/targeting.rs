@@ -321,11 +321,11 @@ fn french_mobilisation_potentials_match_the_hand_computation() {
     let p = data.codes.iter().position(|c| c == "0102").unwrap();
     assert_eq!(
         scored.explain(&data, p, Lang::En),
-        "1,005 abstainers × 25.0\u{a0}% for us = 251 → class 3 of 3, top 25\u{a0}%"
+        "1,005 abstainers × 25.0\u{a0}% for us = 251: class 3 of 3, top 25\u{a0}%"
     );
     assert_eq!(
         scored.explain(&data, p, Lang::Fr),
-        "1\u{202f}005 abstentionnistes × 25,0\u{a0}% pour nous = 251 → classe 3 sur 3, dans les 25\u{a0}% premiers"
+        "1\u{a0}005 abstentionnistes × 25,0\u{a0}% pour nous = 251 : classe 3 sur 3, dans les 25\u{a0}% premiers"
     );
 }
 

@@ -17,9 +17,10 @@ pub enum Lang {
 impl Lang {
     fn separators(self) -> (char, char) {
         match self {
-            // French groups thousands with a narrow no-break space.
+            // French groups thousands with a no-break space (U+00A0: every font has it, which
+            // is not true of the narrow one typographers prefer).
             Self::En => (',', '.'),
-            Self::Fr => ('\u{202f}', ','),
+            Self::Fr => ('\u{a0}', ','),
         }
     }
 }
@@ -30,7 +31,7 @@ impl Lang {
 /// ```
 /// use campaign_planner::domain::numbers::{Lang, number};
 /// assert_eq!(number(1234.5, 1, Lang::En), "1,234.5");
-/// assert_eq!(number(1234.5, 1, Lang::Fr), "1\u{202f}234,5");
+/// assert_eq!(number(1234.5, 1, Lang::Fr), "1\u{a0}234,5");
 /// assert_eq!(number(-0.04, 1, Lang::En), "-0.0");
 /// ```
 #[must_use]

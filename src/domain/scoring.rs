@@ -740,13 +740,13 @@ impl Scored {
         match self.params.preset {
             Preset::Mobilisation => match lang {
                 Lang::En => format!(
-                    "{} abstainers × {} for us = {}{over} → {rank}",
+                    "{} abstainers × {} for us = {}{over}: {rank}",
                     count(parts.a, lang),
                     percent(parts.b, lang),
                     count(parts.score, lang)
                 ),
                 Lang::Fr => format!(
-                    "{} abstentionnistes × {} pour nous = {}{over} → {rank}",
+                    "{} abstentionnistes × {} pour nous = {}{over} : {rank}",
                     count(parts.a, lang),
                     percent(parts.b, lang),
                     count(parts.score, lang)
@@ -776,11 +776,11 @@ impl Scored {
                 };
                 match lang {
                     Lang::En => format!(
-                        "{ours} won {} of valid votes{turnout}{over} → {rank}; {verdict}",
+                        "{ours} won {} of valid votes{turnout}{over}: {rank}; {verdict}",
                         percent(parts.score, lang)
                     ),
                     Lang::Fr => format!(
-                        "{ours} a obtenu {} des exprimés{turnout}{over} → {rank} ; {verdict}",
+                        "{ours} a obtenu {} des exprimés{turnout}{over} : {rank} ; {verdict}",
                         percent(parts.score, lang)
                     ),
                 }
@@ -802,11 +802,11 @@ impl Scored {
                 };
                 match (lang, parts.a >= 0.0) {
                     (Lang::En, ahead) => format!(
-                        "{ours} {} {opponent} by {points} pts{volatility}{over} → score {score} → {rank}",
+                        "{ours} {} {opponent} by {points} pts{volatility}{over}, score {score}: {rank}",
                         if ahead { "ahead of" } else { "behind" }
                     ),
                     (Lang::Fr, ahead) => format!(
-                        "{ours} {} {opponent} de {points} pts{volatility}{over} → score {score} → {rank}",
+                        "{ours} {} {opponent} de {points} pts{volatility}{over}, score {score} : {rank}",
                         if ahead { "devant" } else { "derrière" }
                     ),
                 }
@@ -830,12 +830,12 @@ impl Scored {
                         format!("{} {shown}", self.variables[i])
                     })
                     .collect();
-                let with = match lang {
-                    Lang::En => "with",
-                    Lang::Fr => "avec",
+                let (with, colon) = match lang {
+                    Lang::En => ("with", ":"),
+                    Lang::Fr => ("avec", " :"),
                 };
                 format!(
-                    "{} = {} {with} {}{over} → {rank}",
+                    "{} = {} {with} {}{over}{colon} {rank}",
                     formula.text(),
                     number(parts.score, 2, lang),
                     inputs.join(", ")

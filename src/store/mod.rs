@@ -21,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 
 pub use error::StoreError;
 pub use lock::WriteLock;
-pub use precincts::PrecinctChanges;
+pub use precincts::{PrecinctChanges, StoredPrecinct};
 pub use results::{ElectionMeta, ResultsWritten};
 pub use table::{Election, Layer, LayerKind, Table};
 pub use validate::ValidationReport;
@@ -233,6 +233,34 @@ impl Campaign {
         let value = f(&tx)?;
         tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
         Ok(value)
+    }
+
+    /// Saves a complete copy at `path` (`VACUUM INTO`, consistent even mid-session) and returns
+    /// it open for writing; this campaign is closed. An existing file is never replaced. On
+    /// failure this campaign comes back unchanged with the error.
+    pub fn save_as(self, path: &Path) -> Result<Self, (Self, StoreError)> {
+        if path.exists() {
+            let err = StoreError::AlreadyExists {
+                path: path.to_path_buf(),
+            };
+            return Err((self, err));
+        }
+        let Some(target) = path.to_str() else {
+            let err = StoreError::Invalid {
+                path: path.to_path_buf(),
+                detail: "the path is not valid Unicode".to_owned(),
+            };
+            return Err((self, err));
+        };
+        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [target]) {
+            let _ = std::fs::remove_file(path);
+            let err = StoreError::sqlite(path, e);
+            return Err((self, err));
+        }
+        match Self::open(path) {
+            Ok(copy) => Ok(copy),
+            Err(e) => Err((self, e)),
+        }
     }
 
     /// Wraps a SQLite error with this file's path.

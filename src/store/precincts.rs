@@ -170,3 +170,54 @@ fn set_extent(
     )?;
     Ok(())
 }
+
+/// A precinct as stored, for drawing and tables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredPrecinct {
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Registered voters, when known.
+    pub registered: Option<i64>,
+    /// Its outline (longitude/latitude).
+    pub geometry: geo_types::MultiPolygon<f64>,
+}
+
+impl Campaign {
+    /// The live precincts in campaign order (the order of [`Campaign::scoring_data`]).
+    pub fn precincts(&self) -> Result<Vec<StoredPrecinct>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT code, name, registered, geom FROM precincts WHERE deleted_at IS NULL \
+                 ORDER BY fid",
+            )
+            .map_err(q)?;
+        let mut rows = stmt.query([]).map_err(q)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(q)? {
+            let code: String = row.get(0).map_err(q)?;
+            let blob = row.get_ref(3).map_err(q)?.as_blob_or_null().ok().flatten();
+            let geometry = match blob.map(gpkg::decode) {
+                Some(Ok(geo_types::Geometry::MultiPolygon(mp))) => mp,
+                Some(Ok(geo_types::Geometry::Polygon(p))) => geo_types::MultiPolygon(vec![p]),
+                Some(Err(e)) => {
+                    return Err(StoreError::Invalid {
+                        path: self.path().to_path_buf(),
+                        detail: format!("precinct {code}: {e}"),
+                    });
+                }
+                _ => geo_types::MultiPolygon(Vec::new()),
+            };
+            out.push(StoredPrecinct {
+                code,
+                name: row.get(1).map_err(q)?,
+                registered: row.get(2).map_err(q)?,
+                geometry,
+            });
+        }
+        Ok(out)
+    }
+}

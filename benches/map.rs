@@ -1,0 +1,208 @@
+//! Map benchmark (issue 4) on a generated France-scale campaign (DESIGN.md §9): 69,000
+//! Voronoi precincts, scored. Replays a fixed sequence of views, from the whole country down to
+//! street level, and reports the CPU time of the precinct layer per frame (p50, p99); and the
+//! time from opening the campaign file to the first drawn frame. Then the same with the
+//! detailed variant (every edge subdivided, ~150 vertices per precinct).
+//!
+//! `cargo bench --bench map`. Targets: p99 under 4 ms per frame; open to first frame under 1 s.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use campaign_planner::app::Loaded;
+use campaign_planner::domain::NewPrecinct;
+use campaign_planner::domain::scoring::{Preset, ScoringParams, score};
+use campaign_planner::map::layer::{MeshCache, Style, View, world};
+use campaign_planner::progress::ignore;
+use campaign_planner::store::{Campaign, ElectionMeta};
+use campaign_planner::synth;
+use egui::{Color32, Pos2, Rect, vec2};
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (label, detailed) in [("Voronoi cells (~7 vertices each)", false), ("detailed (~150 vertices each)", true)] {
+        let path = dir.path().join(format!("france-{detailed}.campaign.gpkg"));
+        let started = Instant::now();
+        let vertices = build_campaign(&path, detailed);
+        println!(
+            "map benchmark, {label}: {} precincts, {vertices} vertices (file built in {:.1} s)",
+            synth::FRANCE_PRECINCTS,
+            started.elapsed().as_secs_f64()
+        );
+        run(&path);
+    }
+}
+
+/// Creates the campaign: precincts, one election of results, performance scores.
+fn build_campaign(path: &std::path::Path, detailed: bool) -> usize {
+    let mut precincts = synth::voronoi_precincts(synth::FRANCE_PRECINCTS, synth::FRANCE_BOX, 42);
+    if detailed {
+        for p in &mut precincts {
+            p.geometry = subdivide(&p.geometry, 21);
+        }
+    }
+    let vertices = precincts
+        .iter()
+        .map(|p| p.geometry.0.iter().map(|g| g.exterior().0.len()).sum::<usize>())
+        .sum();
+    let mut campaign = Campaign::create(path, "France").expect("campaign");
+    campaign.replace_precincts(&precincts, &mut ignore).expect("precincts");
+    let registered: Vec<i64> = precincts.iter().map(|p| p.registered.unwrap_or(1000)).collect();
+    let election = &synth::results(&registered, 1, 10, 7)[0];
+    let codes: Vec<String> = precincts.iter().map(|p: &NewPrecinct| p.code.clone()).collect();
+    let rows: Vec<campaign_planner::domain::results::ResultRow> = (0..codes.len())
+        .map(|p| campaign_planner::domain::results::ResultRow {
+            line: p + 2,
+            code: codes[p].clone(),
+            registered: Some(election.registered[p]),
+            voters: Some(election.voters[p]),
+            valid: Some(election.valid[p]),
+            votes: (0..10).map(|l| (l, election.votes[l][p])).collect(),
+        })
+        .collect();
+    let matches: Vec<Option<String>> = codes.iter().cloned().map(Some).collect();
+    campaign
+        .store_results(
+            &ElectionMeta { name: "Élection".to_owned(), date: None, round: Some(1) },
+            &election.lists,
+            &rows,
+            &matches,
+        )
+        .expect("results");
+    let data = campaign.scoring_data().expect("data");
+    let params = ScoringParams {
+        preset: Preset::Performance,
+        ours: vec!["Liste 3".to_owned()],
+        ..ScoringParams::default()
+    };
+    let scored = score(&data, &params).expect("scores");
+    campaign.save_scores(&data.codes, &scored).expect("save");
+    vertices
+}
+
+/// Every edge cut into `parts` pieces, with a small seeded jitter (shared edges stay shared
+/// because the jitter depends only on the point).
+fn subdivide(mp: &MultiPolygon<f64>, parts: usize) -> MultiPolygon<f64> {
+    let jitter = |x: f64, y: f64| {
+        let h = ((x * 1e6).round() as i64).wrapping_mul(73_856_093) ^ ((y * 1e6).round() as i64).wrapping_mul(19_349_663);
+        ((h % 1000) as f64 / 1000.0) * 2e-4
+    };
+    MultiPolygon(
+        mp.0.iter()
+            .map(|p| {
+                let ring = p.exterior();
+                let mut out = Vec::with_capacity(ring.0.len() * parts);
+                for w in ring.0.windows(2) {
+                    for k in 0..parts {
+                        let t = k as f64 / parts as f64;
+                        let x = w[0].x + (w[1].x - w[0].x) * t;
+                        let y = w[0].y + (w[1].y - w[0].y) * t;
+                        let j = if k == 0 { 0.0 } else { jitter(x, y) };
+                        out.push(Coord { x: x + j, y: y - j });
+                    }
+                }
+                out.push(out[0]);
+                Polygon::new(LineString(out), vec![])
+            })
+            .collect(),
+    )
+}
+
+fn run(path: &std::path::Path) {
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0));
+    // Open → first frame: read the file, score, build what the first (whole-country) frame needs.
+    let started = Instant::now();
+    let loaded = Loaded::open(path).expect("opens");
+    let opened = started.elapsed();
+    let fills = Arc::new(colours(&loaded));
+    let style = Style { fills, fills_version: 1, outline: Color32::BLACK, outline_min_px: 6.0 };
+    let b = loaded.shapes.bounds(None).expect("bounds");
+    let country = View {
+        rect,
+        center: [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0],
+        scale: (1280.0 / (b[2] - b[0])).min(800.0 / (b[3] - b[1])) * 0.95,
+    };
+    let mut cache = MeshCache::default();
+    let selected = HashSet::new();
+    let _ = cache.shapes(&loaded.shapes, &country, &style, &selected, 0);
+    let first_frame = started.elapsed();
+    println!(
+        "  open to first drawn frame: {:>6.0} ms (reading and scoring {:.0} ms)  (target < 1 s)",
+        ms(first_frame),
+        ms(opened)
+    );
+
+    // The replay: zoom from the country to a street in Paris, pan, and back out; every frame
+    // is a new view (the worst case: no mesh reused), then a few still frames.
+    let paris = world(2.3488, 48.8534);
+    let mut views = Vec::new();
+    for step in 0..=60 {
+        let t = f64::from(step) / 60.0;
+        let zoom = country.scale.log2() + t * (17.0 - country.scale.log2());
+        let center = [
+            country.center[0] + (paris[0] - country.center[0]) * t.sqrt(),
+            country.center[1] + (paris[1] - country.center[1]) * t.sqrt(),
+        ];
+        views.push(View { rect, center, scale: 2f64.powf(zoom) });
+    }
+    for step in 0..30 {
+        let last = views[60];
+        let d = f64::from(step) * 40.0 / last.scale;
+        views.push(View { center: [last.center[0] + d, last.center[1] - d / 2.0], ..last });
+    }
+    let back: Vec<View> = views[..=60].iter().rev().copied().collect();
+    views.extend(back);
+    // Each level of detail is built the first time its zoom band is shown: warm them up, and
+    // report that one-time cost on its own.
+    let started = Instant::now();
+    let mut warm = MeshCache::default();
+    for v in &views {
+        let _ = warm.shapes(&loaded.shapes, v, &style, &selected, 0);
+    }
+    println!("  first pass over the replay (builds the finer levels of detail once): {:>6.0} ms", ms(started.elapsed()));
+    let mut times = Vec::with_capacity(views.len() * 2);
+    let mut vertices = 0;
+    for v in &views {
+        let started = Instant::now();
+        let (_, stats) = cache.shapes(&loaded.shapes, v, &style, &selected, 0);
+        times.push(started.elapsed());
+        vertices = vertices.max(stats.vertices);
+        let started = Instant::now();
+        let _ = cache.shapes(&loaded.shapes, v, &style, &selected, 0);
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let pct = |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
+    println!(
+        "  precinct layer CPU per frame over {} frames (half new views, half still): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (target p99 < 4 ms; up to {vertices} fill vertices)",
+        times.len(),
+        ms(pct(0.5)),
+        ms(pct(0.99)),
+        ms(times[times.len() - 1])
+    );
+    let mut moving: Vec<Duration> = Vec::new();
+    for v in &views {
+        let started = Instant::now();
+        let mut fresh = MeshCache::default();
+        let _ = fresh.shapes(&loaded.shapes, v, &style, &selected, 0);
+        moving.push(started.elapsed());
+    }
+    moving.sort();
+    println!(
+        "  every frame a new view (panning/zooming without pause): p50 {:.2} ms, p99 {:.2} ms",
+        ms(moving[moving.len() / 2]),
+        ms(moving[((moving.len() as f64 * 0.99).ceil() as usize).min(moving.len()) - 1])
+    );
+}
+
+fn colours(loaded: &Loaded) -> Vec<Color32> {
+    let palette = [Color32::YELLOW, Color32::GOLD, Color32::ORANGE, Color32::RED, Color32::DARK_RED];
+    let classes = loaded.scored.as_ref().map(|s| s.classes.class_of.clone()).unwrap_or_default();
+    classes.iter().map(|&c| if c == 0 { Color32::GRAY } else { palette[usize::from(c - 1) % 5] }).collect()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}

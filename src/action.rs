@@ -1,0 +1,98 @@
+//! Every user intent is one `Action`. UI code only emits actions; `PlannerApp::apply` is the
+//! one place that carries them out, so logging, tests and (later) undo have a single seam.
+
+use std::path::PathBuf;
+
+use crate::domain::numbers::Lang;
+use crate::domain::scoring::ScoringParams;
+use crate::map::basemap::BasemapChoice;
+use crate::store::ElectionMeta;
+
+/// How a selection gesture combines with the current selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectMode {
+    /// The new selection replaces the old one.
+    Replace,
+    /// Adds to the selection (shift).
+    Add,
+    /// Adds what is not selected, removes what is (ctrl).
+    Toggle,
+}
+
+/// A column of the attribute table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// Precinct code.
+    Code,
+    /// Precinct name.
+    Name,
+    /// Registered voters.
+    Registered,
+    /// Priority score.
+    Score,
+    /// Priority class.
+    Class,
+}
+
+/// A user intent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Ask for a campaign file to open.
+    OpenDialog,
+    /// Ask where to create a new campaign.
+    NewDialog,
+    /// Ask where to save a copy of the campaign.
+    SaveAsDialog,
+    /// Ask for a shapes file to import.
+    ImportShapesDialog,
+    /// Ask for a results file to import.
+    ImportResultsDialog,
+    /// Open a campaign file (in the background).
+    Open(PathBuf),
+    /// Create and open a new campaign.
+    New(PathBuf),
+    /// Save a copy of the campaign and go on working in the copy.
+    SaveAs(PathBuf),
+    /// Import precinct shapes into the open campaign (in the background).
+    ImportShapes(PathBuf),
+    /// Import a results file as an election (in the background).
+    ImportResults(PathBuf, ElectionMeta),
+    /// Open the demo campaign.
+    OpenDemo,
+    /// Rebuild the demo campaign from the shipped data and open it.
+    ResetDemo,
+    /// Change the scoring method; recolours the map and is saved in the file.
+    SetScoring(ScoringParams),
+    /// Select precincts (by index).
+    Select(Vec<usize>, SelectMode),
+    /// Empty the selection.
+    ClearSelection,
+    /// Fit the map to every precinct.
+    ZoomToCampaign,
+    /// Fit the map to the selected precincts.
+    ZoomToSelection,
+    /// Fit the map to one precinct and select it.
+    ZoomToPrecinct(usize),
+    /// Switch the interface language.
+    SetLanguage(Lang),
+    /// Switch between the light and dark themes.
+    SetDarkTheme(bool),
+    /// Choose the basemap.
+    SetBasemap(BasemapChoice),
+    /// Check the network again and retry failed online tiles.
+    RetryNetwork,
+    /// Show or hide the precinct layer.
+    SetPrecinctsVisible(bool),
+    /// Set the precinct layer's opacity (0–1).
+    SetPrecinctOpacity(f32),
+    /// Show or hide labels.
+    SetLabels(bool),
+    /// Sort the table by a column (again: reverse).
+    SortTable(Column),
+    /// Cancel the running background work.
+    CancelJob,
+    /// Hide the message banner.
+    DismissMessage,
+    /// Files dropped on the window: campaigns are opened, shapes and results imported.
+    Dropped(Vec<PathBuf>),
+}

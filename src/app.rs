@@ -1,0 +1,797 @@
+//! The desktop app: state, the one place actions are applied, and the frame layout.
+//!
+//! Panels (`ui/`) only read the state and push [`Action`]s; [`PlannerApp::apply`] carries them
+//! out after the frame is drawn. Long work (opening, importing) runs on a worker thread that
+//! owns the campaign file meanwhile, reports progress, and can be cancelled.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use egui::{Color32, Rect};
+use walkers::MapMemory;
+
+use crate::action::{Action, Column, SelectMode};
+use crate::domain::classify::ClassMethod;
+use crate::domain::numbers::Lang;
+use crate::domain::results::ScoringData;
+use crate::domain::scoring::{Preset, Scored, ScoringParams, score};
+use crate::io::csv_results::{ColumnMapping, import_results};
+use crate::io::{ImportOptions, import_precincts};
+use crate::map::basemap::Basemap;
+use crate::map::layer::{DrawStats, MeshCache, PrecinctShapes, lon_lat};
+use crate::progress::Progress;
+use crate::store::{Campaign, ElectionMeta};
+use crate::ui::i18n::tr;
+
+/// An open campaign, as the app shows it.
+pub struct Loaded {
+    /// The campaign file; `None` while a background job has it.
+    campaign: Option<Campaign>,
+    /// The file's path.
+    pub path: PathBuf,
+    /// The campaign's name.
+    pub name: String,
+    /// Registered voters per precinct, when known.
+    pub registered: Vec<Option<i64>>,
+    /// The precinct geometry, ready to draw.
+    pub shapes: Arc<PrecinctShapes>,
+    /// Codes, names and results of the precincts (same order as `shapes`).
+    pub data: ScoringData,
+    /// The scoring method.
+    pub params: ScoringParams,
+    /// Scores and classes, when they could be computed.
+    pub scored: Option<Scored>,
+    /// Why there are no scores, if there are none.
+    pub scoring_error: Option<String>,
+}
+
+impl Loaded {
+    /// Opens `path` and reads everything the app shows.
+    pub fn open(path: &Path) -> Result<Self, String> {
+        let campaign = Campaign::open(path).map_err(|e| e.to_string())?;
+        Self::from_campaign(campaign)
+    }
+
+    /// Reads everything the app shows from an open campaign.
+    pub fn from_campaign(campaign: Campaign) -> Result<Self, String> {
+        let precincts = campaign.precincts().map_err(|e| e.to_string())?;
+        let data = campaign.scoring_data().map_err(|e| e.to_string())?;
+        let saved = campaign.scoring_params().map_err(|e| e.to_string())?;
+        let params = saved.unwrap_or_else(|| default_params(&data));
+        let registered = precincts.iter().map(|p| p.registered).collect();
+        let shapes = Arc::new(PrecinctShapes::new(
+            precincts.into_iter().map(|p| p.geometry).collect(),
+        ));
+        let mut loaded = Self {
+            path: campaign.path().to_path_buf(),
+            name: campaign.name().map_err(|e| e.to_string())?,
+            campaign: Some(campaign),
+            registered,
+            shapes,
+            data,
+            params,
+            scored: None,
+            scoring_error: None,
+        };
+        loaded.rescore();
+        Ok(loaded)
+    }
+
+    /// Recomputes scores and classes with `self.params`.
+    fn rescore(&mut self) {
+        if self.data.elections.is_empty() {
+            self.scored = None;
+            self.scoring_error = None;
+            return;
+        }
+        match score(&self.data, &self.params) {
+            Ok(s) => {
+                self.scored = Some(s);
+                self.scoring_error = None;
+            }
+            Err(e) => {
+                self.scored = None;
+                self.scoring_error = Some(e.to_string());
+            }
+        }
+    }
+
+    /// Every list of every election, in order of first appearance.
+    #[must_use]
+    pub fn lists(&self) -> Vec<String> {
+        let mut lists: Vec<String> = Vec::new();
+        for e in &self.data.elections {
+            for l in &e.lists {
+                if !lists.contains(l) {
+                    lists.push(l.clone());
+                }
+            }
+        }
+        lists
+    }
+}
+
+/// A sensible first method: performance of the first list.
+fn default_params(data: &ScoringData) -> ScoringParams {
+    ScoringParams {
+        preset: Preset::Performance,
+        ours: data
+            .elections
+            .first()
+            .and_then(|e| e.lists.first().cloned())
+            .into_iter()
+            .collect(),
+        ..ScoringParams::default()
+    }
+}
+
+/// Background work in progress.
+pub struct Job {
+    /// What it is doing.
+    pub label: String,
+    /// Its latest progress report.
+    pub progress: Arc<Mutex<Option<Progress>>>,
+    cancel: Arc<AtomicBool>,
+    done: Receiver<JobDone>,
+    /// When it started.
+    pub started: Instant,
+}
+
+/// What a finished job hands back.
+struct JobDone {
+    loaded: Result<Loaded, String>,
+    message: Option<(bool, String)>,
+}
+
+/// A results file waiting for its election's name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultsDialog {
+    /// The CSV file.
+    pub path: PathBuf,
+    /// The election's name.
+    pub name: String,
+    /// Its date.
+    pub date: String,
+    /// Its round (0 = none).
+    pub round: i64,
+}
+
+/// The app's state.
+pub struct PlannerApp {
+    /// The interface language.
+    pub lang: Lang,
+    /// Dark theme.
+    pub dark: bool,
+    /// The open campaign.
+    pub loaded: Option<Loaded>,
+    /// Selected precincts (indices into the campaign's precincts).
+    pub selection: HashSet<usize>,
+    selection_version: u64,
+    /// The precinct under the pointer.
+    pub hovered: Option<usize>,
+    /// The map's position and zoom.
+    pub map_memory: MapMemory,
+    /// The basemap.
+    pub basemap: Basemap,
+    pub(crate) mesh_cache: MeshCache,
+    fills: Arc<Vec<Color32>>,
+    fills_version: u64,
+    /// Whether the precinct layer is drawn.
+    pub precincts_visible: bool,
+    /// The precinct layer's opacity.
+    pub opacity: f32,
+    /// Whether labels are drawn.
+    pub labels: bool,
+    /// The table's sort column and direction (true = ascending).
+    pub sort: (Column, bool),
+    /// Precinct indices in table order.
+    pub table_order: Vec<usize>,
+    /// The find box's text.
+    pub search: String,
+    /// The formula being edited.
+    pub formula_text: String,
+    /// Background work.
+    pub job: Option<Job>,
+    /// A message for the user (true = error).
+    pub message: Option<(bool, String)>,
+    /// Recently opened campaigns, newest first.
+    pub recent: Vec<PathBuf>,
+    /// A results import waiting for its election's name.
+    pub results_dialog: Option<ResultsDialog>,
+    /// Longitude/latitude under the pointer.
+    pub cursor: Option<(f64, f64)>,
+    /// A world rectangle to fit when the map is next drawn.
+    pub zoom_request: Option<[f64; 4]>,
+    /// What the precinct layer drew last frame.
+    pub frame_stats: DrawStats,
+    /// Actions pushed by the panels, applied after the frame.
+    pending: Vec<Action>,
+}
+
+impl PlannerApp {
+    /// A new app showing `loaded` (or nothing).
+    #[must_use]
+    pub fn new(ctx: &egui::Context, loaded: Option<Loaded>, lang: Lang) -> Self {
+        egui_material_icons::initialize(ctx);
+        ctx.set_theme(egui::Theme::Light);
+        let basemap = Basemap::offline(crate::demo::basemap_path().ok(), ctx);
+        let mut app = Self {
+            lang,
+            dark: false,
+            loaded: None,
+            selection: HashSet::new(),
+            selection_version: 0,
+            hovered: None,
+            map_memory: MapMemory::default(),
+            basemap,
+            mesh_cache: MeshCache::default(),
+            fills: Arc::new(Vec::new()),
+            fills_version: 0,
+            precincts_visible: true,
+            opacity: 0.75,
+            labels: true,
+            sort: (Column::Score, false),
+            table_order: Vec::new(),
+            search: String::new(),
+            formula_text: String::new(),
+            job: None,
+            message: None,
+            recent: Vec::new(),
+            results_dialog: None,
+            cursor: None,
+            zoom_request: None,
+            frame_stats: DrawStats::default(),
+            pending: Vec::new(),
+        };
+        if let Some(loaded) = loaded {
+            app.show_loaded(loaded);
+        }
+        app
+    }
+
+    /// The app on the demo campaign (built on first use).
+    #[must_use]
+    pub fn with_demo(ctx: &egui::Context, lang: Lang) -> Self {
+        let loaded = crate::demo::demo_path()
+            .map_err(|e| e.to_string())
+            .and_then(|p| Loaded::open(&p));
+        let mut app = Self::new(ctx, None, lang);
+        match loaded {
+            Ok(l) => app.show_loaded(l),
+            Err(e) => app.message = Some((true, e)),
+        }
+        app
+    }
+
+    /// Queues an action, applied after the current frame.
+    pub fn push(&mut self, action: Action) {
+        self.pending.push(action);
+    }
+
+    /// The strings of the current language.
+    #[must_use]
+    pub fn tr(&self) -> &'static crate::ui::i18n::Tr {
+        tr(self.lang)
+    }
+
+    /// Fill colour per precinct, from the classes and the opacity.
+    #[must_use]
+    pub fn fills(&self) -> (Arc<Vec<Color32>>, u64) {
+        (self.fills.clone(), self.fills_version)
+    }
+
+    /// The selection's version, bumped on every change (the map redraws highlights then).
+    #[must_use]
+    pub fn selection_version(&self) -> u64 {
+        self.selection_version
+    }
+
+    /// The precinct layer's mesh cache.
+    pub fn mesh_cache_ref(&mut self) -> &mut MeshCache {
+        &mut self.mesh_cache
+    }
+
+    /// Shows a campaign opened outside the app (the command line's `open FILE`).
+    pub fn push_loaded(&mut self, loaded: Loaded) {
+        self.show_loaded(loaded);
+    }
+
+    fn show_loaded(&mut self, loaded: Loaded) {
+        if let Some(pos) = self.recent.iter().position(|p| *p == loaded.path) {
+            self.recent.remove(pos);
+        }
+        self.recent.insert(0, loaded.path.clone());
+        self.recent.truncate(8);
+        self.formula_text = loaded.params.formula.clone().unwrap_or_default();
+        self.zoom_request = loaded.shapes.bounds(None);
+        self.loaded = Some(loaded);
+        self.selection.clear();
+        self.selection_version += 1;
+        self.hovered = None;
+        self.recolour();
+        self.resort();
+    }
+
+    /// Recomputes the fill colours from the classes and opacity.
+    fn recolour(&mut self) {
+        let alpha = (self.opacity.clamp(0.0, 1.0) * 255.0) as u8;
+        let fills = match &self.loaded {
+            None => Vec::new(),
+            Some(l) => match &l.scored {
+                None => vec![Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 2); l.shapes.len()],
+                Some(s) => {
+                    let colours: Vec<Color32> = s
+                        .classes
+                        .legend
+                        .iter()
+                        .map(|c| {
+                            let [r, g, b] = hex(&c.colour);
+                            Color32::from_rgba_unmultiplied(r, g, b, alpha)
+                        })
+                        .collect();
+                    let none = Color32::from_rgba_unmultiplied(190, 190, 190, alpha / 2);
+                    s.classes
+                        .class_of
+                        .iter()
+                        .map(|&c| if c == 0 { none } else { colours[usize::from(c) - 1] })
+                        .collect()
+                }
+            },
+        };
+        self.fills = Arc::new(fills);
+        self.fills_version += 1;
+    }
+
+    /// Re-sorts the table.
+    fn resort(&mut self) {
+        let Some(l) = &self.loaded else {
+            self.table_order.clear();
+            return;
+        };
+        let n = l.shapes.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        let score = |i: usize| l.scored.as_ref().map_or(f64::NAN, |s| s.scores[i]);
+        let class = |i: usize| l.scored.as_ref().map_or(0, |s| s.classes.class_of[i]);
+        let (column, ascending) = self.sort;
+        order.sort_by(|&a, &b| {
+            let o = match column {
+                Column::Code => natural(&l.data.codes[a], &l.data.codes[b]),
+                Column::Name => l.data.names[a].to_lowercase().cmp(&l.data.names[b].to_lowercase()),
+                Column::Registered => l.registered[a].cmp(&l.registered[b]),
+                Column::Score => score(a).total_cmp(&score(b)),
+                Column::Class => class(a).cmp(&class(b)),
+            };
+            if ascending { o } else { o.reverse() }
+        });
+        self.table_order = order;
+    }
+
+    /// Carries out every queued action.
+    pub fn apply_pending(&mut self, ctx: &egui::Context) {
+        let actions = std::mem::take(&mut self.pending);
+        for action in actions {
+            self.apply(action, ctx);
+        }
+    }
+
+    /// Carries out one action: the single place where user intents change the state.
+    pub fn apply(&mut self, action: Action, ctx: &egui::Context) {
+        tracing::debug!(?action, "apply");
+        match action {
+            Action::OpenDialog => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("Campaign (GeoPackage)", &["gpkg"])
+                    .pick_file()
+                {
+                    self.apply(Action::Open(p), ctx);
+                }
+            }
+            Action::NewDialog => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("Campaign (GeoPackage)", &["gpkg"])
+                    .set_file_name("campaign.campaign.gpkg")
+                    .save_file()
+                {
+                    self.apply(Action::New(p), ctx);
+                }
+            }
+            Action::SaveAsDialog => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("Campaign (GeoPackage)", &["gpkg"])
+                    .save_file()
+                {
+                    self.apply(Action::SaveAs(p), ctx);
+                }
+            }
+            Action::ImportShapesDialog => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("Shapes", &["geojson", "json", "shp", "gpkg"])
+                    .pick_file()
+                {
+                    self.apply(Action::ImportShapes(p), ctx);
+                }
+            }
+            Action::ImportResultsDialog => {
+                if let Some(p) = rfd::FileDialog::new().add_filter("CSV", &["csv", "txt"]).pick_file() {
+                    self.ask_election(p);
+                }
+            }
+            Action::Open(path) => {
+                if self.loaded.as_ref().is_some_and(|l| l.path == path) {
+                    return;
+                }
+                self.start_job(ctx, format!("{}", path.display()), None, move |_, _| {
+                    (Loaded::open(&path), None)
+                });
+            }
+            Action::New(path) => {
+                let name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().trim_end_matches(".campaign").to_owned())
+                    .unwrap_or_default();
+                match Campaign::create(&path, &name)
+                    .map_err(|e| e.to_string())
+                    .and_then(Loaded::from_campaign)
+                {
+                    Ok(l) => {
+                        self.loaded = None;
+                        self.show_loaded(l);
+                    }
+                    Err(e) => self.message = Some((true, e)),
+                }
+            }
+            Action::SaveAs(path) => self.save_as(&path),
+            Action::ImportShapes(path) => self.import_shapes(ctx, path),
+            Action::ImportResults(path, meta) => self.import_results(ctx, path, meta),
+            Action::OpenDemo => match crate::demo::demo_path() {
+                Ok(p) => self.apply(Action::Open(p), ctx),
+                Err(e) => self.message = Some((true, e.to_string())),
+            },
+            Action::ResetDemo => {
+                let is_demo = self.loaded.as_ref().is_some_and(|l| l.path.starts_with(crate::demo::data_dir()));
+                if is_demo {
+                    self.loaded = None;
+                }
+                match crate::demo::reset_demo()
+                    .map_err(|e| e.to_string())
+                    .and_then(|p| Loaded::open(&p))
+                {
+                    Ok(l) => self.show_loaded(l),
+                    Err(e) => self.message = Some((true, e)),
+                }
+            }
+            Action::SetScoring(params) => self.set_scoring(params),
+            Action::Select(precincts, mode) => {
+                match mode {
+                    SelectMode::Replace => {
+                        self.selection = precincts.into_iter().collect();
+                    }
+                    SelectMode::Add => self.selection.extend(precincts),
+                    SelectMode::Toggle => {
+                        for p in precincts {
+                            if !self.selection.remove(&p) {
+                                self.selection.insert(p);
+                            }
+                        }
+                    }
+                }
+                self.selection_version += 1;
+            }
+            Action::ClearSelection => {
+                self.selection.clear();
+                self.selection_version += 1;
+            }
+            Action::ZoomToCampaign => {
+                self.zoom_request = self.loaded.as_ref().and_then(|l| l.shapes.bounds(None));
+            }
+            Action::ZoomToSelection => {
+                self.zoom_request = self
+                    .loaded
+                    .as_ref()
+                    .and_then(|l| l.shapes.bounds(Some(&self.selection)));
+            }
+            Action::ZoomToPrecinct(i) => {
+                let one: HashSet<usize> = std::iter::once(i).collect();
+                self.zoom_request = self.loaded.as_ref().and_then(|l| l.shapes.bounds(Some(&one)));
+                self.selection = one;
+                self.selection_version += 1;
+            }
+            Action::SetLanguage(lang) => self.lang = lang,
+            Action::SetDarkTheme(dark) => {
+                self.dark = dark;
+                ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+            }
+            Action::SetBasemap(choice) => {
+                self.basemap.choose(choice, ctx);
+                if let Some(problem) = &self.basemap.problem {
+                    self.message = Some((true, problem.clone()));
+                }
+            }
+            Action::RetryNetwork => self.basemap.retry(ctx),
+            Action::SetPrecinctsVisible(v) => self.precincts_visible = v,
+            Action::SetPrecinctOpacity(o) => {
+                self.opacity = o;
+                self.recolour();
+            }
+            Action::SetLabels(v) => self.labels = v,
+            Action::SortTable(column) => {
+                self.sort = if self.sort.0 == column {
+                    (column, !self.sort.1)
+                } else {
+                    (column, matches!(column, Column::Code | Column::Name))
+                };
+                self.resort();
+            }
+            Action::CancelJob => {
+                if let Some(job) = &self.job {
+                    job.cancel.store(true, Ordering::Relaxed);
+                }
+            }
+            Action::DismissMessage => self.message = None,
+            Action::Dropped(paths) => {
+                for path in paths {
+                    let ext = path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .map(str::to_ascii_lowercase)
+                        .unwrap_or_default();
+                    let is_campaign = ext == "gpkg"
+                        && Campaign::open_read_only(&path).is_ok();
+                    match ext.as_str() {
+                        _ if is_campaign => self.apply(Action::Open(path), ctx),
+                        "csv" | "txt" => self.ask_election(path),
+                        _ => self.apply(Action::ImportShapes(path), ctx),
+                    }
+                }
+            }
+        }
+    }
+
+    fn ask_election(&mut self, path: PathBuf) {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.results_dialog = Some(ResultsDialog {
+            path,
+            name,
+            date: String::new(),
+            round: 0,
+        });
+    }
+
+    fn set_scoring(&mut self, params: ScoringParams) {
+        let Some(l) = &mut self.loaded else {
+            return;
+        };
+        l.params = params;
+        l.rescore();
+        if let (Some(scored), Some(campaign)) = (&l.scored, &mut l.campaign) {
+            if let Err(e) = campaign.save_scores(&l.data.codes, scored) {
+                self.message = Some((true, e.to_string()));
+            }
+        }
+        self.recolour();
+        self.resort();
+    }
+
+    fn save_as(&mut self, path: &Path) {
+        let Some(l) = &mut self.loaded else {
+            return;
+        };
+        let Some(campaign) = l.campaign.take() else {
+            return;
+        };
+        let result = campaign.save_as(path);
+        match result {
+            Ok(copy) => match Loaded::from_campaign(copy) {
+                Ok(new) => {
+                    self.loaded = None;
+                    self.show_loaded(new);
+                    self.message = Some((false, format!("{}", path.display())));
+                }
+                Err(e) => self.message = Some((true, e)),
+            },
+            Err((campaign, e)) => {
+                l.campaign = Some(campaign);
+                self.message = Some((true, e.to_string()));
+            }
+        }
+    }
+
+    fn import_shapes(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let Some(campaign) = self.loaded.as_mut().and_then(|l| l.campaign.take()) else {
+            self.message = Some((true, self.tr().no_campaign.to_owned()));
+            return;
+        };
+        let label = path.display().to_string();
+        self.start_job(ctx, label, Some(campaign), move |campaign, progress| {
+            let Some(mut campaign) = campaign else {
+                return (Err("no campaign".to_owned()), None);
+            };
+            let result = import_precincts(&mut campaign, &path, &ImportOptions::default(), progress);
+            let message = match result {
+                Ok(r) => (
+                    false,
+                    format!(
+                        "{}: {} (+{} ~{} −{})",
+                        r.file, r.features, r.changes.added, r.changes.updated, r.changes.removed
+                    ),
+                ),
+                Err(e) => (true, e.to_string()),
+            };
+            (Loaded::from_campaign(campaign), Some(message))
+        });
+    }
+
+    fn import_results(&mut self, ctx: &egui::Context, path: PathBuf, meta: ElectionMeta) {
+        let Some(campaign) = self.loaded.as_mut().and_then(|l| l.campaign.take()) else {
+            self.message = Some((true, self.tr().no_campaign.to_owned()));
+            return;
+        };
+        let label = path.display().to_string();
+        self.start_job(ctx, label, Some(campaign), move |campaign, _| {
+            let Some(mut campaign) = campaign else {
+                return (Err("no campaign".to_owned()), None);
+            };
+            let result = import_results(&mut campaign, &path, &meta, &ColumnMapping::default());
+            let message = match result {
+                Ok(r) => (
+                    false,
+                    format!(
+                        "{}: {} / {} ({} −, {} ?)",
+                        r.election.name,
+                        r.join.matched,
+                        r.join.rows,
+                        r.join.precincts_without_results.len(),
+                        r.join.unmatched_rows.len()
+                    ),
+                ),
+                Err(e) => (true, e.to_string()),
+            };
+            (Loaded::from_campaign(campaign), Some(message))
+        });
+    }
+
+    /// Runs `work` on a worker thread with the campaign, a progress sink and cancellation.
+    fn start_job(
+        &mut self,
+        ctx: &egui::Context,
+        label: String,
+        campaign: Option<Campaign>,
+        work: impl FnOnce(
+            Option<Campaign>,
+            &mut crate::progress::ProgressFn<'_>,
+        ) -> (Result<Loaded, String>, Option<(bool, String)>)
+        + Send
+        + 'static,
+    ) {
+        if self.job.is_some() {
+            return;
+        }
+        let progress = Arc::new(Mutex::new(None));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = channel();
+        let (p, c, repaint) = (progress.clone(), cancel.clone(), ctx.clone());
+        std::thread::spawn(move || {
+            let mut report = |now: Progress| {
+                if let Ok(mut slot) = p.lock() {
+                    *slot = Some(now);
+                }
+                repaint.request_repaint();
+                if c.load(Ordering::Relaxed) {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            };
+            let (loaded, message) = work(campaign, &mut report);
+            let _ = tx.send(JobDone { loaded, message });
+            repaint.request_repaint();
+        });
+        self.job = Some(Job {
+            label,
+            progress,
+            cancel,
+            done: rx,
+            started: Instant::now(),
+        });
+    }
+
+    /// Collects a finished job and network checks; called every frame.
+    pub fn poll(&mut self) {
+        self.basemap.poll();
+        let Some(job) = &self.job else {
+            return;
+        };
+        let Ok(done) = job.done.try_recv() else {
+            return;
+        };
+        self.job = None;
+        match done.loaded {
+            Ok(l) => {
+                let same = self.loaded.as_ref().is_some_and(|old| old.path == l.path);
+                let zoom = self.zoom_request;
+                let selection = self.selection.clone();
+                self.loaded = None;
+                self.show_loaded(l);
+                if same {
+                    // The same campaign reloaded after an import: keep the view and selection.
+                    self.zoom_request = zoom;
+                    let n = self.loaded.as_ref().map_or(0, |l| l.shapes.len());
+                    self.selection = selection.into_iter().filter(|&i| i < n).collect();
+                }
+            }
+            Err(e) => self.message = Some((true, e)),
+        }
+        if let Some(m) = done.message {
+            self.message = Some(m);
+        }
+    }
+
+    /// Fits the map to a world rectangle inside `rect`.
+    pub fn fit(&mut self, bounds: [f64; 4], rect: Rect) {
+        let (w, h) = ((bounds[2] - bounds[0]).max(1e-9), (bounds[3] - bounds[1]).max(1e-9));
+        let scale = (f64::from(rect.width()) / w).min(f64::from(rect.height()) / h) * 0.9;
+        let zoom = scale.log2().clamp(0.0, 19.0);
+        let (lon, lat) = lon_lat([(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0]);
+        self.map_memory.center_at(walkers::lon_lat(lon, lat));
+        let _ = self.map_memory.set_zoom(zoom);
+    }
+
+    /// The preset, ours, classes… with one thing changed, as an action.
+    #[must_use]
+    pub fn scoring_with(&self, change: impl FnOnce(&mut ScoringParams)) -> Option<Action> {
+        let mut params = self.loaded.as_ref()?.params.clone();
+        change(&mut params);
+        Some(Action::SetScoring(params))
+    }
+
+    /// The method's classes, as shown by the scoring panel.
+    #[must_use]
+    pub fn method(&self) -> Option<ClassMethod> {
+        self.loaded.as_ref().map(|l| l.params.method.clone())
+    }
+}
+
+/// `#rrggbb` → bytes.
+fn hex(colour: &str) -> [u8; 3] {
+    let c = colour.trim_start_matches('#');
+    let byte = |i: usize| u8::from_str_radix(c.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    [byte(0), byte(2), byte(4)]
+}
+
+/// Compares codes numerically when both are numbers ("9" before "10").
+fn natural(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
+impl eframe::App for PlannerApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.poll();
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.push(Action::Dropped(dropped));
+        }
+        crate::ui::frame(self, ui);
+        self.apply_pending(&ctx);
+        if self.job.is_some() || self.basemap.downloads() > 0 {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+}

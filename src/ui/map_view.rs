@@ -1,0 +1,250 @@
+//! The map: basemap tiles (walkers), the precinct layer, hover tooltip, click selection,
+//! labels, the legend in a corner and the attribution.
+
+use egui::{Align2, Color32, FontId, RichText, Stroke, pos2, vec2};
+use walkers::Map;
+
+use crate::action::{Action, SelectMode};
+use crate::app::PlannerApp;
+use crate::domain::numbers::number;
+use crate::map::basemap::{BasemapChoice, NetState};
+use crate::map::layer::{Style, View, lon_lat, world};
+
+/// Draws the map in the remaining space.
+pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
+    let rect = ui.available_rect_before_wrap();
+    if let Some(bounds) = app.zoom_request.take() {
+        app.fit(bounds, rect);
+    }
+    let default_center = app
+        .loaded
+        .as_ref()
+        .and_then(|l| l.shapes.bounds(None))
+        .map_or(walkers::lon_lat(2.35, 48.85), |b| {
+            let (lon, lat) = lon_lat([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]);
+            walkers::lon_lat(lon, lat)
+        });
+    let (fills, fills_version) = app.fills();
+    let selection_version = app.selection_version();
+    let mut hovered = None;
+    let mut clicked: Option<(Option<usize>, egui::Modifiers)> = None;
+    let mut cursor = None;
+    let mut stats = None;
+    let mut label_shapes = Vec::new();
+    {
+        let tiles = app.basemap.tiles();
+        let mut memory = std::mem::take(&mut app.map_memory);
+        let loaded = app.loaded.as_ref();
+        let mesh_cache = &mut app.mesh_cache;
+        let selection = &app.selection;
+        let visible = app.precincts_visible;
+        let show_labels = app.labels;
+        Map::new(tiles, &mut memory, default_center)
+            .double_click_to_zoom(true)
+            .show(ui, |ui, response, projector, _memory| {
+                let map_rect = response.rect;
+                let center = projector.unproject(map_rect.center().to_vec2());
+                let view = View {
+                    rect: map_rect,
+                    center: world(center.x(), center.y()),
+                    scale: 2f64.powf(projector.zoom()),
+                };
+                if let Some(p) = response.hover_pos() {
+                    let w = view.to_world(p);
+                    cursor = Some(lon_lat(w));
+                    hovered = loaded.and_then(|l| l.shapes.hit(w));
+                }
+                if response.clicked() {
+                    clicked = Some((hovered, ui.input(|i| i.modifiers)));
+                }
+                let Some(l) = loaded else {
+                    return;
+                };
+                if !visible {
+                    return;
+                }
+                let style = Style {
+                    fills: fills.clone(),
+                    fills_version,
+                    outline: Color32::from_rgba_unmultiplied(60, 60, 60, 160),
+                    outline_min_px: 6.0,
+                };
+                let (shapes, s) = mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
+                stats = Some(s);
+                let painter = ui.painter().with_clip_rect(map_rect);
+                painter.extend(shapes);
+                if let Some(h) = hovered {
+                    // A light outline under the pointer.
+                    if let Some(b) = l.shapes.bounds(Some(&std::iter::once(h).collect())) {
+                        let r = egui::Rect::from_two_pos(view.to_screen([b[0], b[1]]), view.to_screen([b[2], b[3]]));
+                        painter.rect_stroke(r, 0.0, Stroke::new(1.0, Color32::from_black_alpha(90)), egui::StrokeKind::Outside);
+                    }
+                }
+                if show_labels {
+                    for &(pos, i) in mesh_cache.labels() {
+                        label_shapes.push((pos, l.data.names[i].clone()));
+                    }
+                    for (pos, text) in &label_shapes {
+                        painter.text(*pos, Align2::CENTER_CENTER, text, FontId::proportional(11.0), Color32::from_rgb(30, 30, 30));
+                    }
+                }
+            });
+        app.map_memory = memory;
+    }
+    if let Some(s) = stats {
+        app.frame_stats = s;
+    }
+    app.cursor = cursor;
+    app.hovered = hovered;
+    if let Some((hit, modifiers)) = clicked {
+        match hit {
+            Some(i) => {
+                let mode = if modifiers.shift {
+                    SelectMode::Add
+                } else if modifiers.command {
+                    SelectMode::Toggle
+                } else {
+                    SelectMode::Replace
+                };
+                app.push(Action::Select(vec![i], mode));
+            }
+            None if !modifiers.shift => app.push(Action::ClearSelection),
+            None => {}
+        }
+    }
+    tooltip(app, ui);
+    legend(app, ui, rect);
+    overlay(app, ui, rect);
+}
+
+/// Name, score, class and explanation of the precinct under the pointer.
+fn tooltip(app: &PlannerApp, ui: &egui::Ui) {
+    let (Some(i), Some(l)) = (app.hovered, &app.loaded) else {
+        return;
+    };
+    let Some(pointer) = ui.ctx().pointer_hover_pos() else {
+        return;
+    };
+    let t = app.tr();
+    egui::Area::new(egui::Id::unique("precinct-tooltip"))
+        .fixed_pos(pointer + vec2(16.0, 16.0))
+        .order(egui::Order::Tooltip)
+        .interactable(false)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(340.0);
+                ui.label(RichText::new(&l.data.names[i]).strong());
+                ui.label(format!("{}: {}", t.code, l.data.codes[i]));
+                if let Some(s) = &l.scored {
+                    let score = s.scores[i];
+                    if score.is_finite() {
+                        ui.label(format!(
+                            "{}: {}   {}: {} / {}",
+                            t.score,
+                            number(score, if score.abs() < 10.0 { 3 } else { 0 }, app.lang),
+                            t.class,
+                            s.classes.class_of[i],
+                            s.classes.count()
+                        ));
+                    }
+                    ui.label(s.explain(&l.data, i, app.lang));
+                }
+            });
+        });
+}
+
+/// The legend, floating over the map's bottom-left corner.
+fn legend(app: &PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
+    let Some(l) = &app.loaded else {
+        return;
+    };
+    let Some(s) = &l.scored else {
+        return;
+    };
+    let t = app.tr();
+    egui::Area::new(egui::Id::unique("legend"))
+        .fixed_pos(pos2(rect.left() + 10.0, rect.bottom() - 16.0 - 22.0 * (s.classes.count() as f32 + 2.0)))
+        .order(egui::Order::Foreground)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label(RichText::new(format!("{} — {}", t.legend, l.params.ours.join(" + "))).strong());
+                for c in s.classes.legend.iter().rev() {
+                    ui.horizontal(|ui| {
+                        let (swatch, _) = ui.allocate_exact_size(vec2(18.0, 14.0), egui::Sense::hover());
+                        ui.painter().rect_filled(swatch, 2.0, colour(&c.colour));
+                        let range = match (c.min, c.max) {
+                            (Some(a), Some(b)) => format!(
+                                "{} – {}",
+                                number(a, if a.abs() < 10.0 { 3 } else { 0 }, app.lang),
+                                number(b, if b.abs() < 10.0 { 3 } else { 0 }, app.lang)
+                            ),
+                            _ => "–".to_owned(),
+                        };
+                        ui.label(format!("{}  {range}  ({})", c.class, c.count))
+                            .labelled_legend(c.class, c.count);
+                    });
+                }
+                if s.classes.no_data > 0 {
+                    ui.label(format!("{}: {}", t.no_score, s.classes.no_data));
+                }
+            });
+        });
+}
+
+trait LegendLabel {
+    fn labelled_legend(self, class: usize, count: usize) -> Self;
+}
+
+impl LegendLabel for egui::Response {
+    fn labelled_legend(self, class: usize, count: usize) -> Self {
+        self.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Label, true, format!("legend class {class}: {count}"))
+        });
+        self
+    }
+}
+
+fn colour(hex: &str) -> Color32 {
+    let c = hex.trim_start_matches('#');
+    let byte = |i: usize| u8::from_str_radix(c.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    Color32::from_rgb(byte(0), byte(2), byte(4))
+}
+
+/// Attribution, and the offline notice with its retry button.
+fn overlay(app: &mut PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
+    let t = app.tr();
+    let attribution = match app.basemap.choice {
+        BasemapChoice::None => None,
+        _ => Some("© OpenStreetMap contributors"),
+    };
+    if let Some(text) = attribution {
+        egui::Area::new(egui::Id::unique("attribution"))
+            .fixed_pos(pos2(rect.right() - 190.0, rect.bottom() - 22.0))
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::NONE
+                    .fill(Color32::from_white_alpha(200))
+                    .inner_margin(3.0)
+                    .show(ui, |ui| {
+                        ui.hyperlink_to(RichText::new(text).small().color(Color32::from_rgb(40, 40, 40)), "https://www.openstreetmap.org/copyright");
+                    });
+            });
+    }
+    if app.basemap.choice == BasemapChoice::OpenStreetMap && app.basemap.net == NetState::Offline {
+        let mut retry = false;
+        egui::Area::new(egui::Id::unique("offline"))
+            .fixed_pos(pos2(rect.center().x - 160.0, rect.top() + 12.0))
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), t.status_offline);
+                        retry = ui.button(t.retry).clicked();
+                    });
+                });
+            });
+        if retry {
+            app.push(Action::RetryNetwork);
+        }
+    }
+}

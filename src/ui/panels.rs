@@ -1,0 +1,339 @@
+//! The side panel (layers, scoring, inspector), the status bar and the dialogs.
+
+use egui::{Color32, RichText};
+
+use crate::action::Action;
+use crate::app::PlannerApp;
+use crate::domain::classify::{ClassMethod, Ramp};
+use crate::domain::numbers::{Lang, number};
+use crate::domain::scoring::Preset;
+use crate::map::basemap::{BasemapChoice, NetState};
+use crate::store::ElectionMeta;
+
+/// The layers section: precinct layer and basemap.
+pub fn layers(app: &mut PlannerApp, ui: &mut egui::Ui) {
+    let t = app.tr();
+    ui.heading(t.layers);
+    let mut visible = app.precincts_visible;
+    if ui.checkbox(&mut visible, t.precincts).changed() {
+        app.push(Action::SetPrecinctsVisible(visible));
+    }
+    let mut opacity = app.opacity;
+    if ui
+        .add(egui::Slider::new(&mut opacity, 0.0..=1.0).text(t.opacity))
+        .changed()
+    {
+        app.push(Action::SetPrecinctOpacity(opacity));
+    }
+    let mut labels = app.labels;
+    if ui.checkbox(&mut labels, t.labels).changed() {
+        app.push(Action::SetLabels(labels));
+    }
+    ui.label(RichText::new(t.basemap).strong());
+    let current = app.basemap.choice.clone();
+    for (choice, label) in [
+        (BasemapChoice::Offline, t.basemap_offline),
+        (BasemapChoice::OpenStreetMap, t.basemap_osm),
+        (BasemapChoice::None, t.basemap_none),
+    ] {
+        if ui.radio(current == choice, label).clicked() && current != choice {
+            app.push(Action::SetBasemap(choice));
+        }
+    }
+    let is_file = matches!(current, BasemapChoice::File(_));
+    if ui.radio(is_file, t.basemap_mbtiles_file).clicked() {
+        if let Some(path) = rfd::FileDialog::new().add_filter("MBTiles", &["mbtiles"]).pick_file() {
+            app.push(Action::SetBasemap(BasemapChoice::File(path)));
+        }
+    }
+    if current == BasemapChoice::OpenStreetMap && app.basemap.net == NetState::Offline {
+        ui.horizontal(|ui| {
+            ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), t.status_offline);
+            if ui.button(t.retry).clicked() {
+                app.push(Action::RetryNetwork);
+            }
+        });
+    }
+}
+
+/// The scoring section: method, our side, elections, classes, legend.
+pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
+    let t = app.tr();
+    ui.heading(t.scoring);
+    let Some(l) = &app.loaded else {
+        ui.label(t.no_campaign);
+        return;
+    };
+    if l.data.elections.is_empty() {
+        ui.label(t.results_needed);
+        return;
+    }
+    let params = l.params.clone();
+    let lists = l.lists();
+    let elections: Vec<String> = l.data.elections.iter().map(|e| e.name.clone()).collect();
+    let mut actions = Vec::new();
+
+    let preset_name = |p: Preset| match p {
+        Preset::Mobilisation => t.mobilisation,
+        Preset::Performance => t.performance,
+        Preset::Persuasion => t.persuasion,
+        Preset::Custom => t.custom,
+    };
+    egui::ComboBox::from_label(t.preset)
+        .selected_text(preset_name(params.preset))
+        .show_ui(ui, |ui| {
+            for p in [Preset::Mobilisation, Preset::Performance, Preset::Persuasion, Preset::Custom] {
+                if ui.selectable_label(params.preset == p, preset_name(p)).clicked() && params.preset != p {
+                    let mut next = params.clone();
+                    next.preset = p;
+                    if p == Preset::Custom && next.formula.is_none() {
+                        next.formula = Some("(registered - voters) * share".to_owned());
+                    }
+                    actions.push(Action::SetScoring(next));
+                }
+            }
+        });
+    let shown_formula = if params.preset == Preset::Custom {
+        params.formula.clone().unwrap_or_default()
+    } else {
+        params.preset.formula().to_owned()
+    };
+    if params.preset == Preset::Custom {
+        ui.horizontal(|ui| {
+            let edit = ui.add(
+                egui::TextEdit::singleline(&mut app.formula_text)
+                    .hint_text(shown_formula.clone())
+                    .desired_width(180.0),
+            );
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button(t.apply_formula).clicked() || enter {
+                let mut next = params.clone();
+                next.formula = Some(app.formula_text.clone());
+                actions.push(Action::SetScoring(next));
+            }
+        });
+    } else {
+        ui.label(RichText::new(shown_formula).monospace().small());
+    }
+
+    ui.label(RichText::new(t.our_side).strong());
+    ui.horizontal_wrapped(|ui| {
+        for list in &lists {
+            let mut on = params.ours.contains(list);
+            if ui.checkbox(&mut on, list).changed() {
+                let mut next = params.clone();
+                if on {
+                    next.ours.push(list.clone());
+                } else {
+                    next.ours.retain(|o| o != list);
+                }
+                actions.push(Action::SetScoring(next));
+            }
+        }
+    });
+    if elections.len() > 1 {
+        ui.label(RichText::new(t.elections).strong());
+        for name in &elections {
+            let mut on = params.elections.is_empty() || params.elections.contains(name);
+            if ui.checkbox(&mut on, name).changed() {
+                let mut next = params.clone();
+                let mut chosen: Vec<String> = if next.elections.is_empty() {
+                    elections.clone()
+                } else {
+                    next.elections.clone()
+                };
+                if on {
+                    chosen.push(name.clone());
+                } else {
+                    chosen.retain(|e| e != name);
+                }
+                next.elections = if chosen.len() == elections.len() { Vec::new() } else { chosen };
+                actions.push(Action::SetScoring(next));
+            }
+        }
+    }
+    let mut classes = params.classes;
+    if ui.add(egui::Slider::new(&mut classes, 3..=7).text(t.classes)).changed() {
+        let mut next = params.clone();
+        next.classes = classes;
+        actions.push(Action::SetScoring(next));
+    }
+    let method_name = |m: &ClassMethod| match m {
+        ClassMethod::Quantile => t.quantile,
+        ClassMethod::Jenks => t.jenks,
+        ClassMethod::Equal => t.equal,
+        ClassMethod::Manual(_) => "manual",
+    };
+    egui::ComboBox::from_label(t.method)
+        .selected_text(method_name(&params.method))
+        .show_ui(ui, |ui| {
+            for m in [ClassMethod::Quantile, ClassMethod::Jenks, ClassMethod::Equal] {
+                if ui.selectable_label(params.method == m, method_name(&m)).clicked() {
+                    let mut next = params.clone();
+                    next.method = m;
+                    actions.push(Action::SetScoring(next));
+                }
+            }
+        });
+    egui::ComboBox::from_label(t.ramp)
+        .selected_text(match params.ramp {
+            Ramp::YlOrRd => "YlOrRd",
+            Ramp::Viridis => "Viridis",
+        })
+        .show_ui(ui, |ui| {
+            for (r, name) in [(Ramp::YlOrRd, "YlOrRd"), (Ramp::Viridis, "Viridis")] {
+                if ui.selectable_label(params.ramp == r, name).clicked() {
+                    let mut next = params.clone();
+                    next.ramp = r;
+                    actions.push(Action::SetScoring(next));
+                }
+            }
+        });
+    if let Some(error) = &l.scoring_error {
+        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), error);
+    }
+    for a in actions {
+        app.push(a);
+    }
+}
+
+/// The selected precinct's details and the sentence explaining its score.
+pub fn inspector(app: &mut PlannerApp, ui: &mut egui::Ui) {
+    let t = app.tr();
+    let Some(l) = &app.loaded else {
+        return;
+    };
+    if app.selection.is_empty() {
+        return;
+    }
+    if app.selection.len() > 1 {
+        ui.label(format!("{} {}", app.selection.len(), t.selected));
+        return;
+    }
+    let Some(&i) = app.selection.iter().next() else {
+        return;
+    };
+    ui.heading(&l.data.names[i]);
+    ui.label(format!("{}: {}", t.code, l.data.codes[i]));
+    if let Some(r) = l.registered[i] {
+        ui.label(format!("{}: {}", t.registered, number(r as f64, 0, app.lang)));
+    }
+    if let Some(s) = &l.scored {
+        ui.label(RichText::new(t.why_this_score).strong());
+        ui.label(s.explain(&l.data, i, app.lang));
+    }
+}
+
+/// The status bar: coordinates, zoom, basemap state, work in progress, messages.
+pub fn status_bar(app: &mut PlannerApp, ui: &mut egui::Ui) {
+    let t = app.tr();
+    ui.horizontal(|ui| {
+        match app.cursor {
+            Some((lon, lat)) => ui.monospace(format!("{lat:>9.5}, {lon:>10.5}")),
+            None => ui.monospace(" ".repeat(21)),
+        };
+        ui.separator();
+        ui.label(format!("{} {:.1}", t.status_zoom, app.map_memory.zoom()));
+        ui.separator();
+        let (text, colour) = match (&app.basemap.choice, app.basemap.net) {
+            (BasemapChoice::None, _) => (t.status_no_basemap.to_owned(), None),
+            (BasemapChoice::Offline | BasemapChoice::File(_), _) => (t.status_offline_basemap.to_owned(), None),
+            (BasemapChoice::OpenStreetMap, NetState::Offline) => {
+                (t.status_offline.to_owned(), Some(Color32::from_rgb(0xc0, 0x39, 0x2b)))
+            }
+            (BasemapChoice::OpenStreetMap, NetState::Checking | NetState::Unknown) => (t.status_checking.to_owned(), None),
+            (BasemapChoice::OpenStreetMap, NetState::Online) => {
+                let n = app.basemap.downloads();
+                (if n > 0 { format!("{} ({n}…)", t.status_online) } else { t.status_online.to_owned() }, None)
+            }
+        };
+        match colour {
+            Some(c) => ui.colored_label(c, text),
+            None => ui.label(text),
+        };
+        if app.basemap.choice == BasemapChoice::OpenStreetMap && app.basemap.net == NetState::Offline && ui.small_button(t.retry).clicked() {
+            app.push(Action::RetryNetwork);
+        }
+        if !app.selection.is_empty() {
+            ui.separator();
+            ui.label(format!("{} {}", app.selection.len(), t.selected));
+        }
+        if let Some(job) = &app.job {
+            ui.separator();
+            let fraction = job
+                .progress
+                .lock()
+                .ok()
+                .and_then(|p| *p)
+                .map_or(0.0, |p| if p.total == 0 { 0.0 } else { p.done as f32 / p.total as f32 });
+            ui.label(format!("{} {}", t.working, job.label));
+            ui.add(egui::ProgressBar::new(fraction).desired_width(120.0).show_percentage());
+            if ui.button(t.cancel).clicked() {
+                app.push(Action::CancelJob);
+            }
+        }
+    });
+}
+
+/// The message banner and the election dialog of a results import.
+pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
+    let t = app.tr();
+    if let Some((error, text)) = app.message.clone() {
+        egui::Window::new(String::from(if error {
+            egui_material_icons::icons::ICON_WARNING
+        } else {
+            egui_material_icons::icons::ICON_CHECK_CIRCLE
+        }))
+            .id(egui::Id::unique("message"))
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+            .show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.label(text);
+                if ui.button(t.dismiss).clicked() {
+                    app.push(Action::DismissMessage);
+                }
+            });
+    }
+    let mut import = None;
+    let mut close = false;
+    if let Some(d) = &mut app.results_dialog {
+        egui::Window::new(t.import_results)
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ctx, |ui| {
+                ui.label(d.path.display().to_string());
+                ui.horizontal(|ui| {
+                    ui.label(t.elections);
+                    ui.text_edit_singleline(&mut d.name);
+                });
+                ui.horizontal(|ui| {
+                    ui.label("YYYY-MM-DD");
+                    ui.text_edit_singleline(&mut d.date);
+                });
+                ui.add(egui::Slider::new(&mut d.round, 0..=2).text(if app.lang == Lang::Fr { "tour (0 = aucun)" } else { "round (0 = none)" }));
+                ui.horizontal(|ui| {
+                    if ui.button(t.import_results).clicked() && !d.name.trim().is_empty() {
+                        import = Some(Action::ImportResults(
+                            d.path.clone(),
+                            ElectionMeta {
+                                name: d.name.trim().to_owned(),
+                                date: Some(d.date.trim().to_owned()).filter(|s| !s.is_empty()),
+                                round: (d.round > 0).then_some(d.round),
+                            },
+                        ));
+                    }
+                    if ui.button(t.cancel).clicked() {
+                        close = true;
+                    }
+                });
+            });
+    }
+    if import.is_some() || close {
+        app.results_dialog = None;
+    }
+    if let Some(a) = import {
+        app.push(a);
+    }
+}

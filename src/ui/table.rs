@@ -1,0 +1,94 @@
+//! The attribute table: the precincts with their fields, score and class; sortable; its
+//! selection and the map's are one; double-click zooms to a precinct.
+
+use egui::RichText;
+use egui_extras::{Column as Width, TableBuilder};
+use egui_material_icons::icons;
+
+use crate::action::{Action, Column, SelectMode};
+use crate::app::PlannerApp;
+use crate::domain::numbers::number;
+
+/// Draws the table.
+pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
+    let t = app.tr();
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(t.table).strong());
+        if let Some(l) = &app.loaded {
+            ui.label(format!("({})", l.shapes.len()));
+        }
+    });
+    let Some(l) = &app.loaded else {
+        return;
+    };
+    let lang = app.lang;
+    let mut actions = Vec::new();
+    let header = |ui: &mut egui::Ui, label: &str, column: Column, sort: (Column, bool), actions: &mut Vec<Action>| {
+        let arrow = if sort.0 == column {
+            String::from(if sort.1 { icons::ICON_ARROW_DROP_UP } else { icons::ICON_ARROW_DROP_DOWN })
+        } else {
+            String::new()
+        };
+        if ui.button(RichText::new(format!("{label} {arrow}")).strong()).clicked() {
+            actions.push(Action::SortTable(column));
+        }
+    };
+    let sort = app.sort;
+    TableBuilder::new(ui)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .column(Width::auto().at_least(60.0))
+        .column(Width::remainder().at_least(160.0))
+        .column(Width::auto().at_least(80.0))
+        .column(Width::auto().at_least(80.0))
+        .column(Width::auto().at_least(50.0))
+        .header(22.0, |mut row| {
+            row.col(|ui| header(ui, t.code, Column::Code, sort, &mut actions));
+            row.col(|ui| header(ui, t.name, Column::Name, sort, &mut actions));
+            row.col(|ui| header(ui, t.registered, Column::Registered, sort, &mut actions));
+            row.col(|ui| header(ui, t.score, Column::Score, sort, &mut actions));
+            row.col(|ui| header(ui, t.class, Column::Class, sort, &mut actions));
+        })
+        .body(|body| {
+            body.rows(20.0, app.table_order.len(), |mut row| {
+                let i = app.table_order[row.index()];
+                let selected = app.selection.contains(&i);
+                row.set_selected(selected);
+                let mut clicks: Vec<egui::Response> = Vec::with_capacity(5);
+                let cell = |ui: &mut egui::Ui, text: String| {
+                    ui.add(egui::Label::new(text).sense(egui::Sense::click()).truncate())
+                };
+                row.col(|ui| clicks.push(cell(ui, l.data.codes[i].clone())));
+                row.col(|ui| clicks.push(cell(ui, l.data.names[i].clone())));
+                row.col(|ui| {
+                    clicks.push(cell(ui, l.registered[i].map_or(String::new(), |r| number(r as f64, 0, lang))));
+                });
+                row.col(|ui| {
+                    let s = l.scored.as_ref().map_or(f64::NAN, |s| s.scores[i]);
+                    let text = if s.is_finite() { number(s, if s.abs() < 10.0 { 3 } else { 0 }, lang) } else { "–".to_owned() };
+                    clicks.push(cell(ui, text));
+                });
+                row.col(|ui| {
+                    let c = l.scored.as_ref().map_or(0, |s| s.classes.class_of[i]);
+                    clicks.push(cell(ui, if c > 0 { c.to_string() } else { "–".to_owned() }));
+                });
+                let response = clicks.into_iter().fold(row.response(), |a, b| a | b);
+                if response.double_clicked() {
+                    actions.push(Action::ZoomToPrecinct(i));
+                } else if response.clicked() {
+                    let modifiers = response.ctx.input(|inp| inp.modifiers);
+                    let mode = if modifiers.shift {
+                        SelectMode::Add
+                    } else if modifiers.command {
+                        SelectMode::Toggle
+                    } else {
+                        SelectMode::Replace
+                    };
+                    actions.push(Action::Select(vec![i], mode));
+                }
+            });
+        });
+    for a in actions {
+        app.push(a);
+    }
+}
