@@ -85,6 +85,8 @@ pub enum Action {
     SetPrecinctsVisible(bool),
     /// Set the precinct layer's opacity (0–1).
     SetPrecinctOpacity(f32),
+    /// Set the basemap's opacity (0–1).
+    SetBasemapOpacity(f32),
     /// Show or hide labels.
     SetLabels(bool),
     /// Sort the table by a column (again: reverse).

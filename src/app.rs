@@ -46,7 +46,7 @@ pub struct Loaded {
     /// Scores and classes, when they could be computed.
     pub scored: Option<Scored>,
     /// Why there are no scores, if there are none.
-    pub scoring_error: Option<String>,
+    pub scoring_error: Option<crate::domain::scoring::ScoringError>,
 }
 
 impl Loaded {
@@ -95,7 +95,7 @@ impl Loaded {
             }
             Err(e) => {
                 self.scored = None;
-                self.scoring_error = Some(e.to_string());
+                self.scoring_error = Some(e);
             }
         }
     }
@@ -186,6 +186,8 @@ pub struct PlannerApp {
     pub opacity: f32,
     /// Whether labels are drawn.
     pub labels: bool,
+    /// The basemap's opacity.
+    pub basemap_opacity: f32,
     /// The table's sort column and direction (true = ascending).
     pub sort: (Column, bool),
     /// Precinct indices in table order.
@@ -208,6 +210,12 @@ pub struct PlannerApp {
     pub zoom_request: Option<[f64; 4]>,
     /// What the precinct layer drew last frame.
     pub frame_stats: DrawStats,
+    /// Time spent in the precinct layer's code last frame.
+    pub layer_time: std::time::Duration,
+    /// A precinct the table should scroll to (selected on the map).
+    pub scroll_table_to: Option<usize>,
+    /// A view sequence being replayed and timed (`bench-frames`).
+    pub replay: Option<crate::replay::Replay>,
     /// Actions pushed by the panels, applied after the frame.
     pending: Vec<Action>,
 }
@@ -234,6 +242,7 @@ impl PlannerApp {
             precincts_visible: true,
             opacity: 0.75,
             labels: true,
+            basemap_opacity: 1.0,
             sort: (Column::Score, false),
             table_order: Vec::new(),
             search: String::new(),
@@ -245,6 +254,9 @@ impl PlannerApp {
             cursor: None,
             zoom_request: None,
             frame_stats: DrawStats::default(),
+            layer_time: std::time::Duration::ZERO,
+            replay: None,
+            scroll_table_to: None,
             pending: Vec::new(),
         };
         if let Some(loaded) = loaded {
@@ -466,6 +478,9 @@ impl PlannerApp {
             }
             Action::SetScoring(params) => self.set_scoring(params),
             Action::Select(precincts, mode) => {
+                if let [one] = precincts.as_slice() {
+                    self.scroll_table_to = Some(*one);
+                }
                 match mode {
                     SelectMode::Replace => {
                         self.selection = precincts.into_iter().collect();
@@ -518,6 +533,7 @@ impl PlannerApp {
                 self.recolour();
             }
             Action::SetLabels(v) => self.labels = v,
+            Action::SetBasemapOpacity(o) => self.basemap_opacity = o.clamp(0.0, 1.0),
             Action::SortTable(column) => {
                 self.sort = if self.sort.0 == column {
                     (column, !self.sort.1)
@@ -773,10 +789,75 @@ fn natural(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+impl PlannerApp {
+    /// Moves a running replay to its next view, or reports and closes when it is done.
+    fn replay_step(&mut self, ctx: &egui::Context) {
+        let Some(replay) = &mut self.replay else {
+            return;
+        };
+        match replay.advance(self.layer_time) {
+            Some((lon, lat, zoom)) => {
+                self.map_memory.center_at(walkers::lon_lat(lon, lat));
+                let _ = self.map_memory.set_zoom(zoom);
+                ctx.request_repaint();
+            }
+            None => {
+                let (f50, f99) = crate::replay::Replay::percentiles(&replay.frames);
+                let (l50, l99) = crate::replay::Replay::percentiles(&replay.layer);
+                println!(
+                    "whole frame over {} frames: p50 {f50:.2} ms, p99 {f99:.2} ms; precinct layer: p50 {l50:.2} ms, p99 {l99:.2} ms",
+                    replay.frames.len()
+                );
+                self.replay = None;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+}
+
+/// What the app remembers between sessions.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Remembered {
+    lang: Lang,
+    dark: bool,
+    recent: Vec<PathBuf>,
+}
+
+/// The storage key of [`Remembered`].
+const REMEMBERED: &str = "campaign-planner";
+
+impl PlannerApp {
+    /// Restores the language, theme and recent files of the last session.
+    pub fn restore(&mut self, storage: Option<&dyn eframe::Storage>, ctx: &egui::Context) {
+        let Some(r) = storage.and_then(|s| eframe::get_value::<Remembered>(s, REMEMBERED)) else {
+            return;
+        };
+        self.lang = r.lang;
+        self.dark = r.dark;
+        ctx.set_theme(if r.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        for path in r.recent.into_iter().rev() {
+            if path.exists() && !self.recent.contains(&path) {
+                self.recent.insert(0, path);
+            }
+        }
+        self.recent.truncate(8);
+    }
+}
+
 impl eframe::App for PlannerApp {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        let remembered = Remembered {
+            lang: self.lang,
+            dark: self.dark,
+            recent: self.recent.clone(),
+        };
+        eframe::set_value(storage, REMEMBERED, &remembered);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.poll();
+        self.replay_step(&ctx);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files

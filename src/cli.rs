@@ -40,6 +40,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
     },
+    /// Benchmark: open FILE in the app, replay a fixed zoom from the whole campaign to street
+    /// level and back, print whole-frame and precinct-layer times, and quit.
+    #[command(hide = true)]
+    BenchFrames {
+        /// The campaign file.
+        file: PathBuf,
+        /// Frames from the whole campaign to street level.
+        #[arg(long, default_value_t = 60)]
+        steps: usize,
+    },
     /// Create a new, empty campaign file (never overwrites an existing file).
     New {
         /// The campaign file to create, e.g. `montreal.campaign.gpkg`.
@@ -271,7 +281,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Ok);
     };
     match command {
-        Command::Open { file, .. } => {
+        Command::BenchFrames { file, .. } | Command::Open { file, .. } => {
             anyhow::bail!("`open` starts the desktop app: run `campaign-planner open {}` from a terminal with a display", file.display());
         }
         Command::New { file, name } => {

@@ -12,6 +12,7 @@ pub mod domain;
 pub mod io;
 pub mod map;
 pub mod progress;
+pub mod replay;
 pub mod store;
 pub mod synth;
 pub mod ui;

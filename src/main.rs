@@ -23,7 +23,7 @@ fn main() -> std::process::ExitCode {
         _ => None,
     };
     if args.is_empty() || lone_file.is_some() {
-        return app(lone_file, Lang::En);
+        return app(lone_file, Lang::En, None);
     }
     let cli = Cli::parse();
     if let Some(Command::Open { file, lang }) = &cli.command {
@@ -31,7 +31,10 @@ fn main() -> std::process::ExitCode {
             LangArg::En => Lang::En,
             LangArg::Fr => Lang::Fr,
         };
-        return app(Some(file.clone()), lang);
+        return app(Some(file.clone()), lang, None);
+    }
+    if let Some(Command::BenchFrames { file, steps }) = &cli.command {
+        return app(Some(file.clone()), Lang::En, Some(*steps));
     }
     match run(cli) {
         Ok(Outcome::Ok) => std::process::ExitCode::SUCCESS,
@@ -51,8 +54,9 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-/// Runs the desktop app on `file`, or on the demo campaign.
-fn app(file: Option<PathBuf>, lang: Lang) -> std::process::ExitCode {
+/// Runs the desktop app on `file`, or on the demo campaign; with `replay`, replays and times
+/// that many zoom steps, then quits.
+fn app(file: Option<PathBuf>, lang: Lang, replay: Option<usize>) -> std::process::ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -65,7 +69,7 @@ fn app(file: Option<PathBuf>, lang: Lang) -> std::process::ExitCode {
         "campaign-planner",
         options,
         Box::new(move |cc| {
-            let app = match &file {
+            let mut app = match &file {
                 None => PlannerApp::with_demo(&cc.egui_ctx, lang),
                 Some(path) => {
                     let loaded = Loaded::open(path);
@@ -77,6 +81,15 @@ fn app(file: Option<PathBuf>, lang: Lang) -> std::process::ExitCode {
                     app
                 }
             };
+            app.restore(cc.storage, &cc.egui_ctx);
+            if let Some(steps) = replay {
+                if let Some(b) = app.loaded.as_ref().and_then(|l| l.shapes.bounds(None)) {
+                    app.replay = Some(campaign_planner::replay::Replay::new(b, 900.0, steps));
+                }
+            }
+            if lang == Lang::Fr {
+                app.lang = Lang::Fr;
+            }
             Ok(Box::new(app))
         }),
     );

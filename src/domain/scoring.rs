@@ -159,6 +159,61 @@ pub enum ScoringError {
     Classify(#[from] ClassifyError),
 }
 
+impl ScoringError {
+    /// The message in `lang` (the `Display` text is the English one).
+    #[must_use]
+    pub fn localized(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            Self::NoResults => "la campagne n'a pas encore de résultats électoraux ; importez-en \
+                                d'abord"
+                .to_owned(),
+            Self::UnknownElection { name, known } => {
+                format!("élection inconnue « {name} » ; élections : {known}")
+            }
+            Self::NoOurs { known } => {
+                format!("indiquez la ou les listes de notre camp ; listes : {known}")
+            }
+            Self::UnknownList { list, known } => format!(
+                "la liste « {list} » n'est présente dans aucune des élections choisies ; listes : \
+                 {known}"
+            ),
+            Self::OursAbsent { ours, election, known } => format!(
+                "aucune de nos listes ({ours}) ne s'est présentée à {election} ; retirez cette \
+                 élection ou ajoutez sa liste (ses listes : {known})"
+            ),
+            Self::MissingField {
+                preset,
+                field,
+                election,
+                ..
+            } => {
+                let field_fr = match *field {
+                    "registered voters (inscrits)" => "le nombre d'inscrits",
+                    "voters (votants)" => "le nombre de votants",
+                    _ => "au moins deux listes",
+                };
+                let preset_fr = match *preset {
+                    "mobilisation" => "de mobilisation",
+                    "persuasion" => "de persuasion",
+                    _ => "personnalisé",
+                };
+                format!(
+                    "le score {preset_fr} demande {field_fr}, absent des résultats de {election} ; \
+                     le score de performance (notre part des exprimés) fonctionne avec ces résultats"
+                )
+            }
+            Self::NoFormula => "un score personnalisé demande une formule, par exemple \
+                                « (registered - voters) * share »"
+                .to_owned(),
+            Self::Formula(e) => format!("erreur de formule, colonne {} : {}", e.column, e.message),
+            Self::Classify(e) => e.to_string(),
+        }
+    }
+}
+
 /// The fields a custom formula can use, besides the lists' names.
 pub const FORMULA_FIELDS: &[&str] = &[
     "registered",

@@ -69,6 +69,11 @@ pub struct Tr {
     pub dismiss: &'static str,
     pub why_this_score: &'static str,
     pub results_needed: &'static str,
+    pub manual: &'static str,
+    pub round: &'static str,
+    pub date: &'static str,
+    pub election_name: &'static str,
+    pub basemap_opacity: &'static str,
 }
 
 const EN: Tr = Tr {
@@ -136,6 +141,11 @@ const EN: Tr = Tr {
     dismiss: "Dismiss",
     why_this_score: "Why this score",
     results_needed: "Import election results to score the precincts.",
+    manual: "Manual breaks",
+    round: "Round (0 = none)",
+    date: "Date (YYYY-MM-DD)",
+    election_name: "Election",
+    basemap_opacity: "Basemap opacity",
 };
 
 const FR: Tr = Tr {
@@ -203,6 +213,11 @@ const FR: Tr = Tr {
     dismiss: "Fermer",
     why_this_score: "Pourquoi ce score",
     results_needed: "Importez des résultats électoraux pour calculer les scores.",
+    manual: "Seuils manuels",
+    round: "Tour (0 = aucun)",
+    date: "Date (AAAA-MM-JJ)",
+    election_name: "Élection",
+    basemap_opacity: "Opacité du fond",
 };
 
 /// The strings of `lang`.

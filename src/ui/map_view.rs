@@ -30,6 +30,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
     let mut clicked: Option<(Option<usize>, egui::Modifiers)> = None;
     let mut cursor = None;
     let mut stats = None;
+    let mut layer_time = std::time::Duration::ZERO;
     let mut label_shapes = Vec::new();
     {
         let tiles = app.basemap.tiles();
@@ -39,7 +40,11 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
         let selection = &app.selection;
         let visible = app.precincts_visible;
         let show_labels = app.labels;
-        Map::new(tiles, &mut memory, default_center)
+        let mut map = Map::new(None, &mut memory, default_center);
+        if let Some(tiles) = tiles {
+            map = map.with_layer(tiles, app.basemap_opacity);
+        }
+        map
             .double_click_to_zoom(true)
             .show(ui, |ui, response, projector, _memory| {
                 let map_rect = response.rect;
@@ -69,7 +74,9 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     outline: Color32::from_rgba_unmultiplied(60, 60, 60, 160),
                     outline_min_px: 6.0,
                 };
+                let started = std::time::Instant::now();
                 let (shapes, s) = mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
+                layer_time = started.elapsed();
                 stats = Some(s);
                 let painter = ui.painter().with_clip_rect(map_rect);
                 painter.extend(shapes);
@@ -94,6 +101,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
     if let Some(s) = stats {
         app.frame_stats = s;
     }
+    app.layer_time = layer_time;
     app.cursor = cursor;
     app.hovered = hovered;
     if let Some((hit, modifiers)) = clicked {

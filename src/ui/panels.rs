@@ -5,7 +5,7 @@ use egui::{Color32, RichText};
 use crate::action::Action;
 use crate::app::PlannerApp;
 use crate::domain::classify::{ClassMethod, Ramp};
-use crate::domain::numbers::{Lang, number};
+use crate::domain::numbers::number;
 use crate::domain::scoring::Preset;
 use crate::map::basemap::{BasemapChoice, NetState};
 use crate::store::ElectionMeta;
@@ -30,6 +30,13 @@ pub fn layers(app: &mut PlannerApp, ui: &mut egui::Ui) {
         app.push(Action::SetLabels(labels));
     }
     ui.label(RichText::new(t.basemap).strong());
+    let mut basemap_opacity = app.basemap_opacity;
+    if ui
+        .add(egui::Slider::new(&mut basemap_opacity, 0.0..=1.0).text(t.basemap_opacity))
+        .changed()
+    {
+        app.push(Action::SetBasemapOpacity(basemap_opacity));
+    }
     let current = app.basemap.choice.clone();
     for (choice, label) in [
         (BasemapChoice::Offline, t.basemap_offline),
@@ -162,7 +169,7 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
         ClassMethod::Quantile => t.quantile,
         ClassMethod::Jenks => t.jenks,
         ClassMethod::Equal => t.equal,
-        ClassMethod::Manual(_) => "manual",
+        ClassMethod::Manual(_) => t.manual,
     };
     egui::ComboBox::from_label(t.method)
         .selected_text(method_name(&params.method))
@@ -190,7 +197,7 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
             }
         });
     if let Some(error) = &l.scoring_error {
-        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), error);
+        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), error.localized(app.lang));
     }
     for a in actions {
         app.push(a);
@@ -220,7 +227,7 @@ pub fn inspector(app: &mut PlannerApp, ui: &mut egui::Ui) {
     }
     if let Some(s) = &l.scored {
         ui.label(RichText::new(t.why_this_score).strong());
-        ui.label(s.explain(&l.data, i, app.lang));
+        ui.add(egui::Label::new(s.explain(&l.data, i, app.lang)).wrap());
     }
 }
 
@@ -305,14 +312,14 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
             .show(ctx, |ui| {
                 ui.label(d.path.display().to_string());
                 ui.horizontal(|ui| {
-                    ui.label(t.elections);
+                    ui.label(t.election_name);
                     ui.text_edit_singleline(&mut d.name);
                 });
                 ui.horizontal(|ui| {
-                    ui.label("YYYY-MM-DD");
+                    ui.label(t.date);
                     ui.text_edit_singleline(&mut d.date);
                 });
-                ui.add(egui::Slider::new(&mut d.round, 0..=2).text(if app.lang == Lang::Fr { "tour (0 = aucun)" } else { "round (0 = none)" }));
+                ui.add(egui::Slider::new(&mut d.round, 0..=2).text(t.round));
                 ui.horizontal(|ui| {
                     if ui.button(t.import_results).clicked() && !d.name.trim().is_empty() {
                         import = Some(Action::ImportResults(

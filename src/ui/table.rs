@@ -34,7 +34,15 @@ pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
         }
     };
     let sort = app.sort;
-    TableBuilder::new(ui)
+    let scroll_to = app
+        .scroll_table_to
+        .take()
+        .and_then(|i| app.table_order.iter().position(|&k| k == i));
+    let mut builder = TableBuilder::new(ui);
+    if let Some(row) = scroll_to {
+        builder = builder.scroll_to_row(row, Some(egui::Align::Center));
+    }
+    builder
         .striped(true)
         .sense(egui::Sense::click())
         .column(Width::auto().at_least(60.0))
