@@ -66,6 +66,7 @@ impl Loaded {
         let shapes = Arc::new(PrecinctShapes::new(
             precincts.into_iter().map(|p| p.geometry).collect(),
         ));
+        shapes.prepare_in_background();
         let mut loaded = Self {
             path: campaign.path().to_path_buf(),
             name: campaign.name().map_err(|e| e.to_string())?,

@@ -101,8 +101,10 @@ pub struct PrecinctShapes {
     geometries: Vec<MultiPolygon<f64>>,
     /// World `[min_x, min_y, max_x, max_y]` per precinct.
     bbox: Vec<[f64; 4]>,
-    /// A point inside each precinct (world), for labels.
-    label_at: Vec<[f64; 2]>,
+    /// A point inside each precinct (world), for labels; found the first time it is needed.
+    label_at: Vec<OnceLock<[f64; 2]>>,
+    /// The mean precinct width (world units), to decide when outlines are worth drawing.
+    mean_width: f64,
     lods: [OnceLock<Lod>; 3],
 }
 
@@ -110,23 +112,27 @@ impl PrecinctShapes {
     /// Prepares the precincts' outlines (longitude/latitude).
     #[must_use]
     pub fn new(geometries: Vec<MultiPolygon<f64>>) -> Self {
-        let mut bbox = Vec::with_capacity(geometries.len());
-        let mut label_at = Vec::with_capacity(geometries.len());
-        for g in &geometries {
-            let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-            for c in g.0.iter().flat_map(|p| p.exterior().0.iter()) {
-                let w = world(c.x, c.y);
-                b = [b[0].min(w[0]), b[1].min(w[1]), b[2].max(w[0]), b[3].max(w[1])];
-            }
-            bbox.push(b);
-            let inside = geo::InteriorPoint::interior_point(g)
-                .map_or([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0], |p| world(p.x(), p.y()));
-            label_at.push(inside);
-        }
+        // Mercator keeps the order of longitudes and latitudes, so the corners of the
+        // longitude/latitude box are the corners of the world box: two projections a precinct.
+        let bbox: Vec<[f64; 4]> = geometries
+            .iter()
+            .map(|g| match geo::BoundingRect::bounding_rect(g) {
+                Some(r) => {
+                    let a = world(r.min().x, r.max().y);
+                    let b = world(r.max().x, r.min().y);
+                    [a[0], a[1], b[0], b[1]]
+                }
+                None => [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
+            })
+            .collect();
+        let label_at = (0..geometries.len()).map(|_| OnceLock::new()).collect();
+        let n = bbox.len().max(1) as f64;
+        let mean_width = bbox.iter().map(|b| b[2] - b[0]).filter(|w| w.is_finite()).sum::<f64>() / n;
         Self {
             geometries,
             bbox,
             label_at,
+            mean_width,
             lods: [OnceLock::new(), OnceLock::new(), OnceLock::new()],
         }
     }
@@ -141,6 +147,15 @@ impl PrecinctShapes {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.geometries.is_empty()
+    }
+
+    /// A point inside precinct `i` (world), where its label goes.
+    fn label_point(&self, i: usize) -> [f64; 2] {
+        *self.label_at[i].get_or_init(|| {
+            let b = self.bbox[i];
+            geo::InteriorPoint::interior_point(&self.geometries[i])
+                .map_or([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0], |p| world(p.x(), p.y()))
+        })
     }
 
     /// A precinct's outline (longitude/latitude).
@@ -179,7 +194,29 @@ impl PrecinctShapes {
     }
 
     fn lod(&self, level: usize) -> &Lod {
-        self.lods[level].get_or_init(|| build_lod(&self.geometries, &self.bbox, LODS[level].0))
+        self.lods[level].get_or_init(|| {
+            // Two halves on two threads, then joined: the first frame at a new zoom band waits
+            // half as long.
+            let half = self.geometries.len() / 2;
+            let tolerance = LODS[level].0;
+            let (a, b) = std::thread::scope(|scope| {
+                let first = scope.spawn(|| build_lod(&self.geometries[..half], &self.bbox[..half], tolerance));
+                let second = build_lod(&self.geometries[half..], &self.bbox[half..], tolerance);
+                (first.join().unwrap_or_default(), second)
+            });
+            a.append(b)
+        })
+    }
+
+    /// Builds every level of detail on a background thread, coarse to fine, so that zooming
+    /// in later finds them ready.
+    pub fn prepare_in_background(self: &Arc<Self>) {
+        let shapes = Arc::clone(self);
+        std::thread::spawn(move || {
+            for level in [2, 1, 0] {
+                let _ = shapes.lod(level);
+            }
+        });
     }
 
     /// The level of detail for a zoom (scale = 2^zoom).
@@ -192,6 +229,31 @@ impl PrecinctShapes {
         } else {
             0
         }
+    }
+}
+
+impl Lod {
+    /// This level followed by `other` (the precincts after this one's).
+    fn append(mut self, other: Self) -> Self {
+        // Drop the closing sentinels, then shift the other half's offsets past this one's.
+        self.vert_start.pop();
+        self.index_start.pop();
+        self.rings_of.pop();
+        self.ring_start.pop();
+        let (v, i, r, rv) = (
+            self.verts.len() as u32,
+            self.indices.len() as u32,
+            self.ring_start.len() as u32,
+            self.ring_verts.len() as u32,
+        );
+        self.vert_start.extend(other.vert_start.iter().map(|x| x + v));
+        self.index_start.extend(other.index_start.iter().map(|x| x + i));
+        self.rings_of.extend(other.rings_of.iter().map(|x| x + r));
+        self.ring_start.extend(other.ring_start.iter().map(|x| x + rv));
+        self.verts.extend(other.verts);
+        self.indices.extend(other.indices);
+        self.ring_verts.extend(other.ring_verts);
+        self
     }
 }
 
@@ -272,16 +334,37 @@ pub struct DrawStats {
     pub level: usize,
 }
 
-/// The meshes of the last frame, reused while nothing changes.
+/// One share of a frame's meshes, built by one thread.
 #[derive(Default)]
-pub struct MeshCache {
-    key: Option<(View, u64, u64)>,
+struct Part {
     fill: Arc<Mesh>,
     outline: Arc<Mesh>,
     highlight: Arc<Mesh>,
     labels: Vec<(Pos2, usize)>,
+    visible: usize,
+}
+
+/// A mesh to refill: the last frame's allocation when egui has let go of it.
+fn reuse(mesh: &mut Arc<Mesh>) -> &mut Mesh {
+    if Arc::get_mut(mesh).is_none() {
+        *mesh = Arc::new(Mesh::default());
+    }
+    let m = Arc::get_mut(mesh).unwrap_or_else(|| unreachable!("just made unique"));
+    m.vertices.clear();
+    m.indices.clear();
+    m
+}
+
+/// The meshes of the last frame, reused while nothing changes.
+#[derive(Default)]
+pub struct MeshCache {
+    key: Option<(View, u64, u64)>,
+    parts: Vec<Part>,
     stats: DrawStats,
 }
+
+/// Threads that build a frame's meshes (the machines this runs on have two cores or more).
+const THREADS: usize = 2;
 
 impl MeshCache {
     /// The shapes to paint for `view`, rebuilding the meshes only when something changed.
@@ -301,18 +384,16 @@ impl MeshCache {
         } else {
             self.stats.rebuilt = false;
         }
-        let shapes = vec![
-            Shape::mesh(self.fill.clone()),
-            Shape::mesh(self.outline.clone()),
-            Shape::mesh(self.highlight.clone()),
-        ];
+        let mut shapes = Vec::with_capacity(3 * self.parts.len());
+        shapes.extend(self.parts.iter().map(|p| Shape::mesh(p.fill.clone())));
+        shapes.extend(self.parts.iter().map(|p| Shape::mesh(p.outline.clone())));
+        shapes.extend(self.parts.iter().map(|p| Shape::mesh(p.highlight.clone())));
         (shapes, self.stats)
     }
 
     /// Label anchors (screen position, precinct) of the last build.
-    #[must_use]
-    pub fn labels(&self) -> &[(Pos2, usize)] {
-        &self.labels
+    pub fn labels(&self) -> impl Iterator<Item = &(Pos2, usize)> {
+        self.parts.iter().flat_map(|p| p.labels.iter())
     }
 
     fn rebuild(
@@ -324,64 +405,84 @@ impl MeshCache {
     ) {
         let level = PrecinctShapes::level_for(view.scale);
         let lod = layer.lod(level);
-        let [min_x, min_y, max_x, max_y] = view.world_bounds();
-        let c = view.rect.center();
-        let scale = view.scale as f32;
-        let mut fill = Mesh::default();
-        let mut outline = Mesh::default();
-        let mut highlight = Mesh::default();
-        let mut labels = Vec::new();
-        let mut visible = 0;
-        let draw_outlines = {
-            let n = layer.len().max(1) as f64;
-            let mean_width: f64 = layer.bbox.iter().map(|b| b[2] - b[0]).sum::<f64>() / n;
-            (mean_width * view.scale) as f32 >= style.outline_min_px
-        };
-        for (i, b) in layer.bbox.iter().enumerate() {
-            if b[2] < min_x || b[0] > max_x || b[3] < min_y || b[1] > max_y {
-                continue;
+        let draw_outlines = (layer.mean_width * view.scale) as f32 >= style.outline_min_px;
+        self.parts.resize_with(THREADS, Part::default);
+        let n = layer.len();
+        let chunk = n.div_ceil(THREADS).max(1);
+        std::thread::scope(|scope| {
+            for (t, part) in self.parts.iter_mut().enumerate() {
+                let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+                scope.spawn(move || {
+                    build_part(layer, lod, range, view, style, selected, draw_outlines, part);
+                });
             }
-            visible += 1;
-            let colour = style.fills.get(i).copied().unwrap_or(Color32::TRANSPARENT);
-            let origin = pos2(
-                c.x + ((b[0] - view.center[0]) * view.scale) as f32,
-                c.y + ((b[1] - view.center[1]) * view.scale) as f32,
-            );
-            let width = ((b[2] - b[0]) * view.scale) as f32;
-            let height = ((b[3] - b[1]) * view.scale) as f32;
-            if width < 2.0 && height < 2.0 {
-                // Smaller than two points: a quad says as much, for a fraction of the vertices.
-                let rect = Rect::from_min_size(origin, vec2(width.max(0.5), height.max(0.5)));
-                fill.add_colored_rect(rect, colour);
-            } else {
-                let (v0, v1) = (lod.vert_start[i] as usize, lod.vert_start[i + 1] as usize);
-                let base = fill.vertices.len() as u32;
-                for v in &lod.verts[v0..v1] {
-                    fill.colored_vertex(pos2(origin.x + v[0] * scale, origin.y + v[1] * scale), colour);
-                }
-                let (i0, i1) = (lod.index_start[i] as usize, lod.index_start[i + 1] as usize);
-                fill.indices.extend(lod.indices[i0..i1].iter().map(|&k| base + k));
-                if draw_outlines && width >= 3.0 {
-                    rings(&mut outline, lod, i, origin, scale, 0.8, style.outline);
-                }
-                if width > 70.0 && labels.len() < 400 {
-                    labels.push((view.to_screen(layer.label_at[i]), i));
-                }
-            }
-            if selected.contains(&i) {
-                rings(&mut highlight, lod, i, origin, scale, 3.0, Color32::from_rgb(0x1f, 0x6f, 0xeb));
-            }
-        }
+        });
         self.stats = DrawStats {
-            visible,
-            vertices: fill.vertices.len(),
+            visible: self.parts.iter().map(|p| p.visible).sum(),
+            vertices: self.parts.iter().map(|p| p.fill.vertices.len()).sum(),
             rebuilt: true,
             level,
         };
-        self.fill = Arc::new(fill);
-        self.outline = Arc::new(outline);
-        self.highlight = Arc::new(highlight);
-        self.labels = labels;
+    }
+}
+
+/// Builds the meshes of precincts `range` for `view` into `part`.
+#[allow(clippy::too_many_arguments)] // One call site; a struct would only rename them.
+fn build_part(
+    layer: &PrecinctShapes,
+    lod: &Lod,
+    range: std::ops::Range<usize>,
+    view: &View,
+    style: &Style,
+    selected: &HashSet<usize>,
+    draw_outlines: bool,
+    part: &mut Part,
+) {
+    let [min_x, min_y, max_x, max_y] = view.world_bounds();
+    let c = view.rect.center();
+    let scale = view.scale as f32;
+    let fill = reuse(&mut part.fill);
+    let outline = reuse(&mut part.outline);
+    let highlight = reuse(&mut part.highlight);
+    part.labels.clear();
+    part.visible = 0;
+    for i in range {
+        let b = &layer.bbox[i];
+        if b[2] < min_x || b[0] > max_x || b[3] < min_y || b[1] > max_y {
+            continue;
+        }
+        part.visible += 1;
+        let colour = style.fills.get(i).copied().unwrap_or(Color32::TRANSPARENT);
+        let origin = pos2(
+            c.x + ((b[0] - view.center[0]) * view.scale) as f32,
+            c.y + ((b[1] - view.center[1]) * view.scale) as f32,
+        );
+        let width = ((b[2] - b[0]) * view.scale) as f32;
+        let height = ((b[3] - b[1]) * view.scale) as f32;
+        if width < 2.0 && height < 2.0 {
+            // Smaller than two points: a quad says as much, for a fraction of the vertices.
+            let rect = Rect::from_min_size(origin, vec2(width.max(0.5), height.max(0.5)));
+            fill.add_colored_rect(rect, colour);
+        } else {
+            let (v0, v1) = (lod.vert_start[i] as usize, lod.vert_start[i + 1] as usize);
+            let base = fill.vertices.len() as u32;
+            fill.vertices.extend(lod.verts[v0..v1].iter().map(|v| egui::epaint::Vertex {
+                pos: pos2(origin.x + v[0] * scale, origin.y + v[1] * scale),
+                uv: egui::epaint::WHITE_UV,
+                color: colour,
+            }));
+            let (i0, i1) = (lod.index_start[i] as usize, lod.index_start[i + 1] as usize);
+            fill.indices.extend(lod.indices[i0..i1].iter().map(|&k| base + k));
+            if draw_outlines && width >= 3.0 {
+                rings(outline, lod, i, origin, scale, 0.8, style.outline);
+            }
+            if width > 70.0 && part.labels.len() < 200 {
+                part.labels.push((view.to_screen(layer.label_point(i)), i));
+            }
+        }
+        if selected.contains(&i) {
+            rings(highlight, lod, i, origin, scale, 3.0, Color32::from_rgb(0x1f, 0x6f, 0xeb));
+        }
     }
 }
 
@@ -431,6 +532,21 @@ mod tests {
         assert_eq!(shapes.hit(world(0.5, 3.0)), Some(0));
         assert_eq!(shapes.hit(world(2.0, 0.75)), None, "in the hole");
         assert_eq!(shapes.hit(world(2.0, 3.5)), None, "in the notch");
+    }
+
+    #[test]
+    fn a_level_built_in_two_halves_equals_one_built_whole() {
+        let cells = crate::synth::voronoi_precincts(101, (0.0, 40.0, 2.0, 42.0), 5);
+        let geometries: Vec<MultiPolygon<f64>> = cells.into_iter().map(|c| c.geometry).collect();
+        let shapes = PrecinctShapes::new(geometries.clone());
+        let whole = build_lod(&geometries, &shapes.bbox, 0.0);
+        let halves = shapes.lod(0);
+        assert_eq!(whole.vert_start, halves.vert_start);
+        assert_eq!(whole.index_start, halves.index_start);
+        assert_eq!(whole.rings_of, halves.rings_of);
+        assert_eq!(whole.ring_start, halves.ring_start);
+        assert_eq!(whole.indices, halves.indices);
+        assert_eq!(whole.verts, halves.verts);
     }
 
     #[test]

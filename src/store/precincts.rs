@@ -200,6 +200,15 @@ impl Campaign {
         while let Some(row) = rows.next().map_err(q)? {
             let code: String = row.get(0).map_err(q)?;
             let blob = row.get_ref(3).map_err(q)?.as_blob_or_null().ok().flatten();
+            if let Some(mp) = blob.and_then(gpkg::decode_polygons) {
+                out.push(StoredPrecinct {
+                    code,
+                    name: row.get(1).map_err(q)?,
+                    registered: row.get(2).map_err(q)?,
+                    geometry: mp,
+                });
+                continue;
+            }
             let geometry = match blob.map(gpkg::decode) {
                 Some(Ok(geo_types::Geometry::MultiPolygon(mp))) => mp,
                 Some(Ok(geo_types::Geometry::Polygon(p))) => geo_types::MultiPolygon(vec![p]),
