@@ -11,21 +11,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use campaign_planner::app::Loaded;
-use campaign_planner::domain::NewPrecinct;
-use campaign_planner::domain::scoring::{Preset, ScoringParams, score};
 use campaign_planner::map::layer::{MeshCache, Style, View, world};
-use campaign_planner::progress::ignore;
-use campaign_planner::store::{Campaign, ElectionMeta};
 use campaign_planner::synth;
 use egui::{Color32, Pos2, Rect, vec2};
-use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 
 fn main() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    for (label, detailed) in [("Voronoi cells (~7 vertices each)", false), ("detailed (~150 vertices each)", true)] {
+    for (label, detailed) in [
+        ("Voronoi cells (~7 vertices each)", false),
+        ("detailed (~150 vertices each)", true),
+    ] {
         let path = dir.path().join(format!("france-{detailed}.campaign.gpkg"));
         let started = Instant::now();
-        let vertices = build_campaign(&path, detailed);
+        let vertices = synth::france_campaign(&path, detailed).expect("generated campaign");
         println!(
             "map benchmark, {label}: {} precincts, {vertices} vertices (file built in {:.1} s)",
             synth::FRANCE_PRECINCTS,
@@ -35,81 +33,6 @@ fn main() {
     }
 }
 
-/// Creates the campaign: precincts, one election of results, performance scores.
-fn build_campaign(path: &std::path::Path, detailed: bool) -> usize {
-    let mut precincts = synth::voronoi_precincts(synth::FRANCE_PRECINCTS, synth::FRANCE_BOX, 42);
-    if detailed {
-        for p in &mut precincts {
-            p.geometry = subdivide(&p.geometry, 21);
-        }
-    }
-    let vertices = precincts
-        .iter()
-        .map(|p| p.geometry.0.iter().map(|g| g.exterior().0.len()).sum::<usize>())
-        .sum();
-    let mut campaign = Campaign::create(path, "France").expect("campaign");
-    campaign.replace_precincts(&precincts, &mut ignore).expect("precincts");
-    let registered: Vec<i64> = precincts.iter().map(|p| p.registered.unwrap_or(1000)).collect();
-    let election = &synth::results(&registered, 1, 10, 7)[0];
-    let codes: Vec<String> = precincts.iter().map(|p: &NewPrecinct| p.code.clone()).collect();
-    let rows: Vec<campaign_planner::domain::results::ResultRow> = (0..codes.len())
-        .map(|p| campaign_planner::domain::results::ResultRow {
-            line: p + 2,
-            code: codes[p].clone(),
-            registered: Some(election.registered[p]),
-            voters: Some(election.voters[p]),
-            valid: Some(election.valid[p]),
-            votes: (0..10).map(|l| (l, election.votes[l][p])).collect(),
-        })
-        .collect();
-    let matches: Vec<Option<String>> = codes.iter().cloned().map(Some).collect();
-    campaign
-        .store_results(
-            &ElectionMeta { name: "Élection".to_owned(), date: None, round: Some(1) },
-            &election.lists,
-            &rows,
-            &matches,
-        )
-        .expect("results");
-    let data = campaign.scoring_data().expect("data");
-    let params = ScoringParams {
-        preset: Preset::Performance,
-        ours: vec!["Liste 3".to_owned()],
-        ..ScoringParams::default()
-    };
-    let scored = score(&data, &params).expect("scores");
-    campaign.save_scores(&data.codes, &scored).expect("save");
-    vertices
-}
-
-/// Every edge cut into `parts` pieces, with a small seeded jitter (shared edges stay shared
-/// because the jitter depends only on the point).
-fn subdivide(mp: &MultiPolygon<f64>, parts: usize) -> MultiPolygon<f64> {
-    let jitter = |x: f64, y: f64| {
-        let h = ((x * 1e6).round() as i64).wrapping_mul(73_856_093) ^ ((y * 1e6).round() as i64).wrapping_mul(19_349_663);
-        ((h % 1000) as f64 / 1000.0) * 2e-4
-    };
-    MultiPolygon(
-        mp.0.iter()
-            .map(|p| {
-                let ring = p.exterior();
-                let mut out = Vec::with_capacity(ring.0.len() * parts);
-                for w in ring.0.windows(2) {
-                    for k in 0..parts {
-                        let t = k as f64 / parts as f64;
-                        let x = w[0].x + (w[1].x - w[0].x) * t;
-                        let y = w[0].y + (w[1].y - w[0].y) * t;
-                        let j = if k == 0 { 0.0 } else { jitter(x, y) };
-                        out.push(Coord { x: x + j, y: y - j });
-                    }
-                }
-                out.push(out[0]);
-                Polygon::new(LineString(out), vec![])
-            })
-            .collect(),
-    )
-}
-
 fn run(path: &std::path::Path) {
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0));
     // Open → first frame: read the file, score, build what the first (whole-country) frame needs.
@@ -117,11 +40,16 @@ fn run(path: &std::path::Path) {
     let loaded = Loaded::open(path).expect("opens");
     let opened = started.elapsed();
     let fills = Arc::new(colours(&loaded));
-    let style = Style { fills, fills_version: 1, outline: Color32::BLACK, outline_min_px: 6.0 };
+    let style = Style {
+        fills,
+        fills_version: 1,
+        outline: Color32::BLACK,
+        outline_min_px: 6.0,
+    };
     let b = loaded.shapes.bounds(None).expect("bounds");
     let country = View {
         rect,
-        center: [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0],
+        center: [f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3])],
         scale: (1280.0 / (b[2] - b[0])).min(800.0 / (b[3] - b[1])) * 0.95,
     };
     let mut cache = MeshCache::default();
@@ -145,12 +73,19 @@ fn run(path: &std::path::Path) {
             country.center[0] + (paris[0] - country.center[0]) * t.sqrt(),
             country.center[1] + (paris[1] - country.center[1]) * t.sqrt(),
         ];
-        views.push(View { rect, center, scale: 2f64.powf(zoom) });
+        views.push(View {
+            rect,
+            center,
+            scale: 2f64.powf(zoom),
+        });
     }
     for step in 0..30 {
         let last = views[60];
         let d = f64::from(step) * 40.0 / last.scale;
-        views.push(View { center: [last.center[0] + d, last.center[1] - d / 2.0], ..last });
+        views.push(View {
+            center: [last.center[0] + d, last.center[1] - d / 2.0],
+            ..last
+        });
     }
     let back: Vec<View> = views[..=60].iter().rev().copied().collect();
     views.extend(back);
@@ -161,7 +96,10 @@ fn run(path: &std::path::Path) {
     for v in &views {
         let _ = warm.shapes(&loaded.shapes, v, &style, &selected, 0);
     }
-    println!("  first pass over the replay (builds the finer levels of detail once): {:>6.0} ms", ms(started.elapsed()));
+    println!(
+        "  first pass over the replay (builds the finer levels of detail once): {:>6.0} ms",
+        ms(started.elapsed())
+    );
     let mut times = Vec::with_capacity(views.len() * 2);
     let mut vertices = 0;
     for v in &views {
@@ -212,9 +150,28 @@ fn run(path: &std::path::Path) {
 }
 
 fn colours(loaded: &Loaded) -> Vec<Color32> {
-    let palette = [Color32::YELLOW, Color32::GOLD, Color32::ORANGE, Color32::RED, Color32::DARK_RED];
-    let classes = loaded.scored.as_ref().map(|s| s.classes.class_of.clone()).unwrap_or_default();
-    classes.iter().map(|&c| if c == 0 { Color32::GRAY } else { palette[usize::from(c - 1) % 5] }).collect()
+    let palette = [
+        Color32::YELLOW,
+        Color32::GOLD,
+        Color32::ORANGE,
+        Color32::RED,
+        Color32::DARK_RED,
+    ];
+    let classes = loaded
+        .scored
+        .as_ref()
+        .map(|s| s.classes.class_of.clone())
+        .unwrap_or_default();
+    classes
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                Color32::GRAY
+            } else {
+                palette[usize::from(c - 1) % 5]
+            }
+        })
+        .collect()
 }
 
 fn ms(d: Duration) -> f64 {

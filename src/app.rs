@@ -335,7 +335,9 @@ impl PlannerApp {
         let fills = match &self.loaded {
             None => Vec::new(),
             Some(l) => match &l.scored {
-                None => vec![Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 2); l.shapes.len()],
+                None => {
+                    vec![Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 2); l.shapes.len()]
+                }
                 Some(s) => {
                     let colours: Vec<Color32> = s
                         .classes
@@ -350,7 +352,13 @@ impl PlannerApp {
                     s.classes
                         .class_of
                         .iter()
-                        .map(|&c| if c == 0 { none } else { colours[usize::from(c) - 1] })
+                        .map(|&c| {
+                            if c == 0 {
+                                none
+                            } else {
+                                colours[usize::from(c) - 1]
+                            }
+                        })
                         .collect()
                 }
             },
@@ -373,7 +381,9 @@ impl PlannerApp {
         order.sort_by(|&a, &b| {
             let o = match column {
                 Column::Code => natural(&l.data.codes[a], &l.data.codes[b]),
-                Column::Name => l.data.names[a].to_lowercase().cmp(&l.data.names[b].to_lowercase()),
+                Column::Name => l.data.names[a]
+                    .to_lowercase()
+                    .cmp(&l.data.names[b].to_lowercase()),
                 Column::Registered => l.registered[a].cmp(&l.registered[b]),
                 Column::Score => score(a).total_cmp(&score(b)),
                 Column::Class => class(a).cmp(&class(b)),
@@ -429,7 +439,10 @@ impl PlannerApp {
                 }
             }
             Action::ImportResultsDialog => {
-                if let Some(p) = rfd::FileDialog::new().add_filter("CSV", &["csv", "txt"]).pick_file() {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("CSV", &["csv", "txt"])
+                    .pick_file()
+                {
                     self.ask_election(p);
                 }
             }
@@ -465,7 +478,10 @@ impl PlannerApp {
                 Err(e) => self.message = Some((true, e.to_string())),
             },
             Action::ResetDemo => {
-                let is_demo = self.loaded.as_ref().is_some_and(|l| l.path.starts_with(crate::demo::data_dir()));
+                let is_demo = self
+                    .loaded
+                    .as_ref()
+                    .is_some_and(|l| l.path.starts_with(crate::demo::data_dir()));
                 if is_demo {
                     self.loaded = None;
                 }
@@ -512,14 +528,21 @@ impl PlannerApp {
             }
             Action::ZoomToPrecinct(i) => {
                 let one: HashSet<usize> = std::iter::once(i).collect();
-                self.zoom_request = self.loaded.as_ref().and_then(|l| l.shapes.bounds(Some(&one)));
+                self.zoom_request = self
+                    .loaded
+                    .as_ref()
+                    .and_then(|l| l.shapes.bounds(Some(&one)));
                 self.selection = one;
                 self.selection_version += 1;
             }
             Action::SetLanguage(lang) => self.lang = lang,
             Action::SetDarkTheme(dark) => {
                 self.dark = dark;
-                ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+                ctx.set_theme(if dark {
+                    egui::Theme::Dark
+                } else {
+                    egui::Theme::Light
+                });
             }
             Action::SetBasemap(choice) => {
                 self.basemap.choose(choice, ctx);
@@ -556,8 +579,7 @@ impl PlannerApp {
                         .and_then(|e| e.to_str())
                         .map(str::to_ascii_lowercase)
                         .unwrap_or_default();
-                    let is_campaign = ext == "gpkg"
-                        && Campaign::open_read_only(&path).is_ok();
+                    let is_campaign = ext == "gpkg" && Campaign::open_read_only(&path).is_ok();
                     match ext.as_str() {
                         _ if is_campaign => self.apply(Action::Open(path), ctx),
                         "csv" | "txt" => self.ask_election(path),
@@ -587,10 +609,10 @@ impl PlannerApp {
         };
         l.params = params;
         l.rescore();
-        if let (Some(scored), Some(campaign)) = (&l.scored, &mut l.campaign) {
-            if let Err(e) = campaign.save_scores(&l.data.codes, scored) {
-                self.message = Some((true, e.to_string()));
-            }
+        if let (Some(scored), Some(campaign)) = (&l.scored, &mut l.campaign)
+            && let Err(e) = campaign.save_scores(&l.data.codes, scored)
+        {
+            self.message = Some((true, e.to_string()));
         }
         self.recolour();
         self.resort();
@@ -630,7 +652,8 @@ impl PlannerApp {
             let Some(mut campaign) = campaign else {
                 return (Err("no campaign".to_owned()), None);
             };
-            let result = import_precincts(&mut campaign, &path, &ImportOptions::default(), progress);
+            let result =
+                import_precincts(&mut campaign, &path, &ImportOptions::default(), progress);
             let message = match result {
                 Ok(r) => (
                     false,
@@ -752,10 +775,16 @@ impl PlannerApp {
 
     /// Fits the map to a world rectangle inside `rect`.
     pub fn fit(&mut self, bounds: [f64; 4], rect: Rect) {
-        let (w, h) = ((bounds[2] - bounds[0]).max(1e-9), (bounds[3] - bounds[1]).max(1e-9));
+        let (w, h) = (
+            (bounds[2] - bounds[0]).max(1e-9),
+            (bounds[3] - bounds[1]).max(1e-9),
+        );
         let scale = (f64::from(rect.width()) / w).min(f64::from(rect.height()) / h) * 0.9;
         let zoom = scale.log2().clamp(0.0, 19.0);
-        let (lon, lat) = lon_lat([(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0]);
+        let (lon, lat) = lon_lat([
+            f64::midpoint(bounds[0], bounds[2]),
+            f64::midpoint(bounds[1], bounds[3]),
+        ]);
         self.map_memory.center_at(walkers::lon_lat(lon, lat));
         let _ = self.map_memory.set_zoom(zoom);
     }
@@ -796,22 +825,19 @@ impl PlannerApp {
         let Some(replay) = &mut self.replay else {
             return;
         };
-        match replay.advance(self.layer_time) {
-            Some((lon, lat, zoom)) => {
-                self.map_memory.center_at(walkers::lon_lat(lon, lat));
-                let _ = self.map_memory.set_zoom(zoom);
-                ctx.request_repaint();
-            }
-            None => {
-                let (f50, f99) = crate::replay::Replay::percentiles(&replay.frames);
-                let (l50, l99) = crate::replay::Replay::percentiles(&replay.layer);
-                println!(
-                    "whole frame over {} frames: p50 {f50:.2} ms, p99 {f99:.2} ms; precinct layer: p50 {l50:.2} ms, p99 {l99:.2} ms",
-                    replay.frames.len()
-                );
-                self.replay = None;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
+        if let Some((lon, lat, zoom)) = replay.advance(self.layer_time) {
+            self.map_memory.center_at(walkers::lon_lat(lon, lat));
+            let _ = self.map_memory.set_zoom(zoom);
+            ctx.request_repaint();
+        } else {
+            let (f50, f99) = crate::replay::Replay::percentiles(&replay.frames);
+            let (l50, l99) = crate::replay::Replay::percentiles(&replay.layer);
+            println!(
+                "whole frame over {} frames: p50 {f50:.2} ms, p99 {f99:.2} ms; precinct layer: p50 {l50:.2} ms, p99 {l99:.2} ms",
+                replay.frames.len()
+            );
+            self.replay = None;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 }
@@ -835,7 +861,11 @@ impl PlannerApp {
         };
         self.lang = r.lang;
         self.dark = r.dark;
-        ctx.set_theme(if r.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx.set_theme(if r.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
         for path in r.recent.into_iter().rev() {
             if path.exists() && !self.recent.contains(&path) {
                 self.recent.insert(0, path);

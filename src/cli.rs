@@ -50,6 +50,16 @@ pub enum Command {
         #[arg(long, default_value_t = 60)]
         steps: usize,
     },
+    /// Write the France-scale synthetic campaign of the benchmarks (69,000 precincts, scored)
+    /// to FILE, for demonstrations at national scale.
+    #[command(hide = true)]
+    GenerateFrance {
+        /// The campaign file to create.
+        file: PathBuf,
+        /// Precinct outlines of ~150 vertices instead of ~7.
+        #[arg(long)]
+        detailed: bool,
+    },
     /// Create a new, empty campaign file (never overwrites an existing file).
     New {
         /// The campaign file to create, e.g. `montreal.campaign.gpkg`.
@@ -282,7 +292,18 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     };
     match command {
         Command::BenchFrames { file, .. } | Command::Open { file, .. } => {
-            anyhow::bail!("`open` starts the desktop app: run `campaign-planner open {}` from a terminal with a display", file.display());
+            anyhow::bail!(
+                "`open` starts the desktop app: run `campaign-planner open {}` from a terminal with a display",
+                file.display()
+            );
+        }
+        Command::GenerateFrance { file, detailed } => {
+            let vertices = crate::synth::france_campaign(&file, detailed)?;
+            println!(
+                "wrote {} precincts ({vertices} vertices) to {}",
+                crate::synth::FRANCE_PRECINCTS,
+                file.display()
+            );
         }
         Command::New { file, name } => {
             Campaign::create(&file, &name)?;

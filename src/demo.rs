@@ -82,7 +82,12 @@ fn build_demo(dir: &Path, path: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&fresh);
     {
         let mut campaign = Campaign::create(&fresh, "Montréal 2013 (démo)")?;
-        import_precincts(&mut campaign, &districts, &ImportOptions::default(), &mut ignore)?;
+        import_precincts(
+            &mut campaign,
+            &districts,
+            &ImportOptions::default(),
+            &mut ignore,
+        )?;
         import_results(
             &mut campaign,
             &results,

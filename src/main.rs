@@ -19,7 +19,9 @@ fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `campaign-planner` and `campaign-planner FILE` start the app.
     let lone_file = match args.as_slice() {
-        [one] if !one.starts_with('-') && std::path::Path::new(one).is_file() => Some(PathBuf::from(one)),
+        [one] if !one.starts_with('-') && std::path::Path::new(one).is_file() => {
+            Some(PathBuf::from(one))
+        }
         _ => None,
     };
     if args.is_empty() || lone_file.is_some() {
@@ -41,8 +43,7 @@ fn main() -> std::process::ExitCode {
         Ok(Outcome::Problems) => std::process::ExitCode::from(2),
         // Output piped into `head` that stopped reading is not an error of ours.
         Err(e)
-            if e
-                .downcast_ref::<std::io::Error>()
+            if e.downcast_ref::<std::io::Error>()
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
         {
             std::process::ExitCode::SUCCESS
@@ -82,10 +83,10 @@ fn app(file: Option<PathBuf>, lang: Lang, replay: Option<usize>) -> std::process
                 }
             };
             app.restore(cc.storage, &cc.egui_ctx);
-            if let Some(steps) = replay {
-                if let Some(b) = app.loaded.as_ref().and_then(|l| l.shapes.bounds(None)) {
-                    app.replay = Some(campaign_planner::replay::Replay::new(b, 900.0, steps));
-                }
+            if let Some(steps) = replay
+                && let Some(b) = app.loaded.as_ref().and_then(|l| l.shapes.bounds(None))
+            {
+                app.replay = Some(campaign_planner::replay::Replay::new(b, 900.0, steps));
             }
             if lang == Lang::Fr {
                 app.lang = Lang::Fr;
@@ -96,7 +97,9 @@ fn app(file: Option<PathBuf>, lang: Lang, replay: Option<usize>) -> std::process
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: the window could not be opened ({e}); the command line still works: campaign-planner --help");
+            eprintln!(
+                "error: the window could not be opened ({e}); the command line still works: campaign-planner --help"
+            );
             std::process::ExitCode::FAILURE
         }
     }

@@ -23,7 +23,10 @@ impl Replay {
     /// pan there, and back out: `steps` frames each way.
     #[must_use]
     pub fn new(bounds: [f64; 4], width: f64, steps: usize) -> Self {
-        let center = [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0];
+        let center = [
+            f64::midpoint(bounds[0], bounds[2]),
+            f64::midpoint(bounds[1], bounds[3]),
+        ];
         let start = (width / (bounds[2] - bounds[0]).max(1e-9)).log2();
         let mut views = Vec::new();
         for s in 0..=steps {

@@ -202,6 +202,105 @@ pub fn results_csv(codes: &[String], election: &ElectionData) -> String {
     out
 }
 
+/// Every edge cut into `parts` pieces, with a small seeded jitter that depends only on the
+/// point, so an edge shared by two precincts stays shared (the detailed variant of §9).
+#[must_use]
+pub fn subdivide(mp: &MultiPolygon<f64>, parts: usize) -> MultiPolygon<f64> {
+    let jitter = |x: f64, y: f64| {
+        let h = ((x * 1e6).round() as i64).wrapping_mul(73_856_093)
+            ^ ((y * 1e6).round() as i64).wrapping_mul(19_349_663);
+        ((h % 1000) as f64 / 1000.0) * 2e-4
+    };
+    MultiPolygon(
+        mp.0.iter()
+            .map(|p| {
+                let ring = p.exterior();
+                let mut out = Vec::with_capacity(ring.0.len() * parts);
+                for w in ring.0.windows(2) {
+                    for k in 0..parts {
+                        let t = k as f64 / parts as f64;
+                        let x = w[0].x + (w[1].x - w[0].x) * t;
+                        let y = w[0].y + (w[1].y - w[0].y) * t;
+                        let j = if k == 0 { 0.0 } else { jitter(x, y) };
+                        out.push(Coord { x: x + j, y: y - j });
+                    }
+                }
+                if let Some(&first) = out.first() {
+                    out.push(first);
+                }
+                Polygon::new(LineString(out), vec![])
+            })
+            .collect(),
+    )
+}
+
+/// Writes the France-scale campaign (69,000 Voronoi precincts — or the detailed variant, ~150
+/// vertices each — one election of 10 lists, performance scores for "Liste 3") to `path`.
+/// Returns the number of outline vertices.
+pub fn france_campaign(path: &std::path::Path, detailed: bool) -> anyhow::Result<usize> {
+    use crate::domain::results::ResultRow;
+    use crate::domain::scoring::{Preset, ScoringParams, score};
+    use crate::store::{Campaign, ElectionMeta};
+
+    let mut precincts = voronoi_precincts(FRANCE_PRECINCTS, FRANCE_BOX, 42);
+    if detailed {
+        for p in &mut precincts {
+            p.geometry = subdivide(&p.geometry, 21);
+        }
+    }
+    let vertices = precincts
+        .iter()
+        .map(|p| {
+            p.geometry
+                .0
+                .iter()
+                .map(|g| g.exterior().0.len())
+                .sum::<usize>()
+        })
+        .sum();
+    let mut campaign = Campaign::create(path, "France (synthétique)")?;
+    campaign.replace_precincts(&precincts, &mut crate::progress::ignore)?;
+    let registered: Vec<i64> = precincts
+        .iter()
+        .map(|p| p.registered.unwrap_or(1000))
+        .collect();
+    let election = results(&registered, 1, 10, 7).remove(0);
+    let rows: Vec<ResultRow> = precincts
+        .iter()
+        .enumerate()
+        .map(|(p, precinct)| ResultRow {
+            line: p + 2,
+            code: precinct.code.clone(),
+            registered: Some(election.registered[p]),
+            voters: Some(election.voters[p]),
+            valid: Some(election.valid[p]),
+            votes: (0..election.lists.len())
+                .map(|l| (l, election.votes[l][p]))
+                .collect(),
+        })
+        .collect();
+    let matches: Vec<Option<String>> = precincts.iter().map(|p| Some(p.code.clone())).collect();
+    campaign.store_results(
+        &ElectionMeta {
+            name: election.name.clone(),
+            date: election.date.clone(),
+            round: election.round,
+        },
+        &election.lists,
+        &rows,
+        &matches,
+    )?;
+    let data = campaign.scoring_data()?;
+    let params = ScoringParams {
+        preset: Preset::Performance,
+        ours: vec!["Liste 3".to_owned()],
+        ..ScoringParams::default()
+    };
+    let scored = score(&data, &params)?;
+    campaign.save_scores(&data.codes, &scored)?;
+    Ok(vertices)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

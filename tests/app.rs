@@ -1,4 +1,4 @@
-//! The real app, driven with egui_kittest on the demo campaign (Montreal 2013), by AccessKit
+//! The real app, driven with `egui_kittest` on the demo campaign (Montreal 2013), by AccessKit
 //! role and label — no display needed.
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
@@ -15,8 +15,8 @@ use egui_kittest::kittest::Queryable as _;
 fn demo() -> &'static PathBuf {
     static DEMO: OnceLock<PathBuf> = OnceLock::new();
     DEMO.get_or_init(|| {
-        let dir = std::env::temp_dir()
-            .join(format!("campaign-planner-app-tests-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("campaign-planner-app-tests-{}", std::process::id()));
         campaign_planner::demo::set_data_dir(dir);
         campaign_planner::demo::basemap_path().unwrap();
         campaign_planner::demo::demo_path().unwrap()
@@ -29,12 +29,10 @@ fn harness(name: &str, size: (f32, f32)) -> Harness<'static, PlannerApp> {
     let copy = demo.with_file_name(format!("{name}.campaign.gpkg"));
     let _ = std::fs::remove_file(&copy);
     std::fs::copy(demo, &copy).unwrap();
-    let mut harness = Harness::builder()
-        .with_size(size)
-        .build_eframe(move |cc| {
-            let loaded = Loaded::open(&copy).unwrap();
-            PlannerApp::new(&cc.egui_ctx, Some(loaded), Lang::En)
-        });
+    let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
+        let loaded = Loaded::open(&copy).unwrap();
+        PlannerApp::new(&cc.egui_ctx, Some(loaded), Lang::En)
+    });
     harness.run_steps(4);
     harness
 }
@@ -65,7 +63,10 @@ fn the_demo_opens_scored_with_a_legend_on_the_map() {
     // The legend is on screen, one line per class, with its count.
     h.get_by_label("legend class 5: 11");
     h.get_by_label("legend class 1: 12");
-    assert!(app.frame_stats.visible > 0, "the precinct layer drew the districts");
+    assert!(
+        app.frame_stats.visible > 0,
+        "the precinct layer drew the districts"
+    );
 }
 
 #[test]
@@ -82,7 +83,10 @@ fn changing_the_preset_changes_the_legend_counts() {
     h.get_by_label("Persuasion / swing").click();
     h.run_steps(3);
     let after = legend_counts(&h);
-    assert_eq!(h.state().loaded.as_ref().unwrap().params.preset, Preset::Persuasion);
+    assert_eq!(
+        h.state().loaded.as_ref().unwrap().params.preset,
+        Preset::Persuasion
+    );
     assert_ne!(before, after, "the legend's counts changed with the preset");
     assert_eq!(after.iter().sum::<usize>(), 58);
     h.get_by_label(&format!("legend class 1: {}", after[0]));
@@ -90,7 +94,10 @@ fn changing_the_preset_changes_the_legend_counts() {
     let path = h.state().loaded.as_ref().unwrap().path.clone();
     drop(h);
     let again = campaign_planner::store::Campaign::open_read_only(&path).unwrap();
-    assert_eq!(again.scoring_params().unwrap().unwrap().preset, Preset::Persuasion);
+    assert_eq!(
+        again.scoring_params().unwrap().unwrap().preset,
+        Preset::Persuasion
+    );
 }
 
 #[test]

@@ -8,7 +8,9 @@ use common::{bytes, cli, cli_err, cli_ok, fixture, montreal_campaign, s};
 #[test]
 fn help_lists_every_command() {
     let out = cli_ok(&["--help"]);
-    for command in ["open", "new", "import", "results", "score", "info", "export", "validate"] {
+    for command in [
+        "open", "new", "import", "results", "score", "info", "export", "validate",
+    ] {
         assert!(out.contains(command), "{out}");
     }
 }

@@ -180,7 +180,11 @@ impl ScoringError {
                 "la liste « {list} » n'est présente dans aucune des élections choisies ; listes : \
                  {known}"
             ),
-            Self::OursAbsent { ours, election, known } => format!(
+            Self::OursAbsent {
+                ours,
+                election,
+                known,
+            } => format!(
                 "aucune de nos listes ({ours}) ne s'est présentée à {election} ; retirez cette \
                  élection ou ajoutez sa liste (ses listes : {known})"
             ),

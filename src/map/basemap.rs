@@ -104,9 +104,13 @@ impl Basemap {
         let ctx = ctx.clone();
         std::thread::spawn(move || {
             use std::net::ToSocketAddrs as _;
-            let reachable = OSM_HOST.to_socket_addrs().ok().and_then(|mut a| a.next()).is_some_and(
-                |addr| std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3)).is_ok(),
-            );
+            let reachable = OSM_HOST
+                .to_socket_addrs()
+                .ok()
+                .and_then(|mut a| a.next())
+                .is_some_and(|addr| {
+                    std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3)).is_ok()
+                });
             let _ = tx.send(reachable);
             ctx.request_repaint();
         });
@@ -122,11 +126,15 @@ impl Basemap {
 
     /// Collects the result of a network check.
     pub fn poll(&mut self) {
-        if let Some(rx) = &self.probe {
-            if let Ok(reachable) = rx.try_recv() {
-                self.net = if reachable { NetState::Online } else { NetState::Offline };
-                self.probe = None;
-            }
+        if let Some(rx) = &self.probe
+            && let Ok(reachable) = rx.try_recv()
+        {
+            self.net = if reachable {
+                NetState::Online
+            } else {
+                NetState::Offline
+            };
+            self.probe = None;
         }
     }
 

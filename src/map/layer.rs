@@ -94,7 +94,11 @@ struct Lod {
 
 /// World-unit simplification tolerance of each level of detail, and the zoom from which the
 /// next finer level takes over.
-const LODS: [(f64, f64); 3] = [(0.0, f64::INFINITY), (0.5 / 2048.0, 11.0), (0.5 / 128.0, 7.0)];
+const LODS: [(f64, f64); 3] = [
+    (0.0, f64::INFINITY),
+    (0.5 / 2048.0, 11.0),
+    (0.5 / 128.0, 7.0),
+];
 
 /// The precinct geometry, ready to draw and to hit-test.
 pub struct PrecinctShapes {
@@ -122,12 +126,22 @@ impl PrecinctShapes {
                     let b = world(r.max().x, r.min().y);
                     [a[0], a[1], b[0], b[1]]
                 }
-                None => [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY],
+                None => [
+                    f64::INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::NEG_INFINITY,
+                ],
             })
             .collect();
         let label_at = (0..geometries.len()).map(|_| OnceLock::new()).collect();
         let n = bbox.len().max(1) as f64;
-        let mean_width = bbox.iter().map(|b| b[2] - b[0]).filter(|w| w.is_finite()).sum::<f64>() / n;
+        let mean_width = bbox
+            .iter()
+            .map(|b| b[2] - b[0])
+            .filter(|w| w.is_finite())
+            .sum::<f64>()
+            / n;
         Self {
             geometries,
             bbox,
@@ -153,8 +167,10 @@ impl PrecinctShapes {
     fn label_point(&self, i: usize) -> [f64; 2] {
         *self.label_at[i].get_or_init(|| {
             let b = self.bbox[i];
-            geo::InteriorPoint::interior_point(&self.geometries[i])
-                .map_or([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0], |p| world(p.x(), p.y()))
+            geo::InteriorPoint::interior_point(&self.geometries[i]).map_or(
+                [f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3])],
+                |p| world(p.x(), p.y()),
+            )
         })
     }
 
@@ -174,7 +190,12 @@ impl PrecinctShapes {
             }
             out = Some(match out {
                 None => *b,
-                Some(o) => [o[0].min(b[0]), o[1].min(b[1]), o[2].max(b[2]), o[3].max(b[3])],
+                Some(o) => [
+                    o[0].min(b[0]),
+                    o[1].min(b[1]),
+                    o[2].max(b[2]),
+                    o[3].max(b[3]),
+                ],
             });
         }
         out
@@ -200,7 +221,8 @@ impl PrecinctShapes {
             let half = self.geometries.len() / 2;
             let tolerance = LODS[level].0;
             let (a, b) = std::thread::scope(|scope| {
-                let first = scope.spawn(|| build_lod(&self.geometries[..half], &self.bbox[..half], tolerance));
+                let first = scope
+                    .spawn(|| build_lod(&self.geometries[..half], &self.bbox[..half], tolerance));
                 let second = build_lod(&self.geometries[half..], &self.bbox[half..], tolerance);
                 (first.join().unwrap_or_default(), second)
             });
@@ -224,10 +246,8 @@ impl PrecinctShapes {
         let zoom = scale.log2();
         if zoom < LODS[2].1 {
             2
-        } else if zoom < LODS[1].1 {
-            1
         } else {
-            0
+            usize::from(zoom < LODS[1].1)
         }
     }
 }
@@ -246,10 +266,13 @@ impl Lod {
             self.ring_start.len() as u32,
             self.ring_verts.len() as u32,
         );
-        self.vert_start.extend(other.vert_start.iter().map(|x| x + v));
-        self.index_start.extend(other.index_start.iter().map(|x| x + i));
+        self.vert_start
+            .extend(other.vert_start.iter().map(|x| x + v));
+        self.index_start
+            .extend(other.index_start.iter().map(|x| x + i));
         self.rings_of.extend(other.rings_of.iter().map(|x| x + r));
-        self.ring_start.extend(other.ring_start.iter().map(|x| x + rv));
+        self.ring_start
+            .extend(other.ring_start.iter().map(|x| x + rv));
         self.verts.extend(other.verts);
         self.indices.extend(other.indices);
         self.ring_verts.extend(other.ring_verts);
@@ -276,7 +299,11 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
             });
             let shape = if tolerance > 0.0 {
                 let simple = projected.simplify(tolerance);
-                if simple.exterior().0.len() >= 4 { simple } else { projected }
+                if simple.exterior().0.len() >= 4 {
+                    simple
+                } else {
+                    projected
+                }
             } else {
                 projected
             };
@@ -287,7 +314,8 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
                     .iter()
                     .map(|v| [(v[0] - origin[0]) as f32, (v[1] - origin[1]) as f32]),
             );
-            lod.indices.extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
+            lod.indices
+                .extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
             for ring in std::iter::once(shape.exterior()).chain(shape.interiors()) {
                 lod.ring_start.push(lod.ring_verts.len() as u32);
                 lod.ring_verts.extend(
@@ -377,12 +405,12 @@ impl MeshCache {
         selection_version: u64,
     ) -> (Vec<Shape>, DrawStats) {
         let key = (*view, style.fills_version, selection_version);
-        if self.key != Some(key) {
+        if self.key == Some(key) {
+            self.stats.rebuilt = false;
+        } else {
             self.rebuild(layer, view, style, selected);
             self.key = Some(key);
             self.stats.rebuilt = true;
-        } else {
-            self.stats.rebuilt = false;
         }
         let mut shapes = Vec::with_capacity(3 * self.parts.len());
         shapes.extend(self.parts.iter().map(|p| Shape::mesh(p.fill.clone())));
@@ -413,7 +441,16 @@ impl MeshCache {
             for (t, part) in self.parts.iter_mut().enumerate() {
                 let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
                 scope.spawn(move || {
-                    build_part(layer, lod, range, view, style, selected, draw_outlines, part);
+                    build_part(
+                        layer,
+                        lod,
+                        range,
+                        view,
+                        style,
+                        selected,
+                        draw_outlines,
+                        part,
+                    );
                 });
             }
         });
@@ -466,13 +503,15 @@ fn build_part(
         } else {
             let (v0, v1) = (lod.vert_start[i] as usize, lod.vert_start[i + 1] as usize);
             let base = fill.vertices.len() as u32;
-            fill.vertices.extend(lod.verts[v0..v1].iter().map(|v| egui::epaint::Vertex {
-                pos: pos2(origin.x + v[0] * scale, origin.y + v[1] * scale),
-                uv: egui::epaint::WHITE_UV,
-                color: colour,
-            }));
+            fill.vertices
+                .extend(lod.verts[v0..v1].iter().map(|v| egui::epaint::Vertex {
+                    pos: pos2(origin.x + v[0] * scale, origin.y + v[1] * scale),
+                    uv: egui::epaint::WHITE_UV,
+                    color: colour,
+                }));
             let (i0, i1) = (lod.index_start[i] as usize, lod.index_start[i + 1] as usize);
-            fill.indices.extend(lod.indices[i0..i1].iter().map(|&k| base + k));
+            fill.indices
+                .extend(lod.indices[i0..i1].iter().map(|&k| base + k));
             if draw_outlines && width >= 3.0 {
                 rings(outline, lod, i, origin, scale, 0.8, style.outline);
             }
@@ -481,13 +520,29 @@ fn build_part(
             }
         }
         if selected.contains(&i) {
-            rings(highlight, lod, i, origin, scale, 3.0, Color32::from_rgb(0x1f, 0x6f, 0xeb));
+            rings(
+                highlight,
+                lod,
+                i,
+                origin,
+                scale,
+                3.0,
+                Color32::from_rgb(0x1f, 0x6f, 0xeb),
+            );
         }
     }
 }
 
 /// Adds precinct `i`'s rings as quads of `width` points.
-fn rings(mesh: &mut Mesh, lod: &Lod, i: usize, origin: Pos2, scale: f32, width: f32, colour: Color32) {
+fn rings(
+    mesh: &mut Mesh,
+    lod: &Lod,
+    i: usize,
+    origin: Pos2,
+    scale: f32,
+    width: f32,
+    colour: Color32,
+) {
     let (r0, r1) = (lod.rings_of[i] as usize, lod.rings_of[i + 1] as usize);
     for r in r0..r1 {
         let (s, e) = (lod.ring_start[r] as usize, lod.ring_start[r + 1] as usize);
@@ -526,8 +581,21 @@ mod tests {
 
     #[test]
     fn a_concave_precinct_with_a_hole_is_hit_inside_and_not_in_its_hole() {
-        let shell = geo_types::LineString::from(vec![(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (2.0, 2.0), (0.0, 4.0), (0.0, 0.0)]);
-        let hole = geo_types::LineString::from(vec![(1.0, 0.5), (3.0, 0.5), (3.0, 1.0), (1.0, 1.0), (1.0, 0.5)]);
+        let shell = geo_types::LineString::from(vec![
+            (0.0, 0.0),
+            (4.0, 0.0),
+            (4.0, 4.0),
+            (2.0, 2.0),
+            (0.0, 4.0),
+            (0.0, 0.0),
+        ]);
+        let hole = geo_types::LineString::from(vec![
+            (1.0, 0.5),
+            (3.0, 0.5),
+            (3.0, 1.0),
+            (1.0, 1.0),
+            (1.0, 0.5),
+        ]);
         let shapes = PrecinctShapes::new(vec![MultiPolygon(vec![Polygon::new(shell, vec![hole])])]);
         assert_eq!(shapes.hit(world(0.5, 3.0)), Some(0));
         assert_eq!(shapes.hit(world(2.0, 0.75)), None, "in the hole");
@@ -569,7 +637,10 @@ mod tests {
         assert!(first.rebuilt && first.visible == 200 && first.vertices > 200);
         let (_, second) = cache.shapes(&shapes, &view, &style, &HashSet::new(), 0);
         assert!(!second.rebuilt);
-        let moved = View { center: world(2.5, 41.0), ..view };
+        let moved = View {
+            center: world(2.5, 41.0),
+            ..view
+        };
         let (_, third) = cache.shapes(&shapes, &moved, &style, &HashSet::new(), 0);
         assert!(third.rebuilt && third.visible < 200);
     }

@@ -50,15 +50,23 @@ impl MbTiles {
             .query_row("SELECT max(zoom_level) FROM tiles", [], |r| r.get(0))
             .map_err(|e| invalid(e.to_string()))?;
         let format: Option<String> = conn
-            .query_row("SELECT value FROM metadata WHERE name = 'format'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM metadata WHERE name = 'format'",
+                [],
+                |r| r.get(0),
+            )
             .optional()
             .ok()
             .flatten();
         if matches!(format.as_deref(), Some("pbf" | "mvt")) {
-            return Err(invalid("vector tiles are not supported, only PNG/JPEG".to_owned()));
+            return Err(invalid(
+                "vector tiles are not supported, only PNG/JPEG".to_owned(),
+            ));
         }
         let name = conn
-            .query_row("SELECT value FROM metadata WHERE name = 'name'", [], |r| r.get(0))
+            .query_row("SELECT value FROM metadata WHERE name = 'name'", [], |r| {
+                r.get(0)
+            })
             .optional()
             .ok()
             .flatten()
@@ -86,12 +94,13 @@ impl MbTiles {
                  AND tile_row = ?3",
             )
             .and_then(|mut s| {
-                s.query_row((id.zoom, id.x, tms_row), |r| r.get(0)).optional()
+                s.query_row((id.zoom, id.x, tms_row), |r| r.get(0))
+                    .optional()
             })
             .ok()
             .flatten();
-        let texture = blob.and_then(|bytes| match image::load_from_memory(&bytes) {
-            Ok(img) => {
+        let texture = blob.and_then(|bytes| {
+            if let Ok(img) = image::load_from_memory(&bytes) {
                 let rgba = img.to_rgba8();
                 let size = [rgba.width() as usize, rgba.height() as usize];
                 let pixels = ColorImage::from_rgba_unmultiplied(size, rgba.as_raw());
@@ -100,8 +109,7 @@ impl MbTiles {
                     pixels,
                     TextureOptions::LINEAR,
                 ))
-            }
-            Err(_) => {
+            } else {
                 self.broken += 1;
                 None
             }
@@ -125,7 +133,10 @@ impl Tiles for MbTiles {
             if let Some(texture) = self.texture(parent) {
                 let size = 1.0 / f32::from(1_u16 << dz);
                 let mask = (1_u32 << dz) - 1;
-                let min = pos2((tile_id.x & mask) as f32 * size, (tile_id.y & mask) as f32 * size);
+                let min = pos2(
+                    (tile_id.x & mask) as f32 * size,
+                    (tile_id.y & mask) as f32 * size,
+                );
                 let uv = Rect::from_min_max(min, pos2(min.x + size, min.y + size));
                 return Some(TilePiece::new(Tile::Raster(texture), uv));
             }

@@ -61,7 +61,11 @@ pub fn decode_polygons(blob: &[u8]) -> Option<MultiPolygon<f64>> {
         4 => 64,
         _ => return None,
     };
-    let mut r = WkbReader { bytes: blob, at: 8 + envelope, little: true };
+    let mut r = WkbReader {
+        bytes: blob,
+        at: 8 + envelope,
+        little: true,
+    };
     let (little, kind) = r.header()?;
     r.little = little;
     match kind {
@@ -99,12 +103,20 @@ impl WkbReader<'_> {
 
     fn u32(&mut self) -> Option<u32> {
         let b = self.take::<4>()?;
-        Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        Some(if self.little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     }
 
     fn f64(&mut self) -> Option<f64> {
         let b = self.take::<8>()?;
-        Some(if self.little { f64::from_le_bytes(b) } else { f64::from_be_bytes(b) })
+        Some(if self.little {
+            f64::from_le_bytes(b)
+        } else {
+            f64::from_be_bytes(b)
+        })
     }
 
     /// Byte order and geometry type (2D only).
@@ -204,7 +216,12 @@ mod tests {
         for c in cells {
             let mut mp = c.geometry.clone();
             // A hole too.
-            let hole = geo_types::LineString::from(vec![(0.0, 0.0), (0.0, 0.0001), (0.0001, 0.0), (0.0, 0.0)]);
+            let hole = geo_types::LineString::from(vec![
+                (0.0, 0.0),
+                (0.0, 0.0001),
+                (0.0001, 0.0),
+                (0.0, 0.0),
+            ]);
             mp.0[0].interiors_push(hole);
             let blob = encode_multipolygon(&mp).unwrap();
             assert_eq!(decode_polygons(&blob), Some(mp.clone()));

@@ -238,6 +238,7 @@ impl Campaign {
     /// Saves a complete copy at `path` (`VACUUM INTO`, consistent even mid-session) and returns
     /// it open for writing; this campaign is closed. An existing file is never replaced. On
     /// failure this campaign comes back unchanged with the error.
+    #[allow(clippy::result_large_err)] // The campaign itself comes back on failure, once.
     pub fn save_as(self, path: &Path) -> Result<Self, (Self, StoreError)> {
         if path.exists() {
             let err = StoreError::AlreadyExists {

@@ -21,7 +21,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
         .as_ref()
         .and_then(|l| l.shapes.bounds(None))
         .map_or(walkers::lon_lat(2.35, 48.85), |b| {
-            let (lon, lat) = lon_lat([(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0]);
+            let (lon, lat) = lon_lat([f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3])]);
             walkers::lon_lat(lon, lat)
         });
     let (fills, fills_version) = app.fills();
@@ -44,8 +44,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
         if let Some(tiles) = tiles {
             map = map.with_layer(tiles, app.basemap_opacity);
         }
-        map
-            .double_click_to_zoom(true)
+        map.double_click_to_zoom(true)
             .show(ui, |ui, response, projector, _memory| {
                 let map_rect = response.rect;
                 let center = projector.unproject(map_rect.center().to_vec2());
@@ -75,7 +74,8 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     outline_min_px: 6.0,
                 };
                 let started = std::time::Instant::now();
-                let (shapes, s) = mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
+                let (shapes, s) =
+                    mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
                 layer_time = started.elapsed();
                 stats = Some(s);
                 let painter = ui.painter().with_clip_rect(map_rect);
@@ -83,8 +83,16 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 if let Some(h) = hovered {
                     // A light outline under the pointer.
                     if let Some(b) = l.shapes.bounds(Some(&std::iter::once(h).collect())) {
-                        let r = egui::Rect::from_two_pos(view.to_screen([b[0], b[1]]), view.to_screen([b[2], b[3]]));
-                        painter.rect_stroke(r, 0.0, Stroke::new(1.0, Color32::from_black_alpha(90)), egui::StrokeKind::Outside);
+                        let r = egui::Rect::from_two_pos(
+                            view.to_screen([b[0], b[1]]),
+                            view.to_screen([b[2], b[3]]),
+                        );
+                        painter.rect_stroke(
+                            r,
+                            0.0,
+                            Stroke::new(1.0, Color32::from_black_alpha(90)),
+                            egui::StrokeKind::Outside,
+                        );
                     }
                 }
                 if show_labels {
@@ -92,7 +100,13 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                         label_shapes.push((pos, l.data.names[i].clone()));
                     }
                     for (pos, text) in &label_shapes {
-                        painter.text(*pos, Align2::CENTER_CENTER, text, FontId::proportional(11.0), Color32::from_rgb(30, 30, 30));
+                        painter.text(
+                            *pos,
+                            Align2::CENTER_CENTER,
+                            text,
+                            FontId::proportional(11.0),
+                            Color32::from_rgb(30, 30, 30),
+                        );
                     }
                 }
             });
@@ -171,14 +185,20 @@ fn legend(app: &PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
     };
     let t = app.tr();
     egui::Area::new(egui::Id::unique("legend"))
-        .fixed_pos(pos2(rect.left() + 10.0, rect.bottom() - 16.0 - 22.0 * (s.classes.count() as f32 + 2.0)))
+        .fixed_pos(pos2(
+            rect.left() + 10.0,
+            rect.bottom() - 16.0 - 22.0 * (s.classes.count() as f32 + 2.0),
+        ))
         .order(egui::Order::Foreground)
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.label(RichText::new(format!("{} — {}", t.legend, l.params.ours.join(" + "))).strong());
+                ui.label(
+                    RichText::new(format!("{} — {}", t.legend, l.params.ours.join(" + "))).strong(),
+                );
                 for c in s.classes.legend.iter().rev() {
                     ui.horizontal(|ui| {
-                        let (swatch, _) = ui.allocate_exact_size(vec2(18.0, 14.0), egui::Sense::hover());
+                        let (swatch, _) =
+                            ui.allocate_exact_size(vec2(18.0, 14.0), egui::Sense::hover());
                         ui.painter().rect_filled(swatch, 2.0, colour(&c.colour));
                         let range = match (c.min, c.max) {
                             (Some(a), Some(b)) => format!(
@@ -206,7 +226,11 @@ trait LegendLabel {
 impl LegendLabel for egui::Response {
     fn labelled_legend(self, class: usize, count: usize) -> Self {
         self.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Label, true, format!("legend class {class}: {count}"))
+            egui::WidgetInfo::labeled(
+                egui::Role::Label,
+                true,
+                format!("legend class {class}: {count}"),
+            )
         });
         self
     }
@@ -234,7 +258,12 @@ fn overlay(app: &mut PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
                     .fill(Color32::from_white_alpha(200))
                     .inner_margin(3.0)
                     .show(ui, |ui| {
-                        ui.hyperlink_to(RichText::new(text).small().color(Color32::from_rgb(40, 40, 40)), "https://www.openstreetmap.org/copyright");
+                        ui.hyperlink_to(
+                            RichText::new(text)
+                                .small()
+                                .color(Color32::from_rgb(40, 40, 40)),
+                            "https://www.openstreetmap.org/copyright",
+                        );
                     });
             });
     }

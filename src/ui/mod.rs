@@ -44,9 +44,11 @@ pub fn frame(app: &mut PlannerApp, ui: &mut egui::Ui) {
 }
 
 fn tool(ui: &mut egui::Ui, icon: egui_material_icons::MaterialIcon, label: &str) -> egui::Response {
-    ui.add(egui::Button::new(RichText::new(String::from(icon)).size(18.0)))
-        .on_hover_text(label)
-        .labelled_by_text(label)
+    ui.add(egui::Button::new(
+        RichText::new(String::from(icon)).size(18.0),
+    ))
+    .on_hover_text(label)
+    .labelled_by_text(label)
 }
 
 /// Gives an icon-only button an accessible label.
@@ -140,7 +142,11 @@ fn toolbar(app: &mut PlannerApp, ui: &mut egui::Ui) {
             Lang::Fr => (Lang::En, "EN"),
         };
         if ui
-            .button(format!("{} {}", String::from(icons::ICON_TRANSLATE), other.1))
+            .button(format!(
+                "{} {}",
+                String::from(icons::ICON_TRANSLATE),
+                other.1
+            ))
             .on_hover_text(t.language)
             .clicked()
         {
@@ -152,10 +158,11 @@ fn toolbar(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 .hint_text(t.search)
                 .desired_width(240.0),
         );
-        if search.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-            if let Some(i) = find(app) {
-                app.push(Action::ZoomToPrecinct(i));
-            }
+        if search.lost_focus()
+            && ui.input(|i| i.key_pressed(egui::Key::Enter))
+            && let Some(i) = find(app)
+        {
+            app.push(Action::ZoomToPrecinct(i));
         }
         if let Some(l) = &app.loaded {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -176,5 +183,10 @@ fn find(app: &PlannerApp) -> Option<usize> {
         .codes
         .iter()
         .position(|c| c.to_lowercase() == q)
-        .or_else(|| l.data.names.iter().position(|n| n.to_lowercase().contains(&q)))
+        .or_else(|| {
+            l.data
+                .names
+                .iter()
+                .position(|n| n.to_lowercase().contains(&q))
+        })
 }

@@ -48,10 +48,12 @@ pub fn layers(app: &mut PlannerApp, ui: &mut egui::Ui) {
         }
     }
     let is_file = matches!(current, BasemapChoice::File(_));
-    if ui.radio(is_file, t.basemap_mbtiles_file).clicked() {
-        if let Some(path) = rfd::FileDialog::new().add_filter("MBTiles", &["mbtiles"]).pick_file() {
-            app.push(Action::SetBasemap(BasemapChoice::File(path)));
-        }
+    if ui.radio(is_file, t.basemap_mbtiles_file).clicked()
+        && let Some(path) = rfd::FileDialog::new()
+            .add_filter("MBTiles", &["mbtiles"])
+            .pick_file()
+    {
+        app.push(Action::SetBasemap(BasemapChoice::File(path)));
     }
     if current == BasemapChoice::OpenStreetMap && app.basemap.net == NetState::Offline {
         ui.horizontal(|ui| {
@@ -89,8 +91,17 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
     egui::ComboBox::from_label(t.preset)
         .selected_text(preset_name(params.preset))
         .show_ui(ui, |ui| {
-            for p in [Preset::Mobilisation, Preset::Performance, Preset::Persuasion, Preset::Custom] {
-                if ui.selectable_label(params.preset == p, preset_name(p)).clicked() && params.preset != p {
+            for p in [
+                Preset::Mobilisation,
+                Preset::Performance,
+                Preset::Persuasion,
+                Preset::Custom,
+            ] {
+                if ui
+                    .selectable_label(params.preset == p, preset_name(p))
+                    .clicked()
+                    && params.preset != p
+                {
                     let mut next = params.clone();
                     next.preset = p;
                     if p == Preset::Custom && next.formula.is_none() {
@@ -154,13 +165,20 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 } else {
                     chosen.retain(|e| e != name);
                 }
-                next.elections = if chosen.len() == elections.len() { Vec::new() } else { chosen };
+                next.elections = if chosen.len() == elections.len() {
+                    Vec::new()
+                } else {
+                    chosen
+                };
                 actions.push(Action::SetScoring(next));
             }
         }
     }
     let mut classes = params.classes;
-    if ui.add(egui::Slider::new(&mut classes, 3..=7).text(t.classes)).changed() {
+    if ui
+        .add(egui::Slider::new(&mut classes, 3..=7).text(t.classes))
+        .changed()
+    {
         let mut next = params.clone();
         next.classes = classes;
         actions.push(Action::SetScoring(next));
@@ -174,8 +192,15 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
     egui::ComboBox::from_label(t.method)
         .selected_text(method_name(&params.method))
         .show_ui(ui, |ui| {
-            for m in [ClassMethod::Quantile, ClassMethod::Jenks, ClassMethod::Equal] {
-                if ui.selectable_label(params.method == m, method_name(&m)).clicked() {
+            for m in [
+                ClassMethod::Quantile,
+                ClassMethod::Jenks,
+                ClassMethod::Equal,
+            ] {
+                if ui
+                    .selectable_label(params.method == m, method_name(&m))
+                    .clicked()
+                {
                     let mut next = params.clone();
                     next.method = m;
                     actions.push(Action::SetScoring(next));
@@ -197,7 +222,10 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
             }
         });
     if let Some(error) = &l.scoring_error {
-        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), error.localized(app.lang));
+        ui.colored_label(
+            Color32::from_rgb(0xc0, 0x39, 0x2b),
+            error.localized(app.lang),
+        );
     }
     for a in actions {
         app.push(a);
@@ -223,7 +251,11 @@ pub fn inspector(app: &mut PlannerApp, ui: &mut egui::Ui) {
     ui.heading(&l.data.names[i]);
     ui.label(format!("{}: {}", t.code, l.data.codes[i]));
     if let Some(r) = l.registered[i] {
-        ui.label(format!("{}: {}", t.registered, number(r as f64, 0, app.lang)));
+        ui.label(format!(
+            "{}: {}",
+            t.registered,
+            number(r as f64, 0, app.lang)
+        ));
     }
     if let Some(s) = &l.scored {
         ui.label(RichText::new(t.why_this_score).strong());
@@ -244,21 +276,36 @@ pub fn status_bar(app: &mut PlannerApp, ui: &mut egui::Ui) {
         ui.separator();
         let (text, colour) = match (&app.basemap.choice, app.basemap.net) {
             (BasemapChoice::None, _) => (t.status_no_basemap.to_owned(), None),
-            (BasemapChoice::Offline | BasemapChoice::File(_), _) => (t.status_offline_basemap.to_owned(), None),
-            (BasemapChoice::OpenStreetMap, NetState::Offline) => {
-                (t.status_offline.to_owned(), Some(Color32::from_rgb(0xc0, 0x39, 0x2b)))
+            (BasemapChoice::Offline | BasemapChoice::File(_), _) => {
+                (t.status_offline_basemap.to_owned(), None)
             }
-            (BasemapChoice::OpenStreetMap, NetState::Checking | NetState::Unknown) => (t.status_checking.to_owned(), None),
+            (BasemapChoice::OpenStreetMap, NetState::Offline) => (
+                t.status_offline.to_owned(),
+                Some(Color32::from_rgb(0xc0, 0x39, 0x2b)),
+            ),
+            (BasemapChoice::OpenStreetMap, NetState::Checking | NetState::Unknown) => {
+                (t.status_checking.to_owned(), None)
+            }
             (BasemapChoice::OpenStreetMap, NetState::Online) => {
                 let n = app.basemap.downloads();
-                (if n > 0 { format!("{} ({n}…)", t.status_online) } else { t.status_online.to_owned() }, None)
+                (
+                    if n > 0 {
+                        format!("{} ({n}…)", t.status_online)
+                    } else {
+                        t.status_online.to_owned()
+                    },
+                    None,
+                )
             }
         };
         match colour {
             Some(c) => ui.colored_label(c, text),
             None => ui.label(text),
         };
-        if app.basemap.choice == BasemapChoice::OpenStreetMap && app.basemap.net == NetState::Offline && ui.small_button(t.retry).clicked() {
+        if app.basemap.choice == BasemapChoice::OpenStreetMap
+            && app.basemap.net == NetState::Offline
+            && ui.small_button(t.retry).clicked()
+        {
             app.push(Action::RetryNetwork);
         }
         if !app.selection.is_empty() {
@@ -267,14 +314,19 @@ pub fn status_bar(app: &mut PlannerApp, ui: &mut egui::Ui) {
         }
         if let Some(job) = &app.job {
             ui.separator();
-            let fraction = job
-                .progress
-                .lock()
-                .ok()
-                .and_then(|p| *p)
-                .map_or(0.0, |p| if p.total == 0 { 0.0 } else { p.done as f32 / p.total as f32 });
+            let fraction = job.progress.lock().ok().and_then(|p| *p).map_or(0.0, |p| {
+                if p.total == 0 {
+                    0.0
+                } else {
+                    p.done as f32 / p.total as f32
+                }
+            });
             ui.label(format!("{} {}", t.working, job.label));
-            ui.add(egui::ProgressBar::new(fraction).desired_width(120.0).show_percentage());
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .desired_width(120.0)
+                    .show_percentage(),
+            );
             if ui.button(t.cancel).clicked() {
                 app.push(Action::CancelJob);
             }
@@ -291,17 +343,17 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
         } else {
             egui_material_icons::icons::ICON_CHECK_CIRCLE
         }))
-            .id(egui::Id::unique("message"))
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
-            .show(ctx, |ui| {
-                ui.set_max_width(520.0);
-                ui.label(text);
-                if ui.button(t.dismiss).clicked() {
-                    app.push(Action::DismissMessage);
-                }
-            });
+        .id(egui::Id::unique("message"))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+        .show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            ui.label(text);
+            if ui.button(t.dismiss).clicked() {
+                app.push(Action::DismissMessage);
+            }
+        });
     }
     let mut import = None;
     let mut close = false;

@@ -23,13 +23,24 @@ pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
     };
     let lang = app.lang;
     let mut actions = Vec::new();
-    let header = |ui: &mut egui::Ui, label: &str, column: Column, sort: (Column, bool), actions: &mut Vec<Action>| {
+    let header = |ui: &mut egui::Ui,
+                  label: &str,
+                  column: Column,
+                  sort: (Column, bool),
+                  actions: &mut Vec<Action>| {
         let arrow = if sort.0 == column {
-            String::from(if sort.1 { icons::ICON_ARROW_DROP_UP } else { icons::ICON_ARROW_DROP_DOWN })
+            String::from(if sort.1 {
+                icons::ICON_ARROW_DROP_UP
+            } else {
+                icons::ICON_ARROW_DROP_DOWN
+            })
         } else {
             String::new()
         };
-        if ui.button(RichText::new(format!("{label} {arrow}")).strong()).clicked() {
+        if ui
+            .button(RichText::new(format!("{label} {arrow}")).strong())
+            .clicked()
+        {
             actions.push(Action::SortTable(column));
         }
     };
@@ -64,21 +75,39 @@ pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 row.set_selected(selected);
                 let mut clicks: Vec<egui::Response> = Vec::with_capacity(5);
                 let cell = |ui: &mut egui::Ui, text: String| {
-                    ui.add(egui::Label::new(text).sense(egui::Sense::click()).truncate())
+                    ui.add(
+                        egui::Label::new(text)
+                            .sense(egui::Sense::click())
+                            .truncate(),
+                    )
                 };
                 row.col(|ui| clicks.push(cell(ui, l.data.codes[i].clone())));
                 row.col(|ui| clicks.push(cell(ui, l.data.names[i].clone())));
                 row.col(|ui| {
-                    clicks.push(cell(ui, l.registered[i].map_or(String::new(), |r| number(r as f64, 0, lang))));
+                    clicks.push(cell(
+                        ui,
+                        l.registered[i].map_or(String::new(), |r| number(r as f64, 0, lang)),
+                    ));
                 });
                 row.col(|ui| {
                     let s = l.scored.as_ref().map_or(f64::NAN, |s| s.scores[i]);
-                    let text = if s.is_finite() { number(s, if s.abs() < 10.0 { 3 } else { 0 }, lang) } else { "–".to_owned() };
+                    let text = if s.is_finite() {
+                        number(s, if s.abs() < 10.0 { 3 } else { 0 }, lang)
+                    } else {
+                        "–".to_owned()
+                    };
                     clicks.push(cell(ui, text));
                 });
                 row.col(|ui| {
                     let c = l.scored.as_ref().map_or(0, |s| s.classes.class_of[i]);
-                    clicks.push(cell(ui, if c > 0 { c.to_string() } else { "–".to_owned() }));
+                    clicks.push(cell(
+                        ui,
+                        if c > 0 {
+                            c.to_string()
+                        } else {
+                            "–".to_owned()
+                        },
+                    ));
                 });
                 let response = clicks.into_iter().fold(row.response(), |a, b| a | b);
                 if response.double_clicked() {
