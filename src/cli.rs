@@ -12,6 +12,7 @@ use crate::domain::classify::{ClassMethod, Ramp};
 use crate::domain::numbers::Lang;
 use crate::domain::results::ScoringData;
 use crate::domain::scoring::{Preset, Scored, score};
+use crate::domain::selection::{Membership, PrecinctIndex, parse_lasso};
 use crate::io::csv_results::{ColumnMapping, Layout, ResultsImport, import_results};
 use crate::io::export::{Format, export_layer};
 use crate::io::{ImportOptions, import_precincts};
@@ -177,6 +178,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Cut precincts into turfs, list turfs.
+    Turf {
+        /// The campaign file.
+        file: PathBuf,
+        /// What to do with turfs.
+        #[command(subcommand)]
+        action: TurfCommand,
+    },
+    /// Create teams and assign turfs to them.
+    Team {
+        /// The campaign file.
+        file: PathBuf,
+        /// What to do with teams.
+        #[command(subcommand)]
+        action: TeamCommand,
+    },
     /// Describe a campaign: layers, feature counts, extent, schema version, elections.
     Info {
         /// The campaign file.
@@ -219,6 +236,80 @@ pub enum ExportFormat {
     Geojson,
     /// Comma-separated values.
     Csv,
+}
+
+/// Turf commands.
+#[derive(Debug, Subcommand)]
+pub enum TurfCommand {
+    /// Make a turf of the precincts in a lasso, or of precincts named by code.
+    Create {
+        /// The turf's name.
+        #[arg(long)]
+        name: String,
+        /// A lasso: "lon lat, lon lat, …" (3 points or more).
+        #[arg(
+            long,
+            conflicts_with = "precincts",
+            required_unless_present = "precincts",
+            allow_hyphen_values = true
+        )]
+        lasso: Option<String>,
+        /// Precinct codes, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        precincts: Option<Vec<String>>,
+        /// How a precinct counts as inside the lasso.
+        #[arg(long, value_enum, default_value = "representative")]
+        membership: MembershipArg,
+        /// Move precincts that are in another turf (else they are refused).
+        #[arg(long = "move")]
+        take: bool,
+    },
+    /// List the turfs with their figures.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Team commands.
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Create a team.
+    Create {
+        /// The team's name.
+        name: String,
+        /// Its colour, `#rrggbb`.
+        #[arg(long)]
+        colour: Option<String>,
+        /// How many canvassers.
+        #[arg(long)]
+        size: Option<i64>,
+    },
+    /// Assign a turf to a team on a date.
+    Assign {
+        /// The team's name.
+        team: String,
+        /// The turf's name.
+        turf: String,
+        /// The date, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// planned, in progress or done.
+        #[arg(long, default_value = "planned")]
+        status: String,
+    },
+}
+
+/// Lasso membership on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MembershipArg {
+    /// The precinct's representative point is inside.
+    Representative,
+    /// The precinct touches the lasso.
+    Intersects,
+    /// The precinct is wholly inside.
+    Within,
 }
 
 /// Results layouts on the command line.
@@ -483,6 +574,25 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             campaign.save_scores(&data.codes, &scored)?;
             print_scores(&data, &scored, lang, json)?;
         }
+        Command::Turf { file, action } => turf(&file, action)?,
+        Command::Team { file, action } => {
+            let mut campaign = Campaign::open(&file)?;
+            match action {
+                TeamCommand::Create { name, colour, size } => {
+                    campaign.create_team(&name, colour.as_deref(), size)?;
+                    println!("created team {name:?}");
+                }
+                TeamCommand::Assign {
+                    team,
+                    turf,
+                    date,
+                    status,
+                } => {
+                    campaign.assign(&team, &turf, &date, &status)?;
+                    println!("assigned turf {turf:?} to team {team:?} on {date} ({status})");
+                }
+            }
+        }
         Command::Info { file, json } => info(&file, json)?,
         Command::Export {
             file,
@@ -691,6 +801,79 @@ fn print_scores(data: &ScoringData, scored: &Scored, lang: Lang, json: bool) -> 
     }
     if scored.classes.no_data > 0 {
         writeln!(out, "  no score: {} precincts", scored.classes.no_data)?;
+    }
+    Ok(())
+}
+
+fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Result<()> {
+    match action {
+        TurfCommand::Create {
+            name,
+            lasso,
+            precincts,
+            membership,
+            take,
+        } => {
+            let mut campaign = Campaign::open(file)?;
+            let codes: Vec<String> = match (lasso, precincts) {
+                (Some(text), _) => {
+                    let lasso = parse_lasso(&text).map_err(|e| anyhow::anyhow!("--lasso: {e}"))?;
+                    let stored = campaign.precincts()?;
+                    let geometries: Vec<_> = stored.iter().map(|p| p.geometry.clone()).collect();
+                    let index = PrecinctIndex::new(&geometries);
+                    let membership = match membership {
+                        MembershipArg::Representative => Membership::Representative,
+                        MembershipArg::Intersects => Membership::Intersects,
+                        MembershipArg::Within => Membership::Within,
+                    };
+                    let chosen = index.select(&geometries, &lasso, membership);
+                    if chosen.is_empty() {
+                        anyhow::bail!("the lasso holds no precinct");
+                    }
+                    chosen.into_iter().map(|i| stored[i].code.clone()).collect()
+                }
+                (None, Some(codes)) => codes.into_iter().map(|c| c.trim().to_owned()).collect(),
+                (None, None) => anyhow::bail!("give --lasso or --precincts"),
+            };
+            let t = campaign.create_turf(&name, &codes, take)?;
+            println!(
+                "created turf {:?}: {} precincts, {} doors{}, {} registered, {:.1} km²",
+                t.name,
+                t.stats.precincts,
+                t.stats.doors,
+                if t.stats.doors_estimated {
+                    " (estimated)"
+                } else {
+                    ""
+                },
+                t.stats.registered,
+                t.stats.area_km2
+            );
+        }
+        TurfCommand::List { json } => {
+            let campaign = Campaign::open_read_only(file)?;
+            let turfs = campaign.turfs()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&turfs)?);
+            } else {
+                for t in &turfs {
+                    println!(
+                        "{:<24} {:>4} precincts {:>7} doors{} {:>8} registered  team: {}  ({})  [{}]",
+                        t.name,
+                        t.stats.precincts,
+                        t.stats.doors,
+                        if t.stats.doors_estimated { "*" } else { " " },
+                        t.stats.registered,
+                        t.team.as_deref().unwrap_or("–"),
+                        t.status,
+                        t.precincts.join(", ")
+                    );
+                }
+                if turfs.iter().any(|t| t.stats.doors_estimated) {
+                    println!("* doors estimated from registered voters");
+                }
+            }
+        }
     }
     Ok(())
 }

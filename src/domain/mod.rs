@@ -10,6 +10,8 @@ pub mod numbers;
 pub mod precinct;
 pub mod results;
 pub mod scoring;
+pub mod selection;
+pub mod turf;
 
 pub use geometry::{GeometryProblem, RawPolygons, Repairs, clean_polygons};
 pub use precinct::NewPrecinct;

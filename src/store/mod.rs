@@ -12,6 +12,7 @@ mod precincts;
 mod results;
 pub mod schema;
 mod table;
+mod turfs;
 mod validate;
 
 use std::io::Read as _;
@@ -24,6 +25,7 @@ pub use lock::WriteLock;
 pub use precincts::{PrecinctChanges, StoredPrecinct};
 pub use results::{ElectionMeta, ResultsWritten};
 pub use table::{Election, Layer, LayerKind, Table};
+pub use turfs::TurfInfo;
 pub use validate::ValidationReport;
 
 /// An open campaign file.

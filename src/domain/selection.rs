@@ -1,0 +1,237 @@
+//! Selecting precincts and doors with a lasso or polygon: rstar filters by bounding box, geo
+//! tests exactly.
+
+use geo::{BoundingRect as _, Contains as _, InteriorPoint as _, Intersects as _};
+use geo_types::{MultiPolygon, Point, Polygon};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+/// How a precinct counts as inside a lasso.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Membership {
+    /// Its representative point (a point surely inside it) is inside the lasso (the default:
+    /// every precinct is decided, none is cut in two).
+    #[default]
+    Representative,
+    /// It touches the lasso.
+    Intersects,
+    /// It lies wholly inside the lasso.
+    Within,
+}
+
+type Boxed = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// A spatial index of precinct outlines (longitude/latitude).
+pub struct PrecinctIndex {
+    tree: RTree<Boxed>,
+    representative: Vec<Point<f64>>,
+}
+
+impl PrecinctIndex {
+    /// Indexes `geometries` (their position in the slice is their index).
+    #[must_use]
+    pub fn new(geometries: &[MultiPolygon<f64>]) -> Self {
+        let mut boxes = Vec::with_capacity(geometries.len());
+        let mut representative = Vec::with_capacity(geometries.len());
+        for (i, g) in geometries.iter().enumerate() {
+            representative.push(
+                g.interior_point()
+                    .unwrap_or_else(|| Point::new(f64::NAN, f64::NAN)),
+            );
+            if let Some(r) = g.bounding_rect() {
+                boxes.push(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ));
+            }
+        }
+        Self {
+            tree: RTree::bulk_load(boxes),
+            representative,
+        }
+    }
+
+    /// The precincts inside `lasso`, in increasing order.
+    #[must_use]
+    pub fn select(
+        &self,
+        geometries: &[MultiPolygon<f64>],
+        lasso: &Polygon<f64>,
+        membership: Membership,
+    ) -> Vec<usize> {
+        let Some(r) = lasso.bounding_rect() else {
+            return Vec::new();
+        };
+        let envelope = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        let mut out: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|b| b.data)
+            .filter(|&i| match membership {
+                Membership::Representative => lasso.contains(&self.representative[i]),
+                Membership::Intersects => lasso.intersects(&geometries[i]),
+                Membership::Within => lasso.contains(&geometries[i]),
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+type Pointed = GeomWithData<[f64; 2], usize>;
+
+/// A spatial index of door points (longitude/latitude).
+pub struct DoorIndex {
+    tree: RTree<Pointed>,
+}
+
+impl DoorIndex {
+    /// Indexes `points` (their position in the slice is their index).
+    #[must_use]
+    pub fn new(points: &[Point<f64>]) -> Self {
+        Self {
+            tree: RTree::bulk_load(
+                points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| GeomWithData::new([p.x(), p.y()], i))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The doors inside `lasso`, in increasing order.
+    #[must_use]
+    pub fn select(&self, lasso: &Polygon<f64>) -> Vec<usize> {
+        let Some(r) = lasso.bounding_rect() else {
+            return Vec::new();
+        };
+        let envelope = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        let mut out: Vec<usize> = self
+            .tree
+            .locate_in_envelope(&envelope)
+            .filter(|d| {
+                let [x, y] = *d.geom();
+                lasso.contains(&Point::new(x, y))
+            })
+            .map(|d| d.data)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// Parses a lasso written as `"lon lat, lon lat, …"` (closed or not, at least 3 points).
+pub fn parse_lasso(text: &str) -> Result<Polygon<f64>, String> {
+    let mut points = Vec::new();
+    for (k, pair) in text.split(',').enumerate() {
+        let mut numbers = pair.split_whitespace().map(str::parse::<f64>);
+        match (numbers.next(), numbers.next(), numbers.next()) {
+            (Some(Ok(x)), Some(Ok(y)), None) if x.is_finite() && y.is_finite() => {
+                points.push((x, y))
+            }
+            _ => {
+                return Err(format!(
+                    "point {} of the lasso, {:?}, is not \"lon lat\"",
+                    k + 1,
+                    pair.trim()
+                ));
+            }
+        }
+    }
+    if points.len() < 3 {
+        return Err(format!(
+            "a lasso needs at least 3 points, got {}",
+            points.len()
+        ));
+    }
+    Ok(Polygon::new(points.into(), vec![]))
+}
+
+/// The standard lasso of DESIGN.md §9 over Paris: 40 vertices at a = 2πk/40,
+/// r = 1 + 0.3 sin(5a), x = 2.35 + r cos a, y = 48.85 + 0.7 r sin a.
+#[must_use]
+pub fn standard_lasso() -> Polygon<f64> {
+    let ring: Vec<(f64, f64)> = (0..40)
+        .map(|k| {
+            let a = 2.0 * std::f64::consts::PI * f64::from(k) / 40.0;
+            let r = 1.0 + 0.3 * (5.0 * a).sin();
+            (2.35 + r * a.cos(), 48.85 + 0.7 * r * a.sin())
+        })
+        .collect();
+    Polygon::new(ring.into(), vec![])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth;
+
+    #[test]
+    fn the_index_selects_exactly_what_a_brute_force_scan_selects() {
+        let cells = synth::voronoi_precincts(3000, synth::FRANCE_BOX, 1);
+        let geometries: Vec<MultiPolygon<f64>> = cells.into_iter().map(|c| c.geometry).collect();
+        let index = PrecinctIndex::new(&geometries);
+        let lasso = standard_lasso();
+        for membership in [
+            Membership::Representative,
+            Membership::Intersects,
+            Membership::Within,
+        ] {
+            let fast = index.select(&geometries, &lasso, membership);
+            let slow: Vec<usize> = (0..geometries.len())
+                .filter(|&i| match membership {
+                    Membership::Representative => {
+                        lasso.contains(&geometries[i].interior_point().unwrap())
+                    }
+                    Membership::Intersects => lasso.intersects(&geometries[i]),
+                    Membership::Within => lasso.contains(&geometries[i]),
+                })
+                .collect();
+            assert_eq!(fast, slow, "{membership:?}");
+            assert!(!fast.is_empty());
+        }
+        let within = index.select(&geometries, &lasso, Membership::Within).len();
+        let rep = index
+            .select(&geometries, &lasso, Membership::Representative)
+            .len();
+        let touch = index
+            .select(&geometries, &lasso, Membership::Intersects)
+            .len();
+        assert!(within <= rep && rep <= touch);
+    }
+
+    #[test]
+    fn doors_are_selected_by_containment() {
+        let points: Vec<Point<f64>> = synth::random_points(20_000, synth::FRANCE_BOX, 2)
+            .into_iter()
+            .map(Point::from)
+            .collect();
+        let index = DoorIndex::new(&points);
+        let lasso = standard_lasso();
+        let fast = index.select(&lasso);
+        let slow: Vec<usize> = (0..points.len())
+            .filter(|&i| lasso.contains(&points[i]))
+            .collect();
+        assert_eq!(fast, slow);
+    }
+
+    #[test]
+    fn a_lasso_is_parsed_from_text_with_clear_errors() {
+        assert_eq!(
+            parse_lasso("2 48, 3 48, 3 49").unwrap().exterior().0.len(),
+            4
+        );
+        assert!(
+            parse_lasso("2 48, 3 48")
+                .unwrap_err()
+                .contains("at least 3")
+        );
+        assert!(
+            parse_lasso("2 48, x 48, 3 49")
+                .unwrap_err()
+                .contains("point 2")
+        );
+    }
+}

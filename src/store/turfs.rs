@@ -1,0 +1,342 @@
+//! Turfs, teams and assignments in the campaign file. Every edit is one transaction; a
+//! precinct is in one turf at most.
+
+use rusqlite::{OptionalExtension as _, params};
+
+use super::{Campaign, StoreError, gpkg};
+use crate::domain::turf::{self, PrecinctFigures, TurfStats};
+
+/// A turf as listed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TurfInfo {
+    /// Its stable identifier.
+    pub uuid: String,
+    /// Its name.
+    pub name: String,
+    /// The team it is assigned to, if any.
+    pub team: Option<String>,
+    /// planned, in progress, done.
+    pub status: String,
+    /// Its precincts' codes.
+    pub precincts: Vec<String>,
+    /// Its figures.
+    pub stats: TurfStats,
+}
+
+impl Campaign {
+    /// Creates a turf of the precincts `codes`. Precincts already in another turf are refused
+    /// (listed in the error) unless `take` moves them here; a turf emptied that way is
+    /// tombstoned.
+    pub fn create_turf(
+        &mut self,
+        name: &str,
+        codes: &[String],
+        take: bool,
+    ) -> Result<TurfInfo, StoreError> {
+        let path = self.path.clone();
+        let invalid = |detail: String| StoreError::Invalid {
+            path: path.clone(),
+            detail,
+        };
+        if name.trim().is_empty() {
+            return Err(invalid("a turf needs a name".to_owned()));
+        }
+        if codes.is_empty() {
+            return Err(invalid("a turf needs at least one precinct".to_owned()));
+        }
+        let sql = |e| StoreError::sqlite(&path, e);
+        let uuid = self.write(|tx| {
+            let duplicate: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM turfs WHERE name = ?1 AND deleted_at IS NULL)",
+                    [name.trim()],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            if duplicate {
+                return Err(invalid(format!("a turf named {:?} already exists", name.trim())));
+            }
+            let mut taken: Vec<(String, String, String)> = Vec::new();
+            let mut precinct_uuids = Vec::with_capacity(codes.len());
+            for code in codes {
+                let p: Option<String> = tx
+                    .query_row(
+                        "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
+                        [code],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                let Some(p) = p else {
+                    return Err(invalid(format!("no precinct with code {code:?}")));
+                };
+                let other: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT t.uuid, t.name FROM turf_members m JOIN turfs t ON t.uuid = m.turf_uuid \
+                         WHERE m.precinct_uuid = ?1 AND m.deleted_at IS NULL AND t.deleted_at IS NULL",
+                        [&p],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                if let Some((t, tname)) = other {
+                    taken.push((code.clone(), t, tname));
+                }
+                precinct_uuids.push(p);
+            }
+            if !taken.is_empty() && !take {
+                let list: Vec<String> = taken.iter().map(|(c, _, t)| format!("{c} (in {t})")).collect();
+                return Err(invalid(format!(
+                    "{} precincts are already in a turf: {}; move them with --move",
+                    taken.len(),
+                    list.join(", ")
+                )));
+            }
+            let mut touched: Vec<String> = Vec::new();
+            for (code, turf_uuid, _) in &taken {
+                tx.execute(
+                    "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                     WHERE deleted_at IS NULL AND turf_uuid = ?1 AND precinct_uuid = \
+                     (SELECT uuid FROM precincts WHERE code = ?2 AND deleted_at IS NULL)",
+                    params![turf_uuid, code],
+                )
+                .map_err(sql)?;
+                if !touched.contains(turf_uuid) {
+                    touched.push(turf_uuid.clone());
+                }
+            }
+            let uuid = uuid::Uuid::new_v4().to_string();
+            tx.execute(
+                "INSERT INTO turfs (uuid, name) VALUES (?1, ?2)",
+                params![uuid, name.trim()],
+            )
+            .map_err(sql)?;
+            for p in &precinct_uuids {
+                tx.execute(
+                    "INSERT INTO turf_members (uuid, turf_uuid, precinct_uuid) VALUES (?1, ?2, ?3)",
+                    params![uuid::Uuid::new_v4().to_string(), uuid, p],
+                )
+                .map_err(sql)?;
+            }
+            touched.push(uuid.clone());
+            for t in &touched {
+                refresh_turf(tx, t).map_err(sql)?;
+            }
+            Ok(uuid)
+        })?;
+        self.turfs()?
+            .into_iter()
+            .find(|t| t.uuid == uuid)
+            .ok_or_else(|| invalid("the new turf could not be read back".to_owned()))
+    }
+
+    /// The live turfs, by name.
+    pub fn turfs(&self) -> Result<Vec<TurfInfo>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT t.uuid, t.name, t.status, (SELECT name FROM teams WHERE uuid = t.team_uuid), geom \
+                 FROM turfs t WHERE t.deleted_at IS NULL ORDER BY t.name",
+            )
+            .map_err(q)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<Vec<u8>>>(4)?,
+                ))
+            })
+            .map_err(q)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(q)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (uuid, name, status, team, blob) in rows {
+            let (codes, figures) = members(self.conn(), &uuid).map_err(q)?;
+            let outline = blob
+                .and_then(|b| gpkg::decode_polygons(&b))
+                .unwrap_or_else(|| geo_types::MultiPolygon(Vec::new()));
+            let stats = turf::stats(&figures, &outline, turf::DEFAULT_VOTERS_PER_HOUSEHOLD);
+            out.push(TurfInfo {
+                uuid,
+                name,
+                team,
+                status,
+                precincts: codes,
+                stats,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Creates a team; a live team of the same name is refused.
+    pub fn create_team(
+        &mut self,
+        name: &str,
+        colour: Option<&str>,
+        size: Option<i64>,
+    ) -> Result<String, StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let exists: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM teams WHERE name = ?1 AND deleted_at IS NULL)",
+                    [name],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            if exists {
+                return Err(StoreError::Invalid {
+                    path: path.clone(),
+                    detail: format!("a team named {name:?} already exists"),
+                });
+            }
+            let uuid = uuid::Uuid::new_v4().to_string();
+            tx.execute(
+                "INSERT INTO teams (uuid, name, colour, size) VALUES (?1, ?2, ?3, ?4)",
+                params![uuid, name, colour, size],
+            )
+            .map_err(sql)?;
+            Ok(uuid)
+        })
+    }
+
+    /// Assigns a turf to a team on a date, with a status (planned, in progress, done).
+    pub fn assign(
+        &mut self,
+        team: &str,
+        turf_name: &str,
+        date: &str,
+        status: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        let invalid = |detail: String| StoreError::Invalid {
+            path: path.clone(),
+            detail,
+        };
+        if !matches!(status, "planned" | "in progress" | "done") {
+            return Err(invalid(format!(
+                "status {status:?}: use planned, in progress or done"
+            )));
+        }
+        let valid_date = date.len() == 10
+            && date.chars().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !valid_date {
+            return Err(invalid(format!("date {date:?}: write it YYYY-MM-DD")));
+        }
+        self.write(|tx| {
+            let team_uuid: Option<String> = tx
+                .query_row("SELECT uuid FROM teams WHERE name = ?1 AND deleted_at IS NULL", [team], |r| r.get(0))
+                .optional()
+                .map_err(sql)?;
+            let Some(team_uuid) = team_uuid else {
+                return Err(invalid(format!("no team named {team:?}")));
+            };
+            let turf_uuid: Option<String> = tx
+                .query_row("SELECT uuid FROM turfs WHERE name = ?1 AND deleted_at IS NULL", [turf_name], |r| r.get(0))
+                .optional()
+                .map_err(sql)?;
+            let Some(turf_uuid) = turf_uuid else {
+                return Err(invalid(format!("no turf named {turf_name:?}")));
+            };
+            tx.execute(
+                "INSERT INTO assignments (uuid, turf_uuid, team_uuid, date, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![uuid::Uuid::new_v4().to_string(), turf_uuid, team_uuid, date, status],
+            )
+            .map_err(sql)?;
+            tx.execute(
+                "UPDATE turfs SET team_uuid = ?1, status = ?2, \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?3",
+                params![team_uuid, status, turf_uuid],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
+    }
+}
+
+/// A turf's precinct codes and figures.
+fn members(
+    conn: &rusqlite::Connection,
+    turf: &str,
+) -> rusqlite::Result<(Vec<String>, Vec<PrecinctFigures>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.code, p.doors, p.registered, p.priority FROM turf_members m \
+         JOIN precincts p ON p.uuid = m.precinct_uuid \
+         WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.code",
+    )?;
+    let rows = stmt
+        .query_map([turf], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                PrecinctFigures {
+                    doors_counted: r.get(1)?,
+                    registered: r.get(2)?,
+                    priority: r.get(3)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().unzip())
+}
+
+/// Recomputes a turf's outline and door count from its members; tombstones it when empty.
+fn refresh_turf(tx: &rusqlite::Transaction<'_>, uuid: &str) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT p.geom FROM turf_members m JOIN precincts p ON p.uuid = m.precinct_uuid \
+         WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND p.deleted_at IS NULL",
+    )?;
+    let outlines: Vec<geo_types::MultiPolygon<f64>> = stmt
+        .query_map([uuid], |r| r.get::<_, Option<Vec<u8>>>(0))?
+        .filter_map(|b| b.ok().flatten().and_then(|b| gpkg::decode_polygons(&b)))
+        .collect();
+    drop(stmt);
+    if outlines.is_empty() {
+        // A tombstone keeps its identity for merges but no geometry, so GIS tools that read the
+        // layer draw nothing for it.
+        tx.execute(
+            "UPDATE turfs SET geom = NULL, deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+            [uuid],
+        )?;
+        return Ok(());
+    }
+    let refs: Vec<&geo_types::MultiPolygon<f64>> = outlines.iter().collect();
+    let outline = turf::outline(&refs);
+    let (_, figures) = members(tx, uuid)?;
+    let stats = turf::stats(&figures, &outline, turf::DEFAULT_VOTERS_PER_HOUSEHOLD);
+    let blob = gpkg::encode_multipolygon(&outline)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    tx.execute(
+        "UPDATE turfs SET geom = ?1, door_count = ?2, doors_estimated = ?3, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?4",
+        params![blob, stats.doors, stats.doors_estimated, uuid],
+    )?;
+    let mut extent: Option<geo_types::Rect<f64>> = None;
+    let mut all = tx.prepare_cached("SELECT geom FROM turfs WHERE deleted_at IS NULL")?;
+    for blob in all.query_map([], |r| r.get::<_, Option<Vec<u8>>>(0))? {
+        if let Some(r) = blob?.as_deref().and_then(gpkg::blob_envelope) {
+            gpkg::extend(&mut extent, r);
+        }
+    }
+    if let Some(r) = extent {
+        tx.execute(
+            "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2, max_x = ?3, max_y = ?4, \
+             last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'turfs'",
+            params![r.min().x, r.min().y, r.max().x, r.max().y],
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Turfs and teams from the command line, on the Montreal districts.
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+mod common;
+
+use common::{cli_err, cli_ok, fixture, montreal_campaign, s};
+use geo::{Contains as _, InteriorPoint as _};
+
+const WEST_ISLAND: &str = "-73.98 45.40, -73.75 45.40, -73.75 45.55, -73.98 45.55";
+
+/// The districts whose representative point is in the west-island box, computed from the
+/// GeoJSON directly.
+fn expected_west() -> Vec<String> {
+    let fc: geojson::FeatureCollection =
+        std::fs::read_to_string(fixture("montreal-districts.geojson"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let lasso = campaign_planner::domain::selection::parse_lasso(WEST_ISLAND).unwrap();
+    let mut codes: Vec<String> = fc
+        .features
+        .iter()
+        .filter(|f| {
+            let g: geo_types::Geometry<f64> = f.geometry.clone().unwrap().try_into().unwrap();
+            lasso.contains(&g.interior_point().unwrap())
+        })
+        .map(|f| match f.id.as_ref().unwrap() {
+            geojson::feature::Id::String(s) => s.clone(),
+            geojson::feature::Id::Number(n) => n.to_string(),
+        })
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn a_lasso_makes_a_turf_of_the_districts_inside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let out = cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Ouest",
+        "--lasso",
+        WEST_ISLAND,
+    ]);
+    assert!(out.contains("created turf \"Ouest\""), "{out}");
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let mut codes: Vec<String> = serde_json::from_value(turfs[0]["precincts"].clone()).unwrap();
+    codes.sort();
+    assert_eq!(codes, expected_west());
+    assert!(
+        codes.contains(&"101".to_owned()) && codes.contains(&"102".to_owned()),
+        "{codes:?}"
+    );
+    assert!(turfs[0]["stats"]["area_km2"].as_f64().unwrap() > 10.0);
+}
+
+#[test]
+fn a_precinct_is_in_one_turf_at_most() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "A",
+        "--precincts",
+        "101,102",
+    ]);
+    let err = cli_err(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "B",
+        "--precincts",
+        "102,111",
+    ]);
+    assert!(
+        err.contains("already in a turf") && err.contains("102 (in A)"),
+        "{err}"
+    );
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "B",
+        "--precincts",
+        "102,111",
+        "--move",
+    ]);
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let by_name = |n: &str| {
+        turfs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_name("A")["precincts"], serde_json::json!(["101"]));
+    assert_eq!(by_name("B")["precincts"], serde_json::json!(["102", "111"]));
+    // Moving its last precinct away empties a turf: it is tombstoned and drawn no more.
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "C",
+        "--precincts",
+        "101",
+        "--move",
+    ]);
+    let names: Vec<String> =
+        serde_json::from_str::<serde_json::Value>(&cli_ok(&["turf", s(&file), "list", "--json"]))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect();
+    assert_eq!(names, vec!["B", "C"]);
+    let err = cli_err(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "B",
+        "--precincts",
+        "112",
+    ]);
+    assert!(err.contains("already exists"), "{err}");
+    let err = cli_err(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "D",
+        "--precincts",
+        "9999",
+    ]);
+    assert!(err.contains("no precinct with code \"9999\""), "{err}");
+}
+
+#[test]
+fn teams_are_created_and_assigned_turfs_on_a_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Centre",
+        "--precincts",
+        "101,102",
+    ]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "create",
+        "Équipe Nord",
+        "--size",
+        "4",
+        "--colour",
+        "#1b9e77",
+    ]);
+    let err = cli_err(&["team", s(&file), "create", "Équipe Nord"]);
+    assert!(err.contains("already exists"), "{err}");
+    let err = cli_err(&[
+        "team",
+        s(&file),
+        "assign",
+        "Équipe Nord",
+        "Centre",
+        "--date",
+        "1/12/2026",
+    ]);
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "Équipe Nord",
+        "Centre",
+        "--date",
+        "2026-12-01",
+        "--status",
+        "in progress",
+    ]);
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    assert_eq!(turfs[0]["team"], "Équipe Nord");
+    assert_eq!(turfs[0]["status"], "in progress");
+    // The turfs layer is real GeoPackage: exported and read back with its outline.
+    let out = dir.path().join("turfs.geojson");
+    cli_ok(&[
+        "export",
+        s(&file),
+        "--layer",
+        "turfs",
+        "--format",
+        "geojson",
+        s(&out),
+    ]);
+    let fc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(fc["features"].as_array().unwrap().len(), 1);
+    assert_eq!(fc["features"][0]["geometry"]["type"], "MultiPolygon");
+    let report = cli_ok(&["validate", s(&file)]);
+    assert!(report.contains("valid campaign file"), "{report}");
+}
