@@ -68,15 +68,50 @@ impl PrecinctIndex {
             .tree
             .locate_in_envelope_intersecting(&envelope)
             .map(|b| b.data)
-            .filter(|&i| match membership {
-                Membership::Representative => lasso.contains(&self.representative[i]),
-                Membership::Intersects => lasso.intersects(&geometries[i]),
-                Membership::Within => lasso.contains(&geometries[i]),
+            .filter(|&i| {
+                let inside = lasso.contains(&self.representative[i]);
+                match membership {
+                    Membership::Representative => inside,
+                    // A precinct whose inner point is inside surely touches the lasso.
+                    Membership::Intersects => inside || touches(lasso, &geometries[i]),
+                    // One whose inner point is outside is surely not within it.
+                    Membership::Within => inside && within(lasso, &geometries[i]),
+                }
             })
             .collect();
         out.sort_unstable();
         out
     }
+}
+
+/// Whether `shape` lies within `lasso`: every vertex of the shape inside the lasso and no
+/// vertex of the lasso inside the shape. For polygons this is exact (a lasso edge that crossed
+/// the shape would cut off a part of it holding one of its vertices) and much faster than a
+/// general relate.
+fn within(lasso: &Polygon<f64>, shape: &MultiPolygon<f64>) -> bool {
+    use geo::CoordsIter as _;
+    shape
+        .exterior_coords_iter()
+        .all(|c| lasso.contains(&c) || lasso.exterior().contains(&c))
+        && !lasso.exterior().0.iter().any(|c| shape.contains(c))
+}
+
+/// Whether `shape` and `lasso` share any point: a vertex of one inside the other, or two
+/// edges crossing — the same answer as a general `intersects`, by cheap tests first.
+fn touches(lasso: &Polygon<f64>, shape: &MultiPolygon<f64>) -> bool {
+    use geo::CoordsIter as _;
+    if shape.exterior_coords_iter().any(|c| lasso.intersects(&c)) {
+        return true;
+    }
+    if lasso.exterior().0.iter().any(|c| shape.intersects(c)) {
+        return true;
+    }
+    shape.0.iter().any(|p| {
+        p.exterior()
+            .lines()
+            .chain(p.interiors().iter().flat_map(geo_types::LineString::lines))
+            .any(|a| lasso.exterior().lines().any(|b| a.intersects(&b)))
+    })
 }
 
 type Pointed = GeomWithData<[f64; 2], usize>;
@@ -129,7 +164,7 @@ pub fn parse_lasso(text: &str) -> Result<Polygon<f64>, String> {
         let mut numbers = pair.split_whitespace().map(str::parse::<f64>);
         match (numbers.next(), numbers.next(), numbers.next()) {
             (Some(Ok(x)), Some(Ok(y)), None) if x.is_finite() && y.is_finite() => {
-                points.push((x, y))
+                points.push((x, y));
             }
             _ => {
                 return Err(format!(

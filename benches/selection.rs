@@ -1,0 +1,79 @@
+//! Lasso selection benchmark (issue 5): the standard lasso of DESIGN.md §9 over 69,000
+//! generated precincts and over 2,000,000 door points.
+//!
+//! `cargo bench --bench selection`. Targets: precincts under 2 ms, doors under 10 ms.
+
+use std::time::{Duration, Instant};
+
+use campaign_planner::domain::selection::{DoorIndex, Membership, PrecinctIndex, standard_lasso};
+use campaign_planner::synth;
+use geo_types::{MultiPolygon, Point};
+
+fn main() {
+    let lasso = standard_lasso();
+    let cells = synth::voronoi_precincts(synth::FRANCE_PRECINCTS, synth::FRANCE_BOX, 42);
+    let geometries: Vec<MultiPolygon<f64>> = cells.into_iter().map(|c| c.geometry).collect();
+    let started = Instant::now();
+    let index = PrecinctIndex::new(&geometries);
+    println!(
+        "lasso benchmark: {} precincts (index built in {:.0} ms)",
+        geometries.len(),
+        ms(started.elapsed())
+    );
+    for (label, membership, reference) in [
+        (
+            "representative point inside",
+            Membership::Representative,
+            "GEOS/shapely STRtree 0.17 ms",
+        ),
+        (
+            "intersecting the lasso",
+            Membership::Intersects,
+            "GEOS 0.9 ms",
+        ),
+        ("wholly within", Membership::Within, "—"),
+    ] {
+        let mut n = 0;
+        let t = time(25, || {
+            n = index.select(&geometries, &lasso, membership).len()
+        });
+        println!(
+            "  precincts {label:<28} {n:>6}: median {:.3} ms (target < 2 ms; {reference})",
+            ms(t)
+        );
+    }
+    let points: Vec<Point<f64>> = synth::random_points(2_000_000, synth::FRANCE_BOX, 7)
+        .into_iter()
+        .map(Point::from)
+        .collect();
+    let started = Instant::now();
+    let doors = DoorIndex::new(&points);
+    println!(
+        "  ({} door points indexed in {:.0} ms)",
+        points.len(),
+        ms(started.elapsed())
+    );
+    let mut n = 0;
+    let t = time(9, || n = doors.select(&lasso).len());
+    println!(
+        "  doors inside the lasso {n:>8}: median {:.2} ms (target < 10 ms; GEOS 41 ms)",
+        ms(t)
+    );
+}
+
+/// The median of `runs` timings of `f`.
+fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut t: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[t.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
