@@ -178,6 +178,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import door (address) points: GeoJSON points, or a CSV with lon/lat columns.
+    Doors {
+        /// The campaign file.
+        file: PathBuf,
+        /// What to do with doors.
+        #[command(subcommand)]
+        action: DoorsCommand,
+    },
     /// Cut precincts into turfs, list turfs.
     Turf {
         /// The campaign file.
@@ -236,6 +244,16 @@ pub enum ExportFormat {
     Geojson,
     /// Comma-separated values.
     Csv,
+}
+
+/// Door commands.
+#[derive(Debug, Subcommand)]
+pub enum DoorsCommand {
+    /// Import door points; doors imported before from the same file name are replaced.
+    Import {
+        /// The points file (.geojson/.json or .csv).
+        path: PathBuf,
+    },
 }
 
 /// Turf commands.
@@ -573,6 +591,31 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let scored = score(&data, &params)?;
             campaign.save_scores(&data.codes, &scored)?;
             print_scores(&data, &scored, lang, json)?;
+        }
+        Command::Doors {
+            file,
+            action: DoorsCommand::Import { path },
+        } => {
+            let doors = crate::io::doors::read_doors(&path)?;
+            let mut campaign = Campaign::open(&file)?;
+            let source = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let w = campaign.replace_doors(&doors, &source)?;
+            println!(
+                "imported {} doors ({} households) from {}: {} inside a precinct, {} outside{}",
+                w.doors,
+                w.households,
+                path.display(),
+                w.in_precincts,
+                w.doors - w.in_precincts,
+                if w.replaced > 0 {
+                    format!("; {} doors of the earlier import replaced", w.replaced)
+                } else {
+                    String::new()
+                }
+            );
         }
         Command::Turf { file, action } => turf(&file, action)?,
         Command::Team { file, action } => {

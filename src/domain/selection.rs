@@ -52,6 +52,15 @@ impl PrecinctIndex {
         }
     }
 
+    /// The precinct containing `point`, if any.
+    #[must_use]
+    pub fn at(&self, geometries: &[MultiPolygon<f64>], point: Point<f64>) -> Option<usize> {
+        self.tree
+            .locate_all_at_point(&[point.x(), point.y()])
+            .map(|b| b.data)
+            .find(|&i| geometries[i].contains(&point))
+    }
+
     /// The precincts inside `lasso`, in increasing order.
     #[must_use]
     pub fn select(

@@ -6,6 +6,7 @@
 
 pub mod crs;
 pub mod csv_results;
+pub mod doors;
 mod error;
 pub mod export;
 pub mod geojson;

@@ -5,6 +5,7 @@
 //! one file and a crash in the middle of a write leaves it as it was before the write.
 //! Bad files are refused with a [`StoreError`] that names them, and are never changed.
 
+mod doors;
 mod error;
 pub mod gpkg;
 pub mod lock;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 
+pub use doors::DoorsWritten;
 pub use error::StoreError;
 pub use lock::WriteLock;
 pub use precincts::{PrecinctChanges, StoredPrecinct};

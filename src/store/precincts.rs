@@ -123,7 +123,8 @@ impl Campaign {
             }
             let mut tombstone = tx
                 .prepare(
-                    "UPDATE precincts SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                    "UPDATE precincts SET geom = NULL, \
+                     deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
                      updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
                 )
                 .map_err(sql)?;

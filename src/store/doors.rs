@@ -1,0 +1,111 @@
+//! Door points in the campaign file, each tied to the precinct it falls in.
+
+use geo_types::Rect;
+use rusqlite::params;
+
+use super::{Campaign, StoreError, gpkg};
+use crate::domain::selection::PrecinctIndex;
+use crate::io::doors::NewDoor;
+
+/// What storing doors did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DoorsWritten {
+    /// Doors written.
+    pub doors: usize,
+    /// Households behind them.
+    pub households: i64,
+    /// Doors inside a precinct.
+    pub in_precincts: usize,
+    /// Doors from the same source replaced (tombstoned).
+    pub replaced: usize,
+}
+
+impl Campaign {
+    /// Stores `doors` from `source` (a file name) in one transaction: doors earlier imported
+    /// from the same source are replaced, each door is tied to the precinct it falls in, and
+    /// every precinct's door count becomes the households counted in it (none counted: the
+    /// count stays empty and turfs estimate it from registered voters).
+    pub fn replace_doors(
+        &mut self,
+        doors: &[NewDoor],
+        source: &str,
+    ) -> Result<DoorsWritten, StoreError> {
+        let precincts = self.precincts()?;
+        let uuids: Vec<String> = {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT uuid FROM precincts WHERE deleted_at IS NULL ORDER BY fid")
+                .map_err(|e| self.err(e))?;
+            stmt.query_map([], |r| r.get(0))
+                .map_err(|e| self.err(e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| self.err(e))?
+        };
+        let geometries: Vec<_> = precincts.into_iter().map(|p| p.geometry).collect();
+        let index = PrecinctIndex::new(&geometries);
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let replaced = tx
+                .execute(
+                    "UPDATE doors SET geom = NULL, deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                     WHERE source = ?1 AND deleted_at IS NULL",
+                    [source],
+                )
+                .map_err(sql)?;
+            let mut written = DoorsWritten {
+                replaced,
+                ..DoorsWritten::default()
+            };
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(sql)?;
+            for d in doors {
+                let blob = gpkg::encode_point(d.point).map_err(|e| StoreError::Invalid {
+                    path: path.clone(),
+                    detail: e.to_string(),
+                })?;
+                let precinct = index.at(&geometries, d.point).map(|i| uuids[i].as_str());
+                if precinct.is_some() {
+                    written.in_precincts += 1;
+                }
+                insert
+                    .execute(params![
+                        blob,
+                        uuid::Uuid::new_v4().to_string(),
+                        d.address,
+                        d.households,
+                        precinct,
+                        source
+                    ])
+                    .map_err(sql)?;
+                written.doors += 1;
+                written.households += d.households;
+            }
+            tx.execute(
+                "UPDATE precincts SET doors = (SELECT sum(households) FROM doors \
+                 WHERE doors.precinct_uuid = precincts.uuid AND doors.deleted_at IS NULL) \
+                 WHERE deleted_at IS NULL",
+                [],
+            )
+            .map_err(sql)?;
+            let mut extent: Option<Rect<f64>> = None;
+            for d in doors {
+                gpkg::extend(&mut extent, Rect::new(d.point.0, d.point.0));
+            }
+            if let Some(r) = extent {
+                tx.execute(
+                    "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2, max_x = ?3, max_y = ?4, \
+                     last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'doors'",
+                    params![r.min().x, r.min().y, r.max().x, r.max().y],
+                )
+                .map_err(sql)?;
+            }
+            Ok(written)
+        })
+    }
+}
