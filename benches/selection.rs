@@ -35,7 +35,7 @@ fn main() {
     ] {
         let mut n = 0;
         let t = time(25, || {
-            n = index.select(&geometries, &lasso, membership).len()
+            n = index.select(&geometries, &lasso, membership).len();
         });
         println!(
             "  precincts {label:<28} {n:>6}: median {:.3} ms (target < 2 ms; {reference})",

@@ -108,22 +108,21 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
                     .map(|(_, v)| v.clone())
             })
         };
-        let address = match get(ADDRESS_NAMES) {
-            Some(Value::String(s)) => s,
-            _ => {
-                let street = props
-                    .get("addr_street")
-                    .or_else(|| props.get("addr:street"))
-                    .and_then(Value::as_str);
-                let number = props
-                    .get("addr_housenumber")
-                    .or_else(|| props.get("addr:housenumber"))
-                    .and_then(Value::as_str);
-                match (number, street) {
-                    (Some(n), Some(s)) => format!("{s} {n}"),
-                    (None, Some(s)) => s.to_owned(),
-                    _ => String::new(),
-                }
+        let address = if let Some(Value::String(s)) = get(ADDRESS_NAMES) {
+            s
+        } else {
+            let street = props
+                .get("addr_street")
+                .or_else(|| props.get("addr:street"))
+                .and_then(Value::as_str);
+            let number = props
+                .get("addr_housenumber")
+                .or_else(|| props.get("addr:housenumber"))
+                .and_then(Value::as_str);
+            match (number, street) {
+                (Some(n), Some(s)) => format!("{s} {n}"),
+                (None, Some(s)) => s.to_owned(),
+                _ => String::new(),
             }
         };
         let households = get(HOUSEHOLD_NAMES)
