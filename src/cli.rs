@@ -282,6 +282,21 @@ pub enum TurfCommand {
         #[arg(long = "move")]
         take: bool,
     },
+    /// Cut precincts (all, or those named) into turfs of about TARGET doors.
+    Autocut {
+        /// Doors per turf.
+        #[arg(long)]
+        target: i64,
+        /// Only these precincts (codes, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        within: Option<Vec<String>>,
+        /// The new turfs' names start with this.
+        #[arg(long, default_value = "Auto")]
+        prefix: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the turfs with their figures.
     List {
         /// Print JSON.
@@ -892,6 +907,38 @@ fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Result<()> {
                 t.stats.registered,
                 t.stats.area_km2
             );
+        }
+        TurfCommand::Autocut {
+            target,
+            within,
+            prefix,
+            json,
+        } => {
+            if target < 3 {
+                anyhow::bail!("--target must be at least 3 doors");
+            }
+            let mut campaign = Campaign::open(file)?;
+            let report = campaign.autocut(target, within.as_deref(), &prefix)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "cut {} precincts into {} turfs of {}–{} doors ({} doors in all){}",
+                    report.precincts,
+                    report.turfs,
+                    report.smallest,
+                    report.largest,
+                    report.doors,
+                    if report.already_in_turfs.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; {} precincts already in turfs left as they are",
+                            report.already_in_turfs.len()
+                        )
+                    }
+                );
+            }
         }
         TurfCommand::List { json } => {
             let campaign = Campaign::open_read_only(file)?;

@@ -131,3 +131,43 @@ fn a_french_csv_of_addresses_with_households_imports_and_bad_rows_are_listed() {
         "{err}"
     );
 }
+
+#[test]
+fn helsinki_doors_auto_cut_into_100_door_turfs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.campaign.gpkg");
+    let grid = dir.path().join("grid.geojson");
+    std::fs::write(&grid, helsinki_grid()).unwrap();
+    cli_ok(&["new", s(&file), "--name", "Helsinki"]);
+    cli_ok(&["import", s(&file), s(&grid)]);
+    cli_ok(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&fixture("helsinki-address-points.geojson")),
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&cli_ok(&[
+        "turf",
+        s(&file),
+        "autocut",
+        "--target",
+        "100",
+        "--json",
+    ]))
+    .unwrap();
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let turfs = turfs.as_array().unwrap();
+    assert_eq!(turfs.len() as u64, report["turfs"].as_u64().unwrap());
+    let total: i64 = turfs
+        .iter()
+        .map(|t| t["stats"]["doors"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, report["doors"].as_i64().unwrap());
+    for t in turfs {
+        let d = t["stats"]["doors"].as_i64().unwrap();
+        assert!((34..=125).contains(&d), "a turf of {d} doors: {t}");
+    }
+    let check = cli_ok(&["validate", s(&file)]);
+    assert!(check.contains("valid campaign file"), "{check}");
+}

@@ -156,11 +156,30 @@ impl Campaign {
             .map_err(q)?;
         let mut out = Vec::with_capacity(rows.len());
         for (uuid, name, status, team, blob) in rows {
-            let (codes, figures) = members(self.conn(), &uuid).map_err(q)?;
+            let (mut codes, figures) = members(self.conn(), &uuid).map_err(q)?;
             let outline = blob
                 .and_then(|b| gpkg::decode_polygons(&b))
                 .unwrap_or_else(|| geo_types::MultiPolygon(Vec::new()));
-            let stats = turf::stats(&figures, &outline, turf::DEFAULT_VOTERS_PER_HOUSEHOLD);
+            let mut stats = turf::stats(&figures, &outline, turf::DEFAULT_VOTERS_PER_HOUSEHOLD);
+            // A turf of doors (cut out of a precinct): its doors are counted, one by one.
+            let (doors, households, within): (i64, Option<i64>, Option<String>) = self
+                .conn()
+                .query_row(
+                    "SELECT count(*), sum(d.households), \
+                     (SELECT group_concat(DISTINCT p.code) FROM turf_members m2 JOIN doors d2 ON d2.uuid = m2.door_uuid \
+                      JOIN precincts p ON p.uuid = d2.precinct_uuid WHERE m2.turf_uuid = ?1 AND m2.deleted_at IS NULL) \
+                     FROM turf_members m JOIN doors d ON d.uuid = m.door_uuid \
+                     WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND d.deleted_at IS NULL",
+                    [&uuid],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .map_err(q)?;
+            if doors > 0 {
+                stats.doors += households.unwrap_or(doors);
+                if let Some(w) = within {
+                    codes.extend(w.split(',').map(str::to_owned));
+                }
+            }
             out.push(TurfInfo {
                 uuid,
                 name,
@@ -339,4 +358,157 @@ fn refresh_turf(tx: &rusqlite::Transaction<'_>, uuid: &str) -> rusqlite::Result<
         )?;
     }
     Ok(())
+}
+
+/// What an auto-cut made.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct AutocutReport {
+    /// Turfs created.
+    pub turfs: usize,
+    /// Precincts cut.
+    pub precincts: usize,
+    /// Precincts left out because they are already in a turf.
+    pub already_in_turfs: Vec<String>,
+    /// Doors (households) in the new turfs.
+    pub doors: i64,
+    /// Turf sizes, smallest and largest.
+    pub smallest: i64,
+    /// The largest turf.
+    pub largest: i64,
+}
+
+impl Campaign {
+    /// Cuts the precincts `within` (all when `None`) that are in no turf yet into turfs of
+    /// about `target` doors named "`prefix` 1", "`prefix` 2"…, in one transaction.
+    pub fn autocut(
+        &mut self,
+        target: i64,
+        within: Option<&[String]>,
+        prefix: &str,
+    ) -> Result<AutocutReport, StoreError> {
+        use crate::domain::autocut::{CutPrecinct, autocut};
+        use geo::InteriorPoint as _;
+        let q = |e| self.err(e);
+        let precincts = self.precincts()?;
+        let (uuids, taken): (Vec<String>, Vec<bool>) = {
+            let mut stmt = self
+                .conn()
+                .prepare(
+                    "SELECT uuid, EXISTS (SELECT 1 FROM turf_members m JOIN turfs t ON t.uuid = m.turf_uuid \
+                     WHERE m.precinct_uuid = p.uuid AND m.deleted_at IS NULL AND t.deleted_at IS NULL) \
+                     FROM precincts p WHERE deleted_at IS NULL ORDER BY fid",
+                )
+                .map_err(q)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
+                .map_err(q)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(q)?;
+            rows.into_iter().unzip()
+        };
+        let position: std::collections::HashMap<&str, usize> = uuids
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.as_str(), i))
+            .collect();
+        // Door points, tied to their precinct (doors already in a turf are left alone).
+        let mut points = Vec::new();
+        let mut door_uuids = Vec::new();
+        let mut doors_of: Vec<Vec<(usize, i64)>> = vec![Vec::new(); precincts.len()];
+        {
+            let mut stmt = self
+                .conn()
+                .prepare(
+                    "SELECT d.uuid, d.geom, d.households, d.precinct_uuid FROM doors d \
+                     WHERE d.deleted_at IS NULL AND d.precinct_uuid IS NOT NULL AND NOT EXISTS \
+                     (SELECT 1 FROM turf_members m WHERE m.door_uuid = d.uuid AND m.deleted_at IS NULL)",
+                )
+                .map_err(q)?;
+            let mut rows = stmt.query([]).map_err(q)?;
+            while let Some(row) = rows.next().map_err(q)? {
+                let blob: Option<Vec<u8>> = row.get(1).map_err(q)?;
+                let Some(geo_types::Geometry::Point(p)) = blob.and_then(|b| gpkg::decode(&b).ok())
+                else {
+                    continue;
+                };
+                let precinct: String = row.get(3).map_err(q)?;
+                if let Some(&i) = position.get(precinct.as_str()) {
+                    doors_of[i].push((points.len(), row.get(2).map_err(q)?));
+                    points.push(p);
+                    door_uuids.push(row.get::<_, String>(0).map_err(q)?);
+                }
+            }
+        }
+        let mut report = AutocutReport::default();
+        let mut offered = Vec::new();
+        for (i, p) in precincts.iter().enumerate() {
+            if within.is_some_and(|w| !w.contains(&p.code)) {
+                continue;
+            }
+            if taken[i] {
+                report.already_in_turfs.push(p.code.clone());
+                continue;
+            }
+            let estimated = p.registered.map_or(0, |r| {
+                (r as f64 / turf::DEFAULT_VOTERS_PER_HOUSEHOLD).ceil() as i64
+            });
+            offered.push(CutPrecinct {
+                index: i,
+                center: p
+                    .geometry
+                    .interior_point()
+                    .unwrap_or_else(|| geo_types::Point::new(0.0, 0.0)),
+                doors: std::mem::take(&mut doors_of[i]),
+                estimated,
+            });
+        }
+        report.precincts = offered.len();
+        let cuts = autocut(&offered, &points, target);
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            for (n, cut) in cuts.iter().enumerate() {
+                let turf_uuid = uuid::Uuid::new_v4().to_string();
+                tx.execute(
+                    "INSERT INTO turfs (uuid, name) VALUES (?1, ?2)",
+                    params![turf_uuid, format!("{prefix} {}", n + 1)],
+                )
+                .map_err(sql)?;
+                for &p in &cut.precincts {
+                    tx.execute(
+                        "INSERT INTO turf_members (uuid, turf_uuid, precinct_uuid) VALUES (?1, ?2, ?3)",
+                        params![uuid::Uuid::new_v4().to_string(), turf_uuid, uuids[p]],
+                    )
+                    .map_err(sql)?;
+                }
+                for &d in &cut.doors {
+                    tx.execute(
+                        "INSERT INTO turf_members (uuid, turf_uuid, door_uuid) VALUES (?1, ?2, ?3)",
+                        params![uuid::Uuid::new_v4().to_string(), turf_uuid, door_uuids[d]],
+                    )
+                    .map_err(sql)?;
+                }
+                if cut.doors.is_empty() {
+                    refresh_turf(tx, &turf_uuid).map_err(sql)?;
+                } else {
+                    // A turf of doors: its outline is their hull.
+                    use geo::ConvexHull as _;
+                    let hull = geo_types::MultiPoint(cut.doors.iter().map(|&d| points[d]).collect()).convex_hull();
+                    let blob = gpkg::encode_multipolygon(&geo_types::MultiPolygon(vec![hull]))
+                        .map_err(|e| StoreError::Invalid { path: path.clone(), detail: e.to_string() })?;
+                    tx.execute(
+                        "UPDATE turfs SET geom = ?1, door_count = ?2, doors_estimated = 0 WHERE uuid = ?3",
+                        params![blob, cut.size, turf_uuid],
+                    )
+                    .map_err(sql)?;
+                }
+                report.turfs += 1;
+                report.doors += cut.size;
+            }
+            Ok(())
+        })?;
+        report.smallest = cuts.iter().map(|c| c.size).min().unwrap_or(0);
+        report.largest = cuts.iter().map(|c| c.size).max().unwrap_or(0);
+        Ok(report)
+    }
 }
