@@ -34,6 +34,16 @@ pub enum Column {
     Class,
 }
 
+/// What a drag on the map does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tool {
+    /// Dragging pans the map (clicks select).
+    #[default]
+    Pan,
+    /// Dragging draws a freehand lasso that selects the precincts inside it.
+    Lasso,
+}
+
 /// A user intent.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -97,4 +107,43 @@ pub enum Action {
     DismissMessage,
     /// Files dropped on the window: campaigns are opened, shapes and results imported.
     Dropped(Vec<PathBuf>),
+    /// Choose the map tool.
+    SetTool(Tool),
+    /// Select the precincts inside a lasso (longitude/latitude vertices).
+    Lasso(Vec<(f64, f64)>, SelectMode),
+    /// Select every precinct in class `k` or above.
+    SelectClassAtLeast(u8),
+    /// Make a turf of the selected precincts.
+    CreateTurf(String),
+    /// Delete a turf (by UUID).
+    DeleteTurf(String),
+    /// Create a team.
+    CreateTeam(String),
+    /// Assign a turf (by name) to a team (by name) on a date.
+    AssignTurf {
+        /// The turf's name.
+        turf: String,
+        /// The team's name.
+        team: String,
+        /// The date, YYYY-MM-DD.
+        date: String,
+    },
+    /// Undo the last edit of turfs and teams.
+    Undo,
+    /// Redo the last undone edit.
+    Redo,
+}
+
+/// An edit of turfs and teams, as the undo history keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// A turf was created (undo: delete it; redo: bring it back).
+    CreatedTurf(String),
+    /// A turf was deleted (undo: bring it back).
+    DeletedTurf(String),
+    /// A team was created.
+    CreatedTeam(String),
+    /// A turf was assigned: (turf uuid, previous team uuid, previous status, new team uuid,
+    /// new status).
+    Assigned(String, Option<String>, String, String, String),
 }

@@ -217,6 +217,27 @@ pub struct PlannerApp {
     pub scroll_table_to: Option<usize>,
     /// A view sequence being replayed and timed (`bench-frames`).
     pub replay: Option<crate::replay::Replay>,
+    /// What a drag on the map does.
+    pub tool: crate::action::Tool,
+    /// The lasso being drawn (screen points).
+    pub lasso: Vec<egui::Pos2>,
+    /// The campaign's turfs.
+    pub turfs: Vec<crate::store::TurfInfo>,
+    /// The campaign's teams.
+    pub teams: Vec<crate::store::TeamInfo>,
+    /// Edits that can be undone, oldest first.
+    pub undo: Vec<crate::action::Edit>,
+    /// Undone edits that can be redone.
+    pub redo: Vec<crate::action::Edit>,
+    /// The map view of the last frame (screen ↔ world), for tests and tools.
+    pub last_view: Option<crate::map::layer::View>,
+    /// The name typed for a new turf.
+    pub turf_name: String,
+    /// The name typed for a new team.
+    pub team_name: String,
+    /// The assignment being prepared: turf, team, date.
+    pub assign: (String, String, String),
+    index: Option<(PathBuf, Arc<crate::domain::selection::PrecinctIndex>)>,
     /// Actions pushed by the panels, applied after the frame.
     pending: Vec<Action>,
 }
@@ -258,6 +279,17 @@ impl PlannerApp {
             layer_time: std::time::Duration::ZERO,
             replay: None,
             scroll_table_to: None,
+            tool: crate::action::Tool::Pan,
+            lasso: Vec::new(),
+            turfs: Vec::new(),
+            teams: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            last_view: None,
+            turf_name: String::new(),
+            team_name: String::new(),
+            assign: (String::new(), String::new(), String::new()),
+            index: None,
             pending: Vec::new(),
         };
         if let Some(loaded) = loaded {
@@ -322,6 +354,9 @@ impl PlannerApp {
         self.formula_text = loaded.params.formula.clone().unwrap_or_default();
         self.zoom_request = loaded.shapes.bounds(None);
         self.loaded = Some(loaded);
+        self.undo.clear();
+        self.redo.clear();
+        self.refresh_turfs();
         self.selection.clear();
         self.selection_version += 1;
         self.hovered = None;
@@ -572,6 +607,135 @@ impl PlannerApp {
                 }
             }
             Action::DismissMessage => self.message = None,
+            Action::SetTool(tool) => {
+                self.tool = tool;
+                self.lasso.clear();
+            }
+            Action::Lasso(ring, mode) => {
+                let index = self.precinct_index();
+                if let (Some(index), Some(l), true) = (index, &self.loaded, ring.len() >= 3) {
+                    let lasso = geo_types::Polygon::new(ring.into(), vec![]);
+                    let chosen = index.select(
+                        l.shapes.geometries(),
+                        &lasso,
+                        crate::domain::selection::Membership::Representative,
+                    );
+                    self.apply(Action::Select(chosen, mode), ctx);
+                }
+            }
+            Action::SelectClassAtLeast(k) => {
+                let chosen: Vec<usize> = self
+                    .loaded
+                    .as_ref()
+                    .and_then(|l| l.scored.as_ref())
+                    .map(|s| {
+                        s.classes
+                            .class_of
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, c)| **c >= k)
+                            .map(|(i, _)| i)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.apply(Action::Select(chosen, SelectMode::Replace), ctx);
+            }
+            Action::CreateTurf(name) => {
+                let codes: Vec<String> = self.loaded.as_ref().map_or_else(Vec::new, |l| {
+                    let mut chosen: Vec<usize> = self.selection.iter().copied().collect();
+                    chosen.sort_unstable();
+                    chosen
+                        .into_iter()
+                        .map(|i| l.data.codes[i].clone())
+                        .collect()
+                });
+                let result = self
+                    .campaign_mut()
+                    .map(|c| c.create_turf(&name, &codes, true));
+                match result {
+                    Some(Ok(t)) => {
+                        self.record(crate::action::Edit::CreatedTurf(t.uuid));
+                        self.turf_name.clear();
+                        self.selection.clear();
+                        self.selection_version += 1;
+                    }
+                    Some(Err(e)) => self.message = Some((true, e.to_string())),
+                    None => {}
+                }
+                self.refresh_turfs();
+            }
+            Action::DeleteTurf(uuid) => {
+                if let Some(Err(e)) = self.campaign_mut().map(|c| c.delete_turf(&uuid)) {
+                    self.message = Some((true, e.to_string()));
+                } else {
+                    self.record(crate::action::Edit::DeletedTurf(uuid));
+                }
+                self.refresh_turfs();
+            }
+            Action::CreateTeam(name) => {
+                match self
+                    .campaign_mut()
+                    .map(|c| c.create_team(name.trim(), None, None))
+                {
+                    Some(Ok(uuid)) => {
+                        self.record(crate::action::Edit::CreatedTeam(uuid));
+                        self.team_name.clear();
+                    }
+                    Some(Err(e)) => self.message = Some((true, e.to_string())),
+                    None => {}
+                }
+                self.refresh_turfs();
+            }
+            Action::AssignTurf { turf, team, date } => {
+                let turf_uuid = self
+                    .turfs
+                    .iter()
+                    .find(|t| t.name == turf)
+                    .map(|t| t.uuid.clone());
+                let team_uuid = self
+                    .teams
+                    .iter()
+                    .find(|t| t.name == team)
+                    .map(|t| t.uuid.clone());
+                if let (Some(turf_uuid), Some(team_uuid)) = (turf_uuid, team_uuid) {
+                    let before = self
+                        .campaign_mut()
+                        .and_then(|c| c.turf_assignment(&turf_uuid).ok());
+                    match self
+                        .campaign_mut()
+                        .map(|c| c.assign(&team, &turf, &date, "planned"))
+                    {
+                        Some(Ok(())) => {
+                            if let Some((old_team, old_status)) = before {
+                                self.record(crate::action::Edit::Assigned(
+                                    turf_uuid,
+                                    old_team,
+                                    old_status,
+                                    team_uuid,
+                                    "planned".to_owned(),
+                                ));
+                            }
+                        }
+                        Some(Err(e)) => self.message = Some((true, e.to_string())),
+                        None => {}
+                    }
+                }
+                self.refresh_turfs();
+            }
+            Action::Undo => {
+                if let Some(edit) = self.undo.pop() {
+                    self.replay_edit(&edit, true);
+                    self.redo.push(edit);
+                    self.refresh_turfs();
+                }
+            }
+            Action::Redo => {
+                if let Some(edit) = self.redo.pop() {
+                    self.replay_edit(&edit, false);
+                    self.undo.push(edit);
+                    self.refresh_turfs();
+                }
+            }
             Action::Dropped(paths) => {
                 for path in paths {
                     let ext = path
@@ -588,6 +752,63 @@ impl PlannerApp {
                 }
             }
         }
+    }
+
+    fn campaign_mut(&mut self) -> Option<&mut Campaign> {
+        self.loaded.as_mut().and_then(|l| l.campaign.as_mut())
+    }
+
+    /// Records a new edit: it can be undone, and what was undone can no longer be redone.
+    fn record(&mut self, edit: crate::action::Edit) {
+        self.undo.push(edit);
+        self.redo.clear();
+    }
+
+    /// Carries an edit backwards (`undo`) or forwards again.
+    fn replay_edit(&mut self, edit: &crate::action::Edit, undo: bool) {
+        use crate::action::Edit;
+        let Some(c) = self.campaign_mut() else {
+            return;
+        };
+        let result = match (edit, undo) {
+            (Edit::CreatedTurf(u), true) | (Edit::DeletedTurf(u), false) => c.delete_turf(u),
+            (Edit::CreatedTurf(u), false) | (Edit::DeletedTurf(u), true) => c.restore_turf(u),
+            (Edit::CreatedTeam(u), true) => c.delete_team(u),
+            (Edit::CreatedTeam(u), false) => c.restore_team(u),
+            (Edit::Assigned(turf, old_team, old_status, _, _), true) => {
+                c.set_turf_assignment(turf, old_team.as_deref(), old_status)
+            }
+            (Edit::Assigned(turf, _, _, team, status), false) => {
+                c.set_turf_assignment(turf, Some(team), status)
+            }
+        };
+        if let Err(e) = result {
+            self.message = Some((true, e.to_string()));
+        }
+    }
+
+    /// Re-reads turfs and teams from the file.
+    pub fn refresh_turfs(&mut self) {
+        let Some(c) = self.loaded.as_ref().and_then(|l| l.campaign.as_ref()) else {
+            return;
+        };
+        self.turfs = c.turfs().unwrap_or_default();
+        self.teams = c.teams().unwrap_or_default();
+    }
+
+    /// The spatial index of the open campaign's precincts, built on first use.
+    fn precinct_index(&mut self) -> Option<Arc<crate::domain::selection::PrecinctIndex>> {
+        let l = self.loaded.as_ref()?;
+        if let Some((path, index)) = &self.index
+            && *path == l.path
+        {
+            return Some(index.clone());
+        }
+        let index = Arc::new(crate::domain::selection::PrecinctIndex::new(
+            l.shapes.geometries(),
+        ));
+        self.index = Some((l.path.clone(), index.clone()));
+        Some(index)
     }
 
     fn ask_election(&mut self, path: PathBuf) {
@@ -899,6 +1120,22 @@ impl eframe::App for PlannerApp {
         });
         if !dropped.is_empty() {
             self.push(Action::Dropped(dropped));
+        }
+        let (undo, redo) = ctx.input_mut(|i| {
+            let redo = i.consume_shortcut(&egui::KeyboardShortcut::new(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::Z,
+            ));
+            let undo = i.consume_shortcut(&egui::KeyboardShortcut::new(
+                egui::Modifiers::COMMAND,
+                egui::Key::Z,
+            ));
+            (undo, redo)
+        });
+        if redo {
+            self.push(Action::Redo);
+        } else if undo {
+            self.push(Action::Undo);
         }
         crate::ui::frame(self, ui);
         self.apply_pending(&ctx);

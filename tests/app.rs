@@ -133,3 +133,99 @@ fn the_map_renders() {
     h.run_steps(4);
     h.snapshot("demo_map");
 }
+
+#[test]
+fn a_lasso_drag_makes_a_turf_that_undo_removes_redo_restores_and_a_team_gets() {
+    let mut h = harness("lasso", (1280.0, 800.0));
+    h.get_by_label("Lasso selection").click();
+    h.run_steps(2);
+    let view = h.state().last_view.unwrap();
+    // A lasso over the left half of the map: the west of the island.
+    let r = view.rect;
+    let corners = [
+        egui::pos2(r.left() + 5.0, r.top() + 5.0),
+        egui::pos2(r.center().x, r.top() + 5.0),
+        egui::pos2(r.center().x, r.bottom() - 5.0),
+        egui::pos2(r.left() + 5.0, r.bottom() - 5.0),
+    ];
+    let mut path = Vec::new();
+    for k in 0..4 {
+        let (a, b) = (corners[k], corners[(k + 1) % 4]);
+        for s in 0..10 {
+            path.push(a + (b - a) * (s as f32 / 10.0));
+        }
+    }
+    h.hover_at(path[0]);
+    h.run_steps(1);
+    h.drag_at(path[0]);
+    h.run_steps(1);
+    for p in &path[1..] {
+        h.hover_at(*p);
+        h.run_steps(1);
+    }
+    h.drop_at(path[0]);
+    h.run_steps(3);
+
+    // The districts whose representative point is in the lasso, computed apart.
+    let expected: Vec<String> = {
+        use geo::{Contains as _, InteriorPoint as _};
+        let app = h.state();
+        let l = app.loaded.as_ref().unwrap();
+        let ring: Vec<(f64, f64)> = corners
+            .iter()
+            .map(|p| campaign_planner::map::layer::lon_lat(view.to_world(*p)))
+            .collect();
+        let lasso = geo_types::Polygon::new(ring.into(), vec![]);
+        let mut codes: Vec<String> = (0..l.shapes.len())
+            .filter(|&i| lasso.contains(&l.shapes.geometry(i).interior_point().unwrap()))
+            .map(|i| l.data.codes[i].clone())
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert!(expected.contains(&"101".to_owned()), "{expected:?}");
+    let mut selected: Vec<String> = {
+        let app = h.state();
+        let l = app.loaded.as_ref().unwrap();
+        app.selection
+            .iter()
+            .map(|&i| l.data.codes[i].clone())
+            .collect()
+    };
+    selected.sort();
+    assert_eq!(
+        selected, expected,
+        "the lasso selected the districts inside it"
+    );
+
+    h.state_mut().turf_name = "Ouest".to_owned();
+    h.run_steps(1);
+    h.get_by_label("Make a turf of the selection").click();
+    h.run_steps(3);
+    assert_eq!(h.state().turfs.len(), 1, "{:?}", h.state().message);
+    let mut in_turf = h.state().turfs[0].precincts.clone();
+    in_turf.sort();
+    assert_eq!(in_turf, expected);
+
+    h.get_by_label("Undo (Ctrl+Z)").click();
+    h.run_steps(3);
+    assert!(h.state().turfs.is_empty(), "undo removed the turf");
+    h.get_by_label("Redo (Ctrl+Shift+Z)").click();
+    h.run_steps(3);
+    assert_eq!(h.state().turfs.len(), 1, "redo brought it back");
+
+    h.state_mut().team_name = "Équipe Nord".to_owned();
+    h.run_steps(1);
+    h.get_by_label("Create team").click();
+    h.run_steps(3);
+    h.state_mut().assign = (
+        "Ouest".to_owned(),
+        "Équipe Nord".to_owned(),
+        "2026-12-01".to_owned(),
+    );
+    h.run_steps(1);
+    h.get_by_label("Assign").click();
+    h.run_steps(3);
+    assert_eq!(h.state().turfs[0].team.as_deref(), Some("Équipe Nord"));
+    h.get_by_label_contains("Équipe Nord: Ouest");
+}

@@ -174,6 +174,12 @@ impl PrecinctShapes {
         })
     }
 
+    /// Every precinct's outline (longitude/latitude).
+    #[must_use]
+    pub fn geometries(&self) -> &[MultiPolygon<f64>] {
+        &self.geometries
+    }
+
     /// A precinct's outline (longitude/latitude).
     #[must_use]
     pub fn geometry(&self, i: usize) -> &MultiPolygon<f64> {

@@ -21,6 +21,9 @@ pub struct TurfInfo {
     pub precincts: Vec<String>,
     /// Its figures.
     pub stats: TurfStats,
+    /// Its outline (longitude/latitude), for drawing.
+    #[serde(skip)]
+    pub outline: Option<geo_types::MultiPolygon<f64>>,
 }
 
 impl Campaign {
@@ -187,6 +190,7 @@ impl Campaign {
                 status,
                 precincts: codes,
                 stats,
+                outline: Some(outline).filter(|o| !o.0.is_empty()),
             });
         }
         Ok(out)
@@ -510,5 +514,150 @@ impl Campaign {
         report.smallest = cuts.iter().map(|c| c.size).min().unwrap_or(0);
         report.largest = cuts.iter().map(|c| c.size).max().unwrap_or(0);
         Ok(report)
+    }
+}
+
+/// A team as listed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TeamInfo {
+    /// Its stable identifier.
+    pub uuid: String,
+    /// Its name.
+    pub name: String,
+    /// Its colour, `#rrggbb`.
+    pub colour: Option<String>,
+    /// How many canvassers.
+    pub size: Option<i64>,
+}
+
+impl Campaign {
+    /// Tombstones a turf and its memberships (undone by [`Campaign::restore_turf`]).
+    pub fn delete_turf(&mut self, uuid: &str) -> Result<(), StoreError> {
+        self.set_turf_deleted(uuid, true)
+    }
+
+    /// Brings back a tombstoned turf with the precincts it had, unless they have been put in
+    /// another turf meanwhile.
+    pub fn restore_turf(&mut self, uuid: &str) -> Result<(), StoreError> {
+        self.set_turf_deleted(uuid, false)
+    }
+
+    fn set_turf_deleted(&mut self, uuid: &str, deleted: bool) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            if deleted {
+                for table in ["turf_members", "turfs"] {
+                    let key = if table == "turfs" { "uuid" } else { "turf_uuid" };
+                    tx.execute(
+                        &format!(
+                            "UPDATE {table} SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                             WHERE {key} = ?1 AND deleted_at IS NULL"
+                        ),
+                        [uuid],
+                    )
+                    .map_err(sql)?;
+                }
+                tx.execute("UPDATE turfs SET geom = NULL WHERE uuid = ?1", [uuid]).map_err(sql)?;
+            } else {
+                tx.execute(
+                    "UPDATE turfs SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                     WHERE uuid = ?1",
+                    [uuid],
+                )
+                .map_err(sql)?;
+                // Only memberships whose precinct or door is free again come back.
+                tx.execute(
+                    "UPDATE turf_members SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                     WHERE turf_uuid = ?1 AND deleted_at IS NOT NULL AND NOT EXISTS \
+                     (SELECT 1 FROM turf_members o WHERE o.deleted_at IS NULL AND o.turf_uuid <> ?1 AND \
+                      (o.precinct_uuid = turf_members.precinct_uuid OR o.door_uuid = turf_members.door_uuid))",
+                    [uuid],
+                )
+                .map_err(sql)?;
+                refresh_turf(tx, uuid).map_err(sql)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The live teams, by name.
+    pub fn teams(&self) -> Result<Vec<TeamInfo>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT uuid, name, colour, size FROM teams WHERE deleted_at IS NULL ORDER BY name",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| {
+            Ok(TeamInfo {
+                uuid: r.get(0)?,
+                name: r.get(1)?,
+                colour: r.get(2)?,
+                size: r.get(3)?,
+            })
+        })
+        .map_err(|e| self.err(e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| self.err(e))
+    }
+
+    /// The team UUID and status of a turf.
+    pub fn turf_assignment(&self, turf_uuid: &str) -> Result<(Option<String>, String), StoreError> {
+        self.conn()
+            .query_row(
+                "SELECT team_uuid, status FROM turfs WHERE uuid = ?1",
+                [turf_uuid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets a turf's team and status directly (undo and redo of assignments).
+    pub fn set_turf_assignment(
+        &mut self,
+        turf_uuid: &str,
+        team_uuid: Option<&str>,
+        status: &str,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE turfs SET team_uuid = ?1, status = ?2, \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?3",
+                params![team_uuid, status, turf_uuid],
+            )
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+            Ok(())
+        })
+    }
+
+    /// Tombstones a team (undone by [`Campaign::restore_team`]).
+    pub fn delete_team(&mut self, uuid: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE teams SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+                [uuid],
+            )
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+            Ok(())
+        })
+    }
+
+    /// Brings a tombstoned team back.
+    pub fn restore_team(&mut self, uuid: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE teams SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                 WHERE uuid = ?1",
+                [uuid],
+            )
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+            Ok(())
+        })
     }
 }

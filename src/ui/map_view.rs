@@ -10,6 +10,16 @@ use crate::domain::numbers::number;
 use crate::map::basemap::{BasemapChoice, NetState};
 use crate::map::layer::{Style, View, lon_lat, world};
 
+/// Colours of teams' turfs (`ColorBrewer` Dark2: distinct, colour-blind friendly).
+const TEAM_COLOURS: [Color32; 6] = [
+    Color32::from_rgb(0x1b, 0x9e, 0x77),
+    Color32::from_rgb(0xd9, 0x5f, 0x02),
+    Color32::from_rgb(0x75, 0x70, 0xb3),
+    Color32::from_rgb(0xe7, 0x29, 0x8a),
+    Color32::from_rgb(0x66, 0xa6, 0x1e),
+    Color32::from_rgb(0xe6, 0xab, 0x02),
+];
+
 /// Draws the map in the remaining space.
 pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
     let rect = ui.available_rect_before_wrap();
@@ -30,6 +40,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
     let mut clicked: Option<(Option<usize>, egui::Modifiers)> = None;
     let mut cursor = None;
     let mut stats = None;
+    let mut drawn_view = None;
     let mut layer_time = std::time::Duration::ZERO;
     let mut label_shapes = Vec::new();
     {
@@ -40,7 +51,12 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
         let selection = &app.selection;
         let visible = app.precincts_visible;
         let show_labels = app.labels;
-        let mut map = Map::new(None, &mut memory, default_center);
+        let lasso_tool = app.tool == crate::action::Tool::Lasso;
+        let lasso = &mut app.lasso;
+        let turfs = &app.turfs;
+        let teams = &app.teams;
+        let mut lasso_done: Option<(Vec<(f64, f64)>, SelectMode)> = None;
+        let mut map = Map::new(None, &mut memory, default_center).panning(!lasso_tool);
         if let Some(tiles) = tiles {
             map = map.with_layer(tiles, app.basemap_opacity);
         }
@@ -53,13 +69,67 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     center: world(center.x(), center.y()),
                     scale: 2f64.powf(projector.zoom()),
                 };
+                drawn_view = Some(view);
                 if let Some(p) = response.hover_pos() {
                     let w = view.to_world(p);
                     cursor = Some(lon_lat(w));
                     hovered = loaded.and_then(|l| l.shapes.hit(w));
                 }
-                if response.clicked() {
+                if response.clicked() && !lasso_tool {
                     clicked = Some((hovered, ui.input(|i| i.modifiers)));
+                }
+                if lasso_tool {
+                    if response.drag_started() {
+                        lasso.clear();
+                    }
+                    if response.dragged()
+                        && let Some(p) = response.interact_pointer_pos()
+                        && lasso.last().is_none_or(|q| q.distance(p) > 2.0)
+                    {
+                        lasso.push(p);
+                    }
+                    if response.drag_stopped() && lasso.len() >= 3 {
+                        let modifiers = ui.input(|i| i.modifiers);
+                        let mode = if modifiers.shift {
+                            SelectMode::Add
+                        } else if modifiers.command {
+                            SelectMode::Toggle
+                        } else {
+                            SelectMode::Replace
+                        };
+                        let ring = lasso.iter().map(|p| lon_lat(view.to_world(*p))).collect();
+                        lasso_done = Some((ring, mode));
+                        lasso.clear();
+                    }
+                    if lasso.len() >= 2 {
+                        ui.painter().add(egui::Shape::line(
+                            lasso.clone(),
+                            Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
+                        ));
+                    }
+                }
+                // Turf outlines, coloured by team.
+                for turf in turfs {
+                    let Some(outline) = &turf.outline else {
+                        continue;
+                    };
+                    let team = turf
+                        .team
+                        .as_ref()
+                        .and_then(|n| teams.iter().position(|t| &t.name == n));
+                    let colour = team.map_or(Color32::from_rgb(40, 40, 40), |k| {
+                        TEAM_COLOURS[k % TEAM_COLOURS.len()]
+                    });
+                    for polygon in &outline.0 {
+                        let points: Vec<egui::Pos2> = polygon
+                            .exterior()
+                            .0
+                            .iter()
+                            .map(|c| view.to_screen(world(c.x, c.y)))
+                            .collect();
+                        ui.painter()
+                            .add(egui::Shape::closed_line(points, Stroke::new(2.5, colour)));
+                    }
                 }
                 let Some(l) = loaded else {
                     return;
@@ -111,11 +181,17 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 }
             });
         app.map_memory = memory;
+        if let Some((ring, mode)) = lasso_done {
+            app.push(Action::Lasso(ring, mode));
+        }
     }
     if let Some(s) = stats {
         app.frame_stats = s;
     }
     app.layer_time = layer_time;
+    if drawn_view.is_some() {
+        app.last_view = drawn_view;
+    }
     app.cursor = cursor;
     app.hovered = hovered;
     if let Some((hit, modifiers)) = clicked {

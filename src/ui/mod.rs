@@ -5,6 +5,7 @@ pub mod i18n;
 mod map_view;
 mod panels;
 mod table;
+mod turfs;
 
 use egui::RichText;
 use egui_material_icons::icons;
@@ -32,8 +33,17 @@ pub fn frame(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 panels::layers(app, ui);
                 ui.separator();
                 panels::scoring(app, ui);
-                ui.separator();
+            });
+        });
+    egui::Panel::right("turfs")
+        .resizable(true)
+        .default_size(250.0)
+        .min_size(200.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
                 panels::inspector(app, ui);
+                ui.separator();
+                turfs::turfs(app, ui);
             });
         });
     egui::CentralPanel::no_frame().show(ui, |ui| {
@@ -135,6 +145,32 @@ fn toolbar(app: &mut PlannerApp, ui: &mut egui::Ui) {
         }
         if tool(ui, icons::ICON_DESELECT, t.clear_selection).clicked() {
             app.push(Action::ClearSelection);
+        }
+        ui.separator();
+        for (mode, icon, label) in [
+            (crate::action::Tool::Pan, icons::ICON_PAN_TOOL, t.pan_tool),
+            (
+                crate::action::Tool::Lasso,
+                icons::ICON_GESTURE,
+                t.lasso_tool,
+            ),
+        ] {
+            let button = egui::Button::new(RichText::new(String::from(icon)).size(18.0))
+                .selected(app.tool == mode);
+            if ui
+                .add(button)
+                .on_hover_text(label)
+                .labelled_by_text(label)
+                .clicked()
+            {
+                app.push(Action::SetTool(mode));
+            }
+        }
+        if tool(ui, icons::ICON_UNDO, t.undo).clicked() {
+            app.push(Action::Undo);
+        }
+        if tool(ui, icons::ICON_REDO, t.redo).clicked() {
+            app.push(Action::Redo);
         }
         ui.separator();
         let other = match app.lang {

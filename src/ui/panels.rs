@@ -221,6 +221,16 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 }
             }
         });
+    if let Some(s) = &l.scored {
+        ui.horizontal(|ui| {
+            ui.label(t.select_class);
+            for k in (1..=s.classes.count()).rev() {
+                if ui.small_button(k.to_string()).clicked() {
+                    actions.push(Action::SelectClassAtLeast(k as u8));
+                }
+            }
+        });
+    }
     if let Some(error) = &l.scoring_error {
         ui.colored_label(
             Color32::from_rgb(0xc0, 0x39, 0x2b),

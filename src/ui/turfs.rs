@@ -1,0 +1,140 @@
+//! The turfs and teams section: live figures of the selection, making a turf of it, the turfs
+//! with their figures, teams and assignments.
+
+use egui::RichText;
+use egui_material_icons::icons;
+
+use crate::action::Action;
+use crate::app::PlannerApp;
+use crate::domain::numbers::number;
+
+/// Draws the section.
+pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
+    let t = app.tr();
+    ui.heading(t.turfs_teams);
+    let Some(l) = &app.loaded else {
+        return;
+    };
+    let lang = app.lang;
+    // Live figures of the selection.
+    if !app.selection.is_empty() {
+        let registered: i64 = app.selection.iter().filter_map(|&i| l.registered[i]).sum();
+        let priority: f64 = l.scored.as_ref().map_or(0.0, |s| {
+            app.selection
+                .iter()
+                .map(|&i| s.scores[i])
+                .filter(|v| v.is_finite())
+                .sum()
+        });
+        let doors = (registered as f64 / crate::domain::turf::DEFAULT_VOTERS_PER_HOUSEHOLD).ceil();
+        ui.label(format!(
+            "{} {} · {} {} · {} {} ({}) · {} {}",
+            app.selection.len(),
+            t.precincts_count,
+            number(registered as f64, 0, lang),
+            t.registered.to_lowercase(),
+            number(doors, 0, lang),
+            t.doors,
+            t.estimated,
+            t.priority_sum,
+            number(priority, 2, lang)
+        ));
+    }
+    let mut actions = Vec::new();
+    ui.add(egui::TextEdit::singleline(&mut app.turf_name).hint_text(t.turf_name_hint));
+    let can = !app.selection.is_empty() && !app.turf_name.trim().is_empty();
+    if ui
+        .add_enabled(can, egui::Button::new(t.make_turf))
+        .clicked()
+    {
+        actions.push(Action::CreateTurf(app.turf_name.trim().to_owned()));
+    }
+    for turf in &app.turfs {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(&turf.name).strong());
+            ui.label(format!(
+                "{} {}, {} {}{}, {}",
+                turf.stats.precincts,
+                t.precincts_count,
+                number(turf.stats.doors as f64, 0, lang),
+                t.doors,
+                if turf.stats.doors_estimated { "*" } else { "" },
+                turf.team.as_deref().unwrap_or(t.no_team)
+            ));
+            if ui
+                .small_button(String::from(icons::ICON_DELETE))
+                .on_hover_text(t.delete)
+                .clicked()
+            {
+                actions.push(Action::DeleteTurf(turf.uuid.clone()));
+            }
+        });
+    }
+    ui.label(RichText::new(t.teams).strong());
+    ui.add(egui::TextEdit::singleline(&mut app.team_name).hint_text(t.team_name_hint));
+    if ui
+        .add_enabled(
+            !app.team_name.trim().is_empty(),
+            egui::Button::new(t.create_team),
+        )
+        .clicked()
+    {
+        actions.push(Action::CreateTeam(app.team_name.trim().to_owned()));
+    }
+    for team in &app.teams {
+        let theirs: Vec<&str> = app
+            .turfs
+            .iter()
+            .filter(|x| x.team.as_deref() == Some(team.name.as_str()))
+            .map(|x| x.name.as_str())
+            .collect();
+        let doors: i64 = app
+            .turfs
+            .iter()
+            .filter(|x| x.team.as_deref() == Some(team.name.as_str()))
+            .map(|x| x.stats.doors)
+            .sum();
+        ui.label(format!(
+            "{}: {} ({} {})",
+            team.name,
+            theirs.join(", "),
+            number(doors as f64, 0, lang),
+            t.doors
+        ));
+    }
+    if !app.turfs.is_empty() && !app.teams.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            egui::ComboBox::from_id_salt("assign-turf")
+                .selected_text(app.assign.0.clone())
+                .width(80.0)
+                .show_ui(ui, |ui| {
+                    for turf in &app.turfs {
+                        ui.selectable_value(&mut app.assign.0, turf.name.clone(), &turf.name);
+                    }
+                });
+            egui::ComboBox::from_id_salt("assign-team")
+                .selected_text(app.assign.1.clone())
+                .width(80.0)
+                .show_ui(ui, |ui| {
+                    for team in &app.teams {
+                        ui.selectable_value(&mut app.assign.1, team.name.clone(), &team.name);
+                    }
+                });
+            ui.add(
+                egui::TextEdit::singleline(&mut app.assign.2)
+                    .hint_text(t.date_hint)
+                    .desired_width(80.0),
+            );
+            if ui.button(t.assign).clicked() {
+                actions.push(Action::AssignTurf {
+                    turf: app.assign.0.clone(),
+                    team: app.assign.1.clone(),
+                    date: app.assign.2.clone(),
+                });
+            }
+        });
+    }
+    for a in actions {
+        app.push(a);
+    }
+}
