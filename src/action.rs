@@ -42,6 +42,8 @@ pub enum Tool {
     Pan,
     /// Dragging draws a freehand lasso that selects the precincts inside it.
     Lasso,
+    /// Clicks add vertices of a polygon; a double-click closes it and selects what is inside.
+    Polygon,
 }
 
 /// A user intent.
@@ -128,6 +130,16 @@ pub enum Action {
         /// The date, YYYY-MM-DD.
         date: String,
     },
+    /// Move the selected precincts into a turf (by UUID).
+    AddToTurf(String),
+    /// Take the selected precincts out of a turf (by UUID).
+    RemoveFromTurf(String),
+    /// Merge the second turf into the first (by UUID).
+    MergeTurfs(String, String),
+    /// Rename and recolour a turf (UUID, name, colour).
+    UpdateTurf(String, String, Option<String>),
+    /// Colour turf outlines by status instead of by team.
+    SetTurfColouring(bool),
     /// Undo the last edit of turfs and teams.
     Undo,
     /// Redo the last undone edit.
@@ -137,10 +149,14 @@ pub enum Action {
 /// An edit of turfs and teams, as the undo history keeps it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Edit {
-    /// A turf was created (undo: delete it; redo: bring it back).
-    CreatedTurf(String),
-    /// A turf was deleted (undo: bring it back).
-    DeletedTurf(String),
+    /// Turfs changed (created, deleted, members moved, renamed…): their states before and
+    /// after, put back by undo and redo.
+    Turfs {
+        /// The turfs as they were.
+        before: Vec<crate::store::TurfState>,
+        /// The turfs as the edit left them.
+        after: Vec<crate::store::TurfState>,
+    },
     /// A team was created.
     CreatedTeam(String),
     /// A turf was assigned: (turf uuid, previous team uuid, previous status, new team uuid,

@@ -162,6 +162,7 @@ pub struct ResultsDialog {
 }
 
 /// The app's state.
+#[allow(clippy::struct_excessive_bools)] // Independent view toggles, not a state machine.
 pub struct PlannerApp {
     /// The interface language.
     pub lang: Lang,
@@ -229,6 +230,12 @@ pub struct PlannerApp {
     pub undo: Vec<crate::action::Edit>,
     /// Undone edits that can be redone.
     pub redo: Vec<crate::action::Edit>,
+    /// The turf being edited (UUID), its new name, and the turf to merge into it (UUID).
+    pub turf_edit: (String, String, String),
+    /// Turf outlines coloured by status (planned, in progress, done) instead of by team.
+    pub turfs_by_status: bool,
+    /// The polygon being drawn with the polygon tool (longitude/latitude).
+    pub polygon: Vec<(f64, f64)>,
     /// The map view of the last frame (screen ↔ world), for tests and tools.
     pub last_view: Option<crate::map::layer::View>,
     /// The name typed for a new turf.
@@ -286,6 +293,9 @@ impl PlannerApp {
             undo: Vec::new(),
             redo: Vec::new(),
             last_view: None,
+            turfs_by_status: false,
+            turf_edit: (String::new(), String::new(), String::new()),
+            polygon: Vec::new(),
             turf_name: String::new(),
             team_name: String::new(),
             assign: (String::new(), String::new(), String::new()),
@@ -610,6 +620,7 @@ impl PlannerApp {
             Action::SetTool(tool) => {
                 self.tool = tool;
                 self.lasso.clear();
+                self.polygon.clear();
             }
             Action::Lasso(ring, mode) => {
                 let index = self.precinct_index();
@@ -641,37 +652,47 @@ impl PlannerApp {
                 self.apply(Action::Select(chosen, SelectMode::Replace), ctx);
             }
             Action::CreateTurf(name) => {
-                let codes: Vec<String> = self.loaded.as_ref().map_or_else(Vec::new, |l| {
-                    let mut chosen: Vec<usize> = self.selection.iter().copied().collect();
-                    chosen.sort_unstable();
-                    chosen
-                        .into_iter()
-                        .map(|i| l.data.codes[i].clone())
-                        .collect()
+                let codes = self.selected_codes();
+                let affected = self.turfs_holding(&codes);
+                self.turf_edit(affected, |c| {
+                    c.create_turf(&name, &codes, true).map(|t| Some(t.uuid))
                 });
-                let result = self
-                    .campaign_mut()
-                    .map(|c| c.create_turf(&name, &codes, true));
-                match result {
-                    Some(Ok(t)) => {
-                        self.record(crate::action::Edit::CreatedTurf(t.uuid));
-                        self.turf_name.clear();
-                        self.selection.clear();
-                        self.selection_version += 1;
-                    }
-                    Some(Err(e)) => self.message = Some((true, e.to_string())),
-                    None => {}
+                if self.message.is_none() {
+                    self.turf_name.clear();
+                    self.selection.clear();
+                    self.selection_version += 1;
                 }
-                self.refresh_turfs();
             }
             Action::DeleteTurf(uuid) => {
-                if let Some(Err(e)) = self.campaign_mut().map(|c| c.delete_turf(&uuid)) {
-                    self.message = Some((true, e.to_string()));
-                } else {
-                    self.record(crate::action::Edit::DeletedTurf(uuid));
-                }
-                self.refresh_turfs();
+                let affected = vec![uuid.clone()];
+                self.turf_edit(affected, |c| c.delete_turf(&uuid).map(|()| None));
             }
+            Action::AddToTurf(uuid) => {
+                let codes = self.selected_codes();
+                let mut affected = self.turfs_holding(&codes);
+                affected.push(uuid.clone());
+                self.turf_edit(affected, |c| c.add_to_turf(&uuid, &codes).map(|()| None));
+            }
+            Action::RemoveFromTurf(uuid) => {
+                let codes = self.selected_codes();
+                self.turf_edit(vec![uuid.clone()], |c| {
+                    c.remove_from_turf(&uuid, &codes).map(|()| None)
+                });
+            }
+            Action::MergeTurfs(into, from) => {
+                if into != from {
+                    self.turf_edit(vec![into.clone(), from.clone()], |c| {
+                        c.merge_turfs(&into, &from).map(|()| None)
+                    });
+                }
+            }
+            Action::UpdateTurf(uuid, name, colour) => {
+                self.turf_edit(vec![uuid.clone()], |c| {
+                    c.update_turf(&uuid, &name, colour.as_deref())
+                        .map(|()| None)
+                });
+            }
+            Action::SetTurfColouring(by_status) => self.turfs_by_status = by_status,
             Action::CreateTeam(name) => {
                 match self
                     .campaign_mut()
@@ -771,8 +792,8 @@ impl PlannerApp {
             return;
         };
         let result = match (edit, undo) {
-            (Edit::CreatedTurf(u), true) | (Edit::DeletedTurf(u), false) => c.delete_turf(u),
-            (Edit::CreatedTurf(u), false) | (Edit::DeletedTurf(u), true) => c.restore_turf(u),
+            (Edit::Turfs { before, .. }, true) => c.restore_turf_states(before),
+            (Edit::Turfs { after, .. }, false) => c.restore_turf_states(after),
             (Edit::CreatedTeam(u), true) => c.delete_team(u),
             (Edit::CreatedTeam(u), false) => c.restore_team(u),
             (Edit::Assigned(turf, old_team, old_status, _, _), true) => {
@@ -785,6 +806,67 @@ impl PlannerApp {
         if let Err(e) = result {
             self.message = Some((true, e.to_string()));
         }
+    }
+
+    /// The codes of the selected precincts, in campaign order.
+    fn selected_codes(&self) -> Vec<String> {
+        self.loaded.as_ref().map_or_else(Vec::new, |l| {
+            let mut chosen: Vec<usize> = self.selection.iter().copied().collect();
+            chosen.sort_unstable();
+            chosen
+                .into_iter()
+                .map(|i| l.data.codes[i].clone())
+                .collect()
+        })
+    }
+
+    /// The turfs holding any of these precincts.
+    fn turfs_holding(&self, codes: &[String]) -> Vec<String> {
+        self.turfs
+            .iter()
+            .filter(|t| t.precincts.iter().any(|p| codes.contains(p)))
+            .map(|t| t.uuid.clone())
+            .collect()
+    }
+
+    /// Runs a turf edit, recording the affected turfs' states before and after for undo.
+    /// `edit` returns the UUID of a turf it created, if any.
+    fn turf_edit(
+        &mut self,
+        affected: Vec<String>,
+        edit: impl FnOnce(&mut Campaign) -> Result<Option<String>, crate::store::StoreError>,
+    ) {
+        let Some(c) = self.campaign_mut() else {
+            return;
+        };
+        let before = c.turf_states(&affected);
+        let result = edit(c);
+        let outcome = match (before, result) {
+            (Ok(mut before), Ok(created)) => {
+                let mut ids = affected;
+                ids.extend(created.clone());
+                match c.turf_states(&ids) {
+                    Ok(after) => {
+                        if let Some(new) = created
+                            && let Some(state) = after.iter().find(|s| s.uuid == new)
+                        {
+                            before.push(crate::store::TurfState {
+                                deleted: true,
+                                ..state.clone()
+                            });
+                        }
+                        Ok(crate::action::Edit::Turfs { before, after })
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        match outcome {
+            Ok(edit) => self.record(edit),
+            Err(e) => self.message = Some((true, e.to_string())),
+        }
+        self.refresh_turfs();
     }
 
     /// Re-reads turfs and teams from the file.

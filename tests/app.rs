@@ -229,3 +229,82 @@ fn a_lasso_drag_makes_a_turf_that_undo_removes_redo_restores_and_a_team_gets() {
     assert_eq!(h.state().turfs[0].team.as_deref(), Some("Équipe Nord"));
     h.get_by_label_contains("Équipe Nord: Ouest");
 }
+
+/// A click (press and release) at `pos`.
+fn click_at(h: &mut Harness<'_, PlannerApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run_steps(1);
+}
+
+#[test]
+fn a_polygon_selects_and_a_turf_grows_with_the_selection_and_undo_puts_it_back() {
+    let mut h = harness("polygon", (1280.0, 800.0));
+    h.get_by_label("Polygon selection (double-click, Enter or the first vertex closes)")
+        .click();
+    h.run_steps(2);
+    let r = h.state().last_view.unwrap().rect;
+    let c = r.center();
+    for p in [
+        c + egui::vec2(-120.0, -90.0),
+        c + egui::vec2(120.0, -90.0),
+        c + egui::vec2(120.0, 90.0),
+    ] {
+        click_at(&mut h, p);
+        h.run_steps(20); // far apart in time: single clicks
+    }
+    assert_eq!(h.state().polygon.len(), 3, "three vertices placed");
+    click_at(&mut h, c + egui::vec2(-120.0, 90.0));
+    h.run_steps(20);
+    click_at(&mut h, c + egui::vec2(-120.0, -90.0)); // back on the first vertex: closed
+    h.run_steps(3);
+    let first_pick: Vec<usize> = h.state().selection.iter().copied().collect();
+    assert!(
+        !first_pick.is_empty(),
+        "the polygon selected precincts: {:?} {:?}",
+        h.state().polygon,
+        h.state().message
+    );
+
+    h.state_mut().turf_name = "P".to_owned();
+    h.run_steps(1);
+    h.get_by_label("Make a turf of the selection").click();
+    h.run_steps(3);
+    let size = h.state().turfs[0].precincts.len();
+    assert_eq!(size, first_pick.len());
+
+    // Select one more district in the table and add it to the turf.
+    let other = *h
+        .state()
+        .table_order
+        .iter()
+        .find(|i| !first_pick.contains(i))
+        .unwrap();
+    let name = h.state().loaded.as_ref().unwrap().data.names[other].clone();
+    h.get_by_label(&name).click();
+    h.run_steps(3);
+    h.get_by_label("Add the selection P").click();
+    h.run_steps(3);
+    assert_eq!(h.state().turfs[0].precincts.len(), size + 1);
+    h.get_by_label("Undo (Ctrl+Z)").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().turfs[0].precincts.len(),
+        size,
+        "undo took it out again"
+    );
+    h.get_by_label("Redo (Ctrl+Shift+Z)").click();
+    h.run_steps(3);
+    assert_eq!(h.state().turfs[0].precincts.len(), size + 1);
+}

@@ -217,3 +217,46 @@ fn teams_are_created_and_assigned_turfs_on_a_date() {
     let report = cli_ok(&["validate", s(&file)]);
     assert!(report.contains("valid campaign file"), "{report}");
 }
+
+#[test]
+fn turfs_grow_shrink_merge_rename_and_come_back_as_they_were() {
+    use campaign_planner::store::Campaign;
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let mut c = Campaign::open(&file).unwrap();
+    let codes = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    let a = c.create_turf("A", &codes(&["101", "102"]), false).unwrap();
+    let b = c.create_turf("B", &codes(&["111"]), false).unwrap();
+    let before = c.turf_states(&[a.uuid.clone(), b.uuid.clone()]).unwrap();
+    c.add_to_turf(&a.uuid, &codes(&["111", "112"])).unwrap();
+    let precincts = |c: &Campaign, name: &str| {
+        c.turfs()
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == name)
+            .map(|t| t.precincts)
+    };
+    assert_eq!(
+        precincts(&c, "A").unwrap(),
+        codes(&["101", "102", "111", "112"])
+    );
+    assert_eq!(
+        precincts(&c, "B"),
+        None,
+        "B lost its only precinct and is gone"
+    );
+    c.remove_from_turf(&a.uuid, &codes(&["101"])).unwrap();
+    assert_eq!(precincts(&c, "A").unwrap(), codes(&["102", "111", "112"]));
+    c.update_turf(&a.uuid, "Ouest", Some("#ff0000")).unwrap();
+    assert!(precincts(&c, "Ouest").is_some());
+    // Undo all of it by putting the states back.
+    c.restore_turf_states(&before).unwrap();
+    assert_eq!(precincts(&c, "A").unwrap(), codes(&["101", "102"]));
+    assert_eq!(precincts(&c, "B").unwrap(), codes(&["111"]));
+    c.merge_turfs(&a.uuid, &b.uuid).unwrap();
+    assert_eq!(precincts(&c, "A").unwrap(), codes(&["101", "102", "111"]));
+    assert_eq!(precincts(&c, "B"), None);
+    drop(c);
+    let report = cli_ok(&["validate", s(&file)]);
+    assert!(report.contains("valid campaign file"), "{report}");
+}

@@ -27,7 +27,7 @@ pub use lock::WriteLock;
 pub use precincts::{PrecinctChanges, StoredPrecinct};
 pub use results::{ElectionMeta, ResultsWritten};
 pub use table::{Election, Layer, LayerKind, Table};
-pub use turfs::{AutocutReport, TeamInfo, TurfInfo};
+pub use turfs::{AutocutReport, TeamInfo, TurfInfo, TurfState};
 pub use validate::ValidationReport;
 
 /// An open campaign file.

@@ -327,6 +327,37 @@ fn refresh_turf(tx: &rusqlite::Transaction<'_>, uuid: &str) -> rusqlite::Result<
         .collect();
     drop(stmt);
     if outlines.is_empty() {
+        // A turf of doors: its outline is their hull, its count their households.
+        let mut doors = tx.prepare_cached(
+            "SELECT d.geom, d.households FROM turf_members m JOIN doors d ON d.uuid = m.door_uuid \
+             WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND d.deleted_at IS NULL",
+        )?;
+        let rows: Vec<(Option<Vec<u8>>, i64)> = doors
+            .query_map([uuid], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(doors);
+        let points: Vec<geo_types::Point<f64>> = rows
+            .iter()
+            .filter_map(|(b, _)| match b.as_deref().map(gpkg::decode) {
+                Some(Ok(geo_types::Geometry::Point(p))) => Some(p),
+                _ => None,
+            })
+            .collect();
+        if !points.is_empty() {
+            use geo::ConvexHull as _;
+            let hull = geo_types::MultiPoint(points).convex_hull();
+            let blob = gpkg::encode_multipolygon(&geo_types::MultiPolygon(vec![hull]))
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+            let households: i64 = rows.iter().map(|r| r.1).sum();
+            tx.execute(
+                "UPDATE turfs SET geom = ?1, door_count = ?2, doors_estimated = 0, \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?3",
+                params![blob, households, uuid],
+            )?;
+            return Ok(());
+        }
+    }
+    if outlines.is_empty() {
         // A tombstone keeps its identity for merges but no geometry, so GIS tools that read the
         // layer draw nothing for it.
         tx.execute(
@@ -655,6 +686,234 @@ impl Campaign {
                 "UPDATE teams SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
                  WHERE uuid = ?1",
                 [uuid],
+            )
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+            Ok(())
+        })
+    }
+}
+
+/// A turf's row: name, colour, team, status, tombstoned.
+type TurfRow = (String, Option<String>, Option<String>, String, bool);
+
+/// Everything about one turf that its edits change: the unit of undo and redo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TurfState {
+    /// The turf.
+    pub uuid: String,
+    /// Its name.
+    pub name: String,
+    /// Its colour.
+    pub colour: Option<String>,
+    /// Its team.
+    pub team_uuid: Option<String>,
+    /// Its status.
+    pub status: String,
+    /// Whether it is tombstoned.
+    pub deleted: bool,
+    /// Its live members: precinct UUIDs.
+    pub precincts: Vec<String>,
+    /// Its live members: door UUIDs.
+    pub doors: Vec<String>,
+}
+
+impl Campaign {
+    /// The current state of some turfs (unknown UUIDs are left out).
+    pub fn turf_states(&self, uuids: &[String]) -> Result<Vec<TurfState>, StoreError> {
+        let q = |e| self.err(e);
+        let mut out = Vec::new();
+        for uuid in uuids {
+            let row: Option<TurfRow> = self
+                .conn()
+                .query_row(
+                    "SELECT name, colour, team_uuid, status, deleted_at IS NOT NULL FROM turfs WHERE uuid = ?1",
+                    [uuid],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()
+                .map_err(q)?;
+            let Some((name, colour, team_uuid, status, deleted)) = row else {
+                continue;
+            };
+            let mut stmt = self
+                .conn()
+                .prepare_cached(
+                    "SELECT precinct_uuid, door_uuid FROM turf_members WHERE turf_uuid = ?1 AND deleted_at IS NULL",
+                )
+                .map_err(q)?;
+            let members = stmt
+                .query_map([uuid], |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                    ))
+                })
+                .map_err(q)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(q)?;
+            out.push(TurfState {
+                uuid: uuid.clone(),
+                name,
+                colour,
+                team_uuid,
+                status,
+                deleted,
+                precincts: members.iter().filter_map(|m| m.0.clone()).collect(),
+                doors: members.iter().filter_map(|m| m.1.clone()).collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Puts turfs back in the given states, in one transaction (undo and redo).
+    pub fn restore_turf_states(&mut self, states: &[TurfState]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            // Memberships first released everywhere, then given back, so a precinct moving
+            // between two of these turfs never sits in both.
+            for s in states {
+                tx.execute(
+                    "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE turf_uuid = ?1 AND deleted_at IS NULL",
+                    [&s.uuid],
+                )
+                .map_err(sql)?;
+            }
+            for s in states {
+                tx.execute(
+                    "UPDATE turfs SET name = ?2, colour = ?3, team_uuid = ?4, status = ?5, \
+                     deleted_at = CASE WHEN ?6 THEN coalesce(deleted_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) END, \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+                    params![s.uuid, s.name, s.colour, s.team_uuid, s.status, s.deleted],
+                )
+                .map_err(sql)?;
+                if s.deleted {
+                    tx.execute("UPDATE turfs SET geom = NULL WHERE uuid = ?1", [&s.uuid]).map_err(sql)?;
+                    continue;
+                }
+                for p in &s.precincts {
+                    tx.execute(
+                        "INSERT INTO turf_members (uuid, turf_uuid, precinct_uuid) VALUES (?1, ?2, ?3)",
+                        params![uuid::Uuid::new_v4().to_string(), s.uuid, p],
+                    )
+                    .map_err(sql)?;
+                }
+                for d in &s.doors {
+                    tx.execute(
+                        "INSERT INTO turf_members (uuid, turf_uuid, door_uuid) VALUES (?1, ?2, ?3)",
+                        params![uuid::Uuid::new_v4().to_string(), s.uuid, d],
+                    )
+                    .map_err(sql)?;
+                }
+            }
+            for s in states.iter().filter(|s| !s.deleted) {
+                refresh_turf(tx, &s.uuid).map_err(sql)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Moves the precincts `codes` into an existing turf (taking them from any other turf).
+    pub fn add_to_turf(&mut self, turf_uuid: &str, codes: &[String]) -> Result<(), StoreError> {
+        self.edit_members(turf_uuid, codes, true)
+    }
+
+    /// Takes the precincts `codes` out of a turf (an emptied turf is tombstoned).
+    pub fn remove_from_turf(
+        &mut self,
+        turf_uuid: &str,
+        codes: &[String],
+    ) -> Result<(), StoreError> {
+        self.edit_members(turf_uuid, codes, false)
+    }
+
+    fn edit_members(
+        &mut self,
+        turf_uuid: &str,
+        codes: &[String],
+        add: bool,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let mut touched = vec![turf_uuid.to_owned()];
+            for code in codes {
+                let p: Option<String> = tx
+                    .query_row("SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL", [code], |r| r.get(0))
+                    .optional()
+                    .map_err(sql)?;
+                let Some(p) = p else { continue };
+                let mut owners = tx
+                    .prepare_cached("SELECT turf_uuid FROM turf_members WHERE precinct_uuid = ?1 AND deleted_at IS NULL")
+                    .map_err(sql)?;
+                let owners: Vec<String> = owners
+                    .query_map([&p], |r| r.get(0))
+                    .map_err(sql)?
+                    .collect::<Result<_, _>>()
+                    .map_err(sql)?;
+                for owner in &owners {
+                    if add && owner == turf_uuid {
+                        continue;
+                    }
+                    if !add && owner != turf_uuid {
+                        continue;
+                    }
+                    tx.execute(
+                        "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                         WHERE precinct_uuid = ?1 AND turf_uuid = ?2 AND deleted_at IS NULL",
+                        params![p, owner],
+                    )
+                    .map_err(sql)?;
+                    if !touched.contains(owner) {
+                        touched.push(owner.clone());
+                    }
+                }
+                if add && !owners.iter().any(|o| o == turf_uuid) {
+                    tx.execute(
+                        "INSERT INTO turf_members (uuid, turf_uuid, precinct_uuid) VALUES (?1, ?2, ?3)",
+                        params![uuid::Uuid::new_v4().to_string(), turf_uuid, p],
+                    )
+                    .map_err(sql)?;
+                }
+            }
+            for t in &touched {
+                refresh_turf(tx, t).map_err(sql)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Moves every member of turf `from` into turf `into`; `from` is tombstoned.
+    pub fn merge_turfs(&mut self, into: &str, from: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE turf_members SET turf_uuid = ?1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                 WHERE turf_uuid = ?2 AND deleted_at IS NULL",
+                params![into, from],
+            )
+            .map_err(sql)?;
+            refresh_turf(tx, from).map_err(sql)?;
+            refresh_turf(tx, into).map_err(sql)?;
+            Ok(())
+        })
+    }
+
+    /// Renames and recolours a turf.
+    pub fn update_turf(
+        &mut self,
+        uuid: &str,
+        name: &str,
+        colour: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE turfs SET name = ?2, colour = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+                params![uuid, name, colour],
             )
             .map_err(|e| StoreError::sqlite(&path, e))?;
             Ok(())

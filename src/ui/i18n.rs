@@ -93,6 +93,14 @@ pub struct Tr {
     pub estimated: &'static str,
     pub precincts_count: &'static str,
     pub no_team: &'static str,
+    pub add_selection: &'static str,
+    pub remove_selection: &'static str,
+    pub merge: &'static str,
+    pub merge_into: &'static str,
+    pub rename: &'static str,
+    pub colour_by_team: &'static str,
+    pub colour_by_status: &'static str,
+    pub polygon_tool: &'static str,
 }
 
 const EN: Tr = Tr {
@@ -184,6 +192,14 @@ const EN: Tr = Tr {
     estimated: "estimated",
     precincts_count: "precincts",
     no_team: "no team",
+    add_selection: "Add the selection",
+    remove_selection: "Remove the selection",
+    merge: "Merge",
+    merge_into: "into",
+    rename: "Rename",
+    colour_by_team: "Outlines by team",
+    colour_by_status: "Outlines by status",
+    polygon_tool: "Polygon selection (double-click, Enter or the first vertex closes)",
 };
 
 const FR: Tr = Tr {
@@ -275,6 +291,14 @@ const FR: Tr = Tr {
     estimated: "estimées",
     precincts_count: "bureaux",
     no_team: "sans équipe",
+    add_selection: "Ajouter la sélection",
+    remove_selection: "Retirer la sélection",
+    merge: "Fusionner",
+    merge_into: "dans",
+    rename: "Renommer",
+    colour_by_team: "Contours par équipe",
+    colour_by_status: "Contours par statut",
+    polygon_tool: "Sélection par polygone (double-clic, Entrée ou le premier sommet ferme)",
 };
 
 /// The strings of `lang`.

@@ -52,11 +52,16 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
         let visible = app.precincts_visible;
         let show_labels = app.labels;
         let lasso_tool = app.tool == crate::action::Tool::Lasso;
+        let polygon_tool = app.tool == crate::action::Tool::Polygon;
+        let polygon = &mut app.polygon;
+        let by_status = app.turfs_by_status;
         let lasso = &mut app.lasso;
         let turfs = &app.turfs;
         let teams = &app.teams;
         let mut lasso_done: Option<(Vec<(f64, f64)>, SelectMode)> = None;
-        let mut map = Map::new(None, &mut memory, default_center).panning(!lasso_tool);
+        let mut map = Map::new(None, &mut memory, default_center)
+            .panning(!lasso_tool)
+            .double_click_to_zoom(!polygon_tool);
         if let Some(tiles) = tiles {
             map = map.with_layer(tiles, app.basemap_opacity);
         }
@@ -75,8 +80,52 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     cursor = Some(lon_lat(w));
                     hovered = loaded.and_then(|l| l.shapes.hit(w));
                 }
-                if response.clicked() && !lasso_tool {
+                if response.clicked() && !lasso_tool && !polygon_tool {
                     clicked = Some((hovered, ui.input(|i| i.modifiers)));
+                }
+                if polygon_tool {
+                    let modifiers = ui.input(|i| i.modifiers);
+                    // Closed by a double-click, by Enter, or by clicking the first vertex again.
+                    let on_first = response
+                        .interact_pointer_pos()
+                        .zip(polygon.first())
+                        .is_some_and(|(p, &(lon, lat))| {
+                            p.distance(view.to_screen(world(lon, lat))) < 8.0
+                        });
+                    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if response.double_clicked()
+                        || enter
+                        || (response.clicked() && on_first && polygon.len() >= 3)
+                    {
+                        if polygon.len() >= 3 {
+                            let mode = if modifiers.shift {
+                                SelectMode::Add
+                            } else if modifiers.command {
+                                SelectMode::Toggle
+                            } else {
+                                SelectMode::Replace
+                            };
+                            lasso_done = Some((std::mem::take(polygon), mode));
+                        }
+                        polygon.clear();
+                    } else if response.clicked()
+                        && let Some(p) = response.interact_pointer_pos()
+                    {
+                        polygon.push(lon_lat(view.to_world(p)));
+                    }
+                    let mut points: Vec<egui::Pos2> = polygon
+                        .iter()
+                        .map(|&(lon, lat)| view.to_screen(world(lon, lat)))
+                        .collect();
+                    if let Some(p) = response.hover_pos() {
+                        points.push(p);
+                    }
+                    if points.len() >= 2 {
+                        ui.painter().add(egui::Shape::line(
+                            points,
+                            Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
+                        ));
+                    }
                 }
                 if lasso_tool {
                     if response.drag_started() {
@@ -113,13 +162,21 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     let Some(outline) = &turf.outline else {
                         continue;
                     };
-                    let team = turf
-                        .team
-                        .as_ref()
-                        .and_then(|n| teams.iter().position(|t| &t.name == n));
-                    let colour = team.map_or(Color32::from_rgb(40, 40, 40), |k| {
-                        TEAM_COLOURS[k % TEAM_COLOURS.len()]
-                    });
+                    let colour = if by_status {
+                        match turf.status.as_str() {
+                            "done" => Color32::from_rgb(0x1a, 0x98, 0x50),
+                            "in progress" => Color32::from_rgb(0xf4, 0x6d, 0x43),
+                            _ => Color32::from_rgb(0x45, 0x75, 0xb4),
+                        }
+                    } else {
+                        let team = turf
+                            .team
+                            .as_ref()
+                            .and_then(|n| teams.iter().position(|t| &t.name == n));
+                        team.map_or(Color32::from_rgb(40, 40, 40), |k| {
+                            TEAM_COLOURS[k % TEAM_COLOURS.len()]
+                        })
+                    };
                     for polygon in &outline.0 {
                         let points: Vec<egui::Pos2> = polygon
                             .exterior()

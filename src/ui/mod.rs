@@ -62,7 +62,7 @@ fn tool(ui: &mut egui::Ui, icon: egui_material_icons::MaterialIcon, label: &str)
 }
 
 /// Gives an icon-only button an accessible label.
-trait LabelledBy {
+pub(crate) trait LabelledBy {
     fn labelled_by_text(self, label: &str) -> Self;
 }
 
@@ -153,6 +153,11 @@ fn toolbar(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 crate::action::Tool::Lasso,
                 icons::ICON_GESTURE,
                 t.lasso_tool,
+            ),
+            (
+                crate::action::Tool::Polygon,
+                icons::ICON_POLYLINE,
+                t.polygon_tool,
             ),
         ] {
             let button = egui::Button::new(RichText::new(String::from(icon)).size(18.0))

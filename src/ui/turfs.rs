@@ -7,6 +7,7 @@ use egui_material_icons::icons;
 use crate::action::Action;
 use crate::app::PlannerApp;
 use crate::domain::numbers::number;
+use crate::ui::LabelledBy as _;
 
 /// Draws the section.
 pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
@@ -61,12 +62,116 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 if turf.stats.doors_estimated { "*" } else { "" },
                 turf.team.as_deref().unwrap_or(t.no_team)
             ));
+            let has_selection = !app.selection.is_empty();
+            if ui
+                .add_enabled(
+                    has_selection,
+                    egui::Button::new(String::from(icons::ICON_ADD)).small(),
+                )
+                .on_hover_text(t.add_selection)
+                .labelled_by_text(&format!("{} {}", t.add_selection, turf.name))
+                .clicked()
+            {
+                actions.push(Action::AddToTurf(turf.uuid.clone()));
+            }
+            if ui
+                .add_enabled(
+                    has_selection,
+                    egui::Button::new(String::from(icons::ICON_REMOVE)).small(),
+                )
+                .on_hover_text(t.remove_selection)
+                .labelled_by_text(&format!("{} {}", t.remove_selection, turf.name))
+                .clicked()
+            {
+                actions.push(Action::RemoveFromTurf(turf.uuid.clone()));
+            }
             if ui
                 .small_button(String::from(icons::ICON_DELETE))
                 .on_hover_text(t.delete)
+                .labelled_by_text(&format!("{} {}", t.delete, turf.name))
                 .clicked()
             {
                 actions.push(Action::DeleteTurf(turf.uuid.clone()));
+            }
+        });
+    }
+    if app.turfs.len() >= 2 || !app.turfs.is_empty() {
+        let names: Vec<(String, String)> = app
+            .turfs
+            .iter()
+            .map(|x| (x.uuid.clone(), x.name.clone()))
+            .collect();
+        let name_of = |uuid: &str| {
+            names
+                .iter()
+                .find(|n| n.0 == uuid)
+                .map(|n| n.1.clone())
+                .unwrap_or_default()
+        };
+        ui.horizontal_wrapped(|ui| {
+            egui::ComboBox::from_id_salt("edit-turf")
+                .selected_text(name_of(&app.turf_edit.0))
+                .width(80.0)
+                .show_ui(ui, |ui| {
+                    for (uuid, name) in &names {
+                        ui.selectable_value(&mut app.turf_edit.0, uuid.clone(), name);
+                    }
+                });
+            ui.add(egui::TextEdit::singleline(&mut app.turf_edit.1).desired_width(80.0));
+            if ui
+                .add_enabled(
+                    !app.turf_edit.0.is_empty() && !app.turf_edit.1.trim().is_empty(),
+                    egui::Button::new(t.rename),
+                )
+                .clicked()
+            {
+                actions.push(Action::UpdateTurf(
+                    app.turf_edit.0.clone(),
+                    app.turf_edit.1.trim().to_owned(),
+                    None,
+                ));
+            }
+        });
+        if names.len() >= 2 {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(t.merge);
+                egui::ComboBox::from_id_salt("merge-from")
+                    .selected_text(name_of(&app.turf_edit.2))
+                    .width(70.0)
+                    .show_ui(ui, |ui| {
+                        for (uuid, name) in &names {
+                            ui.selectable_value(&mut app.turf_edit.2, uuid.clone(), name);
+                        }
+                    });
+                ui.label(t.merge_into);
+                egui::ComboBox::from_id_salt("merge-into")
+                    .selected_text(name_of(&app.turf_edit.0))
+                    .width(70.0)
+                    .show_ui(ui, |ui| {
+                        for (uuid, name) in &names {
+                            ui.selectable_value(&mut app.turf_edit.0, uuid.clone(), name);
+                        }
+                    });
+                if ui
+                    .add_enabled(
+                        !app.turf_edit.0.is_empty() && !app.turf_edit.2.is_empty(),
+                        egui::Button::new(t.merge),
+                    )
+                    .clicked()
+                {
+                    actions.push(Action::MergeTurfs(
+                        app.turf_edit.0.clone(),
+                        app.turf_edit.2.clone(),
+                    ));
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            if ui.radio(!app.turfs_by_status, t.colour_by_team).clicked() {
+                actions.push(Action::SetTurfColouring(false));
+            }
+            if ui.radio(app.turfs_by_status, t.colour_by_status).clicked() {
+                actions.push(Action::SetTurfColouring(true));
             }
         });
     }
