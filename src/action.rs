@@ -138,6 +138,16 @@ pub enum Action {
     MergeTurfs(String, String),
     /// Rename and recolour a turf (UUID, name, colour).
     UpdateTurf(String, String, Option<String>),
+    /// Ask for a door points file to import.
+    ImportDoorsDialog,
+    /// Import door points (GeoJSON, CSV, `.osm.pbf`).
+    ImportDoors(PathBuf),
+    /// Set the voters per household used to estimate doors.
+    SetVotersPerHousehold(f64),
+    /// Rename and recolour a team (UUID, name, colour).
+    UpdateTeam(String, String, Option<String>),
+    /// Delete a team (by UUID); its turfs lose their team.
+    DeleteTeam(String),
     /// Colour turf outlines by status instead of by team.
     SetTurfColouring(bool),
     /// Undo the last edit of turfs and teams.
@@ -159,6 +169,17 @@ pub enum Edit {
     },
     /// A team was created.
     CreatedTeam(String),
+    /// A team was deleted.
+    DeletedTeam(String),
+    /// Doors were imported: those added and those they replaced (UUID, geometry).
+    Doors {
+        /// The doors added.
+        added: Vec<(String, Vec<u8>)>,
+        /// The doors replaced.
+        replaced: Vec<(String, Vec<u8>)>,
+    },
+    /// A team was renamed or recoloured: (uuid, old name, old colour, new name, new colour).
+    UpdatedTeam(String, String, Option<String>, String, Option<String>),
     /// A turf was assigned: (turf uuid, previous team uuid, previous status, new team uuid,
     /// new status).
     Assigned(String, Option<String>, String, String, String),

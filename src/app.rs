@@ -101,6 +101,15 @@ impl Loaded {
         }
     }
 
+    /// The campaign's voters per household (for door estimates).
+    #[must_use]
+    pub fn campaign_voters_per_household(&self) -> f64 {
+        self.campaign.as_ref().map_or(
+            crate::domain::turf::DEFAULT_VOTERS_PER_HOUSEHOLD,
+            Campaign::voters_per_household,
+        )
+    }
+
     /// Every list of every election, in order of first appearance.
     #[must_use]
     pub fn lists(&self) -> Vec<String> {
@@ -693,6 +702,82 @@ impl PlannerApp {
                 });
             }
             Action::SetTurfColouring(by_status) => self.turfs_by_status = by_status,
+            Action::ImportDoorsDialog => {
+                if let Some(p) = rfd::FileDialog::new()
+                    .add_filter("Doors", &["geojson", "json", "csv", "pbf"])
+                    .pick_file()
+                {
+                    self.apply(Action::ImportDoors(p), ctx);
+                }
+            }
+            Action::ImportDoors(path) => {
+                let source = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let no_campaign = self.tr().no_campaign.to_owned();
+                let result = crate::io::doors::read_doors(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|doors| {
+                        self.campaign_mut()
+                            .ok_or(no_campaign)?
+                            .replace_doors(&doors, &source)
+                            .map_err(|e| e.to_string())
+                    });
+                match result {
+                    Ok(w) => {
+                        self.message = Some((
+                            false,
+                            format!(
+                                "{}: {} ({} / {})",
+                                source, w.doors, w.in_precincts, w.households
+                            ),
+                        ));
+                        self.record(crate::action::Edit::Doors {
+                            added: w.added,
+                            replaced: w.replaced_doors,
+                        });
+                    }
+                    Err(e) => self.message = Some((true, e)),
+                }
+                self.refresh_turfs();
+            }
+            Action::SetVotersPerHousehold(v) => {
+                if let Some(Err(e)) = self.campaign_mut().map(|c| c.set_voters_per_household(v)) {
+                    self.message = Some((true, e.to_string()));
+                }
+                self.refresh_turfs();
+            }
+            Action::UpdateTeam(uuid, name, colour) => {
+                let old = self
+                    .teams
+                    .iter()
+                    .find(|t| t.uuid == uuid)
+                    .map(|t| (t.name.clone(), t.colour.clone()));
+                match self
+                    .campaign_mut()
+                    .map(|c| c.update_team(&uuid, &name, colour.as_deref()))
+                {
+                    Some(Ok(())) => {
+                        if let Some((old_name, old_colour)) = old {
+                            self.record(crate::action::Edit::UpdatedTeam(
+                                uuid, old_name, old_colour, name, colour,
+                            ));
+                        }
+                    }
+                    Some(Err(e)) => self.message = Some((true, e.to_string())),
+                    None => {}
+                }
+                self.refresh_turfs();
+            }
+            Action::DeleteTeam(uuid) => {
+                match self.campaign_mut().map(|c| c.delete_team(&uuid)) {
+                    Some(Ok(())) => self.record(crate::action::Edit::DeletedTeam(uuid)),
+                    Some(Err(e)) => self.message = Some((true, e.to_string())),
+                    None => {}
+                }
+                self.refresh_turfs();
+            }
             Action::CreateTeam(name) => {
                 match self
                     .campaign_mut()
@@ -765,8 +850,13 @@ impl PlannerApp {
                         .map(str::to_ascii_lowercase)
                         .unwrap_or_default();
                     let is_campaign = ext == "gpkg" && Campaign::open_read_only(&path).is_ok();
+                    let is_pbf = path
+                        .to_string_lossy()
+                        .to_ascii_lowercase()
+                        .ends_with(".pbf");
                     match ext.as_str() {
                         _ if is_campaign => self.apply(Action::Open(path), ctx),
+                        _ if is_pbf => self.apply(Action::ImportDoors(path), ctx),
                         "csv" | "txt" => self.ask_election(path),
                         _ => self.apply(Action::ImportShapes(path), ctx),
                     }
@@ -792,10 +882,15 @@ impl PlannerApp {
             return;
         };
         let result = match (edit, undo) {
-            (Edit::Turfs { before, .. }, true) => c.restore_turf_states(before),
-            (Edit::Turfs { after, .. }, false) => c.restore_turf_states(after),
-            (Edit::CreatedTeam(u), true) => c.delete_team(u),
-            (Edit::CreatedTeam(u), false) => c.restore_team(u),
+            (Edit::Turfs { before: states, .. }, true)
+            | (Edit::Turfs { after: states, .. }, false) => c.restore_turf_states(states),
+            (Edit::CreatedTeam(u), true) | (Edit::DeletedTeam(u), false) => c.delete_team(u),
+            (Edit::CreatedTeam(u), false) | (Edit::DeletedTeam(u), true) => c.restore_team(u),
+            (Edit::UpdatedTeam(u, name, colour, _, _), true)
+            | (Edit::UpdatedTeam(u, _, _, name, colour), false) => {
+                c.update_team(u, name, colour.as_deref())
+            }
+            (Edit::Doors { added, replaced }, undo) => c.swap_doors(added, replaced, undo),
             (Edit::Assigned(turf, old_team, old_status, _, _), true) => {
                 c.set_turf_assignment(turf, old_team.as_deref(), old_status)
             }

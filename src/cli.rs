@@ -251,8 +251,13 @@ pub enum ExportFormat {
 pub enum DoorsCommand {
     /// Import door points; doors imported before from the same file name are replaced.
     Import {
-        /// The points file (.geojson/.json or .csv).
+        /// The points file (.geojson/.json, .csv or .osm.pbf).
         path: PathBuf,
+    },
+    /// Set the voters per household used to estimate doors where no door points exist.
+    Households {
+        /// Voters per household (e.g. 1.9).
+        voters_per_household: f64,
     },
 }
 
@@ -297,6 +302,22 @@ pub enum TurfCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Split a turf along a line: its precincts left of the line form a new turf.
+    Split {
+        /// The turf's name.
+        turf: String,
+        /// The line: "lon lat, lon lat, …".
+        #[arg(long, allow_hyphen_values = true)]
+        line: String,
+        /// The new turf's name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Delete a turf (it is tombstoned: merges with other copies of the file see it).
+    Delete {
+        /// The turf's name.
+        turf: String,
+    },
     /// List the turfs with their figures.
     List {
         /// Print JSON.
@@ -318,6 +339,21 @@ pub enum TeamCommand {
         /// How many canvassers.
         #[arg(long)]
         size: Option<i64>,
+    },
+    /// Rename (and recolour) a team.
+    Rename {
+        /// The team's name.
+        team: String,
+        /// Its new name.
+        new_name: String,
+        /// Its colour, `#rrggbb`.
+        #[arg(long)]
+        colour: Option<String>,
+    },
+    /// Delete a team; its turfs lose their team.
+    Delete {
+        /// The team's name.
+        team: String,
     },
     /// Assign a turf to a team on a date.
     Assign {
@@ -632,6 +668,16 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 }
             );
         }
+        Command::Doors {
+            file,
+            action: DoorsCommand::Households {
+                voters_per_household,
+            },
+        } => {
+            let mut campaign = Campaign::open(&file)?;
+            campaign.set_voters_per_household(voters_per_household)?;
+            println!("doors are estimated with {voters_per_household} voters per household");
+        }
         Command::Turf { file, action } => turf(&file, action)?,
         Command::Team { file, action } => {
             let mut campaign = Campaign::open(&file)?;
@@ -639,6 +685,27 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 TeamCommand::Create { name, colour, size } => {
                     campaign.create_team(&name, colour.as_deref(), size)?;
                     println!("created team {name:?}");
+                }
+                TeamCommand::Rename {
+                    team,
+                    new_name,
+                    colour,
+                } => {
+                    let found = campaign.teams()?.into_iter().find(|t| t.name == team);
+                    let Some(t) = found else {
+                        anyhow::bail!("no team named {team:?}");
+                    };
+                    let colour = colour.or(t.colour);
+                    campaign.update_team(&t.uuid, &new_name, colour.as_deref())?;
+                    println!("renamed team {team:?} to {new_name:?}");
+                }
+                TeamCommand::Delete { team } => {
+                    let found = campaign.teams()?.into_iter().find(|t| t.name == team);
+                    let Some(t) = found else {
+                        anyhow::bail!("no team named {team:?}");
+                    };
+                    campaign.delete_team(&t.uuid)?;
+                    println!("deleted team {team:?}");
                 }
                 TeamCommand::Assign {
                     team,
@@ -863,6 +930,15 @@ fn print_scores(data: &ScoringData, scored: &Scored, lang: Lang, json: bool) -> 
     Ok(())
 }
 
+fn turf_uuid(campaign: &Campaign, name: &str) -> anyhow::Result<String> {
+    campaign
+        .turfs()?
+        .into_iter()
+        .find(|t| t.name == name)
+        .map(|t| t.uuid)
+        .ok_or_else(|| anyhow::anyhow!("no turf named {name:?} in {}", campaign.path().display()))
+}
+
 fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Result<()> {
     match action {
         TurfCommand::Create {
@@ -939,6 +1015,20 @@ fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Result<()> {
                     }
                 );
             }
+        }
+        TurfCommand::Split { turf, line, name } => {
+            let mut campaign = Campaign::open(file)?;
+            let points = crate::domain::selection::parse_points(&line)
+                .map_err(|e| anyhow::anyhow!("--line: {e}"))?;
+            let uuid = turf_uuid(&campaign, &turf)?;
+            campaign.split_turf(&uuid, &points, &name)?;
+            println!("split {turf:?}: its precincts left of the line are now turf {name:?}");
+        }
+        TurfCommand::Delete { turf } => {
+            let mut campaign = Campaign::open(file)?;
+            let uuid = turf_uuid(&campaign, &turf)?;
+            campaign.delete_turf(&uuid)?;
+            println!("deleted turf {turf:?}");
         }
         TurfCommand::List { json } => {
             let campaign = Campaign::open_read_only(file)?;

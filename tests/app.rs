@@ -308,3 +308,35 @@ fn a_polygon_selects_and_a_turf_grows_with_the_selection_and_undo_puts_it_back()
     h.run_steps(3);
     assert_eq!(h.state().turfs[0].precincts.len(), size + 1);
 }
+
+#[test]
+fn a_doors_import_is_undone_and_redone() {
+    let mut h = harness("doors", (1280.0, 800.0));
+    let path = h.state().loaded.as_ref().unwrap().path.clone();
+    let live_doors = || {
+        let c = campaign_planner::store::Campaign::open_read_only(&path).unwrap();
+        c.layers()
+            .unwrap()
+            .into_iter()
+            .find(|l| l.name == "doors")
+            .unwrap()
+            .count
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("montreal-doors.csv");
+    std::fs::write(
+        &csv,
+        "lon,lat,households\n-73.80,45.50,3\n-73.60,45.55,1\n-73.57,45.50,2\n",
+    )
+    .unwrap();
+    h.state_mut()
+        .push(campaign_planner::action::Action::ImportDoors(csv));
+    h.run_steps(3);
+    assert_eq!(live_doors(), 3);
+    h.get_by_label("Undo (Ctrl+Z)").click();
+    h.run_steps(3);
+    assert_eq!(live_doors(), 0, "undo removed the imported doors");
+    h.get_by_label("Redo (Ctrl+Shift+Z)").click();
+    h.run_steps(3);
+    assert_eq!(live_doors(), 3, "redo brought them back");
+}

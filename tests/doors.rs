@@ -171,3 +171,38 @@ fn helsinki_doors_auto_cut_into_100_door_turfs() {
     let check = cli_ok(&["validate", s(&file)]);
     assert!(check.contains("valid campaign file"), "{check}");
 }
+
+#[test]
+fn an_openstreetmap_pbf_extract_gives_its_address_nodes_and_addressed_buildings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.campaign.gpkg");
+    let grid = dir.path().join("grid.geojson");
+    std::fs::write(&grid, helsinki_grid()).unwrap();
+    cli_ok(&["new", s(&file), "--name", "Helsinki"]);
+    cli_ok(&["import", s(&file), s(&grid)]);
+    let out = cli_ok(&["doors", s(&file), "import", s(&fixture("helsinki.osm.pbf"))]);
+    // The 1,377 address nodes (the GeoJSON fixture holds the same), plus buildings whose
+    // address no node repeats.
+    let n: usize = out.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(n > 1377, "{out}");
+    let report: serde_json::Value = serde_json::from_str(&cli_ok(&[
+        "turf",
+        s(&file),
+        "autocut",
+        "--target",
+        "100",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(
+        report["smallest"].as_i64().unwrap() >= 34 && report["largest"].as_i64().unwrap() <= 125,
+        "{report}"
+    );
+    let bad = dir.path().join("broken.osm.pbf");
+    std::fs::write(&bad, b"not a pbf at all").unwrap();
+    let err = cli_err(&["doors", s(&file), "import", s(&bad)]);
+    assert!(
+        err.contains("broken.osm.pbf") && err.contains("OpenStreetMap PBF"),
+        "{err}"
+    );
+}

@@ -260,3 +260,128 @@ fn turfs_grow_shrink_merge_rename_and_come_back_as_they_were() {
     let report = cli_ok(&["validate", s(&file)]);
     assert!(report.contains("valid campaign file"), "{report}");
 }
+
+#[test]
+fn the_voters_per_household_setting_drives_estimated_doors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("f.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "F"]);
+    // Bureaux with 1 900 registered each (no door points): doors are estimated.
+    let grid = serde_json::json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "A", "registered": 1900},
+         "geometry": {"type": "Polygon", "coordinates": [[[2.0, 48.0], [2.1, 48.0], [2.1, 48.1], [2.0, 48.1], [2.0, 48.0]]]}}
+    ]});
+    let shapes = dir.path().join("a.geojson");
+    std::fs::write(&shapes, grid.to_string()).unwrap();
+    cli_ok(&["import", s(&file), s(&shapes)]);
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "T",
+        "--precincts",
+        "A",
+    ]);
+    let doors = |file: &std::path::Path| -> serde_json::Value {
+        let turfs: serde_json::Value =
+            serde_json::from_str(&cli_ok(&["turf", s(file), "list", "--json"])).unwrap();
+        turfs[0]["stats"].clone()
+    };
+    assert_eq!(doors(&file)["doors"], 1000);
+    assert_eq!(doors(&file)["doors_estimated"], true);
+    cli_ok(&["doors", s(&file), "households", "2.5"]);
+    assert_eq!(doors(&file)["doors"], 760);
+    let err = cli_err(&["doors", s(&file), "households", "0"]);
+    assert!(err.contains("between 0.5 and 10"), "{err}");
+}
+
+#[test]
+fn a_turf_is_split_along_a_line_and_teams_are_renamed_and_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Ouest",
+        "--lasso",
+        WEST_ISLAND,
+    ]);
+    let before: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let all = before[0]["precincts"].as_array().unwrap().len();
+    // A north–south line through the middle of the west-island box.
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "split",
+        "Ouest",
+        "--line",
+        "-73.86 45.35, -73.86 45.60",
+        "--name",
+        "Ouest-Est",
+    ]);
+    let after: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let sizes: Vec<usize> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["precincts"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(sizes.len(), 2);
+    assert_eq!(
+        sizes.iter().sum::<usize>(),
+        all,
+        "every precinct kept, in one turf"
+    );
+    assert!(sizes.iter().all(|&n| n > 0));
+    let err = cli_err(&[
+        "turf",
+        s(&file),
+        "split",
+        "Ouest",
+        "--line",
+        "-80 45, -80 46",
+        "--name",
+        "X",
+    ]);
+    assert!(err.contains("one side"), "{err}");
+    cli_ok(&["team", s(&file), "create", "Nord"]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "Nord",
+        "Ouest",
+        "--date",
+        "2026-12-01",
+    ]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "rename",
+        "Nord",
+        "Nord-Ouest",
+        "--colour",
+        "#7570b3",
+    ]);
+    let t: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    assert!(
+        t.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["team"] == "Nord-Ouest")
+    );
+    cli_ok(&["team", s(&file), "delete", "Nord-Ouest"]);
+    let t: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    assert!(t.as_array().unwrap().iter().all(|x| x["team"].is_null()));
+    cli_ok(&["turf", s(&file), "delete", "Ouest-Est"]);
+    let t: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    assert_eq!(t.as_array().unwrap().len(), 1);
+}

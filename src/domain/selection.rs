@@ -168,6 +168,18 @@ impl DoorIndex {
 
 /// Parses a lasso written as `"lon lat, lon lat, …"` (closed or not, at least 3 points).
 pub fn parse_lasso(text: &str) -> Result<Polygon<f64>, String> {
+    let points = parse_points(text)?;
+    if points.len() < 3 {
+        return Err(format!(
+            "a lasso needs at least 3 points, got {}",
+            points.len()
+        ));
+    }
+    Ok(Polygon::new(points.into(), vec![]))
+}
+
+/// Parses points written as `"lon lat, lon lat, …"`.
+pub fn parse_points(text: &str) -> Result<Vec<(f64, f64)>, String> {
     let mut points = Vec::new();
     for (k, pair) in text.split(',').enumerate() {
         let mut numbers = pair.split_whitespace().map(str::parse::<f64>);
@@ -184,13 +196,7 @@ pub fn parse_lasso(text: &str) -> Result<Polygon<f64>, String> {
             }
         }
     }
-    if points.len() < 3 {
-        return Err(format!(
-            "a lasso needs at least 3 points, got {}",
-            points.len()
-        ));
-    }
-    Ok(Polygon::new(points.into(), vec![]))
+    Ok(points)
 }
 
 /// The standard lasso of DESIGN.md §9 over Paris: 40 vertices at a = 2πk/40,

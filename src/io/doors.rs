@@ -40,13 +40,20 @@ pub fn read_doors(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".osm.pbf") || ext == "pbf" {
+        return read_pbf(path);
+    }
     match ext.as_str() {
         "geojson" | "json" => read_geojson(path),
         "csv" | "txt" => read_csv(path),
         _ => Err(ImportError::Format {
             path: path.to_path_buf(),
             detail: format!(
-                "unsupported file type {ext:?}; doors can be GeoJSON points or a CSV with longitude and latitude columns"
+                "unsupported file type {ext:?}; doors can be GeoJSON points, a CSV with longitude and latitude columns, or an OpenStreetMap .osm.pbf extract"
             ),
         }),
     }
@@ -255,4 +262,110 @@ fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
         }
     }
     check(path, doors, problems, total)
+}
+
+/// Reads the address nodes and the addressed buildings (at the centre of their outline) of an
+/// OpenStreetMap `.osm.pbf` extract. A building's `building:flats` gives its households. An
+/// address given both by a node and by its building counts once.
+fn read_pbf(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
+    use std::collections::{HashMap, HashSet};
+
+    use osmpbf::{Element, ElementReader, IndexedReader};
+
+    fn door<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<(String, i64)> {
+        let mut street = None;
+        let mut number = None;
+        let mut flats = None;
+        for (k, v) in tags {
+            match k {
+                "addr:street" | "addr:place" => street = Some(v.to_owned()),
+                "addr:housenumber" => number = Some(v.to_owned()),
+                "building:flats" => flats = v.trim().parse::<i64>().ok(),
+                _ => {}
+            }
+        }
+        let number = number?;
+        let address = match street {
+            Some(s) => format!("{s} {number}"),
+            None => number,
+        };
+        Some((address, flats.unwrap_or(1).max(1)))
+    }
+
+    let format = |e: osmpbf::Error| ImportError::Format {
+        path: path.to_path_buf(),
+        detail: format!("not a readable OpenStreetMap PBF extract: {e}"),
+    };
+    let mut doors = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    ElementReader::from_path(path)
+        .map_err(format)?
+        .for_each(|element| {
+            let found = match &element {
+                Element::Node(n) => door(n.tags()).map(|d| (d, n.lon(), n.lat())),
+                Element::DenseNode(n) => door(n.tags()).map(|d| (d, n.lon(), n.lat())),
+                _ => None,
+            };
+            if let Some(((address, households), lon, lat)) = found
+                && let Ok(point) = valid(lon, lat)
+            {
+                seen.insert(address.clone());
+                doors.push(NewDoor {
+                    point,
+                    address,
+                    households,
+                });
+            }
+        })
+        .map_err(format)?;
+    let mut ways: Vec<(String, i64, Vec<i64>)> = Vec::new();
+    let mut nodes: HashMap<i64, (f64, f64)> = HashMap::new();
+    IndexedReader::from_path(path)
+        .map_err(format)?
+        .read_ways_and_deps(
+            |way| way.tags().any(|(k, _)| k == "addr:housenumber"),
+            |element| match element {
+                Element::Way(w) => {
+                    if let Some((address, households)) = door(w.tags()) {
+                        ways.push((address, households, w.refs().collect()));
+                    }
+                }
+                Element::Node(n) => {
+                    nodes.insert(n.id(), (n.lon(), n.lat()));
+                }
+                Element::DenseNode(n) => {
+                    nodes.insert(n.id(), (n.lon(), n.lat()));
+                }
+                Element::Relation(_) => {}
+            },
+        )
+        .map_err(format)?;
+    for (address, households, refs) in ways {
+        if seen.contains(&address) {
+            continue;
+        }
+        // The outline's vertices, the closing one not counted twice.
+        let open = if refs.len() > 1 && refs.first() == refs.last() {
+            &refs[..refs.len() - 1]
+        } else {
+            &refs[..]
+        };
+        let coords: Vec<(f64, f64)> = open.iter().filter_map(|r| nodes.get(r).copied()).collect();
+        if coords.is_empty() {
+            continue;
+        }
+        let n = coords.len() as f64;
+        let (x, y) = coords
+            .iter()
+            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+        if let Ok(point) = valid(x / n, y / n) {
+            seen.insert(address.clone());
+            doors.push(NewDoor {
+                point,
+                address,
+                households,
+            });
+        }
+    }
+    Ok(doors)
 }

@@ -8,8 +8,14 @@ use crate::domain::selection::PrecinctIndex;
 use crate::io::doors::NewDoor;
 
 /// What storing doors did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct DoorsWritten {
+    /// The doors written (UUID and geometry blob), for undo.
+    #[serde(skip)]
+    pub added: Vec<(String, Vec<u8>)>,
+    /// The doors replaced (UUID and geometry blob), for undo.
+    #[serde(skip)]
+    pub replaced_doors: Vec<(String, Vec<u8>)>,
     /// Doors written.
     pub doors: usize,
     /// Households behind them.
@@ -46,6 +52,13 @@ impl Campaign {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
+            let replaced_doors: Vec<(String, Vec<u8>)> = tx
+                .prepare("SELECT uuid, geom FROM doors WHERE source = ?1 AND deleted_at IS NULL AND geom IS NOT NULL")
+                .map_err(sql)?
+                .query_map([source], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
             let replaced = tx
                 .execute(
                     "UPDATE doors SET geom = NULL, deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
@@ -55,6 +68,7 @@ impl Campaign {
                 )
                 .map_err(sql)?;
             let mut written = DoorsWritten {
+                replaced_doors,
                 replaced,
                 ..DoorsWritten::default()
             };
@@ -73,10 +87,12 @@ impl Campaign {
                 if precinct.is_some() {
                     written.in_precincts += 1;
                 }
+                let door_uuid = uuid::Uuid::new_v4().to_string();
+                written.added.push((door_uuid.clone(), blob.clone()));
                 insert
                     .execute(params![
                         blob,
-                        uuid::Uuid::new_v4().to_string(),
+                        door_uuid,
                         d.address,
                         d.households,
                         precinct,
@@ -106,6 +122,56 @@ impl Campaign {
                 .map_err(sql)?;
             }
             Ok(written)
+        })
+    }
+}
+
+impl Campaign {
+    /// Undoes (`undo`) or redoes a doors import: the added doors are tombstoned and the
+    /// replaced ones brought back with their geometry, or the other way round.
+    pub fn swap_doors(
+        &mut self,
+        added: &[(String, Vec<u8>)],
+        replaced: &[(String, Vec<u8>)],
+        undo: bool,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let mut kill = tx
+                .prepare(
+                    "UPDATE doors SET geom = NULL, deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+                )
+                .map_err(sql)?;
+            let mut revive = tx
+                .prepare(
+                    "UPDATE doors SET deleted_at = NULL, geom = ?2, \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+                )
+                .map_err(sql)?;
+            for (u, blob) in added {
+                if undo {
+                    kill.execute([u]).map_err(sql)?;
+                } else {
+                    revive.execute(params![u, blob]).map_err(sql)?;
+                }
+            }
+            for (u, blob) in replaced {
+                if undo {
+                    revive.execute(params![u, blob]).map_err(sql)?;
+                } else {
+                    kill.execute([u]).map_err(sql)?;
+                }
+            }
+            tx.execute(
+                "UPDATE precincts SET doors = (SELECT sum(households) FROM doors \
+                 WHERE doors.precinct_uuid = precincts.uuid AND doors.deleted_at IS NULL) \
+                 WHERE deleted_at IS NULL",
+                [],
+            )
+            .map_err(sql)?;
+            Ok(())
         })
     }
 }

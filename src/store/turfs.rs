@@ -140,7 +140,7 @@ impl Campaign {
         let mut stmt = self
             .conn()
             .prepare(
-                "SELECT t.uuid, t.name, t.status, (SELECT name FROM teams WHERE uuid = t.team_uuid), geom \
+                "SELECT t.uuid, t.name, t.status, (SELECT name FROM teams WHERE uuid = t.team_uuid AND deleted_at IS NULL), geom \
                  FROM turfs t WHERE t.deleted_at IS NULL ORDER BY t.name",
             )
             .map_err(q)?;
@@ -163,7 +163,7 @@ impl Campaign {
             let outline = blob
                 .and_then(|b| gpkg::decode_polygons(&b))
                 .unwrap_or_else(|| geo_types::MultiPolygon(Vec::new()));
-            let mut stats = turf::stats(&figures, &outline, turf::DEFAULT_VOTERS_PER_HOUSEHOLD);
+            let mut stats = turf::stats(&figures, &outline, voters_per_household(self.conn()));
             // A turf of doors (cut out of a precinct): its doors are counted, one by one.
             let (doors, households, within): (i64, Option<i64>, Option<String>) = self
                 .conn()
@@ -290,6 +290,59 @@ impl Campaign {
     }
 }
 
+/// The campaign's voters per household (doors are estimated from it where no door points
+/// exist): `campaign_meta.voters_per_household`, or the default.
+fn voters_per_household(conn: &rusqlite::Connection) -> f64 {
+    conn.query_row(
+        "SELECT value FROM campaign_meta WHERE key = 'voters_per_household'",
+        [],
+        |r| r.get::<_, String>(0),
+    )
+    .ok()
+    .and_then(|v| v.parse::<f64>().ok())
+    .filter(|v| *v > 0.0 && v.is_finite())
+    .unwrap_or(turf::DEFAULT_VOTERS_PER_HOUSEHOLD)
+}
+
+impl Campaign {
+    /// Voters per household, used to estimate doors where no door points exist.
+    #[must_use]
+    pub fn voters_per_household(&self) -> f64 {
+        voters_per_household(self.conn())
+    }
+
+    /// Sets the voters per household (a campaign setting) and updates every turf's figures.
+    pub fn set_voters_per_household(&mut self, value: f64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        if !(value.is_finite() && (0.5..=10.0).contains(&value)) {
+            return Err(StoreError::Invalid {
+                path,
+                detail: format!("{value} voters per household: give a number between 0.5 and 10"),
+            });
+        }
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO campaign_meta (key, value) VALUES ('voters_per_household', ?1) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [value.to_string()],
+            )
+            .map_err(sql)?;
+            let turfs: Vec<String> = tx
+                .prepare("SELECT uuid FROM turfs WHERE deleted_at IS NULL")
+                .map_err(sql)?
+                .query_map([], |r| r.get(0))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
+            for t in &turfs {
+                refresh_turf(tx, t).map_err(sql)?;
+            }
+            Ok(())
+        })
+    }
+}
+
 /// A turf's precinct codes and figures.
 fn members(
     conn: &rusqlite::Connection,
@@ -370,7 +423,7 @@ fn refresh_turf(tx: &rusqlite::Transaction<'_>, uuid: &str) -> rusqlite::Result<
     let refs: Vec<&geo_types::MultiPolygon<f64>> = outlines.iter().collect();
     let outline = turf::outline(&refs);
     let (_, figures) = members(tx, uuid)?;
-    let stats = turf::stats(&figures, &outline, turf::DEFAULT_VOTERS_PER_HOUSEHOLD);
+    let stats = turf::stats(&figures, &outline, voters_per_household(tx));
     let blob = gpkg::encode_multipolygon(&outline)
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     tx.execute(
@@ -485,7 +538,7 @@ impl Campaign {
                 continue;
             }
             let estimated = p.registered.map_or(0, |r| {
-                (r as f64 / turf::DEFAULT_VOTERS_PER_HOUSEHOLD).ceil() as i64
+                (r as f64 / voters_per_household(self.conn())).ceil() as i64
             });
             offered.push(CutPrecinct {
                 index: i,
@@ -672,6 +725,25 @@ impl Campaign {
                 "UPDATE teams SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
                 [uuid],
+            )
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+            Ok(())
+        })
+    }
+
+    /// Renames and recolours a team.
+    pub fn update_team(
+        &mut self,
+        uuid: &str,
+        name: &str,
+        colour: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE teams SET name = ?2, colour = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                 WHERE uuid = ?1",
+                params![uuid, name, colour],
             )
             .map_err(|e| StoreError::sqlite(&path, e))?;
             Ok(())
@@ -919,4 +991,69 @@ impl Campaign {
             Ok(())
         })
     }
+}
+
+impl Campaign {
+    /// Splits a turf along a line (`"lon lat"` points, two or more): its precincts whose
+    /// representative point lies left of the line (walking from its first point to its last)
+    /// move to a new turf named `new_name`. Returns the new turf's UUID.
+    pub fn split_turf(
+        &mut self,
+        uuid: &str,
+        line: &[(f64, f64)],
+        new_name: &str,
+    ) -> Result<String, StoreError> {
+        use geo::InteriorPoint as _;
+        let invalid = |detail: String| StoreError::Invalid {
+            path: self.path.clone(),
+            detail,
+        };
+        if line.len() < 2 {
+            return Err(invalid("a split line needs two points or more".to_owned()));
+        }
+        let turf = self
+            .turfs()?
+            .into_iter()
+            .find(|t| t.uuid == uuid)
+            .ok_or_else(|| invalid(format!("no turf {uuid}")))?;
+        let precincts = self.precincts()?;
+        let left: Vec<String> = precincts
+            .iter()
+            .filter(|p| turf.precincts.contains(&p.code))
+            .filter(|p| {
+                p.geometry
+                    .interior_point()
+                    .is_some_and(|c| side_of(line, (c.x(), c.y())) > 0.0)
+            })
+            .map(|p| p.code.clone())
+            .collect();
+        if left.is_empty() || left.len() == turf.precincts.len() {
+            return Err(invalid(format!(
+                "the line leaves every precinct of {} on one side; draw it across the turf",
+                turf.name
+            )));
+        }
+        Ok(self.create_turf(new_name, &left, true)?.uuid)
+    }
+}
+
+/// Which side of a polyline a point lies: positive on the left, using the segment whose
+/// projection is nearest.
+fn side_of(line: &[(f64, f64)], p: (f64, f64)) -> f64 {
+    let mut best = (f64::INFINITY, 0.0);
+    for w in line.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        if len2 == 0.0 {
+            continue;
+        }
+        let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0);
+        let (qx, qy) = (a.0 + t * dx, a.1 + t * dy);
+        let d2 = (p.0 - qx).powi(2) + (p.1 - qy).powi(2);
+        if d2 < best.0 {
+            best = (d2, dx * (p.1 - a.1) - dy * (p.0 - a.0));
+        }
+    }
+    best.1
 }

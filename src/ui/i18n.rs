@@ -12,6 +12,7 @@ pub struct Tr {
     pub save_as: &'static str,
     pub import_shapes: &'static str,
     pub import_results: &'static str,
+    pub import_doors: &'static str,
     pub recent: &'static str,
     pub open_demo: &'static str,
     pub reset_demo: &'static str,
@@ -101,6 +102,8 @@ pub struct Tr {
     pub colour_by_team: &'static str,
     pub colour_by_status: &'static str,
     pub polygon_tool: &'static str,
+    pub voters_per_household: &'static str,
+    pub rename_team: &'static str,
 }
 
 const EN: Tr = Tr {
@@ -111,6 +114,7 @@ const EN: Tr = Tr {
     save_as: "Save as…",
     import_shapes: "Import precincts…",
     import_results: "Import results…",
+    import_doors: "Import doors (addresses)…",
     recent: "Recent files",
     open_demo: "Open the demo campaign",
     reset_demo: "Reset the demo campaign",
@@ -200,6 +204,8 @@ const EN: Tr = Tr {
     colour_by_team: "Outlines by team",
     colour_by_status: "Outlines by status",
     polygon_tool: "Polygon selection (double-click, Enter or the first vertex closes)",
+    voters_per_household: "voters per household",
+    rename_team: "Rename the team",
 };
 
 const FR: Tr = Tr {
@@ -210,6 +216,7 @@ const FR: Tr = Tr {
     save_as: "Enregistrer sous…",
     import_shapes: "Importer des bureaux…",
     import_results: "Importer des résultats…",
+    import_doors: "Importer des portes (adresses)…",
     recent: "Fichiers récents",
     open_demo: "Ouvrir la campagne de démonstration",
     reset_demo: "Réinitialiser la démonstration",
@@ -299,6 +306,8 @@ const FR: Tr = Tr {
     colour_by_team: "Contours par équipe",
     colour_by_status: "Contours par statut",
     polygon_tool: "Sélection par polygone (double-clic, Entrée ou le premier sommet ferme)",
+    voters_per_household: "électeurs par foyer",
+    rename_team: "Renommer l'équipe",
 };
 
 /// The strings of `lang`.

@@ -94,6 +94,9 @@ fn toolbar(app: &mut PlannerApp, ui: &mut egui::Ui) {
             if ui.button(t.import_results).clicked() {
                 app.push(Action::ImportResultsDialog);
             }
+            if ui.button(t.import_doors).clicked() {
+                app.push(Action::ImportDoorsDialog);
+            }
             ui.separator();
             ui.menu_button(t.recent, |ui| {
                 for path in app.recent.clone() {

@@ -27,7 +27,8 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 .filter(|v| v.is_finite())
                 .sum()
         });
-        let doors = (registered as f64 / crate::domain::turf::DEFAULT_VOTERS_PER_HOUSEHOLD).ceil();
+        let per_household = l.campaign_voters_per_household();
+        let doors = (registered as f64 / per_household).ceil();
         ui.label(format!(
             "{} {} · {} {} · {} {} ({}) · {} {}",
             app.selection.len(),
@@ -42,6 +43,24 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
         ));
     }
     let mut actions = Vec::new();
+    let mut per_household = l.campaign_voters_per_household();
+    let changed = ui
+        .horizontal(|ui| {
+            let label = ui.label(t.voters_per_household);
+            let r = ui
+                .add(
+                    egui::DragValue::new(&mut per_household)
+                        .range(0.5..=10.0)
+                        .speed(0.05)
+                        .max_decimals(2),
+                )
+                .labelled_by(label.id);
+            r.drag_stopped() || r.lost_focus()
+        })
+        .inner;
+    if changed && (per_household - l.campaign_voters_per_household()).abs() > 1e-9 {
+        actions.push(Action::SetVotersPerHousehold(per_household));
+    }
     ui.add(egui::TextEdit::singleline(&mut app.turf_name).hint_text(t.turf_name_hint));
     let can = !app.selection.is_empty() && !app.turf_name.trim().is_empty();
     if ui
@@ -177,15 +196,35 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
     }
     ui.label(RichText::new(t.teams).strong());
     ui.add(egui::TextEdit::singleline(&mut app.team_name).hint_text(t.team_name_hint));
-    if ui
-        .add_enabled(
-            !app.team_name.trim().is_empty(),
-            egui::Button::new(t.create_team),
-        )
-        .clicked()
-    {
-        actions.push(Action::CreateTeam(app.team_name.trim().to_owned()));
-    }
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(
+                !app.team_name.trim().is_empty(),
+                egui::Button::new(t.create_team),
+            )
+            .clicked()
+        {
+            actions.push(Action::CreateTeam(app.team_name.trim().to_owned()));
+        }
+        let target = app
+            .teams
+            .iter()
+            .find(|x| x.name == app.assign.1)
+            .map(|x| (x.uuid.clone(), x.colour.clone()));
+        if let Some((uuid, colour)) = target {
+            let label = format!("{} {}", t.rename_team, app.assign.1);
+            if ui
+                .add_enabled(!app.team_name.trim().is_empty(), egui::Button::new(label))
+                .clicked()
+            {
+                actions.push(Action::UpdateTeam(
+                    uuid,
+                    app.team_name.trim().to_owned(),
+                    colour,
+                ));
+            }
+        }
+    });
     for team in &app.teams {
         let theirs: Vec<&str> = app
             .turfs
@@ -199,13 +238,23 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
             .filter(|x| x.team.as_deref() == Some(team.name.as_str()))
             .map(|x| x.stats.doors)
             .sum();
-        ui.label(format!(
-            "{}: {} ({} {})",
-            team.name,
-            theirs.join(", "),
-            number(doors as f64, 0, lang),
-            t.doors
-        ));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "{}: {} ({} {})",
+                team.name,
+                theirs.join(", "),
+                number(doors as f64, 0, lang),
+                t.doors
+            ));
+            if ui
+                .small_button(String::from(icons::ICON_DELETE))
+                .on_hover_text(t.delete)
+                .labelled_by_text(&format!("{} {}", t.delete, team.name))
+                .clicked()
+            {
+                actions.push(Action::DeleteTeam(team.uuid.clone()));
+            }
+        });
     }
     if !app.turfs.is_empty() && !app.teams.is_empty() {
         ui.horizontal_wrapped(|ui| {
