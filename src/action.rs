@@ -142,6 +142,13 @@ pub enum Action {
     ImportDoorsDialog,
     /// Import door points (GeoJSON, CSV, `.osm.pbf`).
     ImportDoors(PathBuf),
+    /// Cut the selected precincts (all when none is selected) into turfs of about this many
+    /// doors.
+    Autocut(i64),
+    /// How the lasso and polygon decide that a precinct is inside.
+    SetMembership(crate::domain::selection::Membership),
+    /// Set the status of a turf (UUID): planned, in progress, done.
+    SetTurfStatus(String, String),
     /// Set the voters per household used to estimate doors.
     SetVotersPerHousehold(f64),
     /// Rename and recolour a team (UUID, name, colour).

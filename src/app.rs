@@ -239,6 +239,10 @@ pub struct PlannerApp {
     pub undo: Vec<crate::action::Edit>,
     /// Undone edits that can be redone.
     pub redo: Vec<crate::action::Edit>,
+    /// How the lasso and polygon decide that a precinct is inside.
+    pub membership: crate::domain::selection::Membership,
+    /// The door target of the auto-cut.
+    pub autocut_target: i64,
     /// The turf being edited (UUID), its new name, and the turf to merge into it (UUID).
     pub turf_edit: (String, String, String),
     /// Turf outlines coloured by status (planned, in progress, done) instead of by team.
@@ -303,6 +307,8 @@ impl PlannerApp {
             redo: Vec::new(),
             last_view: None,
             turfs_by_status: false,
+            membership: crate::domain::selection::Membership::Representative,
+            autocut_target: 150,
             turf_edit: (String::new(), String::new(), String::new()),
             polygon: Vec::new(),
             turf_name: String::new(),
@@ -635,11 +641,7 @@ impl PlannerApp {
                 let index = self.precinct_index();
                 if let (Some(index), Some(l), true) = (index, &self.loaded, ring.len() >= 3) {
                     let lasso = geo_types::Polygon::new(ring.into(), vec![]);
-                    let chosen = index.select(
-                        l.shapes.geometries(),
-                        &lasso,
-                        crate::domain::selection::Membership::Representative,
-                    );
+                    let chosen = index.select(l.shapes.geometries(), &lasso, self.membership);
                     self.apply(Action::Select(chosen, mode), ctx);
                 }
             }
@@ -664,7 +666,7 @@ impl PlannerApp {
                 let codes = self.selected_codes();
                 let affected = self.turfs_holding(&codes);
                 self.turf_edit(affected, |c| {
-                    c.create_turf(&name, &codes, true).map(|t| Some(t.uuid))
+                    c.create_turf(&name, &codes, true).map(|t| vec![t.uuid])
                 });
                 if self.message.is_none() {
                     self.turf_name.clear();
@@ -674,34 +676,63 @@ impl PlannerApp {
             }
             Action::DeleteTurf(uuid) => {
                 let affected = vec![uuid.clone()];
-                self.turf_edit(affected, |c| c.delete_turf(&uuid).map(|()| None));
+                self.turf_edit(affected, |c| c.delete_turf(&uuid).map(|()| Vec::new()));
             }
             Action::AddToTurf(uuid) => {
                 let codes = self.selected_codes();
                 let mut affected = self.turfs_holding(&codes);
                 affected.push(uuid.clone());
-                self.turf_edit(affected, |c| c.add_to_turf(&uuid, &codes).map(|()| None));
+                self.turf_edit(affected, |c| {
+                    c.add_to_turf(&uuid, &codes).map(|()| Vec::new())
+                });
             }
             Action::RemoveFromTurf(uuid) => {
                 let codes = self.selected_codes();
                 self.turf_edit(vec![uuid.clone()], |c| {
-                    c.remove_from_turf(&uuid, &codes).map(|()| None)
+                    c.remove_from_turf(&uuid, &codes).map(|()| Vec::new())
                 });
             }
             Action::MergeTurfs(into, from) => {
                 if into != from {
                     self.turf_edit(vec![into.clone(), from.clone()], |c| {
-                        c.merge_turfs(&into, &from).map(|()| None)
+                        c.merge_turfs(&into, &from).map(|()| Vec::new())
                     });
                 }
             }
             Action::UpdateTurf(uuid, name, colour) => {
                 self.turf_edit(vec![uuid.clone()], |c| {
                     c.update_turf(&uuid, &name, colour.as_deref())
-                        .map(|()| None)
+                        .map(|()| Vec::new())
                 });
             }
             Action::SetTurfColouring(by_status) => self.turfs_by_status = by_status,
+            Action::SetMembership(m) => self.membership = m,
+            Action::SetTurfStatus(uuid, status) => {
+                let affected = vec![uuid.clone()];
+                self.turf_edit(affected, |c| {
+                    let (team, _) = c.turf_assignment(&uuid)?;
+                    c.set_turf_assignment(&uuid, team.as_deref(), &status)
+                        .map(|()| Vec::new())
+                });
+            }
+            Action::Autocut(target) => {
+                let codes = self.selected_codes();
+                let before: Vec<String> = self.turfs.iter().map(|t| t.uuid.clone()).collect();
+                let prefix = format!("{} ", self.tr().auto_prefix).trim().to_owned();
+                self.turf_edit(Vec::new(), |c| {
+                    let within = if codes.is_empty() {
+                        None
+                    } else {
+                        Some(codes.as_slice())
+                    };
+                    c.autocut(target.max(3), within, &prefix)?;
+                    Ok(c.turfs()?
+                        .into_iter()
+                        .map(|t| t.uuid)
+                        .filter(|u| !before.contains(u))
+                        .collect())
+                });
+            }
             Action::ImportDoorsDialog => {
                 if let Some(p) = rfd::FileDialog::new()
                     .add_filter("Doors", &["geojson", "json", "csv", "pbf"])
@@ -929,7 +960,7 @@ impl PlannerApp {
     fn turf_edit(
         &mut self,
         affected: Vec<String>,
-        edit: impl FnOnce(&mut Campaign) -> Result<Option<String>, crate::store::StoreError>,
+        edit: impl FnOnce(&mut Campaign) -> Result<Vec<String>, crate::store::StoreError>,
     ) {
         let Some(c) = self.campaign_mut() else {
             return;
@@ -942,9 +973,7 @@ impl PlannerApp {
                 ids.extend(created.clone());
                 match c.turf_states(&ids) {
                     Ok(after) => {
-                        if let Some(new) = created
-                            && let Some(state) = after.iter().find(|s| s.uuid == new)
-                        {
+                        for state in after.iter().filter(|s| created.contains(&s.uuid)) {
                             before.push(crate::store::TurfState {
                                 deleted: true,
                                 ..state.clone()

@@ -2,6 +2,7 @@
 //! role and label — no display needed.
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -339,4 +340,37 @@ fn a_doors_import_is_undone_and_redone() {
     h.get_by_label("Redo (Ctrl+Shift+Z)").click();
     h.run_steps(3);
     assert_eq!(live_doors(), 3, "redo brought them back");
+}
+
+#[test]
+fn auto_cut_in_the_app_makes_turfs_of_the_target_size_and_undo_removes_them_all() {
+    let mut h = harness("autocut", (1280.0, 800.0));
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("doors.csv");
+    let mut text = String::from("lon,lat\n");
+    for p in campaign_planner::synth::random_points(3000, (-73.75, 45.45, -73.55, 45.60), 3) {
+        writeln!(text, "{},{}", p.x, p.y).unwrap();
+    }
+    std::fs::write(&csv, text).unwrap();
+    h.state_mut()
+        .push(campaign_planner::action::Action::ImportDoors(csv));
+    h.run_steps(3);
+    h.state_mut().autocut_target = 100;
+    h.run_steps(1);
+    h.get_by_label("Cut the selection (or everything) into turfs")
+        .click();
+    h.run_steps(3);
+    let turfs = h.state().turfs.clone();
+    assert!(turfs.len() > 5, "{} turfs", turfs.len());
+    for t in &turfs {
+        assert!(
+            (34..=125).contains(&t.stats.doors),
+            "{}: {} doors",
+            t.name,
+            t.stats.doors
+        );
+    }
+    h.get_by_label("Undo (Ctrl+Z)").click();
+    h.run_steps(3);
+    assert!(h.state().turfs.is_empty(), "one undo removes the whole cut");
 }

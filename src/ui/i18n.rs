@@ -104,6 +104,18 @@ pub struct Tr {
     pub polygon_tool: &'static str,
     pub voters_per_household: &'static str,
     pub rename_team: &'static str,
+    pub auto_prefix: &'static str,
+    pub cut_now: &'static str,
+    pub autocut: &'static str,
+    pub membership: &'static str,
+    pub representative: &'static str,
+    pub intersects: &'static str,
+    pub within: &'static str,
+    pub status_planned: &'static str,
+    pub status_in_progress: &'static str,
+    pub status_done: &'static str,
+    pub area: &'static str,
+    pub registered_short: &'static str,
 }
 
 const EN: Tr = Tr {
@@ -206,6 +218,18 @@ const EN: Tr = Tr {
     polygon_tool: "Polygon selection (double-click, Enter or the first vertex closes)",
     voters_per_household: "voters per household",
     rename_team: "Rename the team",
+    auto_prefix: "Auto",
+    cut_now: "Cut the selection (or everything) into turfs",
+    autocut: "Auto-cut into turfs of",
+    membership: "A precinct is in the lasso by",
+    representative: "its inner point",
+    intersects: "touching it",
+    within: "lying wholly inside",
+    status_planned: "planned",
+    status_in_progress: "in progress",
+    status_done: "done",
+    area: "km²",
+    registered_short: "reg.",
 };
 
 const FR: Tr = Tr {
@@ -308,6 +332,18 @@ const FR: Tr = Tr {
     polygon_tool: "Sélection par polygone (double-clic, Entrée ou le premier sommet ferme)",
     voters_per_household: "électeurs par foyer",
     rename_team: "Renommer l'équipe",
+    auto_prefix: "Auto",
+    cut_now: "Découper la sélection (ou tout) en secteurs",
+    autocut: "Découper en secteurs de",
+    membership: "Un bureau est dans le lasso par",
+    representative: "son point intérieur",
+    intersects: "s'il le touche",
+    within: "s'il y est tout entier",
+    status_planned: "prévu",
+    status_in_progress: "en cours",
+    status_done: "fait",
+    area: "km²",
+    registered_short: "inscr.",
 };
 
 /// The strings of `lang`.

@@ -7,6 +7,7 @@ use egui_material_icons::icons;
 use crate::action::Action;
 use crate::app::PlannerApp;
 use crate::domain::numbers::number;
+use crate::domain::selection::Membership;
 use crate::ui::LabelledBy as _;
 
 /// Draws the section.
@@ -69,16 +70,50 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
     {
         actions.push(Action::CreateTurf(app.turf_name.trim().to_owned()));
     }
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t.autocut);
+        ui.add(
+            egui::DragValue::new(&mut app.autocut_target)
+                .range(3..=5000)
+                .speed(5),
+        )
+        .labelled_by(label.id);
+        ui.label(t.doors);
+        if ui
+            .button(String::from(icons::ICON_CONTENT_CUT))
+            .on_hover_text(t.cut_now)
+            .labelled_by_text(t.cut_now)
+            .clicked()
+        {
+            actions.push(Action::Autocut(app.autocut_target));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(t.membership);
+        for (m, name) in [
+            (Membership::Representative, t.representative),
+            (Membership::Intersects, t.intersects),
+            (Membership::Within, t.within),
+        ] {
+            if ui.radio(app.membership == m, name).clicked() {
+                actions.push(Action::SetMembership(m));
+            }
+        }
+    });
     for turf in &app.turfs {
         ui.horizontal(|ui| {
             ui.label(RichText::new(&turf.name).strong());
             ui.label(format!(
-                "{} {}, {} {}{}, {}",
+                "{} {}, {} {}{}, {} {}, {} {}, {}",
                 turf.stats.precincts,
                 t.precincts_count,
                 number(turf.stats.doors as f64, 0, lang),
                 t.doors,
                 if turf.stats.doors_estimated { "*" } else { "" },
+                number(turf.stats.registered as f64, 0, lang),
+                t.registered_short,
+                number(turf.stats.area_km2, 1, lang),
+                t.area,
                 turf.team.as_deref().unwrap_or(t.no_team)
             ));
             let has_selection = !app.selection.is_empty();
@@ -182,6 +217,27 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                         app.turf_edit.0.clone(),
                         app.turf_edit.2.clone(),
                     ));
+                }
+            });
+        }
+        if !app.turf_edit.0.is_empty() {
+            let current = app
+                .turfs
+                .iter()
+                .find(|x| x.uuid == app.turf_edit.0)
+                .map(|x| x.status.clone());
+            ui.horizontal_wrapped(|ui| {
+                for (status, name) in [
+                    ("planned", t.status_planned),
+                    ("in progress", t.status_in_progress),
+                    ("done", t.status_done),
+                ] {
+                    if ui.radio(current.as_deref() == Some(status), name).clicked() {
+                        actions.push(Action::SetTurfStatus(
+                            app.turf_edit.0.clone(),
+                            status.to_owned(),
+                        ));
+                    }
                 }
             });
         }
