@@ -37,8 +37,9 @@ pub fn frame(app: &mut PlannerApp, ui: &mut egui::Ui) {
         });
     egui::Panel::right("turfs")
         .resizable(true)
-        .default_size(250.0)
-        .min_size(200.0)
+        .default_size(270.0)
+        .min_size(220.0)
+        .max_size(420.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 panels::inspector(app, ui);

@@ -62,7 +62,11 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
     if changed && (per_household - l.campaign_voters_per_household()).abs() > 1e-9 {
         actions.push(Action::SetVotersPerHousehold(per_household));
     }
-    ui.add(egui::TextEdit::singleline(&mut app.turf_name).hint_text(t.turf_name_hint));
+    ui.add(
+        egui::TextEdit::singleline(&mut app.turf_name)
+            .hint_text(t.turf_name_hint)
+            .desired_width(200.0),
+    );
     let can = !app.selection.is_empty() && !app.turf_name.trim().is_empty();
     if ui
         .add_enabled(can, egui::Button::new(t.make_turf))
@@ -101,7 +105,7 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
         }
     });
     for turf in &app.turfs {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&turf.name).strong());
             ui.label(format!(
                 "{} {}, {} {}{}, {} {}, {} {}, {}",
@@ -251,7 +255,11 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
         });
     }
     ui.label(RichText::new(t.teams).strong());
-    ui.add(egui::TextEdit::singleline(&mut app.team_name).hint_text(t.team_name_hint));
+    ui.add(
+        egui::TextEdit::singleline(&mut app.team_name)
+            .hint_text(t.team_name_hint)
+            .desired_width(200.0),
+    );
     ui.horizontal_wrapped(|ui| {
         if ui
             .add_enabled(
