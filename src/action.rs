@@ -19,6 +19,20 @@ pub enum SelectMode {
     Toggle,
 }
 
+impl SelectMode {
+    /// The mode the held keys ask for: shift adds, ctrl (cmd on macOS) toggles.
+    #[must_use]
+    pub fn from_modifiers(modifiers: egui::Modifiers) -> Self {
+        if modifiers.shift {
+            Self::Add
+        } else if modifiers.command {
+            Self::Toggle
+        } else {
+            Self::Replace
+        }
+    }
+}
+
 /// A column of the attribute table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {

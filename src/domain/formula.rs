@@ -418,55 +418,55 @@ impl Formula {
     }
 }
 
+/// A binary operation (comparisons give 1 or 0, NaN when an operand is unknown).
+fn binary(op: char, a: f64, b: f64) -> f64 {
+    let truth = |t: bool| {
+        if a.is_nan() || b.is_nan() {
+            f64::NAN
+        } else {
+            f64::from(u8::from(t))
+        }
+    };
+    match op {
+        '+' => a + b,
+        '-' => a - b,
+        '*' => a * b,
+        '/' => a / b,
+        '^' => a.powf(b),
+        '<' => truth(a < b),
+        '>' => truth(a > b),
+        'l' => truth(a <= b),
+        'g' => truth(a >= b),
+        _ => f64::NAN,
+    }
+}
+
+/// A function call over its evaluated arguments (an unknown argument makes the result
+/// unknown).
+fn call(func: Func, mut args: impl Iterator<Item = f64>) -> f64 {
+    let strict = |m: f64, v: f64, pick: fn(f64, f64) -> f64| {
+        if v.is_nan() || m.is_nan() {
+            f64::NAN
+        } else {
+            pick(m, v)
+        }
+    };
+    match func {
+        Func::Min => args.fold(f64::INFINITY, |m, v| strict(m, v, f64::min)),
+        Func::Max => args.fold(f64::NEG_INFINITY, |m, v| strict(m, v, f64::max)),
+        Func::Abs => args.next().map_or(f64::NAN, f64::abs),
+        Func::Sqrt => args.next().map_or(f64::NAN, f64::sqrt),
+        Func::Ln => args.next().map_or(f64::NAN, f64::ln),
+    }
+}
+
 fn eval(node: &Node, values: &[f64]) -> f64 {
     match node {
         Node::Const(c) => *c,
         Node::Var(i) => values.get(*i).copied().unwrap_or(f64::NAN),
         Node::Neg(inner) => -eval(inner, values),
-        Node::Bin(op, a, b) => {
-            let (a, b) = (eval(a, values), eval(b, values));
-            let truth = |t: bool| {
-                if a.is_nan() || b.is_nan() {
-                    f64::NAN
-                } else {
-                    f64::from(u8::from(t))
-                }
-            };
-            match op {
-                '+' => a + b,
-                '-' => a - b,
-                '*' => a * b,
-                '/' => a / b,
-                '^' => a.powf(b),
-                '<' => truth(a < b),
-                '>' => truth(a > b),
-                'l' => truth(a <= b),
-                'g' => truth(a >= b),
-                _ => f64::NAN,
-            }
-        }
-        Node::Call(func, args) => {
-            let mut values = args.iter().map(|a| eval(a, values));
-            match func {
-                Func::Min => values.fold(f64::INFINITY, |m, v| {
-                    if v.is_nan() || m.is_nan() {
-                        f64::NAN
-                    } else {
-                        m.min(v)
-                    }
-                }),
-                Func::Max => values.fold(f64::NEG_INFINITY, |m, v| {
-                    if v.is_nan() || m.is_nan() {
-                        f64::NAN
-                    } else {
-                        m.max(v)
-                    }
-                }),
-                Func::Abs => values.next().map_or(f64::NAN, f64::abs),
-                Func::Sqrt => values.next().map_or(f64::NAN, f64::sqrt),
-                Func::Ln => values.next().map_or(f64::NAN, f64::ln),
-            }
-        }
+        Node::Bin(op, a, b) => binary(*op, eval(a, values), eval(b, values)),
+        Node::Call(func, args) => call(*func, args.iter().map(|a| eval(a, values))),
     }
 }
 
@@ -488,26 +488,7 @@ fn eval_column(node: &Node, columns: &[&[f64]], rows: usize) -> Vec<f64> {
             let mut left = eval_column(a, columns, rows);
             let right = eval_column(b, columns, rows);
             for (l, &r) in left.iter_mut().zip(&right) {
-                let a = *l;
-                let truth = |t: bool| {
-                    if a.is_nan() || r.is_nan() {
-                        f64::NAN
-                    } else {
-                        f64::from(u8::from(t))
-                    }
-                };
-                *l = match op {
-                    '+' => a + r,
-                    '-' => a - r,
-                    '*' => a * r,
-                    '/' => a / r,
-                    '^' => a.powf(r),
-                    '<' => truth(a < r),
-                    '>' => truth(a > r),
-                    'l' => truth(a <= r),
-                    'g' => truth(a >= r),
-                    _ => f64::NAN,
-                };
+                *l = binary(*op, *l, r);
             }
             left
         }
@@ -515,28 +496,7 @@ fn eval_column(node: &Node, columns: &[&[f64]], rows: usize) -> Vec<f64> {
             let evaluated: Vec<Vec<f64>> =
                 args.iter().map(|a| eval_column(a, columns, rows)).collect();
             (0..rows)
-                .map(|i| {
-                    let mut values = evaluated.iter().map(|c| c[i]);
-                    match func {
-                        Func::Min => values.fold(f64::INFINITY, |m, v| {
-                            if v.is_nan() || m.is_nan() {
-                                f64::NAN
-                            } else {
-                                m.min(v)
-                            }
-                        }),
-                        Func::Max => values.fold(f64::NEG_INFINITY, |m, v| {
-                            if v.is_nan() || m.is_nan() {
-                                f64::NAN
-                            } else {
-                                m.max(v)
-                            }
-                        }),
-                        Func::Abs => values.next().map_or(f64::NAN, f64::abs),
-                        Func::Sqrt => values.next().map_or(f64::NAN, f64::sqrt),
-                        Func::Ln => values.next().map_or(f64::NAN, f64::ln),
-                    }
-                })
+                .map(|i| call(*func, evaluated.iter().map(|c| c[i])))
                 .collect()
         }
     }

@@ -98,13 +98,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                         || (response.clicked() && on_first && polygon.len() >= 3)
                     {
                         if polygon.len() >= 3 {
-                            let mode = if modifiers.shift {
-                                SelectMode::Add
-                            } else if modifiers.command {
-                                SelectMode::Toggle
-                            } else {
-                                SelectMode::Replace
-                            };
+                            let mode = SelectMode::from_modifiers(modifiers);
                             lasso_done = Some((std::mem::take(polygon), mode));
                         }
                         polygon.clear();
@@ -139,13 +133,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     }
                     if response.drag_stopped() && lasso.len() >= 3 {
                         let modifiers = ui.input(|i| i.modifiers);
-                        let mode = if modifiers.shift {
-                            SelectMode::Add
-                        } else if modifiers.command {
-                            SelectMode::Toggle
-                        } else {
-                            SelectMode::Replace
-                        };
+                        let mode = SelectMode::from_modifiers(modifiers);
                         let ring = lasso.iter().map(|p| lon_lat(view.to_world(*p))).collect();
                         lasso_done = Some((ring, mode));
                         lasso.clear();
@@ -254,13 +242,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
     if let Some((hit, modifiers)) = clicked {
         match hit {
             Some(i) => {
-                let mode = if modifiers.shift {
-                    SelectMode::Add
-                } else if modifiers.command {
-                    SelectMode::Toggle
-                } else {
-                    SelectMode::Replace
-                };
+                let mode = SelectMode::from_modifiers(modifiers);
                 app.push(Action::Select(vec![i], mode));
             }
             None if !modifiers.shift => app.push(Action::ClearSelection),

@@ -114,13 +114,7 @@ pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     actions.push(Action::ZoomToPrecinct(i));
                 } else if response.clicked() {
                     let modifiers = response.ctx.input(|inp| inp.modifiers);
-                    let mode = if modifiers.shift {
-                        SelectMode::Add
-                    } else if modifiers.command {
-                        SelectMode::Toggle
-                    } else {
-                        SelectMode::Replace
-                    };
+                    let mode = SelectMode::from_modifiers(modifiers);
                     actions.push(Action::Select(vec![i], mode));
                 }
             });
