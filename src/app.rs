@@ -235,6 +235,11 @@ pub struct PlannerApp {
     pub turfs: Vec<crate::store::TurfInfo>,
     /// The campaign's teams.
     pub teams: Vec<crate::store::TeamInfo>,
+    /// The campaign's door points.
+    pub doors: Vec<crate::store::StoredDoor>,
+    /// Selected doors (indices into `doors`).
+    pub selected_doors: HashSet<usize>,
+    door_index: Option<Arc<crate::domain::selection::DoorIndex>>,
     /// Edits that can be undone, oldest first.
     pub undo: Vec<crate::action::Edit>,
     /// Undone edits that can be redone.
@@ -303,6 +308,9 @@ impl PlannerApp {
             lasso: Vec::new(),
             turfs: Vec::new(),
             teams: Vec::new(),
+            doors: Vec::new(),
+            selected_doors: HashSet::new(),
+            door_index: None,
             undo: Vec::new(),
             redo: Vec::new(),
             last_view: None,
@@ -574,6 +582,7 @@ impl PlannerApp {
                 self.selection_version += 1;
             }
             Action::ClearSelection => {
+                self.selected_doors.clear();
                 self.selection.clear();
                 self.selection_version += 1;
             }
@@ -638,6 +647,28 @@ impl PlannerApp {
                 self.polygon.clear();
             }
             Action::Lasso(ring, mode) => {
+                if !self.doors.is_empty() && ring.len() >= 3 {
+                    let index = self
+                        .door_index
+                        .get_or_insert_with(|| {
+                            let points: Vec<_> = self.doors.iter().map(|d| d.point).collect();
+                            Arc::new(crate::domain::selection::DoorIndex::new(&points))
+                        })
+                        .clone();
+                    let lasso = geo_types::Polygon::new(ring.clone().into(), vec![]);
+                    let inside = index.select(&lasso);
+                    match mode {
+                        SelectMode::Replace => self.selected_doors = inside.into_iter().collect(),
+                        SelectMode::Add => self.selected_doors.extend(inside),
+                        SelectMode::Toggle => {
+                            for d in inside {
+                                if !self.selected_doors.remove(&d) {
+                                    self.selected_doors.insert(d);
+                                }
+                            }
+                        }
+                    }
+                }
                 let index = self.precinct_index();
                 if let (Some(index), Some(l), true) = (index, &self.loaded, ring.len() >= 3) {
                     let lasso = geo_types::Polygon::new(ring.into(), vec![]);
@@ -661,6 +692,22 @@ impl PlannerApp {
                     })
                     .unwrap_or_default();
                 self.apply(Action::Select(chosen, SelectMode::Replace), ctx);
+            }
+            Action::CreateTurf(name)
+                if self.selection.is_empty() && !self.selected_doors.is_empty() =>
+            {
+                let uuids: Vec<String> = self
+                    .selected_doors
+                    .iter()
+                    .map(|&d| self.doors[d].uuid.clone())
+                    .collect();
+                let affected: Vec<String> = self.turfs.iter().map(|t| t.uuid.clone()).collect();
+                self.turf_edit(affected, |c| {
+                    c.create_door_turf(&name, &uuids, true)
+                        .map(|t| vec![t.uuid])
+                });
+                self.turf_name.clear();
+                self.selected_doors.clear();
             }
             Action::CreateTurf(name) => {
                 let codes = self.selected_codes();
@@ -1000,6 +1047,12 @@ impl PlannerApp {
         };
         self.turfs = c.turfs().unwrap_or_default();
         self.teams = c.teams().unwrap_or_default();
+        let doors = c.doors().unwrap_or_default();
+        if doors.len() != self.doors.len() || doors.first() != self.doors.first() {
+            self.door_index = None;
+            self.selected_doors.clear();
+        }
+        self.doors = doors;
     }
 
     /// The spatial index of the open campaign's precincts, built on first use.

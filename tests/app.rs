@@ -340,6 +340,18 @@ fn a_doors_import_is_undone_and_redone() {
     h.get_by_label("Redo (Ctrl+Shift+Z)").click();
     h.run_steps(3);
     assert_eq!(live_doors(), 3, "redo brought them back");
+    // A lasso selects door points too, and a turf can be made of doors alone.
+    let ring = vec![(-73.9, 45.4), (-73.4, 45.4), (-73.4, 45.7), (-73.9, 45.7)];
+    h.state_mut().push(campaign_planner::action::Action::Lasso(
+        ring,
+        campaign_planner::action::SelectMode::Replace,
+    ));
+    h.run_steps(3);
+    assert_eq!(h.state().selected_doors.len(), 3);
+    h.state_mut()
+        .push(campaign_planner::action::Action::ClearSelection);
+    h.run_steps(2);
+    assert!(h.state().selected_doors.is_empty());
 }
 
 #[test]

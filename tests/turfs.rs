@@ -385,3 +385,41 @@ fn a_turf_is_split_along_a_line_and_teams_are_renamed_and_deleted() {
         serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
     assert_eq!(t.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_turf_of_single_doors_is_outlined_by_their_hull_and_counted() {
+    use campaign_planner::store::Campaign;
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let csv = dir.path().join("doors.csv");
+    std::fs::write(
+        &csv,
+        "lon,lat,households\n-73.60,45.50,2\n-73.601,45.501,3\n-73.599,45.502,1\n-73.70,45.55,1\n",
+    )
+    .unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&csv)]);
+    let mut c = Campaign::open(&file).unwrap();
+    let doors = c.doors().unwrap();
+    assert_eq!(doors.len(), 4);
+    let three: Vec<String> = doors
+        .iter()
+        .filter(|d| d.point.x() > -73.65)
+        .map(|d| d.uuid.clone())
+        .collect();
+    let t = c.create_door_turf("Rue", &three, false).unwrap();
+    assert_eq!(t.stats.doors, 6);
+    assert!(t.outline.is_some());
+    let err = c
+        .create_door_turf("Encore", &three[..1], false)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("already in a turf"), "{err}");
+    c.create_door_turf("Encore", &three[..1], true).unwrap();
+    let rue = c
+        .turfs()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "Rue")
+        .unwrap();
+    assert_eq!(rue.stats.doors, 6 - 2, "the moved door left Rue");
+}

@@ -175,3 +175,38 @@ impl Campaign {
         })
     }
 }
+
+/// A door as the app shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredDoor {
+    /// Its stable identifier.
+    pub uuid: String,
+    /// Where it is.
+    pub point: geo_types::Point<f64>,
+    /// Households behind it.
+    pub households: i64,
+}
+
+impl Campaign {
+    /// The live doors.
+    pub fn doors(&self) -> Result<Vec<StoredDoor>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT uuid, geom, households FROM doors WHERE deleted_at IS NULL AND geom IS NOT NULL")
+            .map_err(q)?;
+        let mut rows = stmt.query([]).map_err(q)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(q)? {
+            let blob: Vec<u8> = row.get(1).map_err(q)?;
+            if let Ok(geo_types::Geometry::Point(point)) = gpkg::decode(&blob) {
+                out.push(StoredDoor {
+                    uuid: row.get(0).map_err(q)?,
+                    point,
+                    households: row.get(2).map_err(q)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+}

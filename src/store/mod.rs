@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 
-pub use doors::DoorsWritten;
+pub use doors::{DoorsWritten, StoredDoor};
 pub use error::StoreError;
 pub use lock::WriteLock;
 pub use precincts::{PrecinctChanges, StoredPrecinct};

@@ -1057,3 +1057,82 @@ fn side_of(line: &[(f64, f64)], p: (f64, f64)) -> f64 {
     }
     best.1
 }
+
+impl Campaign {
+    /// Creates a turf of single doors (by UUID); doors already in another turf are moved
+    /// when `take`, else refused.
+    pub fn create_door_turf(
+        &mut self,
+        name: &str,
+        doors: &[String],
+        take: bool,
+    ) -> Result<TurfInfo, StoreError> {
+        let path = self.path.clone();
+        let invalid = |detail: String| StoreError::Invalid {
+            path: path.clone(),
+            detail,
+        };
+        if name.trim().is_empty() || doors.is_empty() {
+            return Err(invalid(
+                "a turf needs a name and at least one door".to_owned(),
+            ));
+        }
+        let sql = |e| StoreError::sqlite(&path, e);
+        let uuid = self.write(|tx| {
+            let duplicate: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM turfs WHERE name = ?1 AND deleted_at IS NULL)",
+                    [name.trim()],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            if duplicate {
+                return Err(invalid(format!("a turf named {:?} already exists", name.trim())));
+            }
+            let mut touched: Vec<String> = Vec::new();
+            for d in doors {
+                let owner: Option<String> = tx
+                    .query_row(
+                        "SELECT turf_uuid FROM turf_members WHERE door_uuid = ?1 AND deleted_at IS NULL",
+                        [d],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                if let Some(owner) = owner {
+                    if !take {
+                        return Err(invalid("some doors are already in a turf; move them with take".to_owned()));
+                    }
+                    tx.execute(
+                        "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE door_uuid = ?1 AND deleted_at IS NULL",
+                        [d],
+                    )
+                    .map_err(sql)?;
+                    if !touched.contains(&owner) {
+                        touched.push(owner);
+                    }
+                }
+            }
+            let uuid = uuid::Uuid::new_v4().to_string();
+            tx.execute("INSERT INTO turfs (uuid, name) VALUES (?1, ?2)", params![uuid, name.trim()])
+                .map_err(sql)?;
+            for d in doors {
+                tx.execute(
+                    "INSERT INTO turf_members (uuid, turf_uuid, door_uuid) VALUES (?1, ?2, ?3)",
+                    params![uuid::Uuid::new_v4().to_string(), uuid, d],
+                )
+                .map_err(sql)?;
+            }
+            touched.push(uuid.clone());
+            for t in &touched {
+                refresh_turf(tx, t).map_err(sql)?;
+            }
+            Ok(uuid)
+        })?;
+        self.turfs()?
+            .into_iter()
+            .find(|t| t.uuid == uuid)
+            .ok_or_else(|| invalid("the new turf could not be read back".to_owned()))
+    }
+}

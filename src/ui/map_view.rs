@@ -55,6 +55,8 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
         let polygon_tool = app.tool == crate::action::Tool::Polygon;
         let polygon = &mut app.polygon;
         let by_status = app.turfs_by_status;
+        let doors = &app.doors;
+        let selected_doors = &app.selected_doors;
         let lasso = &mut app.lasso;
         let turfs = &app.turfs;
         let teams = &app.teams;
@@ -143,6 +145,33 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                             lasso.clone(),
                             Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
                         ));
+                    }
+                }
+                // Door points, once the street level is near enough to tell them apart.
+                if view.scale >= 2f64.powi(13) && !doors.is_empty() {
+                    let [min_x, min_y, max_x, max_y] = view.world_bounds();
+                    let painter = ui.painter();
+                    let mut drawn = 0;
+                    for (k, d) in doors.iter().enumerate() {
+                        let w = world(d.point.x(), d.point.y());
+                        if w[0] < min_x || w[0] > max_x || w[1] < min_y || w[1] > max_y {
+                            continue;
+                        }
+                        let selected = selected_doors.contains(&k);
+                        let colour = if selected {
+                            Color32::from_rgb(0x1f, 0x6f, 0xeb)
+                        } else {
+                            Color32::from_rgb(60, 60, 60)
+                        };
+                        painter.circle_filled(
+                            view.to_screen(w),
+                            if selected { 3.5 } else { 2.5 },
+                            colour,
+                        );
+                        drawn += 1;
+                        if drawn > 20_000 {
+                            break;
+                        }
                     }
                 }
                 // Turf outlines, coloured by team.

@@ -67,7 +67,22 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
             .hint_text(t.turf_name_hint)
             .desired_width(200.0),
     );
-    let can = !app.selection.is_empty() && !app.turf_name.trim().is_empty();
+    if !app.selected_doors.is_empty() {
+        let households: i64 = app
+            .selected_doors
+            .iter()
+            .map(|&d| app.doors[d].households)
+            .sum();
+        ui.label(format!(
+            "{} {} ({} {})",
+            number(app.selected_doors.len() as f64, 0, lang),
+            t.door_points,
+            number(households as f64, 0, lang),
+            t.households
+        ));
+    }
+    let can = (!app.selection.is_empty() || !app.selected_doors.is_empty())
+        && !app.turf_name.trim().is_empty();
     if ui
         .add_enabled(can, egui::Button::new(t.make_turf))
         .clicked()
