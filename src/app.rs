@@ -725,6 +725,31 @@ impl PlannerApp {
                 let affected = vec![uuid.clone()];
                 self.turf_edit(affected, |c| c.delete_turf(&uuid).map(|()| Vec::new()));
             }
+            Action::AddToTurf(uuid)
+                if self.selection.is_empty() && !self.selected_doors.is_empty() =>
+            {
+                let doors: Vec<String> = self
+                    .selected_doors
+                    .iter()
+                    .map(|&d| self.doors[d].uuid.clone())
+                    .collect();
+                let affected: Vec<String> = self.turfs.iter().map(|t| t.uuid.clone()).collect();
+                self.turf_edit(affected, |c| {
+                    c.add_doors_to_turf(&uuid, &doors).map(|()| Vec::new())
+                });
+            }
+            Action::RemoveFromTurf(uuid)
+                if self.selection.is_empty() && !self.selected_doors.is_empty() =>
+            {
+                let doors: Vec<String> = self
+                    .selected_doors
+                    .iter()
+                    .map(|&d| self.doors[d].uuid.clone())
+                    .collect();
+                self.turf_edit(vec![uuid.clone()], |c| {
+                    c.remove_doors_from_turf(&uuid, &doors).map(|()| Vec::new())
+                });
+            }
             Action::AddToTurf(uuid) => {
                 let codes = self.selected_codes();
                 let mut affected = self.turfs_holding(&codes);

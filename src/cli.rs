@@ -313,6 +313,16 @@ pub enum TurfCommand {
         #[arg(long)]
         name: String,
     },
+    /// Rename and/or recolour a turf.
+    Rename {
+        /// The turf's name.
+        turf: String,
+        /// Its new name (the same to only recolour it).
+        new_name: String,
+        /// Its colour, `#rrggbb`.
+        #[arg(long)]
+        colour: Option<String>,
+    },
     /// Delete a turf (it is tombstoned: merges with other copies of the file see it).
     Delete {
         /// The turf's name.
@@ -1023,6 +1033,23 @@ fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Result<()> {
             let uuid = turf_uuid(&campaign, &turf)?;
             campaign.split_turf(&uuid, &points, &name)?;
             println!("split {turf:?}: its precincts left of the line are now turf {name:?}");
+        }
+        TurfCommand::Rename {
+            turf,
+            new_name,
+            colour,
+        } => {
+            let mut campaign = Campaign::open(file)?;
+            let current = campaign.turfs()?.into_iter().find(|t| t.name == turf);
+            let Some(current) = current else {
+                anyhow::bail!("no turf named {turf:?}");
+            };
+            let colour = colour.or(current.colour);
+            campaign.update_turf(&current.uuid, &new_name, colour.as_deref())?;
+            println!(
+                "turf {turf:?} is now {new_name:?}{}",
+                colour.map(|c| format!(" ({c})")).unwrap_or_default()
+            );
         }
         TurfCommand::Delete { turf } => {
             let mut campaign = Campaign::open(file)?;

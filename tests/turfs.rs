@@ -423,3 +423,55 @@ fn a_turf_of_single_doors_is_outlined_by_their_hull_and_counted() {
         .unwrap();
     assert_eq!(rue.stats.doors, 6 - 2, "the moved door left Rue");
 }
+
+#[test]
+fn a_turf_is_renamed_and_recoloured_and_single_doors_move_in_and_out() {
+    use campaign_planner::store::Campaign;
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "A",
+        "--precincts",
+        "101",
+    ]);
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "rename",
+        "A",
+        "Alpha",
+        "--colour",
+        "#e7298a",
+    ]);
+    let t: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    assert_eq!(t[0]["name"], "Alpha");
+    assert_eq!(t[0]["colour"], "#e7298a");
+    let csv = dir.path().join("d.csv");
+    std::fs::write(
+        &csv,
+        "lon,lat\n-73.60,45.50\n-73.601,45.501\n-73.599,45.502\n",
+    )
+    .unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&csv)]);
+    let mut c = Campaign::open(&file).unwrap();
+    let doors: Vec<String> = c.doors().unwrap().into_iter().map(|d| d.uuid).collect();
+    let street = c.create_door_turf("Rue", &doors[..2], false).unwrap();
+    c.add_doors_to_turf(&street.uuid, &doors[2..]).unwrap();
+    let count = |c: &Campaign| {
+        c.turfs()
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == "Rue")
+            .unwrap()
+            .stats
+            .doors
+    };
+    assert_eq!(count(&c), 3);
+    c.remove_doors_from_turf(&street.uuid, &doors[..1]).unwrap();
+    assert_eq!(count(&c), 2);
+}

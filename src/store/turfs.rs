@@ -15,6 +15,8 @@ pub struct TurfInfo {
     pub name: String,
     /// The team it is assigned to, if any.
     pub team: Option<String>,
+    /// Its own colour, `#rrggbb`, if one was chosen.
+    pub colour: Option<String>,
     /// planned, in progress, done.
     pub status: String,
     /// Its precincts' codes.
@@ -140,7 +142,7 @@ impl Campaign {
         let mut stmt = self
             .conn()
             .prepare(
-                "SELECT t.uuid, t.name, t.status, (SELECT name FROM teams WHERE uuid = t.team_uuid AND deleted_at IS NULL), geom \
+                "SELECT t.uuid, t.name, t.status, (SELECT name FROM teams WHERE uuid = t.team_uuid AND deleted_at IS NULL), geom, t.colour \
                  FROM turfs t WHERE t.deleted_at IS NULL ORDER BY t.name",
             )
             .map_err(q)?;
@@ -152,13 +154,14 @@ impl Campaign {
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<Vec<u8>>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })
             .map_err(q)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(q)?;
         let mut out = Vec::with_capacity(rows.len());
-        for (uuid, name, status, team, blob) in rows {
+        for (uuid, name, status, team, blob, colour) in rows {
             let (mut codes, figures) = members(self.conn(), &uuid).map_err(q)?;
             let outline = blob
                 .and_then(|b| gpkg::decode_polygons(&b))
@@ -187,6 +190,7 @@ impl Campaign {
                 uuid,
                 name,
                 team,
+                colour,
                 status,
                 precincts: codes,
                 stats,
@@ -1134,5 +1138,76 @@ impl Campaign {
             .into_iter()
             .find(|t| t.uuid == uuid)
             .ok_or_else(|| invalid("the new turf could not be read back".to_owned()))
+    }
+}
+
+impl Campaign {
+    /// Moves single doors (by UUID) into a turf, taking them from any other turf.
+    pub fn add_doors_to_turf(
+        &mut self,
+        turf_uuid: &str,
+        doors: &[String],
+    ) -> Result<(), StoreError> {
+        self.edit_door_members(turf_uuid, doors, true)
+    }
+
+    /// Takes single doors (by UUID) out of a turf.
+    pub fn remove_doors_from_turf(
+        &mut self,
+        turf_uuid: &str,
+        doors: &[String],
+    ) -> Result<(), StoreError> {
+        self.edit_door_members(turf_uuid, doors, false)
+    }
+
+    fn edit_door_members(
+        &mut self,
+        turf_uuid: &str,
+        doors: &[String],
+        add: bool,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let mut touched = vec![turf_uuid.to_owned()];
+            for d in doors {
+                let owner: Option<String> = tx
+                    .query_row(
+                        "SELECT turf_uuid FROM turf_members WHERE door_uuid = ?1 AND deleted_at IS NULL",
+                        [d],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                let release = match (&owner, add) {
+                    (Some(o), true) => o != turf_uuid,
+                    (Some(o), false) => o == turf_uuid,
+                    (None, _) => false,
+                };
+                if release {
+                    tx.execute(
+                        "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE door_uuid = ?1 AND deleted_at IS NULL",
+                        [d],
+                    )
+                    .map_err(sql)?;
+                    if let Some(o) = owner.clone()
+                        && !touched.contains(&o) {
+                            touched.push(o);
+                        }
+                }
+                if add && owner.as_deref() != Some(turf_uuid) {
+                    tx.execute(
+                        "INSERT INTO turf_members (uuid, turf_uuid, door_uuid) VALUES (?1, ?2, ?3)",
+                        params![uuid::Uuid::new_v4().to_string(), turf_uuid, d],
+                    )
+                    .map_err(sql)?;
+                }
+            }
+            for t in &touched {
+                refresh_turf(tx, t).map_err(sql)?;
+            }
+            Ok(())
+        })
     }
 }

@@ -190,8 +190,12 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                             .team
                             .as_ref()
                             .and_then(|n| teams.iter().position(|t| &t.name == n));
-                        team.map_or(Color32::from_rgb(40, 40, 40), |k| {
-                            TEAM_COLOURS[k % TEAM_COLOURS.len()]
+                        let own = turf.colour.as_deref().map(colour);
+                        team.map_or(own.unwrap_or(Color32::from_rgb(40, 40, 40)), |k| {
+                            teams[k]
+                                .colour
+                                .as_deref()
+                                .map_or(TEAM_COLOURS[k % TEAM_COLOURS.len()], colour)
                         })
                     };
                     for polygon in &outline.0 {

@@ -135,7 +135,7 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 t.area,
                 turf.team.as_deref().unwrap_or(t.no_team)
             ));
-            let has_selection = !app.selection.is_empty();
+            let has_selection = !app.selection.is_empty() || !app.selected_doors.is_empty();
             if ui
                 .add_enabled(
                     has_selection,
@@ -198,11 +198,30 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 )
                 .clicked()
             {
+                let colour = app
+                    .turfs
+                    .iter()
+                    .find(|x| x.uuid == app.turf_edit.0)
+                    .and_then(|x| x.colour.clone());
                 actions.push(Action::UpdateTurf(
                     app.turf_edit.0.clone(),
                     app.turf_edit.1.trim().to_owned(),
-                    None,
+                    colour,
                 ));
+            }
+            // The turf's own colour (used when it has no team, or outlines go by status).
+            if let Some(turf) = app.turfs.iter().find(|x| x.uuid == app.turf_edit.0) {
+                let mut rgb = turf.colour.as_deref().map_or([40, 40, 40], parse_hex);
+                if egui::color_picker::color_edit_button_srgb(ui, &mut rgb)
+                    .labelled_by_text(t.turf_colour)
+                    .changed()
+                {
+                    actions.push(Action::UpdateTurf(
+                        turf.uuid.clone(),
+                        turf.name.clone(),
+                        Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])),
+                    ));
+                }
             }
         });
         if names.len() >= 2 {
@@ -325,6 +344,17 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 number(doors as f64, 0, lang),
                 t.doors
             ));
+            let mut rgb = team.colour.as_deref().map_or([0x1b, 0x9e, 0x77], parse_hex);
+            if egui::color_picker::color_edit_button_srgb(ui, &mut rgb)
+                .labelled_by_text(&format!("{} {}", t.team_colour, team.name))
+                .changed()
+            {
+                actions.push(Action::UpdateTeam(
+                    team.uuid.clone(),
+                    team.name.clone(),
+                    Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])),
+                ));
+            }
             if ui
                 .small_button(String::from(icons::ICON_DELETE))
                 .on_hover_text(t.delete)
@@ -370,4 +400,11 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
     for a in actions {
         app.push(a);
     }
+}
+
+/// `#rrggbb` → bytes (grey when unreadable).
+fn parse_hex(colour: &str) -> [u8; 3] {
+    let c = colour.trim_start_matches('#');
+    let byte = |i: usize| u8::from_str_radix(c.get(i..i + 2).unwrap_or("28"), 16).unwrap_or(40);
+    [byte(0), byte(2), byte(4)]
 }
