@@ -67,197 +67,196 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
         if let Some(tiles) = tiles {
             map = map.with_layer(tiles, app.basemap_opacity);
         }
-        map.double_click_to_zoom(true)
-            .show(ui, |ui, response, projector, _memory| {
-                let map_rect = response.rect;
-                let center = projector.unproject(map_rect.center().to_vec2());
-                let view = View {
-                    rect: map_rect,
-                    center: world(center.x(), center.y()),
-                    scale: 2f64.powf(projector.zoom()),
-                };
-                drawn_view = Some(view);
-                if let Some(p) = response.hover_pos() {
-                    let w = view.to_world(p);
-                    cursor = Some(lon_lat(w));
-                    hovered = loaded.and_then(|l| l.shapes.hit(w));
-                }
-                if response.clicked() && !lasso_tool && !polygon_tool {
-                    clicked = Some((hovered, ui.input(|i| i.modifiers)));
-                }
-                if polygon_tool {
-                    let modifiers = ui.input(|i| i.modifiers);
-                    // Closed by a double-click, by Enter, or by clicking the first vertex again.
-                    let on_first = response
-                        .interact_pointer_pos()
-                        .zip(polygon.first())
-                        .is_some_and(|(p, &(lon, lat))| {
-                            p.distance(view.to_screen(world(lon, lat))) < 8.0
-                        });
-                    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    if response.double_clicked()
-                        || enter
-                        || (response.clicked() && on_first && polygon.len() >= 3)
-                    {
-                        if polygon.len() >= 3 {
-                            let mode = SelectMode::from_modifiers(modifiers);
-                            lasso_done = Some((std::mem::take(polygon), mode));
-                        }
-                        polygon.clear();
-                    } else if response.clicked()
-                        && let Some(p) = response.interact_pointer_pos()
-                    {
-                        polygon.push(lon_lat(view.to_world(p)));
-                    }
-                    let mut points: Vec<egui::Pos2> = polygon
-                        .iter()
-                        .map(|&(lon, lat)| view.to_screen(world(lon, lat)))
-                        .collect();
-                    if let Some(p) = response.hover_pos() {
-                        points.push(p);
-                    }
-                    if points.len() >= 2 {
-                        ui.painter().add(egui::Shape::line(
-                            points,
-                            Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
-                        ));
-                    }
-                }
-                if lasso_tool {
-                    if response.drag_started() {
-                        lasso.clear();
-                    }
-                    if response.dragged()
-                        && let Some(p) = response.interact_pointer_pos()
-                        && lasso.last().is_none_or(|q| q.distance(p) > 2.0)
-                    {
-                        lasso.push(p);
-                    }
-                    if response.drag_stopped() && lasso.len() >= 3 {
-                        let modifiers = ui.input(|i| i.modifiers);
+        map.show(ui, |ui, response, projector, _memory| {
+            let map_rect = response.rect;
+            let center = projector.unproject(map_rect.center().to_vec2());
+            let view = View {
+                rect: map_rect,
+                center: world(center.x(), center.y()),
+                scale: 2f64.powf(projector.zoom()),
+            };
+            drawn_view = Some(view);
+            if let Some(p) = response.hover_pos() {
+                let w = view.to_world(p);
+                cursor = Some(lon_lat(w));
+                hovered = loaded.and_then(|l| l.shapes.hit(w));
+            }
+            if response.clicked() && !lasso_tool && !polygon_tool {
+                clicked = Some((hovered, ui.input(|i| i.modifiers)));
+            }
+            if polygon_tool {
+                let modifiers = ui.input(|i| i.modifiers);
+                // Closed by a double-click, by Enter, or by clicking the first vertex again.
+                let on_first = response
+                    .interact_pointer_pos()
+                    .zip(polygon.first())
+                    .is_some_and(|(p, &(lon, lat))| {
+                        p.distance(view.to_screen(world(lon, lat))) < 8.0
+                    });
+                let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if response.double_clicked()
+                    || enter
+                    || (response.clicked() && on_first && polygon.len() >= 3)
+                {
+                    if polygon.len() >= 3 {
                         let mode = SelectMode::from_modifiers(modifiers);
-                        let ring = lasso.iter().map(|p| lon_lat(view.to_world(*p))).collect();
-                        lasso_done = Some((ring, mode));
-                        lasso.clear();
+                        lasso_done = Some((std::mem::take(polygon), mode));
                     }
-                    if lasso.len() >= 2 {
-                        ui.painter().add(egui::Shape::line(
-                            lasso.clone(),
-                            Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
-                        ));
-                    }
+                    polygon.clear();
+                } else if response.clicked()
+                    && let Some(p) = response.interact_pointer_pos()
+                {
+                    polygon.push(lon_lat(view.to_world(p)));
                 }
-                // Door points, once the street level is near enough to tell them apart.
-                if view.scale >= 2f64.powi(13) && !doors.is_empty() {
-                    let [min_x, min_y, max_x, max_y] = view.world_bounds();
-                    let painter = ui.painter();
-                    let mut drawn = 0;
-                    for (k, d) in doors.iter().enumerate() {
-                        let w = world(d.point.x(), d.point.y());
-                        if w[0] < min_x || w[0] > max_x || w[1] < min_y || w[1] > max_y {
-                            continue;
-                        }
-                        let selected = selected_doors.contains(&k);
-                        let colour = if selected {
-                            Color32::from_rgb(0x1f, 0x6f, 0xeb)
-                        } else {
-                            Color32::from_rgb(60, 60, 60)
-                        };
-                        painter.circle_filled(
-                            view.to_screen(w),
-                            if selected { 3.5 } else { 2.5 },
-                            colour,
-                        );
-                        drawn += 1;
-                        if drawn > 20_000 {
-                            break;
-                        }
-                    }
+                let mut points: Vec<egui::Pos2> = polygon
+                    .iter()
+                    .map(|&(lon, lat)| view.to_screen(world(lon, lat)))
+                    .collect();
+                if let Some(p) = response.hover_pos() {
+                    points.push(p);
                 }
-                // Turf outlines, coloured by team.
-                for turf in turfs {
-                    let Some(outline) = &turf.outline else {
+                if points.len() >= 2 {
+                    ui.painter().add(egui::Shape::line(
+                        points,
+                        Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
+                    ));
+                }
+            }
+            if lasso_tool {
+                if response.drag_started() {
+                    lasso.clear();
+                }
+                if response.dragged()
+                    && let Some(p) = response.interact_pointer_pos()
+                    && lasso.last().is_none_or(|q| q.distance(p) > 2.0)
+                {
+                    lasso.push(p);
+                }
+                if response.drag_stopped() && lasso.len() >= 3 {
+                    let modifiers = ui.input(|i| i.modifiers);
+                    let mode = SelectMode::from_modifiers(modifiers);
+                    let ring = lasso.iter().map(|p| lon_lat(view.to_world(*p))).collect();
+                    lasso_done = Some((ring, mode));
+                    lasso.clear();
+                }
+                if lasso.len() >= 2 {
+                    ui.painter().add(egui::Shape::line(
+                        lasso.clone(),
+                        Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
+                    ));
+                }
+            }
+            // Door points, once the street level is near enough to tell them apart.
+            if view.scale >= 2f64.powi(13) && !doors.is_empty() {
+                let [min_x, min_y, max_x, max_y] = view.world_bounds();
+                let painter = ui.painter();
+                let mut drawn = 0;
+                for (k, d) in doors.iter().enumerate() {
+                    let w = world(d.point.x(), d.point.y());
+                    if w[0] < min_x || w[0] > max_x || w[1] < min_y || w[1] > max_y {
                         continue;
-                    };
-                    let colour = if by_status {
-                        match turf.status.as_str() {
-                            "done" => Color32::from_rgb(0x1a, 0x98, 0x50),
-                            "in progress" => Color32::from_rgb(0xf4, 0x6d, 0x43),
-                            _ => Color32::from_rgb(0x45, 0x75, 0xb4),
-                        }
+                    }
+                    let selected = selected_doors.contains(&k);
+                    let colour = if selected {
+                        Color32::from_rgb(0x1f, 0x6f, 0xeb)
                     } else {
-                        let team = turf
-                            .team
-                            .as_ref()
-                            .and_then(|n| teams.iter().position(|t| &t.name == n));
-                        let own = turf.colour.as_deref().map(colour);
-                        team.map_or(own.unwrap_or(Color32::from_rgb(40, 40, 40)), |k| {
-                            teams[k]
-                                .colour
-                                .as_deref()
-                                .map_or(TEAM_COLOURS[k % TEAM_COLOURS.len()], colour)
-                        })
+                        Color32::from_rgb(60, 60, 60)
                     };
-                    for polygon in &outline.0 {
-                        let points: Vec<egui::Pos2> = polygon
-                            .exterior()
-                            .0
-                            .iter()
-                            .map(|c| view.to_screen(world(c.x, c.y)))
-                            .collect();
-                        ui.painter()
-                            .add(egui::Shape::closed_line(points, Stroke::new(2.5, colour)));
+                    painter.circle_filled(
+                        view.to_screen(w),
+                        if selected { 3.5 } else { 2.5 },
+                        colour,
+                    );
+                    drawn += 1;
+                    if drawn > 20_000 {
+                        break;
                     }
                 }
-                let Some(l) = loaded else {
-                    return;
+            }
+            // Turf outlines, coloured by team.
+            for turf in turfs {
+                let Some(outline) = &turf.outline else {
+                    continue;
                 };
-                if !visible {
-                    return;
-                }
-                let style = Style {
-                    fills: fills.clone(),
-                    fills_version,
-                    outline: Color32::from_rgba_unmultiplied(60, 60, 60, 160),
-                    outline_min_px: 6.0,
+                let colour = if by_status {
+                    match turf.status.as_str() {
+                        "done" => Color32::from_rgb(0x1a, 0x98, 0x50),
+                        "in progress" => Color32::from_rgb(0xf4, 0x6d, 0x43),
+                        _ => Color32::from_rgb(0x45, 0x75, 0xb4),
+                    }
+                } else {
+                    let team = turf
+                        .team
+                        .as_ref()
+                        .and_then(|n| teams.iter().position(|t| &t.name == n));
+                    let own = turf.colour.as_deref().map(colour);
+                    team.map_or(own.unwrap_or(Color32::from_rgb(40, 40, 40)), |k| {
+                        teams[k]
+                            .colour
+                            .as_deref()
+                            .map_or(TEAM_COLOURS[k % TEAM_COLOURS.len()], colour)
+                    })
                 };
-                let started = std::time::Instant::now();
-                let (shapes, s) =
-                    mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
-                layer_time = started.elapsed();
-                stats = Some(s);
-                let painter = ui.painter().with_clip_rect(map_rect);
-                painter.extend(shapes);
-                if let Some(h) = hovered {
-                    // A light outline under the pointer.
-                    if let Some(b) = l.shapes.bounds(Some(&std::iter::once(h).collect())) {
-                        let r = egui::Rect::from_two_pos(
-                            view.to_screen([b[0], b[1]]),
-                            view.to_screen([b[2], b[3]]),
-                        );
-                        painter.rect_stroke(
-                            r,
-                            0.0,
-                            Stroke::new(1.0, Color32::from_black_alpha(90)),
-                            egui::StrokeKind::Outside,
-                        );
-                    }
+                for polygon in &outline.0 {
+                    let points: Vec<egui::Pos2> = polygon
+                        .exterior()
+                        .0
+                        .iter()
+                        .map(|c| view.to_screen(world(c.x, c.y)))
+                        .collect();
+                    ui.painter()
+                        .add(egui::Shape::closed_line(points, Stroke::new(2.5, colour)));
                 }
-                if show_labels {
-                    for &(pos, i) in mesh_cache.labels() {
-                        label_shapes.push((pos, l.data.names[i].clone()));
-                    }
-                    for (pos, text) in &label_shapes {
-                        painter.text(
-                            *pos,
-                            Align2::CENTER_CENTER,
-                            text,
-                            FontId::proportional(11.0),
-                            Color32::from_rgb(30, 30, 30),
-                        );
-                    }
+            }
+            let Some(l) = loaded else {
+                return;
+            };
+            if !visible {
+                return;
+            }
+            let style = Style {
+                fills: fills.clone(),
+                fills_version,
+                outline: Color32::from_rgba_unmultiplied(60, 60, 60, 160),
+                outline_min_px: 6.0,
+            };
+            let started = std::time::Instant::now();
+            let (shapes, s) =
+                mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
+            layer_time = started.elapsed();
+            stats = Some(s);
+            let painter = ui.painter().with_clip_rect(map_rect);
+            painter.extend(shapes);
+            if let Some(h) = hovered {
+                // A light outline under the pointer.
+                if let Some(b) = l.shapes.bounds(Some(&std::iter::once(h).collect())) {
+                    let r = egui::Rect::from_two_pos(
+                        view.to_screen([b[0], b[1]]),
+                        view.to_screen([b[2], b[3]]),
+                    );
+                    painter.rect_stroke(
+                        r,
+                        0.0,
+                        Stroke::new(1.0, Color32::from_black_alpha(90)),
+                        egui::StrokeKind::Outside,
+                    );
                 }
-            });
+            }
+            if show_labels {
+                for &(pos, i) in mesh_cache.labels() {
+                    label_shapes.push((pos, l.data.names[i].clone()));
+                }
+                for (pos, text) in &label_shapes {
+                    painter.text(
+                        *pos,
+                        Align2::CENTER_CENTER,
+                        text,
+                        FontId::proportional(11.0),
+                        Color32::from_rgb(30, 30, 30),
+                    );
+                }
+            }
+        });
         app.map_memory = memory;
         if let Some((ring, mode)) = lasso_done {
             app.push(Action::Lasso(ring, mode));
