@@ -910,46 +910,70 @@ impl Campaign {
         codes: &[String],
         add: bool,
     ) -> Result<(), StoreError> {
+        let mut uuids = Vec::with_capacity(codes.len());
+        for code in codes {
+            let p: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
+                    [code],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| self.err(e))?;
+            uuids.extend(p);
+        }
+        self.move_members(turf_uuid, Member::Precinct, &uuids, add)
+    }
+
+    /// Moves members (precincts or doors, by UUID) into a turf, taking them from any other
+    /// turf (`add`), or takes them out of it; every turf touched is refreshed (an emptied one
+    /// is tombstoned), in one transaction.
+    fn move_members(
+        &mut self,
+        turf_uuid: &str,
+        kind: Member,
+        uuids: &[String],
+        add: bool,
+    ) -> Result<(), StoreError> {
+        let column = kind.column();
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
             let mut touched = vec![turf_uuid.to_owned()];
-            for code in codes {
-                let p: Option<String> = tx
-                    .query_row("SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL", [code], |r| r.get(0))
+            for member in uuids {
+                let owner: Option<String> = tx
+                    .query_row(
+                        &format!("SELECT turf_uuid FROM turf_members WHERE {column} = ?1 AND deleted_at IS NULL"),
+                        [member],
+                        |r| r.get(0),
+                    )
                     .optional()
                     .map_err(sql)?;
-                let Some(p) = p else { continue };
-                let mut owners = tx
-                    .prepare_cached("SELECT turf_uuid FROM turf_members WHERE precinct_uuid = ?1 AND deleted_at IS NULL")
-                    .map_err(sql)?;
-                let owners: Vec<String> = owners
-                    .query_map([&p], |r| r.get(0))
-                    .map_err(sql)?
-                    .collect::<Result<_, _>>()
-                    .map_err(sql)?;
-                for owner in &owners {
-                    if add && owner == turf_uuid {
-                        continue;
-                    }
-                    if !add && owner != turf_uuid {
-                        continue;
-                    }
+                let release = match (&owner, add) {
+                    (Some(o), true) => o != turf_uuid,
+                    (Some(o), false) => o == turf_uuid,
+                    (None, _) => false,
+                };
+                if release {
                     tx.execute(
-                        "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                         WHERE precinct_uuid = ?1 AND turf_uuid = ?2 AND deleted_at IS NULL",
-                        params![p, owner],
+                        &format!(
+                            "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                             WHERE {column} = ?1 AND deleted_at IS NULL"
+                        ),
+                        [member],
                     )
                     .map_err(sql)?;
-                    if !touched.contains(owner) {
-                        touched.push(owner.clone());
-                    }
+                    if let Some(o) = owner.clone()
+                        && !touched.contains(&o) {
+                            touched.push(o);
+                        }
                 }
-                if add && !owners.iter().any(|o| o == turf_uuid) {
+                if add && owner.as_deref() != Some(turf_uuid) {
                     tx.execute(
-                        "INSERT INTO turf_members (uuid, turf_uuid, precinct_uuid) VALUES (?1, ?2, ?3)",
-                        params![uuid::Uuid::new_v4().to_string(), turf_uuid, p],
+                        &format!("INSERT INTO turf_members (uuid, turf_uuid, {column}) VALUES (?1, ?2, ?3)"),
+                        params![uuid::Uuid::new_v4().to_string(), turf_uuid, member],
                     )
                     .map_err(sql)?;
                 }
@@ -1166,48 +1190,25 @@ impl Campaign {
         doors: &[String],
         add: bool,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let sql = |e| StoreError::sqlite(&path, e);
-        self.write(|tx| {
-            let mut touched = vec![turf_uuid.to_owned()];
-            for d in doors {
-                let owner: Option<String> = tx
-                    .query_row(
-                        "SELECT turf_uuid FROM turf_members WHERE door_uuid = ?1 AND deleted_at IS NULL",
-                        [d],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                let release = match (&owner, add) {
-                    (Some(o), true) => o != turf_uuid,
-                    (Some(o), false) => o == turf_uuid,
-                    (None, _) => false,
-                };
-                if release {
-                    tx.execute(
-                        "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE door_uuid = ?1 AND deleted_at IS NULL",
-                        [d],
-                    )
-                    .map_err(sql)?;
-                    if let Some(o) = owner.clone()
-                        && !touched.contains(&o) {
-                            touched.push(o);
-                        }
-                }
-                if add && owner.as_deref() != Some(turf_uuid) {
-                    tx.execute(
-                        "INSERT INTO turf_members (uuid, turf_uuid, door_uuid) VALUES (?1, ?2, ?3)",
-                        params![uuid::Uuid::new_v4().to_string(), turf_uuid, d],
-                    )
-                    .map_err(sql)?;
-                }
-            }
-            for t in &touched {
-                refresh_turf(tx, t).map_err(sql)?;
-            }
-            Ok(())
-        })
+        self.move_members(turf_uuid, Member::Door, doors, add)
+    }
+}
+
+/// What a turf member is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Member {
+    /// A whole precinct.
+    Precinct,
+    /// A single door.
+    Door,
+}
+
+impl Member {
+    /// Its column in `turf_members`.
+    fn column(self) -> &'static str {
+        match self {
+            Self::Precinct => "precinct_uuid",
+            Self::Door => "door_uuid",
+        }
     }
 }
