@@ -15,7 +15,6 @@ use egui::{Color32, Rect};
 use walkers::MapMemory;
 
 use crate::action::{Action, Column, SelectMode};
-use crate::domain::classify::ClassMethod;
 use crate::domain::numbers::Lang;
 use crate::domain::results::ScoringData;
 use crate::domain::scoring::{Preset, Scored, ScoringParams, score};
@@ -368,11 +367,6 @@ impl PlannerApp {
         self.selection_version
     }
 
-    /// The precinct layer's mesh cache.
-    pub fn mesh_cache_ref(&mut self) -> &mut MeshCache {
-        &mut self.mesh_cache
-    }
-
     /// Shows a campaign opened outside the app (the command line's `open FILE`).
     pub fn push_loaded(&mut self, loaded: Loaded) {
         self.show_loaded(loaded);
@@ -412,7 +406,7 @@ impl PlannerApp {
                         .legend
                         .iter()
                         .map(|c| {
-                            let [r, g, b] = hex(&c.colour);
+                            let [r, g, b] = crate::domain::classify::parse_hex(&c.colour);
                             Color32::from_rgba_unmultiplied(r, g, b, alpha)
                         })
                         .collect();
@@ -1293,27 +1287,6 @@ impl PlannerApp {
         self.map_memory.center_at(walkers::lon_lat(lon, lat));
         let _ = self.map_memory.set_zoom(zoom);
     }
-
-    /// The preset, ours, classes… with one thing changed, as an action.
-    #[must_use]
-    pub fn scoring_with(&self, change: impl FnOnce(&mut ScoringParams)) -> Option<Action> {
-        let mut params = self.loaded.as_ref()?.params.clone();
-        change(&mut params);
-        Some(Action::SetScoring(params))
-    }
-
-    /// The method's classes, as shown by the scoring panel.
-    #[must_use]
-    pub fn method(&self) -> Option<ClassMethod> {
-        self.loaded.as_ref().map(|l| l.params.method.clone())
-    }
-}
-
-/// `#rrggbb` → bytes.
-fn hex(colour: &str) -> [u8; 3] {
-    let c = colour.trim_start_matches('#');
-    let byte = |i: usize| u8::from_str_radix(c.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
-    [byte(0), byte(2), byte(4)]
 }
 
 /// Compares codes numerically when both are numbers ("9" before "10").

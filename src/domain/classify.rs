@@ -228,6 +228,19 @@ fn manual_bounds(values: &[f64], breaks: &[f64]) -> Result<Vec<f64>, ClassifyErr
     Ok(bounds)
 }
 
+/// The bytes of a `#rrggbb` colour (the legend's and the file's form); mid grey where a
+/// component is unreadable.
+#[must_use]
+pub fn parse_hex(colour: &str) -> [u8; 3] {
+    let c = colour.trim_start_matches('#');
+    let byte = |i: usize| {
+        c.get(i..i + 2)
+            .and_then(|b| u8::from_str_radix(b, 16).ok())
+            .unwrap_or(128)
+    };
+    [byte(0), byte(2), byte(4)]
+}
+
 /// `n` colours of `ramp`, light to dark.
 #[must_use]
 pub fn ramp_colours(ramp: Ramp, n: usize) -> Vec<String> {

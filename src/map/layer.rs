@@ -109,6 +109,8 @@ pub struct PrecinctShapes {
     label_at: Vec<OnceLock<[f64; 2]>>,
     /// The mean precinct width (world units), to decide when outlines are worth drawing.
     mean_width: f64,
+    /// The box around every precinct, computed once.
+    total: Option<[f64; 4]>,
     lods: [OnceLock<Lod>; 3],
 }
 
@@ -142,11 +144,13 @@ impl PrecinctShapes {
             .filter(|w| w.is_finite())
             .sum::<f64>()
             / n;
+        let total = union(bbox.iter());
         Self {
             geometries,
             bbox,
             label_at,
             mean_width,
+            total,
             lods: [OnceLock::new(), OnceLock::new(), OnceLock::new()],
         }
     }
@@ -189,24 +193,35 @@ impl PrecinctShapes {
     /// The world bounding box of some precincts (all when `only` is `None`).
     #[must_use]
     pub fn bounds(&self, only: Option<&HashSet<usize>>) -> Option<[f64; 4]> {
-        let mut out: Option<[f64; 4]> = None;
-        for (i, b) in self.bbox.iter().enumerate() {
-            if only.is_some_and(|s| !s.contains(&i)) || !b[0].is_finite() {
-                continue;
-            }
-            out = Some(match out {
-                None => *b,
-                Some(o) => [
-                    o[0].min(b[0]),
-                    o[1].min(b[1]),
-                    o[2].max(b[2]),
-                    o[3].max(b[3]),
-                ],
-            });
-        }
-        out
+        let Some(only) = only else {
+            return self.total;
+        };
+        union(only.iter().filter_map(|&i| self.bbox.get(i)))
     }
 
+    /// The world bounding box of precinct `i`.
+    #[must_use]
+    pub fn bbox_of(&self, i: usize) -> Option<[f64; 4]> {
+        self.bbox.get(i).copied().filter(|b| b[0].is_finite())
+    }
+}
+
+/// The box around `boxes` (empty ones left out).
+fn union<'a>(boxes: impl Iterator<Item = &'a [f64; 4]>) -> Option<[f64; 4]> {
+    boxes.filter(|b| b[0].is_finite()).fold(None, |out, b| {
+        Some(match out {
+            None => *b,
+            Some(o) => [
+                o[0].min(b[0]),
+                o[1].min(b[1]),
+                o[2].max(b[2]),
+                o[3].max(b[3]),
+            ],
+        })
+    })
+}
+
+impl PrecinctShapes {
     /// The precinct under a world point, if any.
     #[must_use]
     pub fn hit(&self, w: [f64; 2]) -> Option<usize> {

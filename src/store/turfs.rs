@@ -38,73 +38,100 @@ impl Campaign {
         codes: &[String],
         take: bool,
     ) -> Result<TurfInfo, StoreError> {
+        if codes.is_empty() {
+            return Err(self.invalid("a turf needs at least one precinct"));
+        }
+        let mut uuids = Vec::with_capacity(codes.len());
+        for code in codes {
+            let p: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
+                    [code],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| self.err(e))?;
+            let Some(p) = p else {
+                return Err(self.invalid(&format!("no precinct with code {code:?}")));
+            };
+            uuids.push(p);
+        }
+        self.create_member_turf(name, Member::Precinct, &uuids, codes, take)
+    }
+
+    /// Creates a turf of the members `uuids` (precincts or doors; `labels` name them in
+    /// errors), in one transaction. Members already in another turf are refused, listed,
+    /// unless `take` moves them here; every turf they leave is refreshed.
+    fn create_member_turf(
+        &mut self,
+        name: &str,
+        kind: Member,
+        uuids: &[String],
+        labels: &[String],
+        take: bool,
+    ) -> Result<TurfInfo, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(self.invalid("a turf needs a name"));
+        }
+        let column = kind.column();
         let path = self.path.clone();
         let invalid = |detail: String| StoreError::Invalid {
             path: path.clone(),
             detail,
         };
-        if name.trim().is_empty() {
-            return Err(invalid("a turf needs a name".to_owned()));
-        }
-        if codes.is_empty() {
-            return Err(invalid("a turf needs at least one precinct".to_owned()));
-        }
         let sql = |e| StoreError::sqlite(&path, e);
         let uuid = self.write(|tx| {
             let duplicate: bool = tx
                 .query_row(
                     "SELECT EXISTS (SELECT 1 FROM turfs WHERE name = ?1 AND deleted_at IS NULL)",
-                    [name.trim()],
+                    [name],
                     |r| r.get(0),
                 )
                 .map_err(sql)?;
             if duplicate {
-                return Err(invalid(format!("a turf named {:?} already exists", name.trim())));
+                return Err(invalid(format!("a turf named {name:?} already exists")));
             }
-            let mut taken: Vec<(String, String, String)> = Vec::new();
-            let mut precinct_uuids = Vec::with_capacity(codes.len());
-            for code in codes {
-                let p: Option<String> = tx
-                    .query_row(
-                        "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
-                        [code],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                let Some(p) = p else {
-                    return Err(invalid(format!("no precinct with code {code:?}")));
-                };
+            // (member, owning turf, its name) for members already in a turf.
+            let mut taken: Vec<(usize, String, String)> = Vec::new();
+            for (i, member) in uuids.iter().enumerate() {
                 let other: Option<(String, String)> = tx
                     .query_row(
-                        "SELECT t.uuid, t.name FROM turf_members m JOIN turfs t ON t.uuid = m.turf_uuid \
-                         WHERE m.precinct_uuid = ?1 AND m.deleted_at IS NULL AND t.deleted_at IS NULL",
-                        [&p],
+                        &format!(
+                            "SELECT t.uuid, t.name FROM turf_members m JOIN turfs t ON t.uuid = m.turf_uuid \
+                             WHERE m.{column} = ?1 AND m.deleted_at IS NULL AND t.deleted_at IS NULL"
+                        ),
+                        [member],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )
                     .optional()
                     .map_err(sql)?;
                 if let Some((t, tname)) = other {
-                    taken.push((code.clone(), t, tname));
+                    taken.push((i, t, tname));
                 }
-                precinct_uuids.push(p);
             }
             if !taken.is_empty() && !take {
-                let list: Vec<String> = taken.iter().map(|(c, _, t)| format!("{c} (in {t})")).collect();
+                let list: Vec<String> = taken
+                    .iter()
+                    .map(|(i, _, t)| format!("{} (in {t})", labels.get(*i).map_or("?", String::as_str)))
+                    .collect();
                 return Err(invalid(format!(
-                    "{} precincts are already in a turf: {}; move them with --move",
+                    "{} {} are already in a turf: {}; move them with --move",
                     taken.len(),
+                    kind.plural(),
                     list.join(", ")
                 )));
             }
             let mut touched: Vec<String> = Vec::new();
-            for (code, turf_uuid, _) in &taken {
+            for (i, turf_uuid, _) in &taken {
                 tx.execute(
-                    "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                     WHERE deleted_at IS NULL AND turf_uuid = ?1 AND precinct_uuid = \
-                     (SELECT uuid FROM precincts WHERE code = ?2 AND deleted_at IS NULL)",
-                    params![turf_uuid, code],
+                    &format!(
+                        "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                         WHERE deleted_at IS NULL AND turf_uuid = ?1 AND {column} = ?2"
+                    ),
+                    params![turf_uuid, uuids[*i]],
                 )
                 .map_err(sql)?;
                 if !touched.contains(turf_uuid) {
@@ -114,13 +141,13 @@ impl Campaign {
             let uuid = uuid::Uuid::new_v4().to_string();
             tx.execute(
                 "INSERT INTO turfs (uuid, name) VALUES (?1, ?2)",
-                params![uuid, name.trim()],
+                params![uuid, name],
             )
             .map_err(sql)?;
-            for p in &precinct_uuids {
+            for member in uuids {
                 tx.execute(
-                    "INSERT INTO turf_members (uuid, turf_uuid, precinct_uuid) VALUES (?1, ?2, ?3)",
-                    params![uuid::Uuid::new_v4().to_string(), uuid, p],
+                    &format!("INSERT INTO turf_members (uuid, turf_uuid, {column}) VALUES (?1, ?2, ?3)"),
+                    params![uuid::Uuid::new_v4().to_string(), uuid, member],
                 )
                 .map_err(sql)?;
             }
@@ -133,7 +160,14 @@ impl Campaign {
         self.turfs()?
             .into_iter()
             .find(|t| t.uuid == uuid)
-            .ok_or_else(|| invalid("the new turf could not be read back".to_owned()))
+            .ok_or_else(|| self.invalid("the new turf could not be read back"))
+    }
+
+    fn invalid(&self, detail: &str) -> StoreError {
+        StoreError::Invalid {
+            path: self.path.clone(),
+            detail: detail.to_owned(),
+        }
     }
 
     /// The live turfs, by name.
@@ -1095,73 +1129,11 @@ impl Campaign {
         doors: &[String],
         take: bool,
     ) -> Result<TurfInfo, StoreError> {
-        let path = self.path.clone();
-        let invalid = |detail: String| StoreError::Invalid {
-            path: path.clone(),
-            detail,
-        };
-        if name.trim().is_empty() || doors.is_empty() {
-            return Err(invalid(
-                "a turf needs a name and at least one door".to_owned(),
-            ));
+        if doors.is_empty() {
+            return Err(self.invalid("a turf needs at least one door"));
         }
-        let sql = |e| StoreError::sqlite(&path, e);
-        let uuid = self.write(|tx| {
-            let duplicate: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM turfs WHERE name = ?1 AND deleted_at IS NULL)",
-                    [name.trim()],
-                    |r| r.get(0),
-                )
-                .map_err(sql)?;
-            if duplicate {
-                return Err(invalid(format!("a turf named {:?} already exists", name.trim())));
-            }
-            let mut touched: Vec<String> = Vec::new();
-            for d in doors {
-                let owner: Option<String> = tx
-                    .query_row(
-                        "SELECT turf_uuid FROM turf_members WHERE door_uuid = ?1 AND deleted_at IS NULL",
-                        [d],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                if let Some(owner) = owner {
-                    if !take {
-                        return Err(invalid("some doors are already in a turf; move them with take".to_owned()));
-                    }
-                    tx.execute(
-                        "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE door_uuid = ?1 AND deleted_at IS NULL",
-                        [d],
-                    )
-                    .map_err(sql)?;
-                    if !touched.contains(&owner) {
-                        touched.push(owner);
-                    }
-                }
-            }
-            let uuid = uuid::Uuid::new_v4().to_string();
-            tx.execute("INSERT INTO turfs (uuid, name) VALUES (?1, ?2)", params![uuid, name.trim()])
-                .map_err(sql)?;
-            for d in doors {
-                tx.execute(
-                    "INSERT INTO turf_members (uuid, turf_uuid, door_uuid) VALUES (?1, ?2, ?3)",
-                    params![uuid::Uuid::new_v4().to_string(), uuid, d],
-                )
-                .map_err(sql)?;
-            }
-            touched.push(uuid.clone());
-            for t in &touched {
-                refresh_turf(tx, t).map_err(sql)?;
-            }
-            Ok(uuid)
-        })?;
-        self.turfs()?
-            .into_iter()
-            .find(|t| t.uuid == uuid)
-            .ok_or_else(|| invalid("the new turf could not be read back".to_owned()))
+        let labels: Vec<String> = doors.iter().map(|d| format!("door {d}")).collect();
+        self.create_member_turf(name, Member::Door, doors, &labels, take)
     }
 }
 
@@ -1204,6 +1176,14 @@ enum Member {
 }
 
 impl Member {
+    /// How errors name several of them.
+    fn plural(self) -> &'static str {
+        match self {
+            Self::Precinct => "precincts",
+            Self::Door => "doors",
+        }
+    }
+
     /// Its column in `turf_members`.
     fn column(self) -> &'static str {
         match self {

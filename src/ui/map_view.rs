@@ -229,7 +229,7 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
             painter.extend(shapes);
             if let Some(h) = hovered {
                 // A light outline under the pointer.
-                if let Some(b) = l.shapes.bounds(Some(&std::iter::once(h).collect())) {
+                if let Some(b) = l.shapes.bbox_of(h) {
                     let r = egui::Rect::from_two_pos(
                         view.to_screen([b[0], b[1]]),
                         view.to_screen([b[2], b[3]]),
@@ -384,9 +384,8 @@ impl LegendLabel for egui::Response {
 }
 
 fn colour(hex: &str) -> Color32 {
-    let c = hex.trim_start_matches('#');
-    let byte = |i: usize| u8::from_str_radix(c.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
-    Color32::from_rgb(byte(0), byte(2), byte(4))
+    let [r, g, b] = crate::domain::classify::parse_hex(hex);
+    Color32::from_rgb(r, g, b)
 }
 
 /// Attribution, and the offline notice with its retry button.

@@ -16,7 +16,6 @@ use crate::domain::numbers::Lang;
 
 /// Lays out one frame: toolbar, status bar, table, side panel, map.
 pub fn frame(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    let t = app.tr();
     egui::Panel::top("toolbar").show(ui, |ui| toolbar(app, ui));
     egui::Panel::bottom("status").show(ui, |ui| panels::status_bar(app, ui));
     egui::Panel::bottom("table")
@@ -51,7 +50,6 @@ pub fn frame(app: &mut PlannerApp, ui: &mut egui::Ui) {
         map_view::map(app, ui);
     });
     panels::dialogs(app, ui.ctx());
-    let _ = t;
 }
 
 fn tool(ui: &mut egui::Ui, icon: egui_material_icons::MaterialIcon, label: &str) -> egui::Response {

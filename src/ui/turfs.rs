@@ -6,6 +6,7 @@ use egui_material_icons::icons;
 
 use crate::action::Action;
 use crate::app::PlannerApp;
+use crate::domain::classify::parse_hex;
 use crate::domain::numbers::number;
 use crate::domain::selection::Membership;
 use crate::ui::LabelledBy as _;
@@ -400,11 +401,4 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
     for a in actions {
         app.push(a);
     }
-}
-
-/// `#rrggbb` → bytes (grey when unreadable).
-fn parse_hex(colour: &str) -> [u8; 3] {
-    let c = colour.trim_start_matches('#');
-    let byte = |i: usize| u8::from_str_radix(c.get(i..i + 2).unwrap_or("28"), 16).unwrap_or(40);
-    [byte(0), byte(2), byte(4)]
 }
