@@ -384,6 +384,7 @@ impl PlannerApp {
         self.undo.clear();
         self.redo.clear();
         self.refresh_turfs();
+        self.refresh_doors();
         self.selection.clear();
         self.selection_version += 1;
         self.hovered = None;
@@ -838,6 +839,7 @@ impl PlannerApp {
                     Err(e) => self.message = Some((true, e)),
                 }
                 self.refresh_turfs();
+                self.refresh_doors();
             }
             Action::SetVotersPerHousehold(v) => {
                 if let Some(Err(e)) = self.campaign_mut().map(|c| c.set_voters_per_household(v)) {
@@ -928,15 +930,15 @@ impl PlannerApp {
             Action::Undo => {
                 if let Some(edit) = self.undo.pop() {
                     self.replay_edit(&edit, true);
+                    self.refresh_after(&edit);
                     self.redo.push(edit);
-                    self.refresh_turfs();
                 }
             }
             Action::Redo => {
                 if let Some(edit) = self.redo.pop() {
                     self.replay_edit(&edit, false);
+                    self.refresh_after(&edit);
                     self.undo.push(edit);
-                    self.refresh_turfs();
                 }
             }
             Action::Dropped(paths) => {
@@ -997,6 +999,14 @@ impl PlannerApp {
         };
         if let Err(e) = result {
             self.message = Some((true, e.to_string()));
+        }
+    }
+
+    /// Re-reads what an undone or redone edit changed.
+    fn refresh_after(&mut self, edit: &crate::action::Edit) {
+        self.refresh_turfs();
+        if matches!(edit, crate::action::Edit::Doors { .. }) {
+            self.refresh_doors();
         }
     }
 
@@ -1066,12 +1076,16 @@ impl PlannerApp {
         };
         self.turfs = c.turfs().unwrap_or_default();
         self.teams = c.teams().unwrap_or_default();
-        let doors = c.doors().unwrap_or_default();
-        if doors.len() != self.doors.len() || doors.first() != self.doors.first() {
-            self.door_index = None;
-            self.selected_doors.clear();
-        }
-        self.doors = doors;
+    }
+
+    /// Re-reads the door points from the file; only imports (and their undo) change them.
+    pub fn refresh_doors(&mut self) {
+        let Some(c) = self.loaded.as_ref().and_then(|l| l.campaign.as_ref()) else {
+            return;
+        };
+        self.doors = c.doors().unwrap_or_default();
+        self.door_index = None;
+        self.selected_doors.clear();
     }
 
     /// The spatial index of the open campaign's precincts, built on first use.
