@@ -239,6 +239,20 @@ impl Campaign {
         Ok(value)
     }
 
+    /// Runs one statement in its own write transaction.
+    pub(crate) fn write_one(
+        &mut self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            tx.execute(sql, params)
+                .map_err(|e| StoreError::sqlite(&path, e))?;
+            Ok(())
+        })
+    }
+
     /// Saves a complete copy at `path` (`VACUUM INTO`, consistent even mid-session) and returns
     /// it open for writing; this campaign is closed. An existing file is never replaced. On
     /// failure this campaign comes back unchanged with the error.

@@ -743,30 +743,20 @@ impl Campaign {
         team_uuid: Option<&str>,
         status: &str,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE turfs SET team_uuid = ?1, status = ?2, \
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?3",
-                params![team_uuid, status, turf_uuid],
-            )
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-            Ok(())
-        })
+        self.write_one(
+            "UPDATE turfs SET team_uuid = ?1, status = ?2, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?3",
+            params![team_uuid, status, turf_uuid],
+        )
     }
 
     /// Tombstones a team (undone by [`Campaign::restore_team`]).
     pub fn delete_team(&mut self, uuid: &str) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE teams SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
-                [uuid],
-            )
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-            Ok(())
-        })
+        self.write_one(
+            "UPDATE teams SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+            [uuid],
+        )
     }
 
     /// Renames and recolours a team.
@@ -776,30 +766,20 @@ impl Campaign {
         name: &str,
         colour: Option<&str>,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE teams SET name = ?2, colour = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                 WHERE uuid = ?1",
-                params![uuid, name, colour],
-            )
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-            Ok(())
-        })
+        self.write_one(
+            "UPDATE teams SET name = ?2, colour = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+             WHERE uuid = ?1",
+            params![uuid, name, colour],
+        )
     }
 
     /// Brings a tombstoned team back.
     pub fn restore_team(&mut self, uuid: &str) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE teams SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                 WHERE uuid = ?1",
-                [uuid],
-            )
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-            Ok(())
-        })
+        self.write_one(
+            "UPDATE teams SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+             WHERE uuid = ?1",
+            [uuid],
+        )
     }
 }
 
@@ -1043,15 +1023,10 @@ impl Campaign {
         name: &str,
         colour: Option<&str>,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE turfs SET name = ?2, colour = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
-                params![uuid, name, colour],
-            )
-            .map_err(|e| StoreError::sqlite(&path, e))?;
-            Ok(())
-        })
+        self.write_one(
+            "UPDATE turfs SET name = ?2, colour = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+            params![uuid, name, colour],
+        )
     }
 }
 
@@ -1144,7 +1119,7 @@ impl Campaign {
         turf_uuid: &str,
         doors: &[String],
     ) -> Result<(), StoreError> {
-        self.edit_door_members(turf_uuid, doors, true)
+        self.move_members(turf_uuid, Member::Door, doors, true)
     }
 
     /// Takes single doors (by UUID) out of a turf.
@@ -1153,16 +1128,7 @@ impl Campaign {
         turf_uuid: &str,
         doors: &[String],
     ) -> Result<(), StoreError> {
-        self.edit_door_members(turf_uuid, doors, false)
-    }
-
-    fn edit_door_members(
-        &mut self,
-        turf_uuid: &str,
-        doors: &[String],
-        add: bool,
-    ) -> Result<(), StoreError> {
-        self.move_members(turf_uuid, Member::Door, doors, add)
+        self.move_members(turf_uuid, Member::Door, doors, false)
     }
 }
 
