@@ -241,6 +241,12 @@ pub fn parse_hex(colour: &str) -> [u8; 3] {
     [byte(0), byte(2), byte(4)]
 }
 
+/// The `#rrggbb` form of a colour's bytes (the inverse of [`parse_hex`]).
+#[must_use]
+pub fn to_hex([r, g, b]: [u8; 3]) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
 /// `n` colours of `ramp`, light to dark.
 #[must_use]
 pub fn ramp_colours(ramp: Ramp, n: usize) -> Vec<String> {
@@ -275,6 +281,13 @@ pub fn ramp_colours(ramp: Ramp, n: usize) -> Vec<String> {
 #[allow(clippy::float_cmp)] // Exact values are expected here.
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_colour_written_as_hex_reads_back_the_same() {
+        assert_eq!(to_hex([0x1b, 0x9e, 0x07]), "#1b9e07");
+        assert_eq!(parse_hex(&to_hex([0x1b, 0x9e, 0x07])), [0x1b, 0x9e, 0x07]);
+        assert_eq!(parse_hex("#zz0000"), [128, 0, 0]);
+    }
 
     #[test]
     fn quantile_puts_equal_numbers_in_each_class() {

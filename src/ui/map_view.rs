@@ -42,7 +42,6 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
     let mut stats = None;
     let mut drawn_view = None;
     let mut layer_time = std::time::Duration::ZERO;
-    let mut label_shapes = Vec::new();
     {
         let tiles = app.basemap.tiles();
         let mut memory = std::mem::take(&mut app.map_memory);
@@ -244,13 +243,10 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
             }
             if show_labels {
                 for &(pos, i) in mesh_cache.labels() {
-                    label_shapes.push((pos, l.data.names[i].clone()));
-                }
-                for (pos, text) in &label_shapes {
                     painter.text(
-                        *pos,
+                        pos,
                         Align2::CENTER_CENTER,
-                        text,
+                        &l.data.names[i],
                         FontId::proportional(11.0),
                         Color32::from_rgb(30, 30, 30),
                     );

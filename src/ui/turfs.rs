@@ -6,7 +6,7 @@ use egui_material_icons::icons;
 
 use crate::action::Action;
 use crate::app::PlannerApp;
-use crate::domain::classify::parse_hex;
+use crate::domain::classify::{parse_hex, to_hex};
 use crate::domain::numbers::number;
 use crate::domain::selection::Membership;
 use crate::ui::LabelledBy as _;
@@ -220,7 +220,7 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     actions.push(Action::UpdateTurf(
                         turf.uuid.clone(),
                         turf.name.clone(),
-                        Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])),
+                        Some(to_hex(rgb)),
                     ));
                 }
             }
@@ -353,7 +353,7 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 actions.push(Action::UpdateTeam(
                     team.uuid.clone(),
                     team.name.clone(),
-                    Some(format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])),
+                    Some(to_hex(rgb)),
                 ));
             }
             if ui
