@@ -114,8 +114,8 @@ fn main() {
         )
         .expect("results import");
         times.push(started.elapsed());
-        assert_eq!(report.join.matched, precincts.len());
-        assert_eq!(report.written.replaced, run > 0);
+        assert_eq!(report.elections[0].join.matched, precincts.len());
+        assert_eq!(report.elections[0].written.replaced, run > 0);
     }
     println!(
         "  results CSV import ({size_mb:.1} MB, {} rows × 10 lists, read + join + one transaction): {:>6.0} ms  (target < 1 s)",

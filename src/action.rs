@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::domain::numbers::Lang;
 use crate::domain::scoring::ScoringParams;
 use crate::map::basemap::BasemapChoice;
+use crate::io::csv_results::ColumnMapping;
 use crate::store::ElectionMeta;
 
 /// How a selection gesture combines with the current selection.
@@ -81,8 +82,8 @@ pub enum Action {
     SaveAs(PathBuf),
     /// Import precinct shapes into the open campaign (in the background).
     ImportShapes(PathBuf),
-    /// Import a results file as an election (in the background).
-    ImportResults(PathBuf, ElectionMeta),
+    /// Import a results file as an election, or one per value of a column (in the background).
+    ImportResults(PathBuf, ElectionMeta, ColumnMapping),
     /// Open the demo campaign.
     OpenDemo,
     /// Rebuild the demo campaign from the shipped data and open it.

@@ -167,6 +167,78 @@ pub struct ResultsDialog {
     pub date: String,
     /// Its round (0 = none).
     pub round: i64,
+    /// The file's columns (for the split and filter choices); empty when unreadable.
+    pub columns: Vec<String>,
+    /// Store unreadable cells as missing values.
+    pub missing_as_empty: bool,
+    /// One election per value of this column.
+    pub split_by: Option<usize>,
+    /// Only rows where this column holds `filter_value`.
+    pub filter_column: Option<usize>,
+    /// The value of the filter.
+    pub filter_value: String,
+}
+
+impl ResultsDialog {
+    /// The dialog for `path`, its election named after the file.
+    #[must_use]
+    pub fn new(path: PathBuf) -> Self {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let columns = crate::io::csv_results::read_headers(&path).unwrap_or_default();
+        Self {
+            path,
+            name,
+            date: String::new(),
+            round: 0,
+            columns,
+            missing_as_empty: false,
+            split_by: None,
+            filter_column: None,
+            filter_value: String::new(),
+        }
+    }
+
+    /// The date typed, checked: `Ok(None)` when empty.
+    pub fn date(&self) -> Result<Option<crate::domain::date::Date>, crate::domain::date::DateError> {
+        let text = self.date.trim();
+        if text.is_empty() {
+            Ok(None)
+        } else {
+            crate::domain::date::Date::parse(text).map(Some)
+        }
+    }
+
+    /// The import the dialog describes, when its name and date are right.
+    #[must_use]
+    pub fn action(&self) -> Option<Action> {
+        let name = self.name.trim();
+        let date = self.date().ok()?;
+        if name.is_empty() {
+            return None;
+        }
+        let column = |c: Option<usize>| c.and_then(|c| self.columns.get(c).cloned());
+        let mapping = ColumnMapping {
+            missing_as_empty: self.missing_as_empty,
+            split_by: column(self.split_by),
+            filters: column(self.filter_column)
+                .map(|c| (c, self.filter_value.trim().to_owned()))
+                .into_iter()
+                .collect(),
+            ..ColumnMapping::default()
+        };
+        Some(Action::ImportResults(
+            self.path.clone(),
+            ElectionMeta {
+                name: name.to_owned(),
+                date,
+                round: (self.round > 0).then_some(self.round),
+            },
+            mapping,
+        ))
+    }
 }
 
 /// The app's state.
@@ -535,7 +607,9 @@ impl PlannerApp {
             }
             Action::SaveAs(path) => self.save_as(&path),
             Action::ImportShapes(path) => self.import_shapes(ctx, path),
-            Action::ImportResults(path, meta) => self.import_results(ctx, path, meta),
+            Action::ImportResults(path, meta, mapping) => {
+                self.import_results(ctx, path, meta, mapping);
+            }
             Action::OpenDemo => match crate::demo::demo_path() {
                 Ok(p) => self.apply(Action::Open(p), ctx),
                 Err(e) => self.message = Some((true, e.to_string())),
@@ -1104,16 +1178,7 @@ impl PlannerApp {
     }
 
     fn ask_election(&mut self, path: PathBuf) {
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        self.results_dialog = Some(ResultsDialog {
-            path,
-            name,
-            date: String::new(),
-            round: 0,
-        });
+        self.results_dialog = Some(ResultsDialog::new(path));
     }
 
     fn set_scoring(&mut self, params: ScoringParams) {
@@ -1181,29 +1246,46 @@ impl PlannerApp {
         });
     }
 
-    fn import_results(&mut self, ctx: &egui::Context, path: PathBuf, meta: ElectionMeta) {
+    fn import_results(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        meta: ElectionMeta,
+        mapping: ColumnMapping,
+    ) {
         let Some(campaign) = self.loaded.as_mut().and_then(|l| l.campaign.take()) else {
             self.message = Some((true, self.tr().no_campaign.to_owned()));
             return;
         };
         let label = path.display().to_string();
+        let t = self.tr();
         self.start_job(ctx, label, Some(campaign), move |campaign, _| {
             let Some(mut campaign) = campaign else {
                 return (Err("no campaign".to_owned()), None);
             };
-            let result = import_results(&mut campaign, &path, &meta, &ColumnMapping::default());
+            let result = import_results(&mut campaign, &path, &meta, &mapping);
             let message = match result {
-                Ok(r) => (
-                    false,
-                    format!(
-                        "{}: {} / {} ({} −, {} ?)",
-                        r.election.name,
-                        r.join.matched,
-                        r.join.rows,
-                        r.join.precincts_without_results.len(),
-                        r.join.unmatched_rows.len()
-                    ),
-                ),
+                Ok(r) => {
+                    let mut lines: Vec<String> = r
+                        .elections
+                        .iter()
+                        .map(|e| {
+                            format!(
+                                "{}: {} {} / {}; {} {}; {} {}",
+                                e.election.name,
+                                e.join.matched,
+                                t.precincts_matched,
+                                e.join.matched + e.join.precincts_without_results.len(),
+                                e.join.unmatched_rows.len(),
+                                t.rows_unmatched,
+                                e.lists.len(),
+                                t.lists_found
+                            )
+                        })
+                        .collect();
+                    lines.extend(r.read.warnings.iter().map(|w| format!("{}: {w}", t.warning)));
+                    (false, lines.join("\n"))
+                }
                 Err(e) => (true, e.to_string()),
             };
             (Loaded::from_campaign(campaign), Some(message))

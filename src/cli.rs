@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::domain::classify::{ClassMethod, Ramp};
+use crate::domain::date::Date;
 use crate::domain::numbers::Lang;
 use crate::domain::results::ScoringData;
 use crate::domain::scoring::{Preset, Scored, score};
@@ -109,9 +110,9 @@ pub enum Command {
         election: String,
         /// The election's date, YYYY-MM-DD.
         #[arg(long)]
-        date: Option<String>,
+        date: Option<Date>,
         /// The round (1 or 2).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=2))]
         round: Option<i64>,
         /// The column holding precinct codes (guessed from the campaign's codes).
         #[arg(long)]
@@ -137,6 +138,16 @@ pub enum Command {
         /// Long layout: the votes column.
         #[arg(long = "votes-column")]
         votes_column: Option<String>,
+        /// Store unreadable count cells ("n.d.", "NA") as missing values, counted in the report,
+        /// instead of refusing the file.
+        #[arg(long = "missing-as-empty")]
+        missing_as_empty: bool,
+        /// Import one election per value of this column (e.g. `year`), named "ELECTION VALUE".
+        #[arg(long = "split-by")]
+        split_by: Option<String>,
+        /// Import only the rows where COLUMN holds VALUE (repeat for several conditions).
+        #[arg(long = "where", value_name = "COLUMN=VALUE", value_parser = parse_condition)]
+        filters: Vec<(String, String)>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -565,6 +576,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             lists,
             list_column,
             votes_column,
+            missing_as_empty,
+            split_by,
+            filters,
             json,
         } => {
             let mut campaign = Campaign::open(&file)?;
@@ -580,6 +594,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 lists,
                 list_column,
                 votes_column,
+                missing_as_empty,
+                split_by,
+                filters,
             };
             let meta = ElectionMeta {
                 name: election,
@@ -591,6 +608,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 print_results_report(&report);
+                for w in &report.read.warnings {
+                    eprintln!("warning: {w}");
+                }
             }
         }
         Command::Score {
@@ -769,18 +789,29 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// `COLUMN=VALUE` of `--where`.
+fn parse_condition(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((c, v)) if !c.trim().is_empty() => Ok((c.trim().to_owned(), v.trim().to_owned())),
+        _ => Err(format!("{text:?}: write COLUMN=VALUE, e.g. mode=TOTAL")),
+    }
+}
+
+/// Up to ten codes, then "…".
+fn sample(codes: &[String]) -> String {
+    let mut s: Vec<&str> = codes.iter().take(10).map(String::as_str).collect();
+    if codes.len() > 10 {
+        s.push("…");
+    }
+    s.join(", ")
+}
+
 fn print_results_report(report: &ResultsImport) {
     let r = &report.read;
-    let j = &report.join;
+    let rows: usize = report.elections.iter().map(|e| e.join.rows).sum();
     println!(
-        "election {:?}{}: {} rows read ({}, delimiter {:?}, {} layout{})",
-        report.election.name,
-        if report.written.replaced {
-            " (replaced)"
-        } else {
-            ""
-        },
-        j.rows,
+        "{} rows read ({}, delimiter {:?}, {} layout{}{})",
+        rows,
         r.encoding,
         r.delimiter,
         match r.layout {
@@ -791,50 +822,74 @@ fn print_results_report(report: &ResultsImport) {
             format!(", {} blank lines skipped", r.blank_lines)
         } else {
             String::new()
+        },
+        if r.rows_filtered_out > 0 {
+            format!(", {} rows left out by --where", r.rows_filtered_out)
+        } else {
+            String::new()
         }
     );
     println!(
-        "columns: key {:?}; registered {}; voters {}; valid {}; lists: {}",
+        "columns: key {:?}; registered {}; voters {}; valid {}; {} {}",
         r.key,
         r.registered.as_deref().unwrap_or("(none)"),
         r.voters.as_deref().unwrap_or("(none)"),
         r.valid
             .as_deref()
             .unwrap_or("(none: the sum of the lists is used)"),
-        report.lists.join(", ")
+        match r.layout {
+            Layout::Wide => "lists:",
+            Layout::Long => "list and votes columns:",
+        },
+        r.list_columns.join(", ")
     );
     if !r.ignored_columns.is_empty() {
-        println!("ignored columns: {}", r.ignored_columns.join(", "));
-    }
-    println!(
-        "join: {} precincts matched{}; {} rows with no precinct; {} precincts with no results",
-        j.matched,
-        if j.matched_ignoring_zeros > 0 {
-            format!(" ({} ignoring leading zeros)", j.matched_ignoring_zeros)
-        } else {
-            String::new()
-        },
-        j.unmatched_rows.len(),
-        j.precincts_without_results.len()
-    );
-    let sample = |codes: &[String]| {
-        let mut s: Vec<&str> = codes.iter().take(10).map(String::as_str).collect();
-        if codes.len() > 10 {
-            s.push("…");
+        let mut named: Vec<String> = r
+            .ignored_columns
+            .iter()
+            .map(|c| format!("{} ({})", c.name, c.reason))
+            .collect();
+        if r.ignored_count > named.len() {
+            named.push(format!("… and {} more", r.ignored_count - named.len()));
         }
-        s.join(", ")
-    };
-    if !j.unmatched_rows.is_empty() {
+        println!("ignored columns: {}", named.join(", "));
+    }
+    if let Some(column) = &r.split_by {
         println!(
-            "  rows with no precinct (kept): {}",
-            sample(&j.unmatched_rows)
+            "split by column {column:?} into {} elections",
+            report.elections.len()
         );
     }
-    if !j.precincts_without_results.is_empty() {
+    for e in &report.elections {
+        let j = &e.join;
         println!(
-            "  precincts with no results: {}",
-            sample(&j.precincts_without_results)
+            "election {:?}{}: {} lists ({}); {} precincts matched{}; {} rows with no precinct; \
+             {} precincts with no results",
+            e.election.name,
+            if e.written.replaced { " (replaced)" } else { "" },
+            e.lists.len(),
+            sample(&e.lists),
+            j.matched,
+            if j.matched_ignoring_zeros > 0 {
+                format!(" ({} ignoring leading zeros)", j.matched_ignoring_zeros)
+            } else {
+                String::new()
+            },
+            j.unmatched_rows.len(),
+            j.precincts_without_results.len()
         );
+        if !j.unmatched_rows.is_empty() {
+            println!(
+                "  rows with no precinct (kept): {}",
+                sample(&j.unmatched_rows)
+            );
+        }
+        if !j.precincts_without_results.is_empty() {
+            println!(
+                "  precincts with no results: {}",
+                sample(&j.precincts_without_results)
+            );
+        }
     }
 }
 

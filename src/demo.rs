@@ -93,7 +93,7 @@ fn build_demo(dir: &Path, path: &Path) -> anyhow::Result<()> {
             &results,
             &ElectionMeta {
                 name: "Mairie 2013".to_owned(),
-                date: Some("2013-11-03".to_owned()),
+                date: crate::domain::date::Date::parse("2013-11-03").ok(),
                 round: None,
             },
             &ColumnMapping::default(),

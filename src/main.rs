@@ -49,10 +49,24 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", sentence(&e));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes in one sentence, each cause said once: our errors already quote
+/// the OS error they wrap, and printing the chain again would say it twice.
+fn sentence(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 /// Runs the desktop app on `file`, or on the demo campaign; with `replay`, replays and times

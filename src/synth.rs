@@ -240,7 +240,7 @@ pub fn subdivide(mp: &MultiPolygon<f64>, parts: usize) -> MultiPolygon<f64> {
 pub fn france_campaign(path: &std::path::Path, detailed: bool) -> anyhow::Result<usize> {
     use crate::domain::results::ResultRow;
     use crate::domain::scoring::{Preset, ScoringParams, score};
-    use crate::store::{Campaign, ElectionMeta};
+    use crate::store::{Campaign, ElectionMeta, ElectionResults};
 
     let mut precincts = voronoi_precincts(FRANCE_PRECINCTS, FRANCE_BOX, 42);
     if detailed {
@@ -271,25 +271,29 @@ pub fn france_campaign(path: &std::path::Path, detailed: bool) -> anyhow::Result
         .map(|(p, precinct)| ResultRow {
             line: p + 2,
             code: precinct.code.clone(),
-            registered: Some(election.registered[p]),
-            voters: Some(election.voters[p]),
-            valid: Some(election.valid[p]),
+            registered: Some(election.registered[p] as u32),
+            voters: Some(election.voters[p] as u32),
+            valid: Some(election.valid[p] as u32),
             votes: (0..election.lists.len())
-                .map(|l| (l, election.votes[l][p]))
+                .map(|l| (l, election.votes[l][p] as u32))
                 .collect(),
         })
         .collect();
     let matches: Vec<Option<String>> = precincts.iter().map(|p| Some(p.code.clone())).collect();
-    campaign.store_results(
-        &ElectionMeta {
-            name: election.name.clone(),
-            date: election.date.clone(),
-            round: election.round,
-        },
-        &election.lists,
-        &rows,
-        &matches,
-    )?;
+    let meta = ElectionMeta {
+        name: election.name.clone(),
+        date: election
+            .date
+            .as_deref()
+            .and_then(|d| crate::domain::date::Date::parse(d).ok()),
+        round: election.round,
+    };
+    campaign.store_results(&[ElectionResults {
+        meta: &meta,
+        lists: &election.lists,
+        rows: &rows,
+        codes: &matches,
+    }])?;
     let data = campaign.scoring_data()?;
     let params = ScoringParams {
         preset: Preset::Performance,

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use campaign_planner::domain::classify::ClassMethod;
 use campaign_planner::domain::numbers::Lang;
 use campaign_planner::domain::scoring::{Preset, ScoringError, ScoringParams, score};
-use campaign_planner::io::csv_results::{ColumnMapping, Layout, import_results};
+use campaign_planner::domain::date::Date;
+use campaign_planner::io::csv_results::{ColumnMapping, Layout, ResultsImport, import_results};
 use campaign_planner::io::{ImportOptions, import_precincts};
 use campaign_planner::progress::ignore;
 use campaign_planner::store::{Campaign, ElectionMeta};
@@ -29,10 +30,20 @@ fn campaign_with(dir: &Path, shapes: &Path) -> (PathBuf, Campaign) {
     (path, campaign)
 }
 
+/// The names of the columns an import left out.
+fn ignored(report: &ResultsImport) -> Vec<&str> {
+    report
+        .read
+        .ignored_columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect()
+}
+
 fn election(name: &str) -> ElectionMeta {
     ElectionMeta {
         name: name.to_owned(),
-        date: Some("2013-11-03".to_owned()),
+        date: Date::parse("2013-11-03").ok(),
         round: None,
     }
 }
@@ -81,18 +92,18 @@ fn montreal_results_join_all_58_districts() {
         &ColumnMapping::default(),
     )
     .unwrap();
-    assert_eq!(report.join.rows, 58);
-    assert_eq!(report.join.matched, 58);
-    assert!(report.join.unmatched_rows.is_empty());
-    assert!(report.join.precincts_without_results.is_empty());
+    assert_eq!(report.elections[0].join.rows, 58);
+    assert_eq!(report.elections[0].join.matched, 58);
+    assert!(report.elections[0].join.unmatched_rows.is_empty());
+    assert!(report.elections[0].join.precincts_without_results.is_empty());
     assert_eq!(report.read.key, "district_id");
     assert_eq!(report.read.valid.as_deref(), Some("total"));
-    assert_eq!(report.lists, vec!["Coderre", "Bergeron", "Joly"]);
+    assert_eq!(report.elections[0].lists, vec!["Coderre", "Bergeron", "Joly"]);
     assert_eq!(
-        report.read.ignored_columns,
+        ignored(&report),
         vec!["district", "winner", "result"]
     );
-    assert_eq!(report.written.vote_rows, 58 * 3);
+    assert_eq!(report.elections[0].written.vote_rows, 58 * 3);
     // The totals the data README checked.
     let data = campaign.scoring_data().unwrap();
     let e = &data.elections[0];
@@ -240,7 +251,7 @@ fn french(
 ) -> (
     PathBuf,
     Campaign,
-    campaign_planner::io::csv_results::ResultsImport,
+    ResultsImport,
 ) {
     let (path, mut campaign) = campaign_with(dir, &fixture("fr/bureaux.geojson"));
     let report = import_results(
@@ -248,7 +259,7 @@ fn french(
         &fixture("fr/resultats-2020-t1.csv"),
         &ElectionMeta {
             name: "Municipales 2020".to_owned(),
-            date: Some("2020-03-15".to_owned()),
+            date: Date::parse("2020-03-15").ok(),
             round: Some(1),
         },
         &ColumnMapping::default(),
@@ -270,25 +281,16 @@ fn a_french_latin1_semicolon_file_is_read_and_joined_despite_missing_leading_zer
     assert_eq!(report.read.voters.as_deref(), Some("Votants"));
     assert_eq!(report.read.valid.as_deref(), Some("Exprimés"));
     assert_eq!(
-        report.lists,
+        report.elections[0].lists,
         vec!["Liste Dupont", "Liste Martin", "Liste Bernard"]
     );
-    assert!(
-        report
-            .read
-            .ignored_columns
-            .contains(&"Libellé du bureau".to_owned())
+    assert_eq!(
+        ignored(&report),
+        vec!["Libellé du bureau", "Abstentions", "Blancs"]
     );
-    assert!(
-        report
-            .read
-            .ignored_columns
-            .contains(&"Abstentions".to_owned())
-    );
-    assert!(report.read.ignored_columns.contains(&"Blancs".to_owned()));
     assert_eq!(report.read.blank_lines, 2);
-    assert_eq!(report.join.matched, 4);
-    assert_eq!(report.join.matched_ignoring_zeros, 4);
+    assert_eq!(report.elections[0].join.matched, 4);
+    assert_eq!(report.elections[0].join.matched_ignoring_zeros, 4);
 }
 
 #[test]
@@ -340,7 +342,7 @@ fn reimporting_an_election_replaces_it_and_never_doubles() {
         &ColumnMapping::default(),
     )
     .unwrap();
-    assert!(report.written.replaced);
+    assert!(report.elections[0].written.replaced);
     assert_eq!(campaign.elections().unwrap().len(), 1);
     let data = campaign.scoring_data().unwrap();
     assert_eq!(data.elections.len(), 1);
@@ -367,7 +369,7 @@ fn a_long_format_file_gives_the_same_scores_as_the_wide_one() {
     )
     .unwrap();
     assert_eq!(report.read.layout, Layout::Long);
-    assert_eq!(report.join.matched, 58);
+    assert_eq!(report.elections[0].join.matched, 58);
     let data = campaign.scoring_data().unwrap();
     let scored = score(&data, &joly_performance()).unwrap();
     for (code, [_, _, joly, total]) in montreal_csv() {
@@ -418,10 +420,10 @@ fn rows_without_precinct_and_precincts_without_results_are_reported_and_duplicat
         &ColumnMapping::default(),
     )
     .unwrap();
-    assert_eq!(report.join.matched, 57);
-    assert_eq!(report.join.unmatched_rows, vec!["999".to_owned()]);
+    assert_eq!(report.elections[0].join.matched, 57);
+    assert_eq!(report.elections[0].join.unmatched_rows, vec!["999".to_owned()]);
     assert_eq!(
-        report.join.precincts_without_results,
+        report.elections[0].join.precincts_without_results,
         vec!["101".to_owned()]
     );
     let data = campaign.scoring_data().unwrap();

@@ -5,6 +5,7 @@
 
 pub mod autocut;
 pub mod classify;
+pub mod date;
 pub mod formula;
 pub mod geometry;
 pub mod numbers;

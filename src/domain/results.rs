@@ -3,21 +3,130 @@
 
 use std::collections::HashMap;
 
-/// One row of imported results: a precinct's figures in one election.
-#[derive(Clone, Debug, PartialEq)]
+/// One row of imported results: a precinct's figures in one election. Counts are whole and
+/// non-negative by their type: a file with "12.5" or "-3" votes never gets this far.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRow {
     /// The line of the source file (1-based, header included), for reports.
     pub line: usize,
     /// The precinct code as the file has it.
     pub code: String,
     /// Registered voters (inscrits), when the file has them.
-    pub registered: Option<f64>,
+    pub registered: Option<u32>,
     /// Voters who turned out (votants), when the file has them.
-    pub voters: Option<f64>,
+    pub voters: Option<u32>,
     /// Valid votes (exprimés), when the file has them.
-    pub valid: Option<f64>,
+    pub valid: Option<u32>,
     /// Votes per list, as `(index into the lists, votes)`.
-    pub votes: Vec<(usize, f64)>,
+    pub votes: Vec<(usize, u32)>,
+}
+
+/// Two figures of a row that should be in order (lists ≤ valid ≤ voters ≤ registered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Figures {
+    /// The lists' votes add up to more than the valid votes.
+    ListsOverValid,
+    /// The lists' votes add up to more than the voters (when there is no valid column).
+    ListsOverVoters,
+    /// More valid votes than voters.
+    ValidOverVoters,
+    /// More valid votes than registered voters (when there is no voters column).
+    ValidOverRegistered,
+    /// More voters than registered voters.
+    VotersOverRegistered,
+}
+
+impl Figures {
+    /// The larger and the smaller figure, in words.
+    #[must_use]
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Self::ListsOverValid => ("the lists' votes", "the valid votes"),
+            Self::ListsOverVoters => ("the lists' votes", "the voters"),
+            Self::ValidOverVoters => ("the valid votes", "the voters"),
+            Self::ValidOverRegistered => ("the valid votes", "the registered voters"),
+            Self::VotersOverRegistered => ("the voters", "the registered voters"),
+        }
+    }
+
+    /// The disagreement in a few words, for a summary ("lists over valid votes").
+    #[must_use]
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::ListsOverValid => "lists' votes over their valid votes",
+            Self::ListsOverVoters => "lists' votes over their voters",
+            Self::ValidOverVoters => "more valid votes than voters",
+            Self::ValidOverRegistered => "more valid votes than registered voters",
+            Self::VotersOverRegistered => "more voters than registered voters",
+        }
+    }
+}
+
+/// Figures of one row that disagree: `more` should not exceed `less`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("{} ({more}) exceed {} ({less}) by {}", figures.words().0, figures.words().1, self.over())]
+pub struct Inconsistency {
+    /// Which figures.
+    pub figures: Figures,
+    /// The figure that should be the smaller.
+    pub more: u64,
+    /// The figure that should be the larger.
+    pub less: u64,
+}
+
+impl Inconsistency {
+    /// By how much.
+    #[must_use]
+    pub fn over(&self) -> u64 {
+        self.more.saturating_sub(self.less)
+    }
+
+    /// Whether the difference is small enough to be rounding or a late correction, as real
+    /// published files have: at most 3 votes, or 0.5 % of the larger figure.
+    #[must_use]
+    pub fn is_rounding(&self) -> bool {
+        self.over() <= 3.max(self.less / 200)
+    }
+}
+
+impl ResultRow {
+    /// The pairs of figures that are out of order (lists ≤ valid ≤ voters ≤ registered; a
+    /// figure the file lacks is skipped, the next one is compared instead).
+    #[must_use]
+    pub fn inconsistencies(&self) -> Vec<Inconsistency> {
+        let lists: u64 = self.votes.iter().map(|&(_, v)| u64::from(v)).sum();
+        let mut found = Vec::new();
+        let mut check = |figures, more: Option<u64>, less: Option<u64>| {
+            if let (Some(more), Some(less)) = (more, less)
+                && more > less
+            {
+                found.push(Inconsistency {
+                    figures,
+                    more,
+                    less,
+                });
+            }
+        };
+        let (registered, voters, valid) = (
+            self.registered.map(u64::from),
+            self.voters.map(u64::from),
+            self.valid.map(u64::from),
+        );
+        let any_list = (!self.votes.is_empty()).then_some(lists);
+        if valid.is_some() {
+            check(Figures::ListsOverValid, any_list, valid);
+        } else {
+            check(Figures::ListsOverVoters, any_list, voters);
+        }
+        if voters.is_some() {
+            check(Figures::ValidOverVoters, valid, voters);
+        } else {
+            check(Figures::ValidOverRegistered, valid, registered);
+        }
+        check(Figures::VotersOverRegistered, voters, registered);
+        found
+    }
 }
 
 /// How a results file joined the campaign's precincts.

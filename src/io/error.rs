@@ -44,6 +44,58 @@ pub enum ImportError {
         #[source]
         source: std::io::Error,
     },
+    /// The file does not exist.
+    #[error("{}: no such file", path.display())]
+    Missing {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The path names a folder or a special file (a pipe, a device), not a regular file.
+    #[error("{} is {kind}, not a file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is, in words ("a folder").
+        kind: &'static str,
+    },
+    /// The file is larger than any file of its kind can sensibly be.
+    #[error("{}: the file is too large ({} MB; at most {} MB for this kind of file)",
+        path.display(), size / 1_000_000, limit / 1_000_000)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes (at least).
+        size: u64,
+        /// The most this importer reads.
+        limit: u64,
+    },
+    /// The file is of another kind than the importer reads (a GeoJSON given as results).
+    #[error("{} is {}, not {expected}{}", path.display(), found.words(),
+        if hint.is_empty() { String::new() } else { format!(": {hint}") })]
+    WrongKind {
+        /// The file.
+        path: PathBuf,
+        /// What the file is.
+        found: super::input::Kind,
+        /// What the importer reads ("a results table (CSV)").
+        expected: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+    },
+    /// A results file has values or rows that cannot be right; nothing was imported.
+    #[error("{}: {total} {}, so nothing was imported:\n{}{}", path.display(),
+        if *total == 1 { "problem" } else { "problems" }, list_of(problems, *total),
+        hint.as_deref().map(|h| format!("\n{h}")).unwrap_or_default())]
+    Results {
+        /// The file.
+        path: PathBuf,
+        /// The first problems found, by line.
+        problems: Vec<super::csv_results::ResultsProblem>,
+        /// How many problems there are in all.
+        total: usize,
+        /// What would let the file in (an option to use), when something would.
+        hint: Option<String>,
+    },
     /// The file is not what its name says, or is malformed.
     #[error("{}: {detail}", path.display())]
     Format {
@@ -91,7 +143,22 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-fn list(problems: &[FeatureProblem]) -> String {
+/// Lists the first problems, then "… and N more" up to `total`.
+fn list_of<T: fmt::Display>(problems: &[T], total: usize) -> String {
+    let mut out: Vec<String> = problems
+        .iter()
+        .take(LISTED)
+        .map(|p| format!("  {p}"))
+        .collect();
+    let shown = out.len();
+    if total > shown {
+        out.push(format!("  … and {} more", total - shown));
+    }
+    out.join("\n")
+}
+
+/// Lists at most [`LISTED`] items, one per indented line, then "… and N more".
+pub(crate) fn list<T: fmt::Display>(problems: &[T]) -> String {
     let mut out: Vec<String> = problems
         .iter()
         .take(LISTED)

@@ -12,6 +12,7 @@ pub mod export;
 pub mod geojson;
 pub mod gpkg;
 pub mod import;
+pub mod input;
 pub mod shapefile;
 mod source;
 

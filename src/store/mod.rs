@@ -25,7 +25,7 @@ pub use doors::{DoorsWritten, StoredDoor};
 pub use error::StoreError;
 pub use lock::WriteLock;
 pub use precincts::{PrecinctChanges, StoredPrecinct};
-pub use results::{ElectionMeta, ResultsWritten};
+pub use results::{ElectionMeta, ElectionResults, ResultsWritten};
 pub use table::{Election, Layer, LayerKind, Table};
 pub use turfs::{AutocutReport, TeamInfo, TurfInfo, TurfState};
 pub use validate::ValidationReport;

@@ -14,10 +14,23 @@ use crate::domain::scoring::{Scored, ScoringParams};
 pub struct ElectionMeta {
     /// Its name ("Municipales 2020 T1").
     pub name: String,
-    /// Its date, `YYYY-MM-DD`.
-    pub date: Option<String>,
-    /// Its round.
+    /// Its date.
+    pub date: Option<crate::domain::date::Date>,
+    /// Its round (1 or 2).
     pub round: Option<i64>,
+}
+
+/// One election's results, ready to store.
+#[derive(Clone, Copy, Debug)]
+pub struct ElectionResults<'a> {
+    /// The election.
+    pub meta: &'a ElectionMeta,
+    /// The lists, as `rows[].votes` index them.
+    pub lists: &'a [String],
+    /// The rows.
+    pub rows: &'a [ResultRow],
+    /// `codes[i]` is the precinct code row `i` joined to, or `None` to keep the file's code.
+    pub codes: &'a [Option<String>],
 }
 
 /// What storing an election's results did.
@@ -44,97 +57,21 @@ impl Campaign {
             .map_err(|e| self.err(e))
     }
 
-    /// Stores one election's results in one transaction; an election of the same name and
+    /// Stores elections' results, all in one transaction; an election of the same name and
     /// round is replaced (its old rows deleted: results travel and merge with their election,
     /// whose `updated_at` says which version is newer), never doubled.
-    ///
-    /// `codes[i]` is the precinct code row `i` joined to, or `None` to keep the file's code.
     pub fn store_results(
         &mut self,
-        meta: &ElectionMeta,
-        lists: &[String],
-        rows: &[ResultRow],
-        codes: &[Option<String>],
-    ) -> Result<ResultsWritten, StoreError> {
+        elections: &[ElectionResults<'_>],
+    ) -> Result<Vec<ResultsWritten>, StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            let existing: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM elections WHERE deleted_at IS NULL AND name = ?1 \
-                     AND round IS ?2",
-                    params![meta.name, meta.round],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)?;
-            let mut written = ResultsWritten {
-                replaced: existing.is_some(),
-                ..ResultsWritten::default()
-            };
-            let election = if let Some(id) = existing {
-                tx.execute("DELETE FROM results WHERE election_id = ?1", [id])
-                    .map_err(sql)?;
-                tx.execute("DELETE FROM results_totals WHERE election_id = ?1", [id])
-                    .map_err(sql)?;
-                tx.execute(
-                    "UPDATE elections SET date = coalesce(?2, date), \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
-                    params![id, meta.date],
-                )
-                .map_err(sql)?;
-                id
-            } else {
-                tx.execute(
-                    "INSERT INTO elections (uuid, name, date, round) VALUES (?1, ?2, ?3, ?4)",
-                    params![
-                        uuid::Uuid::new_v4().to_string(),
-                        meta.name,
-                        meta.date,
-                        meta.round
-                    ],
-                )
-                .map_err(sql)?;
-                tx.last_insert_rowid()
-            };
-            let number =
-                |v: Option<f64>| v.map_or(ValueRef::Null, |x| ValueRef::Integer(x.round() as i64));
-            let id = ValueRef::Integer(election);
-            let mut totals = BatchInsert::new(
-                tx,
-                "results_totals (election_id, precinct_code, registered, voters, valid)",
-                5,
-            );
-            let mut votes =
-                BatchInsert::new(tx, "results (election_id, precinct_code, list, votes)", 4);
-            for (row, joined) in rows.iter().zip(codes) {
-                let code = joined.as_deref().unwrap_or(&row.code);
-                let code = ValueRef::Text(code.as_bytes());
-                totals
-                    .push(&[
-                        id,
-                        code,
-                        number(row.registered),
-                        number(row.voters),
-                        number(row.valid),
-                    ])
-                    .map_err(sql)?;
-                written.precinct_rows += 1;
-                for &(list, count) in &row.votes {
-                    votes
-                        .push(&[
-                            id,
-                            code,
-                            ValueRef::Text(lists[list].as_bytes()),
-                            ValueRef::Integer(count.round() as i64),
-                        ])
-                        .map_err(sql)?;
-                    written.vote_rows += 1;
-                }
+            let mut all = Vec::with_capacity(elections.len());
+            for e in elections {
+                all.push(store_election(tx, e).map_err(sql)?);
             }
-            totals.finish().map_err(sql)?;
-            votes.finish().map_err(sql)?;
-            Ok(written)
+            Ok(all)
         })
     }
 
@@ -304,6 +241,74 @@ impl Campaign {
                 }),
         }
     }
+}
+
+/// Stores one election's results inside the caller's transaction.
+fn store_election(
+    tx: &rusqlite::Transaction<'_>,
+    e: &ElectionResults<'_>,
+) -> rusqlite::Result<ResultsWritten> {
+    let meta = e.meta;
+    let date = meta.date.map(|d| d.to_string());
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM elections WHERE deleted_at IS NULL AND name = ?1 AND round IS ?2",
+            params![meta.name, meta.round],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let mut written = ResultsWritten {
+        replaced: existing.is_some(),
+        ..ResultsWritten::default()
+    };
+    let election = if let Some(id) = existing {
+        tx.execute("DELETE FROM results WHERE election_id = ?1", [id])?;
+        tx.execute("DELETE FROM results_totals WHERE election_id = ?1", [id])?;
+        tx.execute(
+            "UPDATE elections SET date = coalesce(?2, date), \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+            params![id, date],
+        )?;
+        id
+    } else {
+        tx.execute(
+            "INSERT INTO elections (uuid, name, date, round) VALUES (?1, ?2, ?3, ?4)",
+            params![uuid::Uuid::new_v4().to_string(), meta.name, date, meta.round],
+        )?;
+        tx.last_insert_rowid()
+    };
+    let number = |v: Option<u32>| v.map_or(ValueRef::Null, |x| ValueRef::Integer(i64::from(x)));
+    let id = ValueRef::Integer(election);
+    let mut totals = BatchInsert::new(
+        tx,
+        "results_totals (election_id, precinct_code, registered, voters, valid)",
+        5,
+    );
+    let mut votes = BatchInsert::new(tx, "results (election_id, precinct_code, list, votes)", 4);
+    for (row, joined) in e.rows.iter().zip(e.codes) {
+        let code = joined.as_deref().unwrap_or(&row.code);
+        let code = ValueRef::Text(code.as_bytes());
+        totals.push(&[
+            id,
+            code,
+            number(row.registered),
+            number(row.voters),
+            number(row.valid),
+        ])?;
+        written.precinct_rows += 1;
+        for &(list, count) in &row.votes {
+            votes.push(&[
+                id,
+                code,
+                ValueRef::Text(e.lists[list].as_bytes()),
+                ValueRef::Integer(i64::from(count)),
+            ])?;
+            written.vote_rows += 1;
+        }
+    }
+    totals.finish()?;
+    votes.finish()?;
+    Ok(written)
 }
 
 /// Rows inserted many at a time (`INSERT … VALUES (…), (…), …`): one statement per hundred

@@ -8,7 +8,7 @@ use crate::domain::classify::{ClassMethod, Ramp};
 use crate::domain::numbers::number;
 use crate::domain::scoring::Preset;
 use crate::map::basemap::{BasemapChoice, NetState};
-use crate::store::ElectionMeta;
+use crate::app::ResultsDialog;
 
 /// The layers section: precinct layer and basemap.
 pub fn layers(app: &mut PlannerApp, ui: &mut egui::Ui) {
@@ -372,31 +372,7 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
             .collapsible(false)
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
-                ui.label(d.path.display().to_string());
-                ui.horizontal(|ui| {
-                    ui.label(t.election_name);
-                    ui.text_edit_singleline(&mut d.name);
-                });
-                ui.horizontal(|ui| {
-                    ui.label(t.date);
-                    ui.text_edit_singleline(&mut d.date);
-                });
-                ui.add(egui::Slider::new(&mut d.round, 0..=2).text(t.round));
-                ui.horizontal(|ui| {
-                    if ui.button(t.import_results).clicked() && !d.name.trim().is_empty() {
-                        import = Some(Action::ImportResults(
-                            d.path.clone(),
-                            ElectionMeta {
-                                name: d.name.trim().to_owned(),
-                                date: Some(d.date.trim().to_owned()).filter(|s| !s.is_empty()),
-                                round: (d.round > 0).then_some(d.round),
-                            },
-                        ));
-                    }
-                    if ui.button(t.cancel).clicked() {
-                        close = true;
-                    }
-                });
+                results_dialog(ui, t, d, &mut import, &mut close);
             });
     }
     if import.is_some() || close {
@@ -405,4 +381,67 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
     if let Some(a) = import {
         app.push(a);
     }
+}
+
+/// The results import dialog: the election's name, date and round, and how to read the file.
+fn results_dialog(
+    ui: &mut egui::Ui,
+    t: &crate::ui::i18n::Tr,
+    d: &mut ResultsDialog,
+    import: &mut Option<Action>,
+    close: &mut bool,
+) {
+    ui.label(d.path.display().to_string());
+    ui.horizontal(|ui| {
+        ui.label(t.election_name);
+        ui.text_edit_singleline(&mut d.name);
+    });
+    ui.horizontal(|ui| {
+        ui.label(t.date);
+        ui.text_edit_singleline(&mut d.date);
+    });
+    if d.date().is_err() {
+        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), t.bad_date);
+    }
+    ui.add(egui::Slider::new(&mut d.round, 0..=2).text(t.round));
+    ui.checkbox(&mut d.missing_as_empty, t.missing_as_empty);
+    if !d.columns.is_empty() {
+        let column_choice = |ui: &mut egui::Ui, id: &str, label: &str, choice: &mut Option<usize>| {
+            let shown = choice
+                .and_then(|c| d.columns.get(c))
+                .map_or(t.none_choice, String::as_str);
+            egui::ComboBox::new(id, label)
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(choice, None, t.none_choice);
+                    for (i, c) in d.columns.iter().enumerate().take(200) {
+                        ui.selectable_value(choice, Some(i), c);
+                    }
+                });
+        };
+        let mut split = d.split_by;
+        column_choice(ui, "split_by", t.split_by, &mut split);
+        d.split_by = split;
+        ui.horizontal(|ui| {
+            let mut filter = d.filter_column;
+            column_choice(ui, "filter_column", t.only_rows_where, &mut filter);
+            d.filter_column = filter;
+            if d.filter_column.is_some() {
+                ui.label("=");
+                ui.text_edit_singleline(&mut d.filter_value);
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        let action = d.action();
+        if ui
+            .add_enabled(action.is_some(), egui::Button::new(t.import_results))
+            .clicked()
+        {
+            *import = action;
+        }
+        if ui.button(t.cancel).clicked() {
+            *close = true;
+        }
+    });
 }

@@ -1,0 +1,326 @@
+//! Result rows from the records of one election: every count checked (whole, not negative,
+//! finite, plausible), every row's figures checked against each other, and every problem
+//! kept with its line, so a file is imported whole or not at all.
+
+use std::collections::HashMap;
+
+use super::Layout;
+use super::number::{CountIssue, parse_count};
+use super::problems::{Lines, Quoted, ResultsProblem, ResultsWarning};
+use crate::domain::results::{Figures, ResultRow};
+
+/// Which columns hold what, once chosen.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The layout.
+    pub layout: Layout,
+    /// The precinct code column.
+    pub key: usize,
+    /// Registered voters.
+    pub registered: Option<usize>,
+    /// Voters.
+    pub voters: Option<usize>,
+    /// Valid votes.
+    pub valid: Option<usize>,
+    /// Wide layout: the list columns.
+    pub lists: Vec<usize>,
+    /// Long layout: the list name and votes columns.
+    pub long: Option<(usize, usize)>,
+    /// Unreadable cells are stored as missing.
+    pub missing_as_empty: bool,
+    /// Numbers use a decimal comma.
+    pub decimal_comma: bool,
+}
+
+/// Problems and warnings gathered over the whole file.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// The first problems, in file order.
+    pub problems: Vec<ResultsProblem>,
+    /// All problems found.
+    pub total: usize,
+    /// Empty count cells per column.
+    pub empty: HashMap<usize, Lines>,
+    /// Unreadable count cells stored as missing, per column.
+    pub unreadable: HashMap<usize, Lines>,
+    /// Rows without a precinct code.
+    pub no_code: Lines,
+    /// Small disagreements accepted as rounding, per kind, with the largest.
+    pub rounding: Vec<(Figures, Lines, u64)>,
+}
+
+/// At most this many problems are kept to show (the rest are counted).
+const KEPT: usize = 20;
+
+impl Findings {
+    /// Records a problem.
+    pub fn problem(&mut self, problem: ResultsProblem) {
+        self.total += 1;
+        if self.problems.len() < KEPT {
+            self.problems.push(problem);
+        }
+    }
+
+    /// The warnings for the report, in a stable order.
+    pub fn warnings(&self, headers: &[String], key: usize) -> Vec<ResultsWarning> {
+        let mut out = Vec::new();
+        if self.no_code.count > 0 {
+            out.push(ResultsWarning::NoCode {
+                column: headers[key].clone(),
+                count: self.no_code.count,
+                lines: self.no_code.first.clone(),
+            });
+        }
+        for (map, unreadable) in [(&self.unreadable, true), (&self.empty, false)] {
+            let mut columns: Vec<(&usize, &Lines)> = map.iter().collect();
+            columns.sort_unstable_by_key(|(c, _)| **c);
+            for (&c, lines) in columns {
+                out.push(ResultsWarning::MissingStored {
+                    column: headers[c].clone(),
+                    count: lines.count,
+                    unreadable,
+                    lines: lines.first.clone(),
+                });
+            }
+        }
+        for (figures, lines, most) in &self.rounding {
+            out.push(ResultsWarning::SlightlyOver {
+                what: figures.summary(),
+                count: lines.count,
+                most: u32::try_from(*most).unwrap_or(u32::MAX),
+                lines: lines.first.clone(),
+            });
+        }
+        out
+    }
+}
+
+/// A cell that marks a missing precinct code.
+fn no_code(code: &str) -> bool {
+    code.is_empty() || ["na", "n/a", "null", "none", "-"].contains(&code.to_lowercase().as_str())
+}
+
+/// Reads the count in column `c` of a record, recording what is wrong with it.
+fn count(
+    plan: &Plan,
+    headers: &[String],
+    findings: &mut Findings,
+    line: usize,
+    c: usize,
+    record: &csv::StringRecord,
+) -> Option<u32> {
+    let text = record.get(c).unwrap_or("");
+    match parse_count(text, plan.decimal_comma) {
+        Ok(Some(v)) => Some(v),
+        Ok(None) => {
+            findings.empty.entry(c).or_default().push(line);
+            None
+        }
+        Err(CountIssue::Missing | CountIssue::NotANumber) if plan.missing_as_empty => {
+            findings.unreadable.entry(c).or_default().push(line);
+            None
+        }
+        Err(issue) => {
+            let (column, text) = (headers[c].clone(), Quoted::new(text.trim()));
+            findings.problem(match issue {
+                CountIssue::Missing => ResultsProblem::Missing { line, column, text },
+                CountIssue::NotANumber => ResultsProblem::NotANumber { line, column, text },
+                CountIssue::Negative => ResultsProblem::Negative { line, column, text },
+                CountIssue::Fraction => ResultsProblem::Fraction { line, column, text },
+                CountIssue::TooLarge => ResultsProblem::TooLarge { line, column, text },
+            });
+            None
+        }
+    }
+}
+
+/// Builds one election's rows and lists from its records.
+pub fn build(
+    plan: &Plan,
+    headers: &[String],
+    records: &[&(usize, csv::StringRecord)],
+    findings: &mut Findings,
+) -> (Vec<ResultRow>, Vec<String>) {
+    let (rows, lists) = match plan.long {
+        Some((list_col, votes_col)) if plan.layout == Layout::Long => {
+            build_long(plan, headers, records, list_col, votes_col, findings)
+        }
+        _ => build_wide(plan, headers, records, findings),
+    };
+    check_figures(&rows, findings);
+    (rows, lists)
+}
+
+fn build_wide(
+    plan: &Plan,
+    headers: &[String],
+    records: &[&(usize, csv::StringRecord)],
+    findings: &mut Findings,
+) -> (Vec<ResultRow>, Vec<String>) {
+    let lists = plan.lists.iter().map(|&c| headers[c].clone()).collect();
+    let mut rows = Vec::with_capacity(records.len());
+    for (line, record) in records.iter().map(|r| (r.0, &r.1)) {
+        let code = record.get(plan.key).unwrap_or("").trim();
+        if no_code(code) {
+            findings.no_code.push(line);
+            continue;
+        }
+        let mut total = |c: Option<usize>| {
+            c.and_then(|c| count(plan, headers, findings, line, c, record))
+        };
+        let (registered, voters, valid) =
+            (total(plan.registered), total(plan.voters), total(plan.valid));
+        let mut votes = Vec::with_capacity(plan.lists.len());
+        for (l, &c) in plan.lists.iter().enumerate() {
+            if let Some(v) = count(plan, headers, findings, line, c, record) {
+                votes.push((l, v));
+            }
+        }
+        rows.push(ResultRow {
+            line,
+            code: code.to_owned(),
+            registered,
+            voters,
+            valid,
+            votes,
+        });
+    }
+    (rows, lists)
+}
+
+/// The first column (other than the votes) where two records differ, with both values.
+fn differing(
+    headers: &[String],
+    a: &csv::StringRecord,
+    b: &csv::StringRecord,
+    votes_col: usize,
+) -> Option<(String, Quoted, Quoted)> {
+    (0..a.len().max(b.len()))
+        .filter(|&c| c != votes_col)
+        .find_map(|c| {
+            let (x, y) = (a.get(c).unwrap_or("").trim(), b.get(c).unwrap_or("").trim());
+            (x != y).then(|| {
+                (
+                    headers.get(c).cloned().unwrap_or_default(),
+                    Quoted::new(x),
+                    Quoted::new(y),
+                )
+            })
+        })
+}
+
+fn build_long(
+    plan: &Plan,
+    headers: &[String],
+    records: &[&(usize, csv::StringRecord)],
+    list_col: usize,
+    votes_col: usize,
+    findings: &mut Findings,
+) -> (Vec<ResultRow>, Vec<String>) {
+    let mut lists: Vec<String> = Vec::new();
+    let mut rows: Vec<ResultRow> = Vec::new();
+    let mut row_of: HashMap<&str, usize> = HashMap::new();
+    let mut list_of: HashMap<&str, usize> = HashMap::new();
+    // (row, list) → the record that gave it, to tell doubled rows apart.
+    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    for (i, (line, record)) in records.iter().map(|r| (r.0, &r.1)).enumerate() {
+        let code = record.get(plan.key).unwrap_or("").trim();
+        if no_code(code) {
+            findings.no_code.push(line);
+            continue;
+        }
+        let list = record.get(list_col).unwrap_or("").trim();
+        if list.is_empty() {
+            findings.problem(ResultsProblem::NoListName {
+                line,
+                column: headers[list_col].clone(),
+            });
+            continue;
+        }
+        let l = *list_of.entry(list).or_insert_with(|| {
+            lists.push(list.to_owned());
+            lists.len() - 1
+        });
+        let r = *row_of.entry(code).or_insert_with(|| {
+            rows.push(ResultRow {
+                line,
+                code: code.to_owned(),
+                registered: None,
+                voters: None,
+                valid: None,
+                votes: Vec::new(),
+            });
+            rows.len() - 1
+        });
+        let votes = count(plan, headers, findings, line, votes_col, record);
+        for c in [plan.registered, plan.voters, plan.valid].into_iter().flatten() {
+            let Some(v) = count(plan, headers, findings, line, c, record) else {
+                continue;
+            };
+            let row = &mut rows[r];
+            let slot = if Some(c) == plan.registered {
+                &mut row.registered
+            } else if Some(c) == plan.voters {
+                &mut row.voters
+            } else {
+                &mut row.valid
+            };
+            match *slot {
+                Some(old) if old != v => findings.problem(ResultsProblem::TotalsDiffer {
+                    line,
+                    code: code.to_owned(),
+                    column: headers[c].clone(),
+                    old,
+                    new: v,
+                }),
+                _ => *slot = Some(v),
+            }
+        }
+        if let Some(&first) = seen.get(&(r, l)) {
+            let (first_line, first_record) = (records[first].0, &records[first].1);
+            findings.problem(ResultsProblem::SecondRow {
+                line,
+                code: code.to_owned(),
+                list: Quoted::new(list),
+                first: first_line,
+                differs: differing(headers, first_record, record, votes_col),
+            });
+            continue;
+        }
+        seen.insert((r, l), i);
+        if let Some(v) = votes {
+            rows[r].votes.push((l, v));
+        }
+    }
+    (rows, lists)
+}
+
+/// Checks that each row's figures are in order; a few votes over is rounding (a warning), more
+/// is a problem.
+fn check_figures(rows: &[ResultRow], findings: &mut Findings) {
+    for row in rows {
+        for found in row.inconsistencies() {
+            if found.is_rounding() {
+                let at = findings
+                    .rounding
+                    .iter()
+                    .position(|(f, _, _)| *f == found.figures);
+                let at = at.unwrap_or_else(|| {
+                    findings
+                        .rounding
+                        .push((found.figures, Lines::default(), 0));
+                    findings.rounding.len() - 1
+                });
+                let entry = &mut findings.rounding[at];
+                entry.1.push(row.line);
+                entry.2 = entry.2.max(found.over());
+            } else {
+                findings.problem(ResultsProblem::Inconsistent {
+                    line: row.line,
+                    code: row.code.clone(),
+                    what: found,
+                });
+            }
+        }
+    }
+}

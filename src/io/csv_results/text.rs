@@ -1,0 +1,238 @@
+//! A results file as a table of text: read safely (regular files of a bounded size, files of
+//! other kinds named), decoded (UTF-8 or Windows-1252), split on its delimiter, every record
+//! with the file's own line number.
+
+use std::path::Path;
+
+use crate::io::ImportError;
+use crate::io::input::{Kind, read_regular_file, sniff_binary_kind};
+
+/// The largest results file read (national precinct-level files are a few hundred MB).
+pub const MAX_RESULTS_BYTES: u64 = 1 << 30;
+
+/// A results file split into records.
+#[derive(Debug)]
+pub struct Table {
+    /// The header cells, trimmed.
+    pub headers: Vec<String>,
+    /// The records after the header, each with its first line in the file (1-based), blank
+    /// records left out.
+    pub records: Vec<(usize, csv::StringRecord)>,
+    /// The text encoding found.
+    pub encoding: &'static str,
+    /// The delimiter.
+    pub delimiter: u8,
+    /// Whether numbers use a decimal comma.
+    pub decimal_comma: bool,
+    /// Blank or empty lines skipped.
+    pub blank_lines: usize,
+}
+
+/// Decodes bytes as UTF-8 (a BOM is dropped) or else Windows-1252, which covers Latin-1.
+fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        (std::borrow::Cow::Borrowed(text), "UTF-8")
+    } else {
+        let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+        (text, "Windows-1252 (Latin-1)")
+    }
+}
+
+/// The delimiter of the first non-blank line: `;`, tab or `,`, whichever is most frequent.
+fn sniff_delimiter(text: &str) -> u8 {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let (mut semicolons, mut tabs, mut commas) = (0, 0, 0);
+    for b in line.bytes() {
+        match b {
+            b';' => semicolons += 1,
+            b'\t' => tabs += 1,
+            b',' => commas += 1,
+            _ => {}
+        }
+    }
+    [(b';', semicolons), (b'\t', tabs), (b',', commas)]
+        .into_iter()
+        .max_by_key(|&(_, n)| n)
+        .filter(|&(_, n)| n > 0)
+        .map_or(b',', |(d, _)| d)
+}
+
+/// The header cells of a results file, read from its first kilobytes only (for dialogs that
+/// offer the file's columns).
+pub fn read_headers(path: &Path) -> Result<Vec<String>, ImportError> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return read_regular_file(path, 0).map(|_| Vec::new());
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
+        .map_err(|source| ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let (text, _) = decode(&head);
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).unwrap_or(false) {
+        if record.iter().any(|c| !c.trim().is_empty()) {
+            return Ok(record.iter().map(|h| h.trim().to_owned()).collect());
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// The newlines in `bytes`.
+fn bytecount(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Reads `path` as a delimited text table.
+pub fn read_table(path: &Path) -> Result<Table, ImportError> {
+    let bytes = read_regular_file(path, MAX_RESULTS_BYTES)?;
+    if let Some(found) = sniff_binary_kind(&bytes) {
+        return Err(ImportError::WrongKind {
+            path: path.to_path_buf(),
+            found,
+            expected: "a results table (CSV)",
+            hint: match found {
+                Kind::Json | Kind::Shapefile | Kind::Sqlite => {
+                    "precinct shapes are imported with `import`, results with `results`"
+                }
+                Kind::Zip | Kind::OldExcel => {
+                    "save the sheet as CSV (comma- or semicolon-separated) and import that"
+                }
+                Kind::Pbf => "door points are imported with `doors import`",
+                Kind::Pdf | Kind::Binary => "",
+            },
+        });
+    }
+    let (text, encoding) = decode(&bytes);
+    let delimiter = sniff_delimiter(&text);
+    let format = |detail: String| ImportError::Format {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    let mut blank_lines = 0;
+    let mut record = csv::StringRecord::new();
+    // The reader's own line numbers are off by one; lines are counted from byte offsets.
+    let (mut counted_to, mut line_at) = (0_usize, 1_usize);
+    let bytes = text.as_bytes();
+    let mut line_of = |byte: usize| {
+        // A record's offset can sit on the end of the line before it (CRLF, skipped empty
+        // lines): its line starts after those line ends.
+        let mut byte = byte.min(bytes.len());
+        while byte < bytes.len() && matches!(bytes[byte], b'\n' | b'\r') {
+            byte += 1;
+        }
+        if byte > counted_to {
+            line_at += bytecount(&bytes[counted_to..byte]);
+            counted_to = byte;
+        }
+        line_at
+    };
+    loop {
+        let before = reader.position().byte() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(format(format!("line {}: {e}", line_of(before)))),
+        }
+        let line = line_of(record.position().map_or(before, |p| p.byte() as usize));
+        if record.iter().all(|c| c.trim().is_empty()) {
+            blank_lines += 1;
+            continue;
+        }
+        if let Some((column, cell)) = record.iter().enumerate().find(|(_, c)| c.contains('\n')) {
+            let end_byte = reader.position().byte() as usize;
+            let end = line_of(end_byte);
+            let runs = if end_byte >= bytes.len() {
+                "to the end of the file".to_owned()
+            } else {
+                format!("over {} lines", cell.matches('\n').count() + 1)
+            };
+            return Err(format(format!(
+                "line {line}, field {}: a quoted value runs {runs} (to line {end}); a quote (\") is \
+                 probably left open on line {line}",
+                column + 1
+            )));
+        }
+        records.push((line, std::mem::take(&mut record)));
+    }
+    // Lines the CSV reader skips itself (empty ones) count as blank too.
+    blank_lines += text.lines().filter(|l| l.is_empty()).count();
+    if records.is_empty() {
+        return Err(format("the file is empty".to_owned()));
+    }
+    let (_, header) = records.remove(0);
+    if records.is_empty() {
+        return Err(format("the file has a header but no rows".to_owned()));
+    }
+    Ok(Table {
+        headers: header.iter().map(|h| h.trim().to_owned()).collect(),
+        records,
+        encoding,
+        delimiter,
+        decimal_comma: delimiter == b';',
+        blank_lines,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Result<Table, ImportError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.csv");
+        std::fs::write(&path, text).unwrap();
+        read_table(&path)
+    }
+
+    #[test]
+    fn records_carry_the_files_own_line_numbers() {
+        let t = table("code,a\n\n1,2\r\n2,3\n,\n3,4\n").unwrap();
+        let lines: Vec<usize> = t.records.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![3, 4, 6]);
+        assert_eq!(t.blank_lines, 2);
+    }
+
+    #[test]
+    fn an_unbalanced_quote_is_refused_with_its_line_and_a_short_message() {
+        let mut text = String::from("code,votes\n1,2\n2,\"3\n");
+        for i in 0..200_000 {
+            text.push_str(&format!("{i},{i}\n"));
+        }
+        let err = table(&text).unwrap_err().to_string();
+        assert!(err.contains("line 3, field 2"), "{err}");
+        assert!(err.contains("end of the file"), "{err}");
+        assert!(err.len() < 300, "{err}");
+    }
+
+    #[test]
+    fn a_geojson_given_as_results_is_named_as_such() {
+        let err = table("{\"type\": \"FeatureCollection\", \"features\": []}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is a GeoJSON or JSON file, not a results table"), "{err}");
+    }
+}
