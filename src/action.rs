@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::domain::numbers::Lang;
 use crate::domain::scoring::ScoringParams;
-use crate::map::basemap::BasemapChoice;
 use crate::io::csv_results::ColumnMapping;
+use crate::map::basemap::BasemapChoice;
 use crate::store::ElectionMeta;
 
 /// How a selection gesture combines with the current selection.

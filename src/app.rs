@@ -44,8 +44,42 @@ pub struct Loaded {
     pub params: ScoringParams,
     /// Scores and classes, when they could be computed.
     pub scored: Option<Scored>,
-    /// Why there are no scores, if there are none.
+    /// Why the last scoring asked for was refused (the scores shown are the previous ones),
+    /// or why there are no scores.
     pub scoring_error: Option<crate::domain::scoring::ScoringError>,
+    /// Why the saved scoring was reset when the campaign was opened, to tell the user once.
+    pub scoring_reset: Option<ScoringReset>,
+}
+
+/// Why a campaign's saved scoring could not be used when it was opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScoringReset {
+    /// The saved method could not be read.
+    Unreadable(String),
+    /// The saved method cannot run (a formula that no longer parses, or one too long to).
+    Unusable(crate::domain::scoring::ScoringError),
+}
+
+impl ScoringReset {
+    /// The sentence for the user.
+    #[must_use]
+    pub fn localized(&self, lang: crate::domain::numbers::Lang) -> String {
+        use crate::domain::numbers::Lang;
+        let reason = match self {
+            Self::Unreadable(e) => e.clone(),
+            Self::Unusable(e) => e.localized(lang),
+        };
+        match lang {
+            Lang::En => format!(
+                "The campaign's saved scoring could not be used ({reason}); the scoring was reset \
+                 to the performance of the first list."
+            ),
+            Lang::Fr => format!(
+                "La méthode de score enregistrée ne pouvait pas être utilisée ({reason}) ; elle a \
+                 été remplacée par la performance de la première liste."
+            ),
+        }
+    }
 }
 
 impl Loaded {
@@ -59,8 +93,24 @@ impl Loaded {
     pub fn from_campaign(campaign: Campaign) -> Result<Self, String> {
         let precincts = campaign.precincts().map_err(|e| e.to_string())?;
         let data = campaign.scoring_data().map_err(|e| e.to_string())?;
-        let saved = campaign.scoring_params().map_err(|e| e.to_string())?;
-        let params = saved.unwrap_or_else(|| default_params(&data));
+        // A saved scoring that cannot be read or run never keeps the campaign from opening.
+        let (saved, mut scoring_reset) = match campaign.scoring_params() {
+            Ok(saved) => (saved, None),
+            Err(e) => (None, Some(ScoringReset::Unreadable(e.to_string()))),
+        };
+        let params = match saved {
+            Some(p) if p.preset == Preset::Custom && !data.elections.is_empty() => {
+                match score(&data, &p) {
+                    Err(e @ crate::domain::scoring::ScoringError::Formula(_)) => {
+                        scoring_reset = Some(ScoringReset::Unusable(e));
+                        default_params(&data)
+                    }
+                    _ => p,
+                }
+            }
+            Some(p) => p,
+            None => default_params(&data),
+        };
         let registered = precincts.iter().map(|p| p.registered).collect();
         let shapes = Arc::new(PrecinctShapes::new(
             precincts.into_iter().map(|p| p.geometry).collect(),
@@ -76,26 +126,33 @@ impl Loaded {
             params,
             scored: None,
             scoring_error: None,
+            scoring_reset,
         };
         loaded.rescore();
         Ok(loaded)
     }
 
-    /// Recomputes scores and classes with `self.params`.
-    fn rescore(&mut self) {
+    /// Recomputes scores and classes with `self.params`. A method that cannot be applied is
+    /// refused: the previous scores and method stay, and `scoring_error` says why. Returns
+    /// whether the new method was applied.
+    fn rescore(&mut self) -> bool {
         if self.data.elections.is_empty() {
             self.scored = None;
             self.scoring_error = None;
-            return;
+            return false;
         }
         match score(&self.data, &self.params) {
             Ok(s) => {
                 self.scored = Some(s);
                 self.scoring_error = None;
+                true
             }
             Err(e) => {
-                self.scored = None;
+                if let Some(previous) = &self.scored {
+                    self.params = previous.params.clone();
+                }
                 self.scoring_error = Some(e);
+                false
             }
         }
     }
@@ -202,7 +259,9 @@ impl ResultsDialog {
     }
 
     /// The date typed, checked: `Ok(None)` when empty.
-    pub fn date(&self) -> Result<Option<crate::domain::date::Date>, crate::domain::date::DateError> {
+    pub fn date(
+        &self,
+    ) -> Result<Option<crate::domain::date::Date>, crate::domain::date::DateError> {
         let text = self.date.trim();
         if text.is_empty() {
             Ok(None)
@@ -444,7 +503,10 @@ impl PlannerApp {
         self.show_loaded(loaded);
     }
 
-    fn show_loaded(&mut self, loaded: Loaded) {
+    fn show_loaded(&mut self, mut loaded: Loaded) {
+        if let Some(reset) = loaded.scoring_reset.take() {
+            self.message = Some((true, reset.localized(self.lang)));
+        }
         if let Some(pos) = self.recent.iter().position(|p| *p == loaded.path) {
             self.recent.remove(pos);
         }
@@ -1186,8 +1248,9 @@ impl PlannerApp {
             return;
         };
         l.params = params;
-        l.rescore();
-        if let (Some(scored), Some(campaign)) = (&l.scored, &mut l.campaign)
+        let applied = l.rescore();
+        if applied
+            && let (Some(scored), Some(campaign)) = (&l.scored, &mut l.campaign)
             && let Err(e) = campaign.save_scores(&l.data.codes, scored)
         {
             self.message = Some((true, e.to_string()));
@@ -1283,7 +1346,12 @@ impl PlannerApp {
                             )
                         })
                         .collect();
-                    lines.extend(r.read.warnings.iter().map(|w| format!("{}: {w}", t.warning)));
+                    lines.extend(
+                        r.read
+                            .warnings
+                            .iter()
+                            .map(|w| format!("{}: {w}", t.warning)),
+                    );
                     (false, lines.join("\n"))
                 }
                 Err(e) => (true, e.to_string()),
@@ -1347,8 +1415,10 @@ impl PlannerApp {
             return;
         };
         self.job = None;
+        let mut reset = None;
         match done.loaded {
-            Ok(l) => {
+            Ok(mut l) => {
+                reset = l.scoring_reset.take();
                 let same = self.loaded.as_ref().is_some_and(|old| old.path == l.path);
                 let zoom = self.zoom_request;
                 let selection = self.selection.clone();
@@ -1365,6 +1435,13 @@ impl PlannerApp {
         }
         if let Some(m) = done.message {
             self.message = Some(m);
+        }
+        if let Some(reset) = reset {
+            let text = reset.localized(self.lang);
+            self.message = Some(match self.message.take() {
+                Some((_, before)) => (true, format!("{before}\n{text}")),
+                None => (true, text),
+            });
         }
     }
 

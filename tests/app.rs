@@ -386,3 +386,152 @@ fn auto_cut_in_the_app_makes_turfs_of_the_target_size_and_undo_removes_them_all(
     h.run_steps(3);
     assert!(h.state().turfs.is_empty(), "one undo removes the whole cut");
 }
+
+#[test]
+fn a_formula_typed_in_the_app_that_scores_nothing_is_refused_and_the_map_keeps_its_colours() {
+    use campaign_planner::domain::scoring::ScoringError;
+    let mut h = harness("nothing-scored", (1280.0, 800.0));
+    let before = legend_counts(&h);
+    let mut params = h.state().loaded.as_ref().unwrap().params.clone();
+    params.preset = Preset::Custom;
+    params.formula = Some("valid / (valid - valid)".to_owned());
+    h.state_mut()
+        .push(campaign_planner::action::Action::SetScoring(params));
+    h.run_steps(3);
+    let loaded = h.state().loaded.as_ref().unwrap();
+    assert_eq!(
+        loaded.params.preset,
+        Preset::Performance,
+        "the method stays"
+    );
+    assert!(matches!(
+        loaded.scoring_error,
+        Some(ScoringError::NothingScored { .. })
+    ));
+    assert_eq!(legend_counts(&h), before, "the classes stay");
+    h.get_by_label_contains("division by zero at column 9");
+    // The file keeps its method too.
+    let saved = loaded.path.clone();
+    drop(h);
+    let campaign = campaign_planner::store::Campaign::open_read_only(&saved).unwrap();
+    assert_eq!(
+        campaign.scoring_params().unwrap().unwrap().preset,
+        Preset::Performance
+    );
+}
+
+#[test]
+fn a_campaign_whose_saved_formula_cannot_parse_opens_with_its_scoring_reset_and_says_so() {
+    let demo = demo();
+    let copy = demo.with_file_name("bad-formula.campaign.gpkg");
+    let _ = std::fs::remove_file(&copy);
+    std::fs::copy(demo, &copy).unwrap();
+    let parameters = serde_json::json!({
+        "preset": "custom", "ours": ["Joly"], "elections": [],
+        "formula": format!("{}valid", "(".repeat(8_000)),
+        "classes": 5, "method": {"method": "quantile"}, "ramp": "ylorrd",
+    });
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute(
+            "UPDATE scoring SET parameters = ?1 WHERE deleted_at IS NULL",
+            [parameters.to_string()],
+        )
+        .unwrap();
+    let mut h = Harness::builder()
+        .with_size((1280.0, 800.0))
+        .build_eframe(move |cc| {
+            let loaded = Loaded::open(&copy).unwrap();
+            PlannerApp::new(&cc.egui_ctx, Some(loaded), Lang::Fr)
+        });
+    h.run_steps(4);
+    let app = h.state();
+    assert_eq!(
+        app.loaded.as_ref().unwrap().params.preset,
+        Preset::Performance
+    );
+    let (is_error, text) = app.message.clone().unwrap();
+    assert!(is_error);
+    assert!(
+        text.contains("La méthode de score enregistrée ne pouvait pas être utilisée"),
+        "{text}"
+    );
+    h.get_by_label_contains("ne pouvait pas être utilisée");
+}
+
+#[test]
+fn the_results_dialog_checks_the_date_and_imports_one_election_per_value_of_a_column() {
+    use campaign_planner::app::ResultsDialog;
+    let mut h = harness("results-dialog", (1280.0, 800.0));
+    // The Montreal results in the long layout, for two ballots "A" and "B".
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("ballots.csv");
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/montreal-results-2013.csv"
+    ))
+    .unwrap();
+    let mut text = String::from("district_id,ballot,candidate,votes\n");
+    for line in source.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        for ballot in ["A", "B"] {
+            for (c, name) in [(1, "Coderre"), (2, "Bergeron"), (3, "Joly")] {
+                writeln!(text, "{},{ballot},{name},{}", f[7], f[c]).unwrap();
+            }
+        }
+    }
+    std::fs::write(&csv, text).unwrap();
+    let mut dialog = ResultsDialog::new(csv);
+    assert_eq!(
+        dialog.columns,
+        vec!["district_id", "ballot", "candidate", "votes"]
+    );
+    dialog.name = "Scrutin".to_owned();
+    dialog.date = "2013-13-45".to_owned();
+    h.state_mut().results_dialog = Some(dialog);
+    h.run_steps(2);
+    h.get_by_label_contains("Not a date");
+    assert!(
+        h.state()
+            .results_dialog
+            .as_ref()
+            .unwrap()
+            .action()
+            .is_none()
+    );
+    {
+        let d = h.state_mut().results_dialog.as_mut().unwrap();
+        d.date = "2013-11-03".to_owned();
+        d.split_by = Some(1);
+    }
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Import")
+        .click();
+    for _ in 0..500 {
+        h.run_steps(1);
+        if h.state().job.is_none() && h.state().results_dialog.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let app = h.state();
+    let names: Vec<&str> = app
+        .loaded
+        .as_ref()
+        .unwrap()
+        .data
+        .elections
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert!(
+        names.contains(&"Scrutin A") && names.contains(&"Scrutin B"),
+        "{names:?}"
+    );
+    let (is_error, message) = app.message.clone().unwrap();
+    assert!(!is_error, "{message}");
+    assert!(
+        message.contains("Scrutin A: 58 precincts matched / 58"),
+        "{message}"
+    );
+}

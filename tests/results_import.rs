@@ -169,7 +169,10 @@ fn a_typo_in_the_valid_votes_header_is_matched_with_a_warning_and_shares_stay_ri
     let (campaign, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
     let report = result.unwrap();
     assert_eq!(report.read.valid.as_deref(), Some("Exprmés"));
-    assert_eq!(report.elections[0].lists, vec!["Coderre", "Bergeron", "Joly"]);
+    assert_eq!(
+        report.elections[0].lists,
+        vec!["Coderre", "Bergeron", "Joly"]
+    );
     let warning = report
         .read
         .warnings
@@ -206,8 +209,7 @@ fn a_header_close_to_a_role_already_taken_is_refused_with_did_you_mean() {
     let (campaign, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
     let message = result.unwrap_err().to_string();
     assert!(
-        message.contains("\"Exprmés\" reads like \"exprimés\"")
-            && message.contains("did you mean"),
+        message.contains("\"Exprmés\" reads like \"exprimés\"") && message.contains("did you mean"),
         "{message}"
     );
     assert!(campaign.elections().unwrap().is_empty());
@@ -264,14 +266,9 @@ fn numeric_columns_of_unclear_role_are_refused_with_the_role_each_would_get() {
     let file = dir.path().join("unclear.csv");
     std::fs::write(&file, text).unwrap();
     let mut campaign = us_campaign(dir.path());
-    let message = import_results(
-        &mut campaign,
-        &file,
-        &meta("P"),
-        &ColumnMapping::default(),
-    )
-    .unwrap_err()
-    .to_string();
+    let message = import_results(&mut campaign, &file, &meta("P"), &ColumnMapping::default())
+        .unwrap_err()
+        .to_string();
     for expected in [
         "fips",
         "precinct code (key)",

@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use campaign_planner::domain::classify::ClassMethod;
+use campaign_planner::domain::date::Date;
 use campaign_planner::domain::numbers::Lang;
 use campaign_planner::domain::scoring::{Preset, ScoringError, ScoringParams, score};
-use campaign_planner::domain::date::Date;
 use campaign_planner::io::csv_results::{ColumnMapping, Layout, ResultsImport, import_results};
 use campaign_planner::io::{ImportOptions, import_precincts};
 use campaign_planner::progress::ignore;
@@ -95,14 +95,19 @@ fn montreal_results_join_all_58_districts() {
     assert_eq!(report.elections[0].join.rows, 58);
     assert_eq!(report.elections[0].join.matched, 58);
     assert!(report.elections[0].join.unmatched_rows.is_empty());
-    assert!(report.elections[0].join.precincts_without_results.is_empty());
+    assert!(
+        report.elections[0]
+            .join
+            .precincts_without_results
+            .is_empty()
+    );
     assert_eq!(report.read.key, "district_id");
     assert_eq!(report.read.valid.as_deref(), Some("total"));
-    assert_eq!(report.elections[0].lists, vec!["Coderre", "Bergeron", "Joly"]);
     assert_eq!(
-        ignored(&report),
-        vec!["district", "winner", "result"]
+        report.elections[0].lists,
+        vec!["Coderre", "Bergeron", "Joly"]
     );
+    assert_eq!(ignored(&report), vec!["district", "winner", "result"]);
     assert_eq!(report.elections[0].written.vote_rows, 58 * 3);
     // The totals the data README checked.
     let data = campaign.scoring_data().unwrap();
@@ -246,13 +251,7 @@ fn mobilisation_on_montreal_says_registered_counts_are_missing_and_what_works() 
     assert!(message.contains("performance score"), "{message}");
 }
 
-fn french(
-    dir: &Path,
-) -> (
-    PathBuf,
-    Campaign,
-    ResultsImport,
-) {
+fn french(dir: &Path) -> (PathBuf, Campaign, ResultsImport) {
     let (path, mut campaign) = campaign_with(dir, &fixture("fr/bureaux.geojson"));
     let report = import_results(
         &mut campaign,
@@ -421,7 +420,10 @@ fn rows_without_precinct_and_precincts_without_results_are_reported_and_duplicat
     )
     .unwrap();
     assert_eq!(report.elections[0].join.matched, 57);
-    assert_eq!(report.elections[0].join.unmatched_rows, vec!["999".to_owned()]);
+    assert_eq!(
+        report.elections[0].join.unmatched_rows,
+        vec!["999".to_owned()]
+    );
     assert_eq!(
         report.elections[0].join.precincts_without_results,
         vec!["101".to_owned()]

@@ -137,13 +137,22 @@ enum Func {
     Ln,
 }
 
+/// Where a part of the formula is written: 1-based columns, `from` included, `to` excluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    from: usize,
+    to: usize,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum Node {
     Const(f64),
     Var(usize),
     Neg(Box<Node>),
-    Bin(char, Box<Node>, Box<Node>),
-    Call(Func, Vec<Node>),
+    /// An operation and where its right operand is written (the divisor of a division).
+    Bin(char, Box<Node>, Box<Node>, Span),
+    /// A function call and where it is written.
+    Call(Func, Vec<Node>, Span),
 }
 
 /// A parsed formula, its names resolved to the positions of a list of variables.
@@ -152,6 +161,41 @@ pub struct Formula {
     root: Node,
     text: String,
     used: Vec<usize>,
+    names: Vec<String>,
+}
+
+/// The longest formula accepted, in characters: far beyond any real score, short enough that
+/// evaluating it can never exhaust the stack.
+pub const MAX_FORMULA_CHARS: usize = 1_000;
+
+/// The deepest nesting of parentheses, function calls and signs accepted.
+pub const MAX_FORMULA_DEPTH: usize = 64;
+
+/// Why a formula gives no score for one precinct: the first operation that failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// An input the precinct does not have.
+    #[error("{name} is unknown")]
+    Missing {
+        /// The input's name.
+        name: String,
+    },
+    /// A division by zero.
+    #[error("division by zero at column {column}: {divisor} is 0")]
+    DivisionByZero {
+        /// Where the divisor is written.
+        column: usize,
+        /// The divisor as written.
+        divisor: String,
+    },
+    /// A function or power with no real value (square root of a negative, log of zero).
+    #[error("{call} has no value at column {column}")]
+    NoValue {
+        /// Where it is written.
+        column: usize,
+        /// The call or operation as written.
+        call: String,
+    },
 }
 
 struct Parser<'a> {
@@ -159,6 +203,7 @@ struct Parser<'a> {
     at: usize,
     names: &'a [String],
     used: Vec<usize>,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -176,6 +221,21 @@ impl Parser<'_> {
             self.at += 1;
         }
         t
+    }
+
+    /// Goes one level deeper, refusing formulas nested beyond [`MAX_FORMULA_DEPTH`].
+    fn deeper(&mut self, column: usize) -> Result<(), FormulaError> {
+        self.depth += 1;
+        if self.depth > MAX_FORMULA_DEPTH {
+            return Err(FormulaError {
+                column,
+                message: format!(
+                    "the formula nests too deeply here (more than {MAX_FORMULA_DEPTH} levels of \
+                 parentheses, functions and signs)"
+                ),
+            });
+        }
+        Ok(())
     }
 
     fn error<T>(&self, message: String) -> Result<T, FormulaError> {
@@ -196,8 +256,13 @@ impl Parser<'_> {
                 _ => return Ok(left),
             };
             self.next();
+            let from = self.column();
             let right = self.sum()?;
-            left = Node::Bin(op, Box::new(left), Box::new(right));
+            let span = Span {
+                from,
+                to: self.column(),
+            };
+            left = Node::Bin(op, Box::new(left), Box::new(right), span);
         }
     }
 
@@ -205,8 +270,13 @@ impl Parser<'_> {
         let mut left = self.product()?;
         while let Token::Op(op @ ('+' | '-')) = *self.peek() {
             self.next();
+            let from = self.column();
             let right = self.product()?;
-            left = Node::Bin(op, Box::new(left), Box::new(right));
+            let span = Span {
+                from,
+                to: self.column(),
+            };
+            left = Node::Bin(op, Box::new(left), Box::new(right), span);
         }
         Ok(left)
     }
@@ -215,20 +285,31 @@ impl Parser<'_> {
         let mut left = self.unary()?;
         while let Token::Op(op @ ('*' | '/')) = *self.peek() {
             self.next();
+            let from = self.column();
             let right = self.unary()?;
-            left = Node::Bin(op, Box::new(left), Box::new(right));
+            let span = Span {
+                from,
+                to: self.column(),
+            };
+            left = Node::Bin(op, Box::new(left), Box::new(right), span);
         }
         Ok(left)
     }
 
     fn unary(&mut self) -> Result<Node, FormulaError> {
         if *self.peek() == Token::Op('-') {
-            self.next();
-            return Ok(Node::Neg(Box::new(self.unary()?)));
+            let (_, column) = self.next();
+            self.deeper(column)?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Node::Neg(Box::new(inner)));
         }
         if *self.peek() == Token::Op('+') {
-            self.next();
-            return self.unary();
+            let (_, column) = self.next();
+            self.deeper(column)?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(inner);
         }
         self.power()
     }
@@ -236,9 +317,16 @@ impl Parser<'_> {
     fn power(&mut self) -> Result<Node, FormulaError> {
         let base = self.atom()?;
         if *self.peek() == Token::Op('^') {
-            self.next();
+            let (_, column) = self.next();
+            let from = self.column();
+            self.deeper(column)?;
             let exponent = self.unary()?;
-            return Ok(Node::Bin('^', Box::new(base), Box::new(exponent)));
+            self.depth -= 1;
+            let span = Span {
+                from,
+                to: self.column(),
+            };
+            return Ok(Node::Bin('^', Box::new(base), Box::new(exponent), span));
         }
         Ok(base)
     }
@@ -248,11 +336,13 @@ impl Parser<'_> {
         match self.next() {
             (Token::Number(n), _) => Ok(Node::Const(n)),
             (Token::LParen, _) => {
+                self.deeper(column)?;
                 let inner = self.comparison()?;
                 if *self.peek() != Token::RParen {
                     return self.error(format!("expected ')' but found {}", self.peek()));
                 }
                 self.next();
+                self.depth -= 1;
                 Ok(inner)
             }
             (Token::Name(name), _) if *self.peek() == Token::LParen => {
@@ -272,6 +362,7 @@ impl Parser<'_> {
                     }
                 };
                 self.next();
+                self.deeper(column)?;
                 let mut args = vec![self.comparison()?];
                 while *self.peek() == Token::Comma {
                     self.next();
@@ -281,6 +372,11 @@ impl Parser<'_> {
                     return self.error(format!("expected ')' or ',' but found {}", self.peek()));
                 }
                 self.next();
+                self.depth -= 1;
+                let span = Span {
+                    from: column,
+                    to: self.column(),
+                };
                 let arity_ok = match func {
                     Func::Min | Func::Max => args.len() >= 2,
                     _ => args.len() == 1,
@@ -297,7 +393,7 @@ impl Parser<'_> {
                         ),
                     });
                 }
-                Ok(Node::Call(func, args))
+                Ok(Node::Call(func, args, span))
             }
             (Token::Name(name), _) => {
                 let index = self.names.iter().position(|n| *n == name).or_else(|| {
@@ -359,12 +455,22 @@ impl Formula {
     /// assert_eq!(err.column, 14);
     /// ```
     pub fn parse(text: &str, names: &[String]) -> Result<Self, FormulaError> {
+        let length = text.chars().count();
+        if length > MAX_FORMULA_CHARS {
+            return Err(FormulaError {
+                column: MAX_FORMULA_CHARS + 1,
+                message: format!(
+                    "the formula is too long ({length} characters; at most {MAX_FORMULA_CHARS})"
+                ),
+            });
+        }
         let tokens = tokenize(text)?;
         let mut parser = Parser {
             tokens,
             at: 0,
             names,
             used: Vec::new(),
+            depth: 0,
         };
         if *parser.peek() == Token::End {
             return parser.error("the formula is empty".to_owned());
@@ -380,7 +486,36 @@ impl Formula {
             root,
             text: text.to_owned(),
             used: parser.used,
+            names: names.to_vec(),
         })
+    }
+
+    /// Why the formula gives no score with these inputs: the first operation that fails, or
+    /// `None` when it gives a score.
+    ///
+    /// # Examples
+    /// ```
+    /// use campaign_planner::domain::formula::Formula;
+    ///
+    /// let names = vec!["valid".to_owned()];
+    /// let f = Formula::parse("valid / (valid - valid)", &names).unwrap();
+    /// let why = f.failure(&[100.0]).unwrap().to_string();
+    /// assert_eq!(why, "division by zero at column 9: (valid - valid) is 0");
+    /// ```
+    #[must_use]
+    pub fn failure(&self, values: &[f64]) -> Option<Failure> {
+        checked(&self.root, values, self).err()
+    }
+
+    /// The formula's text between two 1-based columns.
+    fn piece(&self, span: Span) -> String {
+        self.text
+            .chars()
+            .skip(span.from.saturating_sub(1))
+            .take(span.to.saturating_sub(span.from))
+            .collect::<String>()
+            .trim()
+            .to_owned()
     }
 
     /// Evaluates with `values[i]` for the i-th name; any missing input or impossible operation
@@ -465,8 +600,58 @@ fn eval(node: &Node, values: &[f64]) -> f64 {
         Node::Const(c) => *c,
         Node::Var(i) => values.get(*i).copied().unwrap_or(f64::NAN),
         Node::Neg(inner) => -eval(inner, values),
-        Node::Bin(op, a, b) => binary(*op, eval(a, values), eval(b, values)),
-        Node::Call(func, args) => call(*func, args.iter().map(|a| eval(a, values))),
+        Node::Bin(op, a, b, _) => binary(*op, eval(a, values), eval(b, values)),
+        Node::Call(func, args, _) => call(*func, args.iter().map(|a| eval(a, values))),
+    }
+}
+
+/// Evaluates like [`eval`], stopping at the first operation that gives no number.
+fn checked(node: &Node, values: &[f64], formula: &Formula) -> Result<f64, Failure> {
+    match node {
+        Node::Const(c) => Ok(*c),
+        Node::Var(i) => {
+            let v = values.get(*i).copied().unwrap_or(f64::NAN);
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(Failure::Missing {
+                    name: formula.names.get(*i).cloned().unwrap_or_default(),
+                })
+            }
+        }
+        Node::Neg(inner) => checked(inner, values, formula).map(|v| -v),
+        Node::Bin(op, a, b, span) => {
+            let (x, y) = (checked(a, values, formula)?, checked(b, values, formula)?);
+            let v = binary(*op, x, y);
+            if v.is_finite() {
+                Ok(v)
+            } else if *op == '/' && y == 0.0 {
+                Err(Failure::DivisionByZero {
+                    column: span.from,
+                    divisor: formula.piece(*span),
+                })
+            } else {
+                Err(Failure::NoValue {
+                    column: span.from,
+                    call: format!("{op} {}", formula.piece(*span)),
+                })
+            }
+        }
+        Node::Call(func, args, span) => {
+            let mut evaluated = Vec::with_capacity(args.len());
+            for a in args {
+                evaluated.push(checked(a, values, formula)?);
+            }
+            let v = call(*func, evaluated.into_iter());
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(Failure::NoValue {
+                    column: span.from,
+                    call: formula.piece(*span),
+                })
+            }
+        }
     }
 }
 
@@ -484,7 +669,7 @@ fn eval_column(node: &Node, columns: &[&[f64]], rows: usize) -> Vec<f64> {
             }
             v
         }
-        Node::Bin(op, a, b) => {
+        Node::Bin(op, a, b, _) => {
             let mut left = eval_column(a, columns, rows);
             let right = eval_column(b, columns, rows);
             for (l, &r) in left.iter_mut().zip(&right) {
@@ -492,7 +677,7 @@ fn eval_column(node: &Node, columns: &[&[f64]], rows: usize) -> Vec<f64> {
             }
             left
         }
-        Node::Call(func, args) => {
+        Node::Call(func, args, _) => {
             let evaluated: Vec<Vec<f64>> =
                 args.iter().map(|a| eval_column(a, columns, rows)).collect();
             (0..rows)
@@ -605,6 +790,53 @@ mod tests {
                 "row {row}"
             );
         }
+    }
+
+    #[test]
+    fn formulas_too_long_or_too_deep_are_refused_not_run() {
+        let terms = vec!["ours"; 40_000].join(" + ");
+        let err = Formula::parse(&terms, &names()).unwrap_err();
+        assert!(err.message.contains("too long"), "{err}");
+        let minus = format!("{}ours", "-".repeat(100_000));
+        assert!(Formula::parse(&minus, &names()).is_err());
+        let nested = |n: usize| format!("{}ours{}", "(".repeat(n), ")".repeat(n));
+        assert!(Formula::parse(&nested(MAX_FORMULA_DEPTH), &names()).is_ok());
+        let err = Formula::parse(&nested(MAX_FORMULA_DEPTH + 1), &names()).unwrap_err();
+        assert!(err.message.contains("nests too deeply"), "{err}");
+        assert_eq!(err.column, MAX_FORMULA_DEPTH + 1);
+        let signs = format!("{}ours", "- ".repeat(MAX_FORMULA_DEPTH + 1));
+        assert!(Formula::parse(&signs, &names()).is_err());
+        let sqrts = format!("{}ours{}", "sqrt(".repeat(70), ")".repeat(70));
+        assert!(Formula::parse(&sqrts, &names()).is_err());
+        // A sum near the length limit evaluates (left-deep, 140 levels).
+        let long = vec!["ours"; 140].join(" + ");
+        assert!(long.len() <= MAX_FORMULA_CHARS);
+        let f = Formula::parse(&long, &names()).unwrap();
+        assert_eq!(f.eval(&[0.0, 0.0, 0.0, 2.0, 0.0]), 280.0);
+    }
+
+    #[test]
+    fn the_first_failing_operation_is_named_with_its_text() {
+        let values = [1000.0, 600.0, 580.0, 232.0, f64::NAN];
+        let why = |text: &str| {
+            Formula::parse(text, &names())
+                .unwrap()
+                .failure(&values)
+                .map(|f| f.to_string())
+        };
+        assert_eq!(
+            why("ours / (valid - valid)").as_deref(),
+            Some("division by zero at column 8: (valid - valid) is 0")
+        );
+        assert_eq!(
+            why("1 + sqrt(voters - registered)").as_deref(),
+            Some("sqrt(voters - registered) has no value at column 5")
+        );
+        assert_eq!(
+            why("[Ensemble pour la France] * 2").as_deref(),
+            Some("Ensemble pour la France is unknown")
+        );
+        assert_eq!(why("ours / valid"), None);
     }
 
     #[test]

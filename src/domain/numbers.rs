@@ -60,6 +60,28 @@ pub fn number(value: f64, decimals: usize, lang: Lang) -> String {
     out
 }
 
+/// A number with as many decimals as it needs, up to `max_decimals`: 30 → "30", 0.3 → "0.3".
+///
+/// # Examples
+/// ```
+/// use campaign_planner::domain::numbers::{Lang, short};
+/// assert_eq!(short(30.0, 4, Lang::En), "30");
+/// assert_eq!(short(0.35, 4, Lang::Fr), "0,35");
+/// assert_eq!(short(1.0 / 3.0, 4, Lang::En), "0.3333");
+/// ```
+#[must_use]
+pub fn short(value: f64, max_decimals: usize, lang: Lang) -> String {
+    let text = number(value, max_decimals, lang);
+    let point = lang.separators().1;
+    if text.contains(point) {
+        text.trim_end_matches('0')
+            .trim_end_matches(point)
+            .to_owned()
+    } else {
+        text
+    }
+}
+
 /// A fraction as a percentage with one decimal: 0.412 → "41.2 %" / "41,2 %".
 #[must_use]
 pub fn percent(fraction: f64, lang: Lang) -> String {

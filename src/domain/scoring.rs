@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::classify::{ClassMethod, Classes, ClassifyError, Ramp, classify};
-use super::formula::{Formula, FormulaError};
-use super::numbers::{Lang, count, number, percent};
+use super::formula::{Failure, Formula, FormulaError};
+use super::numbers::{Lang, count, number, percent, short};
 use super::results::{ElectionData, ScoringData};
 
 /// The scoring methods.
@@ -157,6 +157,137 @@ pub enum ScoringError {
     /// The classes cannot be made.
     #[error(transparent)]
     Classify(#[from] ClassifyError),
+    /// The method leaves every precinct without a score: refused, so the scores in place stay.
+    #[error(
+        "the {preset} score leaves every precinct without a score ({reason}), so it was not applied and the previous scores are kept"
+    )]
+    NothingScored {
+        /// The method.
+        preset: &'static str,
+        /// Why, in English.
+        reason: Unscored,
+    },
+}
+
+/// Why precincts get no score.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unscored {
+    /// The custom formula fails, most often for this reason, in `count` precincts.
+    Formula {
+        /// The most frequent failure.
+        failure: Failure,
+        /// In how many precincts.
+        count: usize,
+        /// Of how many precincts with results.
+        of: usize,
+    },
+    /// No precinct has the figures the preset needs.
+    Figures(Preset),
+}
+
+impl Unscored {
+    /// The reason in `lang`.
+    #[must_use]
+    pub fn localized(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Self::Formula { failure, count, of }, Lang::En) => {
+                format!("{failure}, in {count} of {of} precincts with results")
+            }
+            (Self::Formula { failure, count, of }, Lang::Fr) => {
+                let failure = match failure {
+                    Failure::Missing { name } => format!("{name} est inconnu"),
+                    Failure::DivisionByZero { column, divisor } => {
+                        format!("division par zéro en colonne {column} : {divisor} vaut 0")
+                    }
+                    Failure::NoValue { column, call } => {
+                        format!("{call} n'a pas de valeur en colonne {column}")
+                    }
+                };
+                format!("{failure}, dans {count} bureaux sur {of} ayant des résultats")
+            }
+            (Self::Figures(preset), Lang::En) => match preset {
+                Preset::Mobilisation => {
+                    "no precinct has registered voters, voters and valid votes together"
+                }
+                Preset::Persuasion => "no precinct has votes for us and for another list",
+                _ => "no precinct has both votes for us and valid votes above zero",
+            }
+            .to_owned(),
+            (Self::Figures(preset), Lang::Fr) => match preset {
+                Preset::Mobilisation => {
+                    "aucun bureau n'a à la fois des inscrits, des votants et des exprimés"
+                }
+                Preset::Persuasion => "aucun bureau n'a de voix pour nous et pour une autre liste",
+                _ => "aucun bureau n'a à la fois des voix pour nous et des exprimés",
+            }
+            .to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Display for Unscored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localized(Lang::En))
+    }
+}
+
+/// Something worth saying about scores that were computed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScoringWarning {
+    /// Manual breaks outside the range of the scores: some classes hold nothing.
+    BreaksOutsideScores {
+        /// The breaks outside the range.
+        outside: Vec<f64>,
+        /// The lowest score.
+        min: f64,
+        /// The highest score.
+        max: f64,
+    },
+    /// Some precincts with results get no score.
+    PartlyScored(Unscored),
+}
+
+impl ScoringWarning {
+    /// The warning in `lang`.
+    #[must_use]
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            Self::BreaksOutsideScores { outside, min, max } => {
+                let list: Vec<String> = outside.iter().map(|b| short(*b, 4, lang)).collect();
+                let shares = *max <= 1.0 && outside.iter().any(|b| *b > 1.0);
+                match lang {
+                    Lang::En => format!(
+                        "breaks {} lie outside the scores, which run from {} to {}: some classes \
+                         hold no precinct{}",
+                        list.join(", "),
+                        short(*min, 4, lang),
+                        short(*max, 4, lang),
+                        if shares {
+                            " (scores are shares between 0 and 1: write 0.3 for 30 %)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    Lang::Fr => format!(
+                        "les seuils {} sont hors des scores, qui vont de {} à {} : des classes \
+                         restent vides{}",
+                        list.join(" ; "),
+                        short(*min, 4, lang),
+                        short(*max, 4, lang),
+                        if shares {
+                            " (les scores sont des parts entre 0 et 1 : écrivez 0,3 pour 30 %)"
+                        } else {
+                            ""
+                        }
+                    ),
+                }
+            }
+            Self::PartlyScored(why) => match lang {
+                Lang::En => format!("some precincts get no score: {}", why.localized(lang)),
+                Lang::Fr => format!("des bureaux n'ont pas de score : {}", why.localized(lang)),
+            },
+        }
+    }
 }
 
 impl ScoringError {
@@ -214,6 +345,11 @@ impl ScoringError {
                 .to_owned(),
             Self::Formula(e) => format!("erreur de formule, colonne {} : {}", e.column, e.message),
             Self::Classify(e) => e.to_string(),
+            Self::NothingScored { preset, reason } => format!(
+                "le score {preset} ne donne de score à aucun bureau ({}) : il n'a pas été \
+                 appliqué et les scores précédents sont conservés",
+                reason.localized(lang)
+            ),
         }
     }
 }
@@ -248,6 +384,8 @@ pub struct Scored {
     pub classes: Classes,
     /// The parameters that produced them.
     pub params: ScoringParams,
+    /// What is worth saying about them.
+    pub warnings: Vec<ScoringWarning>,
     chosen: Vec<Chosen>,
     formula: Option<Formula>,
     variables: Vec<String>,
@@ -387,6 +525,7 @@ pub fn score(data: &ScoringData, params: &ScoringParams) -> Result<Scored, Scori
             no_data: 0,
         },
         params: params.clone(),
+        warnings: Vec::new(),
         chosen,
         formula,
         variables,
@@ -395,7 +534,44 @@ pub fn score(data: &ScoringData, params: &ScoringParams) -> Result<Scored, Scori
     };
     let (batch_scores, mean_turnout) = scored.batch(data);
     scored.scores = batch_scores;
+    let with_results = scored.with_results(data);
+    let scored_count = scored.scores.iter().filter(|v| v.is_finite()).count();
+    if scored_count == 0 {
+        return Err(ScoringError::NothingScored {
+            preset: params.preset.name(),
+            reason: scored.why_unscored(data, &with_results),
+        });
+    }
+    let unscored_with_results = with_results
+        .iter()
+        .zip(&scored.scores)
+        .filter(|(has, v)| **has && !v.is_finite())
+        .count();
+    if unscored_with_results > 0 && params.preset == Preset::Custom {
+        scored.warnings.push(ScoringWarning::PartlyScored(
+            scored.why_unscored(data, &with_results),
+        ));
+    }
     scored.classes = classify(&scored.scores, params.classes, &params.method, params.ramp)?;
+    if let ClassMethod::Manual(breaks) = &params.method {
+        let (min, max) = scored
+            .scores
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        let outside: Vec<f64> = breaks
+            .iter()
+            .copied()
+            .filter(|b| *b < min || *b > max)
+            .collect();
+        if !outside.is_empty() {
+            scored
+                .warnings
+                .push(ScoringWarning::BreaksOutsideScores { outside, min, max });
+        }
+    }
     if params.preset == Preset::Performance {
         scored.grid = (
             quantile(&scored.scores, 1.0 / 3.0),
@@ -638,6 +814,81 @@ impl Scored {
         (scores, turnout)
     }
 
+    /// Whether each precinct has any result in the chosen elections.
+    fn with_results(&self, data: &ScoringData) -> Vec<bool> {
+        let mut has = vec![false; data.codes.len()];
+        for chosen in &self.chosen {
+            let e = &data.elections[chosen.election];
+            for (p, h) in has.iter_mut().enumerate() {
+                *h = *h || e.valid[p].is_finite() || e.votes.iter().any(|v| v[p].is_finite());
+            }
+        }
+        has
+    }
+
+    /// Why precincts with results get no score: for a formula, its most frequent failure.
+    fn why_unscored(&self, data: &ScoringData, with_results: &[bool]) -> Unscored {
+        let Some(formula) = &self.formula else {
+            return Unscored::Figures(self.params.preset);
+        };
+        let mut vars = vec![f64::NAN; self.variables.len()];
+        let mut counts: Vec<(Failure, usize)> = Vec::new();
+        for (p, _) in with_results.iter().enumerate().filter(|(_, h)| **h) {
+            if self.scores[p].is_finite() {
+                continue;
+            }
+            // The precinct's inputs in its first chosen election with results.
+            for chosen in &self.chosen {
+                self.inputs(data, chosen, p, &mut vars);
+                if let Some(failure) = formula.failure(&vars) {
+                    match counts.iter_mut().find(|(f, _)| *f == failure) {
+                        Some((_, n)) => *n += 1,
+                        None => counts.push((failure, 1)),
+                    }
+                    break;
+                }
+            }
+        }
+        let of = with_results.iter().filter(|h| **h).count();
+        match counts.into_iter().max_by_key(|(_, n)| *n) {
+            Some((failure, count)) => Unscored::Formula { failure, count, of },
+            None => Unscored::Figures(self.params.preset),
+        }
+    }
+
+    /// The formula's inputs for precinct `p` in one chosen election.
+    fn inputs(&self, data: &ScoringData, chosen: &Chosen, p: usize, vars: &mut [f64]) {
+        let e = &data.elections[chosen.election];
+        let (registered, voters, valid) = (e.registered[p], e.voters[p], e.valid[p]);
+        let ours: f64 = chosen.ours.iter().map(|&l| e.votes[l][p]).sum();
+        let share = ours / valid;
+        let best = chosen
+            .others
+            .iter()
+            .map(|&l| e.votes[l][p])
+            .filter(|v| v.is_finite())
+            .fold(f64::NAN, f64::max);
+        let fields = [
+            registered,
+            voters,
+            valid,
+            ours,
+            registered - voters,
+            voters / registered,
+            share,
+            best,
+            share - best / valid,
+        ];
+        vars[..fields.len()].copy_from_slice(&fields);
+        for (i, name) in self.variables.iter().enumerate().skip(fields.len()) {
+            vars[i] = e
+                .lists
+                .iter()
+                .position(|l| l == name)
+                .map_or(f64::NAN, |l| e.votes[l][p]);
+        }
+    }
+
     /// The parts of precinct `p`'s score.
     fn parts(&self, data: &ScoringData, p: usize, vars: &mut [f64]) -> Parts {
         let mut m = Means::default();
@@ -694,25 +945,7 @@ impl Scored {
                     }
                 }
                 Preset::Custom => {
-                    let fields = [
-                        registered,
-                        voters,
-                        valid,
-                        ours,
-                        registered - voters,
-                        voters / registered,
-                        share,
-                        best,
-                        share - best / valid,
-                    ];
-                    vars[..fields.len()].copy_from_slice(&fields);
-                    for (i, name) in self.variables.iter().enumerate().skip(fields.len()) {
-                        vars[i] = e
-                            .lists
-                            .iter()
-                            .position(|l| l == name)
-                            .map_or(f64::NAN, |l| e.votes[l][p]);
-                    }
+                    self.inputs(data, chosen, p, vars);
                     self.formula.as_ref().map_or(f64::NAN, |f| f.eval(vars))
                 }
             };

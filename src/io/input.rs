@@ -44,9 +44,7 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError
     }
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Err(ImportError::TooLarge {
             path: path.to_path_buf(),
@@ -62,7 +60,7 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError
 pub enum Kind {
     /// JSON or GeoJSON.
     Json,
-    /// A ZIP archive: an Excel (.xlsx) or OpenDocument (.ods) workbook, or a zipped file.
+    /// A ZIP archive: an Excel (`.xlsx`) or `OpenDocument` (`.ods`) workbook, or a zipped file.
     Zip,
     /// SQLite: a GeoPackage or a campaign file.
     Sqlite,

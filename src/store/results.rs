@@ -273,7 +273,12 @@ fn store_election(
     } else {
         tx.execute(
             "INSERT INTO elections (uuid, name, date, round) VALUES (?1, ?2, ?3, ?4)",
-            params![uuid::Uuid::new_v4().to_string(), meta.name, date, meta.round],
+            params![
+                uuid::Uuid::new_v4().to_string(),
+                meta.name,
+                date,
+                meta.round
+            ],
         )?;
         tx.last_insert_rowid()
     };

@@ -4,11 +4,11 @@ use egui::{Color32, RichText};
 
 use crate::action::Action;
 use crate::app::PlannerApp;
+use crate::app::ResultsDialog;
 use crate::domain::classify::{ClassMethod, Ramp};
 use crate::domain::numbers::number;
 use crate::domain::scoring::Preset;
 use crate::map::basemap::{BasemapChoice, NetState};
-use crate::app::ResultsDialog;
 
 /// The layers section: precinct layer and basemap.
 pub fn layers(app: &mut PlannerApp, ui: &mut egui::Ui) {
@@ -406,19 +406,20 @@ fn results_dialog(
     ui.add(egui::Slider::new(&mut d.round, 0..=2).text(t.round));
     ui.checkbox(&mut d.missing_as_empty, t.missing_as_empty);
     if !d.columns.is_empty() {
-        let column_choice = |ui: &mut egui::Ui, id: &str, label: &str, choice: &mut Option<usize>| {
-            let shown = choice
-                .and_then(|c| d.columns.get(c))
-                .map_or(t.none_choice, String::as_str);
-            egui::ComboBox::new(id, label)
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(choice, None, t.none_choice);
-                    for (i, c) in d.columns.iter().enumerate().take(200) {
-                        ui.selectable_value(choice, Some(i), c);
-                    }
-                });
-        };
+        let column_choice =
+            |ui: &mut egui::Ui, id: &str, label: &str, choice: &mut Option<usize>| {
+                let shown = choice
+                    .and_then(|c| d.columns.get(c))
+                    .map_or(t.none_choice, String::as_str);
+                egui::ComboBox::new(id, label)
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(choice, None, t.none_choice);
+                        for (i, c) in d.columns.iter().enumerate().take(200) {
+                            ui.selectable_value(choice, Some(i), c);
+                        }
+                    });
+            };
         let mut split = d.split_by;
         column_choice(ui, "split_by", t.split_by, &mut split);
         d.split_by = split;
@@ -435,7 +436,7 @@ fn results_dialog(
     ui.horizontal(|ui| {
         let action = d.action();
         if ui
-            .add_enabled(action.is_some(), egui::Button::new(t.import_results))
+            .add_enabled(action.is_some(), egui::Button::new(t.import_button))
             .clicked()
         {
             *import = action;

@@ -165,15 +165,17 @@ fn build_wide(
             findings.no_code.push(line);
             continue;
         }
-        let mut total = |c: Option<usize>| {
-            c.and_then(|c| count(plan, headers, findings, line, c, record))
-        };
-        let (registered, voters, valid) =
-            (total(plan.registered), total(plan.voters), total(plan.valid));
-        let mut votes = Vec::with_capacity(plan.lists.len());
+        let mut total =
+            |c: Option<usize>| c.and_then(|c| count(plan, headers, findings, line, c, record));
+        let (registered, voters, valid) = (
+            total(plan.registered),
+            total(plan.voters),
+            total(plan.valid),
+        );
+        let mut by_list = Vec::with_capacity(plan.lists.len());
         for (l, &c) in plan.lists.iter().enumerate() {
             if let Some(v) = count(plan, headers, findings, line, c, record) {
-                votes.push((l, v));
+                by_list.push((l, v));
             }
         }
         rows.push(ResultRow {
@@ -182,7 +184,7 @@ fn build_wide(
             registered,
             voters,
             valid,
-            votes,
+            votes: by_list,
         });
     }
     (rows, lists)
@@ -253,7 +255,10 @@ fn build_long(
             rows.len() - 1
         });
         let votes = count(plan, headers, findings, line, votes_col, record);
-        for c in [plan.registered, plan.voters, plan.valid].into_iter().flatten() {
+        for c in [plan.registered, plan.voters, plan.valid]
+            .into_iter()
+            .flatten()
+        {
             let Some(v) = count(plan, headers, findings, line, c, record) else {
                 continue;
             };
@@ -306,9 +311,7 @@ fn check_figures(rows: &[ResultRow], findings: &mut Findings) {
                     .iter()
                     .position(|(f, _, _)| *f == found.figures);
                 let at = at.unwrap_or_else(|| {
-                    findings
-                        .rounding
-                        .push((found.figures, Lines::default(), 0));
+                    findings.rounding.push((found.figures, Lines::default(), 0));
                     findings.rounding.len() - 1
                 });
                 let entry = &mut findings.rounding[at];

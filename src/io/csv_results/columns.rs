@@ -174,7 +174,7 @@ const KNOWN: &[(&str, Role)] = &[
 ];
 
 /// Words that make a column a figure other than a list's votes wherever they appear in its
-/// header ("dem_share_2016", "margin_2016", "% Voix/Ins").
+/// header (`dem_share_2016`, `margin_2016`, `% Voix/Ins`).
 const NOT_LIST_WORDS: &[(&str, NotList)] = &[
     ("share", NotList::Share),
     ("pct", NotList::Share),
@@ -274,7 +274,7 @@ fn display_name(normalised: &'static str) -> &'static str {
 pub struct Header {
     /// Lower case, accents removed, words split by one space, the year taken out.
     pub normalised: String,
-    /// A year in the header ("total_2016").
+    /// A year in the header (`total_2016`).
     pub year: Option<u16>,
     /// The role its words give, if any.
     pub role: Option<Role>,
@@ -467,7 +467,15 @@ mod tests {
         assert_eq!(h.like, Some("exprimés"));
         assert_eq!(read_header("Inscirts").role, Some(Role::Registered));
         // Candidates are not typos of known headers.
-        for name in ["Joly", "Coderre", "Bergeron", "Blanco", "Liste Dupont", "dem", "rep"] {
+        for name in [
+            "Joly",
+            "Coderre",
+            "Bergeron",
+            "Blanco",
+            "Liste Dupont",
+            "dem",
+            "rep",
+        ] {
             assert_eq!(read_header(name).role, None, "{name}");
         }
     }

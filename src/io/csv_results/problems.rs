@@ -158,7 +158,9 @@ impl ResultsProblem {
 #[serde(tag = "warning", rename_all = "snake_case")]
 pub enum ResultsWarning {
     /// A header was taken for a known column although it is spelt differently.
-    #[error("column {header:?} was taken as the {role} column (it reads like {like:?}); name it with --{option} if that is wrong")]
+    #[error(
+        "column {header:?} was taken as the {role} column (it reads like {like:?}); name it with --{option} if that is wrong"
+    )]
     HeaderMatched {
         /// The header as the file has it.
         header: String,

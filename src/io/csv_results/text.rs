@@ -97,7 +97,11 @@ pub fn read_headers(path: &Path) -> Result<Vec<String>, ImportError> {
 
 /// The newlines in `bytes`.
 fn bytecount(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    // Counted in chunks so the compiler can vectorise the comparison.
+    bytes
+        .chunks(4096)
+        .map(|c| c.iter().map(|&b| usize::from(b == b'\n')).sum::<usize>())
+        .sum()
 }
 
 /// Reads `path` as a delimited text table.
@@ -199,6 +203,8 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn table(text: &str) -> Result<Table, ImportError> {
@@ -220,7 +226,7 @@ mod tests {
     fn an_unbalanced_quote_is_refused_with_its_line_and_a_short_message() {
         let mut text = String::from("code,votes\n1,2\n2,\"3\n");
         for i in 0..200_000 {
-            text.push_str(&format!("{i},{i}\n"));
+            writeln!(text, "{i},{i}").unwrap();
         }
         let err = table(&text).unwrap_err().to_string();
         assert!(err.contains("line 3, field 2"), "{err}");
@@ -233,6 +239,9 @@ mod tests {
         let err = table("{\"type\": \"FeatureCollection\", \"features\": []}")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("is a GeoJSON or JSON file, not a results table"), "{err}");
+        assert!(
+            err.contains("is a GeoJSON or JSON file, not a results table"),
+            "{err}"
+        );
     }
 }

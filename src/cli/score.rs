@@ -1,0 +1,406 @@
+//! `score`: score every precinct from the saved scoring with the options given on top, save
+//! the scores, and print them with the settings used, in English or French.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{LangArg, MethodArg, PresetArg, RampArg};
+use crate::domain::classify::{ClassMethod, Ramp};
+use crate::domain::numbers::{Lang, number, short};
+use crate::domain::results::ScoringData;
+use crate::domain::scoring::{Preset, Scored, ScoringError, ScoringParams, score};
+use crate::store::Campaign;
+
+/// The options of `score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The campaign file.
+    file: PathBuf,
+    /// The scoring method [default: the saved one, else performance].
+    #[arg(long, value_enum)]
+    preset: Option<PresetArg>,
+    /// Our side: one or more lists, comma-separated [default: the saved side].
+    #[arg(long, value_delimiter = ',')]
+    ours: Option<Vec<String>>,
+    /// The reference elections, comma-separated, or `all` [default: the saved ones, else all].
+    #[arg(long = "election", value_delimiter = ',')]
+    elections: Option<Vec<String>>,
+    /// The formula of a custom score, e.g. "(registered - voters) * share" [default: the
+    /// saved one].
+    #[arg(long, allow_hyphen_values = true)]
+    formula: Option<String>,
+    /// The number of classes, 3 to 7 [default: the saved number, else 5].
+    #[arg(long)]
+    classes: Option<usize>,
+    /// How classes are cut [default: the saved method, else quantile].
+    #[arg(long, value_enum)]
+    method: Option<MethodArg>,
+    /// Manual class breaks (upper bounds), comma-separated; implies --method manual.
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+    breaks: Option<Vec<f64>>,
+    /// The colour ramp [default: the saved one, else ylorrd].
+    #[arg(long, value_enum)]
+    ramp: Option<RampArg>,
+    /// The language of the output (settings, explanations, legend, numbers).
+    #[arg(long, value_enum, default_value = "en")]
+    lang: LangArg,
+    /// Print JSON: {"settings": {…}, "precincts": [{code, name, score, class, explanation}],
+    /// "legend": [...], "warnings": [...]}.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ScoreArgs {
+    /// Whether any scoring option was given (else the saved scoring runs as it is).
+    fn changes_anything(&self) -> bool {
+        self.preset.is_some()
+            || self.ours.is_some()
+            || self.elections.is_some()
+            || self.formula.is_some()
+            || self.classes.is_some()
+            || self.method.is_some()
+            || self.breaks.is_some()
+            || self.ramp.is_some()
+    }
+
+    /// The saved scoring with the options given on top.
+    fn params(&self, saved: Option<ScoringParams>) -> anyhow::Result<ScoringParams> {
+        let mut params = saved.unwrap_or_default();
+        if let Some(p) = self.preset {
+            params.preset = match p {
+                PresetArg::Mobilisation => Preset::Mobilisation,
+                PresetArg::Performance => Preset::Performance,
+                PresetArg::Persuasion => Preset::Persuasion,
+                PresetArg::Custom => Preset::Custom,
+            };
+        }
+        if let Some(o) = &self.ours {
+            params.ours = o.iter().map(|s| s.trim().to_owned()).collect();
+        }
+        if let Some(e) = &self.elections {
+            let names: Vec<String> = e.iter().map(|s| s.trim().to_owned()).collect();
+            params.elections = if names.iter().any(|n| n.eq_ignore_ascii_case("all")) {
+                Vec::new()
+            } else {
+                names
+            };
+        }
+        if self.formula.is_some() {
+            params.formula.clone_from(&self.formula);
+        }
+        if let Some(c) = self.classes {
+            params.classes = c;
+        }
+        if let Some(b) = &self.breaks {
+            params.method = ClassMethod::Manual(b.clone());
+        } else if let Some(m) = self.method {
+            params.method = match m {
+                MethodArg::Quantile => ClassMethod::Quantile,
+                MethodArg::Jenks => ClassMethod::Jenks,
+                MethodArg::Equal => ClassMethod::Equal,
+                MethodArg::Manual => anyhow::bail!("--method manual needs --breaks A,B,…"),
+            };
+        }
+        if let Some(r) = self.ramp {
+            params.ramp = match r {
+                RampArg::Ylorrd => Ramp::YlOrRd,
+                RampArg::Viridis => Ramp::Viridis,
+            };
+        }
+        Ok(params)
+    }
+}
+
+/// Runs `score`.
+pub fn run(args: &ScoreArgs) -> anyhow::Result<()> {
+    let lang = match args.lang {
+        LangArg::En => Lang::En,
+        LangArg::Fr => Lang::Fr,
+    };
+    let mut campaign = Campaign::open(&args.file)?;
+    let saved = match campaign.scoring_params() {
+        Ok(saved) => saved,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::En => format!(
+                        "warning: the saved scoring cannot be read ({e}); defaults are used"
+                    ),
+                    Lang::Fr => format!(
+                        "attention : la méthode enregistrée est illisible ({e}) ; les réglages \
+                         par défaut sont utilisés"
+                    ),
+                }
+            );
+            None
+        }
+    };
+    let rerun_saved = saved.is_some() && !args.changes_anything();
+    let params = args.params(saved)?;
+    let data = campaign.scoring_data()?;
+    let scored = score(&data, &params).map_err(|e| refusal(&e, rerun_saved, lang))?;
+    campaign.save_scores(&data.codes, &scored)?;
+    print_scores(&data, &scored, lang, args.json)?;
+    if !args.json {
+        for w in &scored.warnings {
+            let prefix = match lang {
+                Lang::En => "warning: ",
+                Lang::Fr => "attention : ",
+            };
+            eprintln!("{prefix}{}", w.localized(lang));
+        }
+    }
+    Ok(())
+}
+
+/// The error for a scoring that cannot be applied, in the user's language, with what to do.
+fn refusal(error: &ScoringError, rerun_saved: bool, lang: Lang) -> anyhow::Error {
+    let mut text = error.localized(lang);
+    if matches!(error, ScoringError::UnknownElection { .. }) {
+        text.push_str(match lang {
+            Lang::En => "; --election all uses every election",
+            Lang::Fr => " ; --election all prend toutes les élections",
+        });
+    }
+    if rerun_saved {
+        text = match lang {
+            Lang::En => format!(
+                "the saved scoring cannot be run: {text}; choose a method, e.g. --preset \
+                 performance --ours LIST"
+            ),
+            Lang::Fr => format!(
+                "la méthode enregistrée ne peut pas être appliquée : {text} ; choisissez-en une, \
+                 par exemple --preset performance --ours LISTE"
+            ),
+        };
+    }
+    anyhow::anyhow!(text)
+}
+
+/// The method's name in `lang`.
+fn method_words(method: &ClassMethod, lang: Lang) -> String {
+    match (method, lang) {
+        (ClassMethod::Manual(b), _) => {
+            let breaks: Vec<String> = b.iter().map(|v| short(*v, 4, lang)).collect();
+            match lang {
+                Lang::En => format!("manual breaks {}", breaks.join(", ")),
+                Lang::Fr => format!("seuils manuels {}", breaks.join(" ; ")),
+            }
+        }
+        (m, Lang::En) => m.name().to_owned(),
+        (ClassMethod::Quantile, Lang::Fr) => "quantiles".to_owned(),
+        (ClassMethod::Jenks, Lang::Fr) => "seuils naturels (Jenks)".to_owned(),
+        (ClassMethod::Equal, Lang::Fr) => "intervalles égaux".to_owned(),
+    }
+}
+
+/// The preset's name in `lang`.
+fn preset_words(preset: Preset, lang: Lang) -> &'static str {
+    match (preset, lang) {
+        (p, Lang::En) => p.name(),
+        (Preset::Mobilisation, Lang::Fr) => "de mobilisation",
+        (Preset::Performance, Lang::Fr) => "de performance",
+        (Preset::Persuasion, Lang::Fr) => "de persuasion",
+        (Preset::Custom, Lang::Fr) => "personnalisé",
+    }
+}
+
+/// The elections used, each with its date and round.
+fn elections_used(data: &ScoringData, params: &ScoringParams, lang: Lang) -> Vec<String> {
+    data.elections
+        .iter()
+        .filter(|e| {
+            params.elections.is_empty()
+                || params
+                    .elections
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(&e.name))
+        })
+        .map(|e| {
+            let mut details = Vec::new();
+            if let Some(d) = &e.date {
+                details.push(d.clone());
+            }
+            if let Some(r) = e.round {
+                details.push(match lang {
+                    Lang::En => format!("round {r}"),
+                    Lang::Fr => format!("tour {r}"),
+                });
+            }
+            if details.is_empty() {
+                e.name.clone()
+            } else {
+                format!("{} ({})", e.name, details.join(", "))
+            }
+        })
+        .collect()
+}
+
+#[derive(serde::Serialize)]
+struct ScoreJson<'a> {
+    settings: SettingsJson<'a>,
+    precincts: Vec<PrecinctScoreJson<'a>>,
+    legend: Vec<LegendJson<'a>>,
+    warnings: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct SettingsJson<'a> {
+    preset: &'static str,
+    formula: &'a str,
+    ours: &'a [String],
+    elections: Vec<String>,
+    classes: usize,
+    method: &'static str,
+    breaks: Option<&'a [f64]>,
+    ramp: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct PrecinctScoreJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    score: Option<f64>,
+    class: Option<u8>,
+    explanation: String,
+}
+
+#[derive(serde::Serialize)]
+struct LegendJson<'a> {
+    class: usize,
+    min: Option<f64>,
+    max: Option<f64>,
+    count: usize,
+    colour: &'a str,
+}
+
+fn print_scores(data: &ScoringData, scored: &Scored, lang: Lang, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let p = &scored.params;
+    let formula = if p.preset == Preset::Custom {
+        p.formula.as_deref().unwrap_or_default()
+    } else {
+        p.preset.formula()
+    };
+    let ramp = match p.ramp {
+        Ramp::YlOrRd => "ylorrd",
+        Ramp::Viridis => "viridis",
+    };
+    let elections = elections_used(data, p, lang);
+    if json {
+        let doc = ScoreJson {
+            settings: SettingsJson {
+                preset: p.preset.name(),
+                formula,
+                ours: &p.ours,
+                elections,
+                classes: scored.classes.count(),
+                method: p.method.name(),
+                breaks: match &p.method {
+                    ClassMethod::Manual(b) => Some(b),
+                    _ => None,
+                },
+                ramp,
+            },
+            precincts: (0..data.codes.len())
+                .map(|i| PrecinctScoreJson {
+                    code: &data.codes[i],
+                    name: &data.names[i],
+                    score: Some(scored.scores[i]).filter(|s| s.is_finite()),
+                    class: Some(scored.classes.class_of[i]).filter(|&c| c > 0),
+                    explanation: scored.explain(data, i, lang),
+                })
+                .collect(),
+            legend: scored
+                .classes
+                .legend
+                .iter()
+                .map(|l| LegendJson {
+                    class: l.class,
+                    min: l.min,
+                    max: l.max,
+                    count: l.count,
+                    colour: &l.colour,
+                })
+                .collect(),
+            warnings: scored.warnings.iter().map(|w| w.localized(lang)).collect(),
+        };
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let all = p.elections.is_empty();
+    let method = method_words(&p.method, lang);
+    match lang {
+        Lang::En => {
+            writeln!(
+                out,
+                "{} score ({formula}), ours: {}; {} classes by {method}, ramp {ramp}",
+                p.preset.name(),
+                p.ours.join(", "),
+                scored.classes.count(),
+            )?;
+            writeln!(
+                out,
+                "elections{}: {}",
+                if all { " (all)" } else { "" },
+                elections.join("; ")
+            )?;
+        }
+        Lang::Fr => {
+            writeln!(
+                out,
+                "score {} ({formula}), notre camp : {} ; {} classes par {method}, palette {ramp}",
+                preset_words(p.preset, lang),
+                p.ours.join(", "),
+                scored.classes.count(),
+            )?;
+            writeln!(
+                out,
+                "élections{} : {}",
+                if all { " (toutes)" } else { "" },
+                elections.join(" ; ")
+            )?;
+        }
+    }
+    for i in 0..data.codes.len() {
+        let s = scored.scores[i];
+        writeln!(
+            out,
+            "{:<10} {:<32} {:>12} {:>2}  {}",
+            data.codes[i],
+            data.names[i].chars().take(32).collect::<String>(),
+            number(s, 4, lang),
+            scored.classes.class_of[i],
+            scored.explain(data, i, lang)
+        )?;
+    }
+    let (legend, class, precincts, none) = match lang {
+        Lang::En => ("legend:", "class", "precincts", "no score"),
+        Lang::Fr => ("légende :", "classe", "bureaux", "sans score"),
+    };
+    writeln!(out, "{legend}")?;
+    for l in &scored.classes.legend {
+        writeln!(
+            out,
+            "  {class} {} {}  {} … {}  ({} {precincts})",
+            l.class,
+            l.colour,
+            l.min.map_or("–".to_owned(), |v| number(v, 4, lang)),
+            l.max.map_or("–".to_owned(), |v| number(v, 4, lang)),
+            number(l.count as f64, 0, lang)
+        )?;
+    }
+    if scored.classes.no_data > 0 {
+        writeln!(
+            out,
+            "  {none}{} {} {precincts}",
+            if lang == Lang::Fr { " :" } else { ":" },
+            number(scored.classes.no_data as f64, 0, lang)
+        )?;
+    }
+    Ok(())
+}
