@@ -8,14 +8,16 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::domain::selection::{Membership, PrecinctIndex, parse_lasso};
 use crate::io::export::{Format, export_layer};
 use crate::io::{ImportOptions, import_precincts};
 use crate::progress::{Progress, Stage};
 
 mod results;
 mod score;
+mod turfs;
+
 use crate::store::{Campaign, Layer};
+pub use turfs::{TeamCommand, TurfCommand};
 
 /// Plan a door-to-door campaign: score precincts, cut turfs, keep it all in one campaign file
 /// (a GeoPackage QGIS and GDAL can open).
@@ -184,125 +186,6 @@ pub enum DoorsCommand {
     Households {
         /// Voters per household (e.g. 1.9).
         voters_per_household: f64,
-    },
-}
-
-/// Turf commands.
-#[derive(Debug, Subcommand)]
-pub enum TurfCommand {
-    /// Make a turf of the precincts in a lasso, or of precincts named by code.
-    Create {
-        /// The turf's name.
-        #[arg(long)]
-        name: String,
-        /// A lasso: "lon lat, lon lat, …" (3 points or more).
-        #[arg(
-            long,
-            conflicts_with = "precincts",
-            required_unless_present = "precincts",
-            allow_hyphen_values = true
-        )]
-        lasso: Option<String>,
-        /// Precinct codes, comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        precincts: Option<Vec<String>>,
-        /// How a precinct counts as inside the lasso.
-        #[arg(long, value_enum, default_value = "representative")]
-        membership: MembershipArg,
-        /// Move precincts that are in another turf (else they are refused).
-        #[arg(long = "move")]
-        take: bool,
-    },
-    /// Cut precincts (all, or those named) into turfs of about TARGET doors.
-    Autocut {
-        /// Doors per turf.
-        #[arg(long)]
-        target: i64,
-        /// Only these precincts (codes, comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        within: Option<Vec<String>>,
-        /// The new turfs' names start with this.
-        #[arg(long, default_value = "Auto")]
-        prefix: String,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Split a turf along a line: its precincts left of the line form a new turf.
-    Split {
-        /// The turf's name.
-        turf: String,
-        /// The line: "lon lat, lon lat, …".
-        #[arg(long, allow_hyphen_values = true)]
-        line: String,
-        /// The new turf's name.
-        #[arg(long)]
-        name: String,
-    },
-    /// Rename and/or recolour a turf.
-    Rename {
-        /// The turf's name.
-        turf: String,
-        /// Its new name (the same to only recolour it).
-        new_name: String,
-        /// Its colour, `#rrggbb`.
-        #[arg(long)]
-        colour: Option<String>,
-    },
-    /// Delete a turf (it is tombstoned: merges with other copies of the file see it).
-    Delete {
-        /// The turf's name.
-        turf: String,
-    },
-    /// List the turfs with their figures.
-    List {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-/// Team commands.
-#[derive(Debug, Subcommand)]
-pub enum TeamCommand {
-    /// Create a team.
-    Create {
-        /// The team's name.
-        name: String,
-        /// Its colour, `#rrggbb`.
-        #[arg(long)]
-        colour: Option<String>,
-        /// How many canvassers.
-        #[arg(long)]
-        size: Option<i64>,
-    },
-    /// Rename (and recolour) a team.
-    Rename {
-        /// The team's name.
-        team: String,
-        /// Its new name.
-        new_name: String,
-        /// Its colour, `#rrggbb`.
-        #[arg(long)]
-        colour: Option<String>,
-    },
-    /// Delete a team; its turfs lose their team.
-    Delete {
-        /// The team's name.
-        team: String,
-    },
-    /// Assign a turf to a team on a date.
-    Assign {
-        /// The team's name.
-        team: String,
-        /// The turf's name.
-        turf: String,
-        /// The date, YYYY-MM-DD.
-        #[arg(long)]
-        date: String,
-        /// planned, in progress or done.
-        #[arg(long, default_value = "planned")]
-        status: String,
     },
 }
 
@@ -514,46 +397,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             campaign.set_voters_per_household(voters_per_household)?;
             println!("doors are estimated with {voters_per_household} voters per household");
         }
-        Command::Turf { file, action } => turf(&file, action)?,
-        Command::Team { file, action } => {
-            let mut campaign = Campaign::open(&file)?;
-            match action {
-                TeamCommand::Create { name, colour, size } => {
-                    campaign.create_team(&name, colour.as_deref(), size)?;
-                    println!("created team {name:?}");
-                }
-                TeamCommand::Rename {
-                    team,
-                    new_name,
-                    colour,
-                } => {
-                    let found = campaign.teams()?.into_iter().find(|t| t.name == team);
-                    let Some(t) = found else {
-                        anyhow::bail!("no team named {team:?}");
-                    };
-                    let colour = colour.or(t.colour);
-                    campaign.update_team(&t.uuid, &new_name, colour.as_deref())?;
-                    println!("renamed team {team:?} to {new_name:?}");
-                }
-                TeamCommand::Delete { team } => {
-                    let found = campaign.teams()?.into_iter().find(|t| t.name == team);
-                    let Some(t) = found else {
-                        anyhow::bail!("no team named {team:?}");
-                    };
-                    campaign.delete_team(&t.uuid)?;
-                    println!("deleted team {team:?}");
-                }
-                TeamCommand::Assign {
-                    team,
-                    turf,
-                    date,
-                    status,
-                } => {
-                    campaign.assign(&team, &turf, &date, &status)?;
-                    println!("assigned turf {turf:?} to team {team:?} on {date} ({status})");
-                }
-            }
-        }
+        Command::Turf { file, action } => turfs::turf(&file, action)?,
+        Command::Team { file, action } => turfs::team(&file, action)?,
         Command::Info { file, json } => info(&file, json)?,
         Command::Export {
             file,
@@ -593,151 +438,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Ok)
-}
-
-fn turf_uuid(campaign: &Campaign, name: &str) -> anyhow::Result<String> {
-    campaign
-        .turfs()?
-        .into_iter()
-        .find(|t| t.name == name)
-        .map(|t| t.uuid)
-        .ok_or_else(|| anyhow::anyhow!("no turf named {name:?} in {}", campaign.path().display()))
-}
-
-fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Result<()> {
-    match action {
-        TurfCommand::Create {
-            name,
-            lasso,
-            precincts,
-            membership,
-            take,
-        } => {
-            let mut campaign = Campaign::open(file)?;
-            let codes: Vec<String> = match (lasso, precincts) {
-                (Some(text), _) => {
-                    let lasso = parse_lasso(&text).map_err(|e| anyhow::anyhow!("--lasso: {e}"))?;
-                    let stored = campaign.precincts()?;
-                    let geometries: Vec<_> = stored.iter().map(|p| p.geometry.clone()).collect();
-                    let index = PrecinctIndex::new(&geometries);
-                    let membership = match membership {
-                        MembershipArg::Representative => Membership::Representative,
-                        MembershipArg::Intersects => Membership::Intersects,
-                        MembershipArg::Within => Membership::Within,
-                    };
-                    let chosen = index.select(&geometries, &lasso, membership);
-                    if chosen.is_empty() {
-                        anyhow::bail!("the lasso holds no precinct");
-                    }
-                    chosen.into_iter().map(|i| stored[i].code.clone()).collect()
-                }
-                (None, Some(codes)) => codes.into_iter().map(|c| c.trim().to_owned()).collect(),
-                (None, None) => anyhow::bail!("give --lasso or --precincts"),
-            };
-            let t = campaign.create_turf(&name, &codes, take)?;
-            println!(
-                "created turf {:?}: {} precincts, {} doors{}, {} registered, {:.1} km²",
-                t.name,
-                t.stats.precincts,
-                t.stats.doors,
-                if t.stats.doors_estimated {
-                    " (estimated)"
-                } else {
-                    ""
-                },
-                t.stats.registered,
-                t.stats.area_km2
-            );
-        }
-        TurfCommand::Autocut {
-            target,
-            within,
-            prefix,
-            json,
-        } => {
-            if target < 3 {
-                anyhow::bail!("--target must be at least 3 doors");
-            }
-            let mut campaign = Campaign::open(file)?;
-            let report = campaign.autocut(target, within.as_deref(), &prefix)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                println!(
-                    "cut {} precincts into {} turfs of {}–{} doors ({} doors in all){}",
-                    report.precincts,
-                    report.turfs,
-                    report.smallest,
-                    report.largest,
-                    report.doors,
-                    if report.already_in_turfs.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; {} precincts already in turfs left as they are",
-                            report.already_in_turfs.len()
-                        )
-                    }
-                );
-            }
-        }
-        TurfCommand::Split { turf, line, name } => {
-            let mut campaign = Campaign::open(file)?;
-            let points = crate::domain::selection::parse_points(&line)
-                .map_err(|e| anyhow::anyhow!("--line: {e}"))?;
-            let uuid = turf_uuid(&campaign, &turf)?;
-            campaign.split_turf(&uuid, &points, &name)?;
-            println!("split {turf:?}: its precincts left of the line are now turf {name:?}");
-        }
-        TurfCommand::Rename {
-            turf,
-            new_name,
-            colour,
-        } => {
-            let mut campaign = Campaign::open(file)?;
-            let current = campaign.turfs()?.into_iter().find(|t| t.name == turf);
-            let Some(current) = current else {
-                anyhow::bail!("no turf named {turf:?}");
-            };
-            let colour = colour.or(current.colour);
-            campaign.update_turf(&current.uuid, &new_name, colour.as_deref())?;
-            println!(
-                "turf {turf:?} is now {new_name:?}{}",
-                colour.map(|c| format!(" ({c})")).unwrap_or_default()
-            );
-        }
-        TurfCommand::Delete { turf } => {
-            let mut campaign = Campaign::open(file)?;
-            let uuid = turf_uuid(&campaign, &turf)?;
-            campaign.delete_turf(&uuid)?;
-            println!("deleted turf {turf:?}");
-        }
-        TurfCommand::List { json } => {
-            let campaign = Campaign::open_read_only(file)?;
-            let turfs = campaign.turfs()?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&turfs)?);
-            } else {
-                for t in &turfs {
-                    println!(
-                        "{:<24} {:>4} precincts {:>7} doors{} {:>8} registered  team: {}  ({})  [{}]",
-                        t.name,
-                        t.stats.precincts,
-                        t.stats.doors,
-                        if t.stats.doors_estimated { "*" } else { " " },
-                        t.stats.registered,
-                        t.team.as_deref().unwrap_or("–"),
-                        t.status,
-                        t.precincts.join(", ")
-                    );
-                }
-                if turfs.iter().any(|t| t.stats.doors_estimated) {
-                    println!("* doors estimated from registered voters");
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 /// A pause after each write step, set by the crash-safety test through
