@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use campaign_planner::domain::classify::ClassMethod;
 use campaign_planner::domain::scoring::{Preset, ScoringParams, score};
-use campaign_planner::io::csv_results::{ColumnMapping, import_results};
+use campaign_planner::io::csv_results::{ColumnMapping, import_results, read_results};
 use campaign_planner::progress::ignore;
 use campaign_planner::store::{Campaign, ElectionMeta};
 use campaign_planner::synth;
@@ -127,6 +127,38 @@ fn main() {
         ms(times[1]),
         ms(times[2])
     );
+    // Limits (issue 8): time linear in the number of columns, errors of a few lines.
+    let codes = campaign.precinct_codes().expect("codes");
+    let wide = dir.path().join("million-columns.csv");
+    let n = 1_000_000;
+    let header: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let row: Vec<String> = (0..n).map(|i| (i % 7).to_string()).collect();
+    std::fs::write(&wide, format!("{}\n{}\n", header.join(","), row.join(","))).expect("csv");
+    let started = Instant::now();
+    let refused = read_results(&wide, &ColumnMapping::default(), &codes);
+    let elapsed = started.elapsed();
+    let message = refused.expect_err("no key in that file").to_string();
+    println!(
+        "  a header of 1,000,000 columns read and refused: {:>6.0} ms, error of {} bytes",
+        ms(elapsed),
+        message.len()
+    );
+    let quote = dir.path().join("unbalanced-quote.csv");
+    let mut text = String::from("code,Liste 1,Liste 2\n1,\"2,3\n");
+    while text.len() < 5_700_000 {
+        text.push_str("12345,678,910\n");
+    }
+    std::fs::write(&quote, &text).expect("csv");
+    let started = Instant::now();
+    let message = read_results(&quote, &ColumnMapping::default(), &codes)
+        .expect_err("an unbalanced quote")
+        .to_string();
+    println!(
+        "  a 5.7 MB file with one unbalanced quote refused: {:>6.0} ms, error of {} bytes",
+        ms(started.elapsed()),
+        message.len()
+    );
+
     let started = Instant::now();
     let loaded = campaign.scoring_data().expect("scoring data");
     println!(

@@ -89,7 +89,11 @@ fn a_formula_that_scores_nothing_is_refused_and_the_previous_scores_stay() {
         "--lang",
         "fr",
     ]);
-    assert!(err.contains("division par zéro en colonne 9"), "{err}");
+    assert!(
+        err.contains("le score personnalisé ne donne de score à aucun bureau")
+            && err.contains("division par zéro en colonne 9"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -346,8 +346,14 @@ impl ScoringError {
             Self::Formula(e) => format!("erreur de formule, colonne {} : {}", e.column, e.message),
             Self::Classify(e) => e.to_string(),
             Self::NothingScored { preset, reason } => format!(
-                "le score {preset} ne donne de score à aucun bureau ({}) : il n'a pas été \
-                 appliqué et les scores précédents sont conservés",
+                "le score {} ne donne de score à aucun bureau ({}) : il n'a pas été appliqué et \
+                 les scores précédents sont conservés",
+                match *preset {
+                    "mobilisation" => "de mobilisation",
+                    "performance" => "de performance",
+                    "persuasion" => "de persuasion",
+                    _ => "personnalisé",
+                },
                 reason.localized(lang)
             ),
         }
