@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use campaign_planner::app::{Loaded, PlannerApp};
-use campaign_planner::cli::{Cli, Command, LangArg, Outcome, run};
+use campaign_planner::cli::{Cli, Command, LangArg, Outcome, Worded, run};
 use campaign_planner::domain::numbers::Lang;
 use clap::Parser as _;
 
@@ -42,17 +42,29 @@ fn main() -> std::process::ExitCode {
         Ok(Outcome::Ok) => std::process::ExitCode::SUCCESS,
         Ok(Outcome::Problems) => std::process::ExitCode::from(2),
         // Output piped into `head` that stopped reading is not an error of ours.
-        Err(e)
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
-            std::process::ExitCode::SUCCESS
-        }
+        Err(e) if broken_pipe(&e) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", sentence(&e));
+            match e.downcast_ref::<Worded>() {
+                // Already worded for the user, in their language ("erreur : …").
+                Some(worded) => eprintln!("{worded}"),
+                None => eprintln!("error: {}", sentence(&e)),
+            }
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Whether the error is a closed pipe, however deep it is wrapped (JSON writers wrap it).
+fn broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// An error and its causes in one sentence, each cause said once: our errors already quote

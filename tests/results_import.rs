@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use campaign_planner::domain::scoring::{Preset, ScoringParams, score};
@@ -621,4 +622,371 @@ fn error_lines_are_the_files_own_despite_blank_lines_and_crlf() {
     let (_, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
     let message = result.unwrap_err().to_string();
     assert!(message.contains("line 5, column Bergeron"), "{message}");
+}
+
+/// A King County style long file: one row per precinct and counter, with counters that are
+/// totals (registered, times counted, total votes) or spoilt ballots beside the candidates.
+fn counter_rows(dir: &Path) -> PathBuf {
+    let mut text = String::from("Precinct,Race,CounterType,SumOfCount\n");
+    for code in ["01001", "53033", "53053", "53061"] {
+        for (counter, n) in [
+            ("Registered Voters", 902),
+            ("Times Counted", 564),
+            ("Jane Doe", 368),
+            ("John Roe", 180),
+            ("Write-in", 5),
+            ("Times Under Voted", 11),
+            ("Times Over Voted", 0),
+            ("Total Votes", 553),
+        ] {
+            writeln!(text, "{code},Mayor,{counter},{n}").unwrap();
+        }
+    }
+    let file = dir.join("counters.csv");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn counter_rows_of_a_long_file_are_read_as_totals_or_left_out_never_as_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut campaign = us_campaign(dir.path());
+    let mapping = ColumnMapping {
+        layout: Some(campaign_planner::io::csv_results::Layout::Long),
+        list_column: Some("CounterType".to_owned()),
+        votes_column: Some("SumOfCount".to_owned()),
+        ..ColumnMapping::default()
+    };
+    let file = counter_rows(dir.path());
+    let report = import_results(&mut campaign, &file, &meta("Mayor"), &mapping).unwrap();
+    assert_eq!(
+        report.elections[0].lists,
+        vec!["Jane Doe", "John Roe", "Write-in"]
+    );
+    assert_eq!(
+        report.read.registered.as_deref(),
+        Some("CounterType = \"Registered Voters\"")
+    );
+    assert_eq!(
+        report.read.valid.as_deref(),
+        Some("CounterType = \"Total Votes\"")
+    );
+    assert!(
+        report
+            .read
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("Times Under Voted → left out")),
+        "{:?}",
+        report.read.warnings
+    );
+    let data = campaign.scoring_data().unwrap();
+    let params = ScoringParams {
+        preset: Preset::Performance,
+        ours: vec!["Jane Doe".to_owned()],
+        ..ScoringParams::default()
+    };
+    let scored = score(&data, &params).unwrap();
+    assert!((scored.scores[0] - 368.0 / 553.0).abs() < 1e-12);
+    // The layout and columns are found without being named too.
+    let again = import_results(
+        &mut campaign,
+        &file,
+        &meta("Mayor"),
+        &ColumnMapping::default(),
+    )
+    .unwrap();
+    assert_eq!(again.read.list_columns, vec!["CounterType", "SumOfCount"]);
+}
+
+#[test]
+fn a_column_holding_the_sum_of_the_lists_is_the_valid_votes_not_a_list() {
+    for header in ["Sum", "Tot.", "X", "Votes cast"] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = montreal_variant(dir.path(), "sum.csv", |rows| {
+            rows[0][4] = header.to_owned();
+        });
+        let (_, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
+        let report = result.unwrap();
+        assert_eq!(report.read.valid.as_deref(), Some(header));
+        assert_eq!(
+            report.elections[0].lists,
+            vec!["Coderre", "Bergeron", "Joly"]
+        );
+        assert!(
+            report.read.warnings.iter().any(|w| matches!(
+                w,
+                ResultsWarning::ValidFound { column, .. } if column == header
+            )),
+            "{header}"
+        );
+    }
+    // A lone column headed as a total is the valid votes too.
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_variant(dir.path(), "grand.csv", |rows| {
+        rows[0][4] = "Grand total".to_owned();
+    });
+    let (_, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
+    assert_eq!(result.unwrap().read.valid.as_deref(), Some("Grand total"));
+}
+
+#[test]
+fn a_list_column_half_unreadable_is_refused_never_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_variant(dir.path(), "half.csv", |rows| {
+        for r in rows.iter_mut().skip(1).step_by(2) {
+            r[1] = "n.d.".to_owned();
+        }
+    });
+    let (_, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
+    let err = result.unwrap_err();
+    assert_eq!(problems(&err).1, 29);
+    // Half text: in doubt, with each column's role.
+    let file = montreal_variant(dir.path(), "half-text.csv", |rows| {
+        for r in rows.iter_mut().skip(1).step_by(2) {
+            r[1] = "abc".to_owned();
+        }
+    });
+    let dir2 = tempfile::tempdir().unwrap();
+    let (_, result) = montreal_import(dir2.path(), &file, &ColumnMapping::default());
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("Coderre") && message.contains("numbers and text mixed"),
+        "{message}"
+    );
+}
+
+#[test]
+fn results_of_another_campaign_are_refused_naming_the_best_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut campaign) = campaign_with(dir.path(), &fixture("king-county-precincts.geojson"));
+    let message = import_results(
+        &mut campaign,
+        &fixture("montreal-results-2013.csv"),
+        &meta("Wrong"),
+        &ColumnMapping::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        message.contains("no column matches the campaign's precinct codes")
+            && message.contains("is this file for this campaign?"),
+        "{message}"
+    );
+    assert!(campaign.elections().unwrap().is_empty());
+}
+
+#[test]
+fn doubled_list_names_blank_headers_and_one_column_for_two_roles_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let doubled = montreal_variant(dir.path(), "doubled.csv", |rows| {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.insert(4, if i == 0 { "Joly" } else { "0" }.to_owned());
+        }
+    });
+    let (_, result) = montreal_import(dir.path(), &doubled, &ColumnMapping::default());
+    let message = result.unwrap_err().to_string();
+    assert!(message.contains("are both named \"Joly\""), "{message}");
+
+    let blank = montreal_variant(dir.path(), "blank.csv", |rows| {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.insert(
+                2,
+                if i == 0 {
+                    String::new()
+                } else {
+                    "38".to_owned()
+                },
+            );
+        }
+    });
+    let dir2 = tempfile::tempdir().unwrap();
+    let (_, result) = montreal_import(dir2.path(), &blank, &ColumnMapping::default());
+    let message = result.unwrap_err().to_string();
+    assert!(message.contains("numbers without a header"), "{message}");
+
+    let dir3 = tempfile::tempdir().unwrap();
+    let mapping = ColumnMapping {
+        voters: Some("total".to_owned()),
+        valid: Some("total".to_owned()),
+        ..ColumnMapping::default()
+    };
+    let (_, result) = montreal_import(dir3.path(), &fixture("montreal-results-2013.csv"), &mapping);
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("column \"total\" cannot be both the voters and the valid votes"),
+        "{message}"
+    );
+    let mapping = ColumnMapping {
+        lists: Some(vec!["Coderre".to_owned(), "Coderre".to_owned()]),
+        ..ColumnMapping::default()
+    };
+    let dir4 = tempfile::tempdir().unwrap();
+    let (_, result) = montreal_import(dir4.path(), &fixture("montreal-results-2013.csv"), &mapping);
+    assert!(result.unwrap_err().to_string().contains("named twice"));
+}
+
+#[test]
+fn row_numbers_ranks_and_percentages_are_not_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_variant(dir.path(), "extras.csv", |rows| {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.remove(4); // no valid column to catch them
+            let extra = if i == 0 {
+                vec!["#".to_owned(), "Rank".to_owned(), "Coderre (pc)".to_owned()]
+            } else {
+                vec![i.to_string(), "1".to_owned(), "34".to_owned()]
+            };
+            r.extend(extra);
+        }
+    });
+    let (_, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
+    let message = match result {
+        Ok(report) => panic!("imported {:?}", report.elections[0].lists),
+        Err(e) => e.to_string(),
+    };
+    // "#" has no name: in doubt; the others are said to be no lists.
+    assert!(message.contains("numbers without a header"), "{message}");
+    assert!(
+        message.contains("Rank") && message.contains("Coderre (pc)"),
+        "{message}"
+    );
+    let file = montreal_variant(dir.path(), "extras2.csv", |rows| {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.remove(4);
+            let extra = if i == 0 {
+                vec!["Rank".to_owned(), "Coderre (pc)".to_owned()]
+            } else {
+                vec!["1".to_owned(), "34".to_owned()]
+            };
+            r.extend(extra);
+        }
+    });
+    let dir2 = tempfile::tempdir().unwrap();
+    let (_, result) = montreal_import(dir2.path(), &file, &ColumnMapping::default());
+    assert_eq!(
+        result.unwrap().elections[0].lists,
+        vec!["Coderre", "Bergeron", "Joly"]
+    );
+}
+
+#[test]
+fn lists_over_the_valid_votes_on_most_rows_show_each_columns_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_variant(dir.path(), "extra-list.csv", |rows| {
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.push(if i == 0 {
+                "Zorglub".to_owned()
+            } else {
+                "5000".to_owned()
+            });
+        }
+    });
+    let (_, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("the lists add up to more than the valid votes on 58 of 58 rows")
+            && message.contains("Zorglub")
+            && message.contains("votes of a list"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_row_with_a_cell_too_many_is_refused_not_shifted() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("montreal-results-2013.csv"))
+        .unwrap()
+        .replacen("101-Bois-de-Liesse,2481,", "101-Bois-de-Liesse,2,481,", 1);
+    let file = dir.path().join("ragged.csv");
+    std::fs::write(&file, text).unwrap();
+    let (campaign, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("1 row does not have as many cells as the header")
+            && message.contains("line 2 has 9 cells, the header 8")
+            && message.contains("must be quoted"),
+        "{message}"
+    );
+    assert!(campaign.elections().unwrap().is_empty());
+}
+
+#[test]
+fn spreadsheet_exports_are_read_as_they_come() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = std::fs::read(fixture("fr/resultats-2020-t1.csv")).unwrap();
+    let text: String = latin1.iter().map(|&b| char::from(b)).collect();
+    // Excel: a "sep=" line, a title above the header, ="0101" codes, a total row, in UTF-16.
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    for line in lines.iter_mut().skip(1) {
+        if let Some((code, rest)) = line.split_once(';')
+            && !code.is_empty()
+        {
+            *line = format!("=\"0{code}\";{rest}");
+        }
+    }
+    lines.insert(0, "sep=;".to_owned());
+    lines.insert(1, "Municipales 2020 - premier tour;;".to_owned());
+    lines.push("Total;Commune;6 664;4 205;2 459;4 150;45;1 114;1 418;654".to_owned());
+    let body = lines.join("\r\n");
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in body.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let file = dir.path().join("excel.csv");
+    std::fs::write(&file, bytes).unwrap();
+    let (_, mut campaign) = campaign_with(dir.path(), &fixture("fr/bureaux.geojson"));
+    let report =
+        import_results(&mut campaign, &file, &meta("T1"), &ColumnMapping::default()).unwrap();
+    assert_eq!(report.read.encoding, "UTF-16LE");
+    assert_eq!(report.read.title_lines, 2);
+    assert_eq!(report.elections[0].join.matched, 4);
+    assert_eq!(
+        report.elections[0].join.matched_ignoring_zeros, 0,
+        "=\"0101\" is 0101"
+    );
+    assert!(
+        report
+            .read
+            .warnings
+            .iter()
+            .any(|w| matches!(w, ResultsWarning::TotalRows { count: 1, .. })),
+        "{:?}",
+        report.read.warnings
+    );
+}
+
+#[test]
+fn a_line_break_inside_a_quoted_cell_is_refused_with_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("montreal-results-2013.csv"))
+        .unwrap()
+        .replacen("102-Cap-Saint-Jacques", "\"102-Cap-\nSaint-Jacques\"", 1);
+    let file = dir.path().join("break.csv");
+    std::fs::write(&file, text).unwrap();
+    let (_, result) = montreal_import(dir.path(), &file, &ColumnMapping::default());
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("line 3, field 1: a quoted value runs over 2 lines, to line 4"),
+        "{message}"
+    );
+}
+
+#[test]
+fn elections_named_all_or_with_a_comma_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["all", "A, B"] {
+        let (_, mut campaign) = campaign_with(dir.path(), &fixture("montreal-districts.geojson"));
+        let message = import_results(
+            &mut campaign,
+            &fixture("montreal-results-2013.csv"),
+            &meta(name),
+            &ColumnMapping::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(message.contains("an election cannot be named"), "{message}");
+        drop(campaign);
+        std::fs::remove_file(dir.path().join("t.campaign.gpkg")).unwrap();
+    }
 }

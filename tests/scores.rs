@@ -309,3 +309,126 @@ fn lang_fr_writes_the_settings_the_legend_and_the_numbers_in_french() {
     );
     assert!(!out.contains("class "), "no English left: {out}");
 }
+
+/// The French fixture imported as two rounds of one election (the second with the same file).
+fn two_rounds(dir: &Path) -> PathBuf {
+    let file = dir.join("fr.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "FR"]);
+    cli_ok(&["import", s(&file), s(&fixture("fr/bureaux.geojson"))]);
+    for round in ["1", "2"] {
+        cli_ok(&[
+            "results",
+            s(&file),
+            s(&fixture("fr/resultats-2020-t1.csv")),
+            "--election",
+            "Municipales 2020",
+            "--round",
+            round,
+        ]);
+    }
+    file
+}
+
+#[test]
+fn an_election_name_chooses_every_round_and_a_round_chooses_one_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = two_rounds(dir.path());
+    let both = cli_ok(&[
+        "score",
+        s(&file),
+        "--preset",
+        "mobilisation",
+        "--ours",
+        "Liste Dupont",
+        "--election",
+        "Municipales 2020",
+    ]);
+    assert!(
+        both.contains("elections: Municipales 2020 (round 1); Municipales 2020 (round 2)")
+            && both.contains("(average of 2 elections)"),
+        "{both}"
+    );
+    let one = cli_ok(&[
+        "score",
+        s(&file),
+        "--election",
+        "Municipales 2020 (round 2)",
+    ]);
+    assert!(
+        one.contains("elections: Municipales 2020 (round 2)\n")
+            && !one.contains("average of 2")
+            && one.contains("161.6"),
+        "{one}"
+    );
+    let err = cli_err(&["score", s(&file), "--election", "Municipales 2021"]);
+    assert!(
+        err.contains("Municipales 2020 (round 1), Municipales 2020 (round 2)")
+            && err.contains("--election all"),
+        "{err}"
+    );
+}
+
+#[test]
+fn class_options_that_cannot_go_together_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scored_montreal(dir.path());
+    let err = cli_err(&["score", s(&file), "--classes", "9"]);
+    assert!(err.contains("9 is not in 3..=7"), "{err}");
+    cli_ok(&["score", s(&file), "--breaks", "0.3,0.4"]);
+    let err = cli_err(&["score", s(&file), "--classes", "4"]);
+    assert!(
+        err.contains("--classes 4 sets the number of quantile") && err.contains("2 manual breaks"),
+        "{err}"
+    );
+    // The saved breaks serve `--method manual`.
+    let out = cli_ok(&["score", s(&file), "--method", "manual"]);
+    assert!(out.contains("manual breaks 0.3, 0.4"), "{out}");
+    let err = cli_err(&["score", s(&file), "--breaks", "0.5"]);
+    assert!(err.contains("1 manual breaks make 2 classes"), "{err}");
+    let many = "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9";
+    let err = cli_err(&["score", s(&file), "--breaks", many]);
+    assert!(err.contains("9 manual breaks make 10 classes"), "{err}");
+}
+
+#[test]
+fn a_list_named_twice_on_our_side_counts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scored_montreal(dir.path());
+    let out = cli_ok(&["score", s(&file), "--ours", "Joly,joly", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let p = json["precincts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "101")
+        .unwrap();
+    assert!((p["score"].as_f64().unwrap() - 3024.0 / 7334.0).abs() < 1e-12);
+}
+
+#[test]
+fn errors_are_french_too_with_lang_fr() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scored_montreal(dir.path());
+    let err = cli_err(&[
+        "score",
+        s(&file),
+        "--preset",
+        "custom",
+        "--formula",
+        "log(Joly)",
+        "--lang",
+        "fr",
+    ]);
+    assert_eq!(
+        err.trim(),
+        "erreur : erreur de formule, colonne 1 : fonction inconnue « log » (fonctions : min, \
+         max, abs, sqrt, ln)"
+    );
+    let err = cli_err(&["score", s(&file), "--breaks", "0.5", "--lang", "fr"]);
+    assert!(
+        err.starts_with("erreur : 1 seuils manuels font 2 classes"),
+        "{err}"
+    );
+    let out = cli_ok(&["score", s(&file), "--preset", "persuasion", "--lang", "fr"]);
+    assert!(out.contains("meilleur adversaire"), "{out}");
+}

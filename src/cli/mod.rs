@@ -253,6 +253,19 @@ pub enum LangArg {
     Fr,
 }
 
+/// An error already worded whole for the user, prefix included ("erreur : …"), printed as it
+/// is.
+#[derive(Debug)]
+pub struct Worded(pub String);
+
+impl std::fmt::Display for Worded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Worded {}
+
 /// What a command asks the process to exit with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {

@@ -120,10 +120,9 @@ fn sample(codes: &[String]) -> String {
 
 fn print_report(report: &ResultsImport) {
     let r = &report.read;
-    let rows: usize = report.elections.iter().map(|e| e.join.rows).sum();
     println!(
-        "{} rows read ({}, delimiter {:?}, {} layout{}{})",
-        rows,
+        "{} rows read ({}, delimiter {:?}, {} layout{}{}{})",
+        r.rows_read,
         r.encoding,
         r.delimiter,
         match r.layout {
@@ -132,6 +131,11 @@ fn print_report(report: &ResultsImport) {
         },
         if r.blank_lines > 0 {
             format!(", {} blank lines skipped", r.blank_lines)
+        } else {
+            String::new()
+        },
+        if r.title_lines > 0 {
+            format!(", {} title lines above the header skipped", r.title_lines)
         } else {
             String::new()
         },

@@ -10,7 +10,9 @@ use super::{LangArg, MethodArg, PresetArg, RampArg};
 use crate::domain::classify::{ClassMethod, Ramp};
 use crate::domain::numbers::{Lang, number, short};
 use crate::domain::results::ScoringData;
-use crate::domain::scoring::{Preset, Scored, ScoringError, ScoringParams, score};
+use crate::domain::scoring::{
+    Preset, Scored, ScoringError, ScoringParams, score, select_elections,
+};
 use crate::store::Campaign;
 
 /// The options of `score`.
@@ -32,8 +34,8 @@ pub struct ScoreArgs {
     #[arg(long, allow_hyphen_values = true)]
     formula: Option<String>,
     /// The number of classes, 3 to 7 [default: the saved number, else 5].
-    #[arg(long)]
-    classes: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u8).range(3..=7))]
+    classes: Option<u8>,
     /// How classes are cut [default: the saved method, else quantile].
     #[arg(long, value_enum)]
     method: Option<MethodArg>,
@@ -66,7 +68,13 @@ impl ScoreArgs {
     }
 
     /// The saved scoring with the options given on top.
-    fn params(&self, saved: Option<ScoringParams>) -> anyhow::Result<ScoringParams> {
+    fn params(&self, saved: Option<ScoringParams>, lang: Lang) -> anyhow::Result<ScoringParams> {
+        let refuse = |en: String, fr: String| {
+            anyhow::Error::new(super::Worded(match lang {
+                Lang::En => format!("error: {en}"),
+                Lang::Fr => format!("erreur : {fr}"),
+            }))
+        };
         let mut params = saved.unwrap_or_default();
         if let Some(p) = self.preset {
             params.preset = match p {
@@ -91,17 +99,41 @@ impl ScoreArgs {
             params.formula.clone_from(&self.formula);
         }
         if let Some(c) = self.classes {
-            params.classes = c;
+            params.classes = usize::from(c);
         }
         if let Some(b) = &self.breaks {
             params.method = ClassMethod::Manual(b.clone());
         } else if let Some(m) = self.method {
-            params.method = match m {
-                MethodArg::Quantile => ClassMethod::Quantile,
-                MethodArg::Jenks => ClassMethod::Jenks,
-                MethodArg::Equal => ClassMethod::Equal,
-                MethodArg::Manual => anyhow::bail!("--method manual needs --breaks A,B,…"),
+            params.method = match (m, &params.method) {
+                (MethodArg::Quantile, _) => ClassMethod::Quantile,
+                (MethodArg::Jenks, _) => ClassMethod::Jenks,
+                (MethodArg::Equal, _) => ClassMethod::Equal,
+                (MethodArg::Manual, ClassMethod::Manual(saved)) => {
+                    ClassMethod::Manual(saved.clone())
+                }
+                (MethodArg::Manual, _) => {
+                    return Err(refuse(
+                        "--method manual needs --breaks A,B,…".to_owned(),
+                        "--method manual demande --breaks A,B,…".to_owned(),
+                    ));
+                }
             };
+        }
+        if let (Some(c), ClassMethod::Manual(b)) = (self.classes, &params.method) {
+            return Err(refuse(
+                format!(
+                    "--classes {c} sets the number of quantile, jenks or equal classes, but the \
+                     scoring uses {} manual breaks; add --method quantile (or jenks, equal), or \
+                     give the breaks with --breaks",
+                    b.len()
+                ),
+                format!(
+                    "--classes {c} fixe le nombre de classes par quantiles, Jenks ou intervalles \
+                     égaux, mais la méthode utilise {} seuils manuels ; ajoutez --method quantile \
+                     (ou jenks, equal), ou donnez les seuils avec --breaks",
+                    b.len()
+                ),
+            ));
         }
         if let Some(r) = self.ramp {
             params.ramp = match r {
@@ -139,7 +171,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<()> {
         }
     };
     let rerun_saved = saved.is_some() && !args.changes_anything();
-    let params = args.params(saved)?;
+    let params = args.params(saved, lang)?;
     let data = campaign.scoring_data()?;
     let scored = score(&data, &params).map_err(|e| refusal(&e, rerun_saved, lang))?;
     campaign.save_scores(&data.codes, &scored)?;
@@ -177,7 +209,10 @@ fn refusal(error: &ScoringError, rerun_saved: bool, lang: Lang) -> anyhow::Error
             ),
         };
     }
-    anyhow::anyhow!(text)
+    anyhow::Error::new(super::Worded(match lang {
+        Lang::En => format!("error: {text}"),
+        Lang::Fr => format!("erreur : {text}"),
+    }))
 }
 
 /// The method's name in `lang`.
@@ -210,15 +245,10 @@ fn preset_words(preset: Preset, lang: Lang) -> &'static str {
 
 /// The elections used, each with its date and round.
 fn elections_used(data: &ScoringData, params: &ScoringParams, lang: Lang) -> Vec<String> {
-    data.elections
-        .iter()
-        .filter(|e| {
-            params.elections.is_empty()
-                || params
-                    .elections
-                    .iter()
-                    .any(|n| n.eq_ignore_ascii_case(&e.name))
-        })
+    select_elections(data, &params.elections)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| &data.elections[i])
         .map(|e| {
             let mut details = Vec::new();
             if let Some(d) = &e.date {
@@ -283,7 +313,7 @@ fn print_scores(data: &ScoringData, scored: &Scored, lang: Lang, json: bool) -> 
     let formula = if p.preset == Preset::Custom {
         p.formula.as_deref().unwrap_or_default()
     } else {
-        p.preset.formula()
+        p.preset.formula_in(lang)
     };
     let ramp = match p.ramp {
         Ramp::YlOrRd => "ylorrd",

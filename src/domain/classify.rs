@@ -21,6 +21,27 @@ pub enum ClassMethod {
     Manual(Vec<f64>),
 }
 
+impl ClassifyError {
+    /// The message in `lang`.
+    #[must_use]
+    pub fn localized(&self, lang: crate::domain::numbers::Lang) -> String {
+        match (self, lang) {
+            (e, crate::domain::numbers::Lang::En) => e.to_string(),
+            (Self::ClassCount(n), _) => {
+                format!("{n} classes demandées : choisissez entre 3 et 7")
+            }
+            (Self::Breaks(b), _) => {
+                format!("les seuils manuels doivent être des nombres croissants, reçu {b:?}")
+            }
+            (Self::BreakCount { breaks: n }, _) => format!(
+                "{n} seuils manuels font {} classes : donnez de 2 à 6 seuils, pour 3 à 7 classes",
+                n + 1
+            ),
+            (Self::Jenks(e), _) => format!("les seuils naturels n'ont pas pu être calculés : {e}"),
+        }
+    }
+}
+
 impl ClassMethod {
     /// The method's name as the command line spells it.
     #[must_use]
@@ -59,6 +80,12 @@ pub enum ClassifyError {
     /// Manual breaks not increasing or not finite.
     #[error("manual breaks must be finite numbers in increasing order, got {0:?}")]
     Breaks(Vec<f64>),
+    /// Too few or too many manual breaks.
+    #[error("{breaks} manual breaks make {} classes; give 2 to 6 breaks, for 3 to 7 classes", breaks + 1)]
+    BreakCount {
+        /// How many breaks were given.
+        breaks: usize,
+    },
     /// The clustering failed.
     #[error("natural breaks could not be computed: {0}")]
     Jenks(String),
@@ -215,11 +242,12 @@ fn jenks_bounds(sorted: &[f64], k: usize) -> Result<Vec<f64>, ClassifyError> {
 
 fn manual_bounds(values: &[f64], breaks: &[f64]) -> Result<Vec<f64>, ClassifyError> {
     let increasing = breaks.windows(2).all(|w| w[0] < w[1]);
-    if breaks.is_empty()
-        || breaks.len() + 1 > MAX_CLASSES
-        || !increasing
-        || breaks.iter().any(|b| !b.is_finite())
-    {
+    if !(MIN_CLASSES..=MAX_CLASSES).contains(&(breaks.len() + 1)) {
+        return Err(ClassifyError::BreakCount {
+            breaks: breaks.len(),
+        });
+    }
+    if !increasing || breaks.iter().any(|b| !b.is_finite()) {
         return Err(ClassifyError::Breaks(breaks.to_vec()));
     }
     let mut bounds = breaks.to_vec();

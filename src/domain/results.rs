@@ -266,6 +266,17 @@ pub struct ElectionData {
 }
 
 impl ElectionData {
+    /// The election as the user picks it: its name, and its round when it has one
+    /// ("Municipales 2020 (round 2)"), which [`crate::domain::scoring::select_elections`] reads.
+    #[must_use]
+    pub fn label(&self, lang: crate::domain::numbers::Lang) -> String {
+        match (self.round, lang) {
+            (None, _) => self.name.clone(),
+            (Some(r), crate::domain::numbers::Lang::En) => format!("{} (round {r})", self.name),
+            (Some(r), crate::domain::numbers::Lang::Fr) => format!("{} (tour {r})", self.name),
+        }
+    }
+
     /// Whether any precinct has a known value in `column`.
     #[must_use]
     pub fn has(column: &[f64]) -> bool {

@@ -43,6 +43,17 @@ impl Preset {
         }
     }
 
+    /// The formula the preset computes, in `lang` (its words translated, field names kept).
+    #[must_use]
+    pub fn formula_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::Persuasion, Lang::Fr) => {
+                "1 - |ours / valid - meilleur adversaire / valid| + volatilité de ours / valid"
+            }
+            _ => self.formula(),
+        }
+    }
+
     /// The formula the preset computes, as shown to the user.
     #[must_use]
     pub fn formula(self) -> &'static str {
@@ -193,18 +204,10 @@ impl Unscored {
             (Self::Formula { failure, count, of }, Lang::En) => {
                 format!("{failure}, in {count} of {of} precincts with results")
             }
-            (Self::Formula { failure, count, of }, Lang::Fr) => {
-                let failure = match failure {
-                    Failure::Missing { name } => format!("{name} est inconnu"),
-                    Failure::DivisionByZero { column, divisor } => {
-                        format!("division par zéro en colonne {column} : {divisor} vaut 0")
-                    }
-                    Failure::NoValue { column, call } => {
-                        format!("{call} n'a pas de valeur en colonne {column}")
-                    }
-                };
-                format!("{failure}, dans {count} bureaux sur {of} ayant des résultats")
-            }
+            (Self::Formula { failure, count, of }, Lang::Fr) => format!(
+                "{}, dans {count} bureaux sur {of} ayant des résultats",
+                failure.localized(lang)
+            ),
             (Self::Figures(preset), Lang::En) => match preset {
                 Preset::Mobilisation => {
                     "no precinct has registered voters, voters and valid votes together"
@@ -343,8 +346,8 @@ impl ScoringError {
             Self::NoFormula => "un score personnalisé demande une formule, par exemple \
                                 « (registered - voters) * share »"
                 .to_owned(),
-            Self::Formula(e) => format!("erreur de formule, colonne {} : {}", e.column, e.message),
-            Self::Classify(e) => e.to_string(),
+            Self::Formula(e) => e.localized(lang),
+            Self::Classify(e) => e.localized(lang),
             Self::NothingScored { preset, reason } => format!(
                 "le score {} ne donne de score à aucun bureau ({}) : il n'a pas été appliqué et \
                  les scores précédents sont conservés",
@@ -419,39 +422,99 @@ fn names_of(lists: &[String]) -> String {
     }
 }
 
+/// The elections `names` choose, in campaign order: all when `names` is empty; a name chooses
+/// every round of that name, "NAME (round 2)" (or "round 2", "tour 2", "T2" after the name)
+/// one round.
+///
+/// # Examples
+/// ```
+/// use campaign_planner::domain::results::{ElectionData, ScoringData};
+/// use campaign_planner::domain::scoring::select_elections;
+///
+/// let election = |name: &str, round| ElectionData { name: name.to_owned(), date: None,
+///     round, lists: vec![], registered: vec![], voters: vec![], valid: vec![],
+///     valid_is_sum_of_lists: false, votes: vec![] };
+/// let data = ScoringData { codes: vec![], names: vec![], elections: vec![
+///     election("Municipales 2020", Some(1)), election("Municipales 2020", Some(2)),
+///     election("Européennes 2019", None)] };
+/// let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+/// assert_eq!(select_elections(&data, &names(&["Municipales 2020"])).unwrap(), vec![0, 1]);
+/// assert_eq!(select_elections(&data, &names(&["Municipales 2020 (round 2)"])).unwrap(), vec![1]);
+/// assert_eq!(select_elections(&data, &names(&["municipales 2020 T1"])).unwrap(), vec![0]);
+/// assert!(select_elections(&data, &names(&["Municipales 2021"])).is_err());
+/// ```
+pub fn select_elections(data: &ScoringData, names: &[String]) -> Result<Vec<usize>, ScoringError> {
+    if names.is_empty() {
+        return Ok((0..data.elections.len()).collect());
+    }
+    let same = |a: &str, b: &str| a == b || a.to_lowercase() == b.to_lowercase();
+    let mut chosen: Vec<usize> = Vec::new();
+    for asked in names {
+        let asked = asked.trim();
+        let mut found: Vec<usize> = (0..data.elections.len())
+            .filter(|&i| same(&data.elections[i].name, asked))
+            .collect();
+        if found.is_empty()
+            && let Some((name, round)) = split_round(asked)
+        {
+            found = (0..data.elections.len())
+                .filter(|&i| {
+                    same(&data.elections[i].name, name) && data.elections[i].round == Some(round)
+                })
+                .collect();
+        }
+        if found.is_empty() {
+            return Err(ScoringError::UnknownElection {
+                name: asked.to_owned(),
+                known: names_of(
+                    &data
+                        .elections
+                        .iter()
+                        .map(|e| e.label(Lang::En))
+                        .collect::<Vec<_>>(),
+                ),
+            });
+        }
+        for i in found {
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+    }
+    chosen.sort_unstable();
+    Ok(chosen)
+}
+
+/// "Municipales 2020 (round 2)", "… round 2", "… tour 2", "… T2" → the name and the round.
+fn split_round(text: &str) -> Option<(&str, i64)> {
+    let trimmed = text.trim().trim_end_matches(')').trim_end();
+    let digits = trimmed.len() - trimmed.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return None;
+    }
+    let (head, number) = trimmed.split_at(trimmed.len() - digits);
+    let round: i64 = number.parse().ok()?;
+    let head = head.trim_end();
+    let cut = ["round", "tour", "t", "r"].iter().find_map(|w| {
+        let at = head.len().checked_sub(w.len())?;
+        if !head.is_char_boundary(at) {
+            return None;
+        }
+        let rest = &head[..at];
+        (head[at..].eq_ignore_ascii_case(w)
+            && (rest.is_empty() || rest.ends_with([' ', '(', ',', '-'])))
+        .then_some(at)
+    })?;
+    let name = head[..cut].trim_end_matches([' ', '(', ',', '-']);
+    (!name.is_empty()).then_some((name, round))
+}
+
 /// Computes every precinct's score and class.
 pub fn score(data: &ScoringData, params: &ScoringParams) -> Result<Scored, ScoringError> {
     if data.elections.is_empty() {
         return Err(ScoringError::NoResults);
     }
-    let chosen_elections: Vec<usize> = if params.elections.is_empty() {
-        (0..data.elections.len()).collect()
-    } else {
-        params
-            .elections
-            .iter()
-            .map(|name| {
-                data.elections
-                    .iter()
-                    .position(|e| e.name == *name)
-                    .or_else(|| {
-                        data.elections
-                            .iter()
-                            .position(|e| e.name.eq_ignore_ascii_case(name))
-                    })
-                    .ok_or_else(|| ScoringError::UnknownElection {
-                        name: name.clone(),
-                        known: names_of(
-                            &data
-                                .elections
-                                .iter()
-                                .map(|e| e.name.clone())
-                                .collect::<Vec<_>>(),
-                        ),
-                    })
-            })
-            .collect::<Result<_, _>>()?
-    };
+    let chosen_elections = select_elections(data, &params.elections)?;
     let mut all_lists: Vec<String> = Vec::new();
     for &e in &chosen_elections {
         for l in &data.elections[e].lists {
@@ -484,10 +547,10 @@ pub fn score(data: &ScoringData, params: &ScoringParams) -> Result<Scored, Scori
         });
     }
     let find = |lists: &[String], name: &str| {
-        lists
-            .iter()
-            .position(|l| l == name)
-            .or_else(|| lists.iter().position(|l| l.eq_ignore_ascii_case(name)))
+        lists.iter().position(|l| l == name).or_else(|| {
+            let name = name.to_lowercase();
+            lists.iter().position(|l| l.to_lowercase() == name)
+        })
     };
     for ours in &params.ours {
         if find(&all_lists, ours).is_none() {
@@ -500,11 +563,13 @@ pub fn score(data: &ScoringData, params: &ScoringParams) -> Result<Scored, Scori
     let mut chosen = Vec::with_capacity(chosen_elections.len());
     for &e in &chosen_elections {
         let election = &data.elections[e];
-        let ours: Vec<usize> = params
-            .ours
-            .iter()
-            .filter_map(|o| find(&election.lists, o))
-            .collect();
+        // A list named twice on our side counts once.
+        let mut ours: Vec<usize> = Vec::new();
+        for l in params.ours.iter().filter_map(|o| find(&election.lists, o)) {
+            if !ours.contains(&l) {
+                ours.push(l);
+            }
+        }
         if needs_ours && ours.is_empty() {
             return Err(ScoringError::OursAbsent {
                 ours: params.ours.join(", "),

@@ -79,7 +79,15 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
     }
     let params = l.params.clone();
     let lists = l.lists();
-    let elections: Vec<String> = l.data.elections.iter().map(|e| e.name.clone()).collect();
+    // Each election by its label (its round too when it has one), as the scoring stores it.
+    let elections: Vec<String> = l
+        .data
+        .elections
+        .iter()
+        .map(|e| e.label(crate::domain::numbers::Lang::En))
+        .collect();
+    let chosen_now =
+        crate::domain::scoring::select_elections(&l.data, &params.elections).unwrap_or_default();
     let mut actions = Vec::new();
 
     let preset_name = |p: Preset| match p {
@@ -151,20 +159,17 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
     });
     if elections.len() > 1 {
         ui.label(RichText::new(t.elections).strong());
-        for name in &elections {
-            let mut on = params.elections.is_empty() || params.elections.contains(name);
-            if ui.checkbox(&mut on, name).changed() {
+        for i in 0..elections.len() {
+            let mut on = params.elections.is_empty() || chosen_now.contains(&i);
+            let shown = l.data.elections[i].label(app.lang);
+            if ui.checkbox(&mut on, shown).changed() {
                 let mut next = params.clone();
-                let mut chosen: Vec<String> = if next.elections.is_empty() {
-                    elections.clone()
-                } else {
-                    next.elections.clone()
-                };
-                if on {
-                    chosen.push(name.clone());
-                } else {
-                    chosen.retain(|e| e != name);
-                }
+                let chosen: Vec<String> = elections
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| if j == i { on } else { chosen_now.contains(&j) })
+                    .map(|(_, label)| label.clone())
+                    .collect();
                 next.elections = if chosen.len() == elections.len() {
                     Vec::new()
                 } else {

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::Layout;
+use super::columns::{Role, read_header};
 use super::number::{CountIssue, parse_count};
 use super::problems::{Lines, Quoted, ResultsProblem, ResultsWarning};
 use crate::domain::results::{Figures, ResultRow};
@@ -47,6 +48,16 @@ pub struct Findings {
     pub no_code: Lines,
     /// Small disagreements accepted as rounding, per kind, with the largest.
     pub rounding: Vec<(Figures, Lines, u64)>,
+    /// Rows whose lists add up to more than their valid votes (beyond rounding).
+    pub lists_over: usize,
+    /// Rows whose lists add up to less than 90 % of their valid votes.
+    pub lists_short: Lines,
+    /// Rows checked for their figures.
+    pub rows: usize,
+    /// Total rows ("Total", "Ensemble") left out, with one of their codes.
+    pub total_rows: (Lines, String),
+    /// Long layout: list names read as totals or left out, with what they were read as.
+    pub list_rows: Vec<(String, String)>,
 }
 
 /// At most this many problems are kept to show (the rest are counted).
@@ -83,6 +94,19 @@ impl Findings {
                 });
             }
         }
+        if self.total_rows.0.count > 0 {
+            out.push(ResultsWarning::TotalRows {
+                count: self.total_rows.0.count,
+                code: self.total_rows.1.clone(),
+                lines: self.total_rows.0.first.clone(),
+            });
+        }
+        if self.lists_short.count * 2 > self.rows {
+            out.push(ResultsWarning::ListsShort {
+                count: self.lists_short.count,
+                lines: self.lists_short.first.clone(),
+            });
+        }
         for (figures, lines, most) in &self.rounding {
             out.push(ResultsWarning::SlightlyOver {
                 what: figures.summary(),
@@ -98,6 +122,39 @@ impl Findings {
 /// A cell that marks a missing precinct code.
 fn no_code(code: &str) -> bool {
     code.is_empty() || ["na", "n/a", "null", "none", "-"].contains(&code.to_lowercase().as_str())
+}
+
+/// A row that totals the others ("Total", "Total général", "Ensemble").
+fn total_row(code: &str) -> bool {
+    let words = super::columns::normalise(code);
+    [
+        "total",
+        "totals",
+        "totaux",
+        "total general",
+        "grand total",
+        "ensemble",
+        "all",
+        "sum",
+        "somme",
+    ]
+    .contains(&words.as_str())
+}
+
+/// Skips rows without a code or totalling the others, recording them; `true` to skip.
+fn skip_row(findings: &mut Findings, line: usize, code: &str) -> bool {
+    if no_code(code) {
+        findings.no_code.push(line);
+        return true;
+    }
+    if total_row(code) {
+        findings.total_rows.0.push(line);
+        if findings.total_rows.1.is_empty() {
+            code.clone_into(&mut findings.total_rows.1);
+        }
+        return true;
+    }
+    false
 }
 
 /// Reads the count in column `c` of a record, recording what is wrong with it.
@@ -161,8 +218,7 @@ fn build_wide(
     let mut rows = Vec::with_capacity(records.len());
     for (line, record) in records.iter().map(|r| (r.0, &r.1)) {
         let code = record.get(plan.key).unwrap_or("").trim();
-        if no_code(code) {
-            findings.no_code.push(line);
+        if skip_row(findings, line, code) {
             continue;
         }
         let mut total =
@@ -225,10 +281,11 @@ fn build_long(
     let mut list_of: HashMap<&str, usize> = HashMap::new();
     // (row, list) → the record that gave it, to tell doubled rows apart.
     let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    // What each list name is: a list, a total (registered, voters, valid) or left out.
+    let mut kind_of: HashMap<&str, Option<Role>> = HashMap::new();
     for (i, (line, record)) in records.iter().map(|r| (r.0, &r.1)).enumerate() {
         let code = record.get(plan.key).unwrap_or("").trim();
-        if no_code(code) {
-            findings.no_code.push(line);
+        if skip_row(findings, line, code) {
             continue;
         }
         let list = record.get(list_col).unwrap_or("").trim();
@@ -237,6 +294,58 @@ fn build_long(
                 line,
                 column: headers[list_col].clone(),
             });
+            continue;
+        }
+        let kind = *kind_of.entry(list).or_insert_with(|| {
+            let role = read_header(list).role;
+            match role {
+                Some(r @ (Role::Registered | Role::Voters | Role::Valid)) => {
+                    findings
+                        .list_rows
+                        .push((list.to_owned(), r.words().to_owned()));
+                    Some(r)
+                }
+                Some(Role::NotList(n)) => {
+                    findings
+                        .list_rows
+                        .push((list.to_owned(), format!("left out ({})", n.words())));
+                    Some(Role::NotList(n))
+                }
+                _ => None,
+            }
+        });
+        if let Some(role) = kind {
+            let r = *row_of.entry(code).or_insert_with(|| {
+                rows.push(ResultRow {
+                    line,
+                    code: code.to_owned(),
+                    registered: None,
+                    voters: None,
+                    valid: None,
+                    votes: Vec::new(),
+                });
+                rows.len() - 1
+            });
+            let Some(v) = count(plan, headers, findings, line, votes_col, record) else {
+                continue;
+            };
+            let row = &mut rows[r];
+            let slot = match role {
+                Role::Registered => &mut row.registered,
+                Role::Voters => &mut row.voters,
+                Role::Valid => &mut row.valid,
+                _ => continue,
+            };
+            match *slot {
+                Some(old) if old != v => findings.problem(ResultsProblem::TotalsDiffer {
+                    line,
+                    code: code.to_owned(),
+                    column: list.to_owned(),
+                    old,
+                    new: v,
+                }),
+                _ => *slot = Some(v),
+            }
             continue;
         }
         let l = *list_of.entry(list).or_insert_with(|| {
@@ -304,6 +413,14 @@ fn build_long(
 /// is a problem.
 fn check_figures(rows: &[ResultRow], findings: &mut Findings) {
     for row in rows {
+        findings.rows += 1;
+        let lists: u64 = row.votes.iter().map(|&(_, v)| u64::from(v)).sum();
+        if let Some(valid) = row.valid
+            && !row.votes.is_empty()
+            && lists * 10 < u64::from(valid) * 9
+        {
+            findings.lists_short.push(row.line);
+        }
         for found in row.inconsistencies() {
             if found.is_rounding() {
                 let at = findings
@@ -318,6 +435,9 @@ fn check_figures(rows: &[ResultRow], findings: &mut Findings) {
                 entry.1.push(row.line);
                 entry.2 = entry.2.max(found.over());
             } else {
+                if found.figures == Figures::ListsOverValid {
+                    findings.lists_over += 1;
+                }
                 findings.problem(ResultsProblem::Inconsistent {
                     line: row.line,
                     code: row.code.clone(),

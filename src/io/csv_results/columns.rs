@@ -47,6 +47,12 @@ pub enum NotList {
     Decimals,
     /// Negative values: not counts.
     Negatives,
+    /// Numbers and text mixed: a column of counts with many unreadable cells, or of text.
+    Mixed,
+    /// A column of numbers without a header.
+    NoHeader,
+    /// The sum of the other lists.
+    SumOfLists,
 }
 
 impl NotList {
@@ -63,6 +69,9 @@ impl NotList {
             Self::Description => "describes the row",
             Self::Decimals => "decimal values, not vote counts",
             Self::Negatives => "negative values, not vote counts",
+            Self::Mixed => "numbers and text mixed",
+            Self::NoHeader => "numbers without a header",
+            Self::SumOfLists => "the sum of the lists",
         }
     }
 }
@@ -142,6 +151,27 @@ const KNOWN: &[(&str, Role)] = &[
     ("candidatevotes", Role::Votes),
     ("candidate votes", Role::Votes),
     ("count", Role::Votes),
+    ("countertype", Role::ListName),
+    ("counter type", Role::ListName),
+    ("sumofcount", Role::Votes),
+    ("sum of count", Role::Votes),
+    ("times counted", Role::Voters),
+    ("expr", Role::Valid),
+    ("exp", Role::Valid),
+    ("ins", Role::Registered),
+    ("vot", Role::Voters),
+    ("abs", Role::NotList(NotList::Abstentions)),
+    ("times under voted", Role::NotList(NotList::BlankOrNull)),
+    ("times over voted", Role::NotList(NotList::BlankOrNull)),
+    ("under votes", Role::NotList(NotList::BlankOrNull)),
+    ("over votes", Role::NotList(NotList::BlankOrNull)),
+    ("undervotes", Role::NotList(NotList::BlankOrNull)),
+    ("overvotes", Role::NotList(NotList::BlankOrNull)),
+    ("blank votes", Role::NotList(NotList::BlankOrNull)),
+    ("blank ballots", Role::NotList(NotList::BlankOrNull)),
+    ("spoiled ballots", Role::NotList(NotList::BlankOrNull)),
+    ("spoilt ballots", Role::NotList(NotList::BlankOrNull)),
+    ("rejected ballots", Role::NotList(NotList::BlankOrNull)),
     ("abstentions", Role::NotList(NotList::Abstentions)),
     ("abstention", Role::NotList(NotList::Abstentions)),
     ("blancs", Role::NotList(NotList::BlankOrNull)),
@@ -202,6 +232,19 @@ const NOT_LIST_WORDS: &[(&str, NotList)] = &[
     ("nuls", NotList::BlankOrNull),
     ("total", NotList::Total),
     ("totals", NotList::Total),
+    ("pc", NotList::Share),
+    ("avance", NotList::Margin),
+    ("majorite", NotList::Margin),
+    ("majority", NotList::Margin),
+    ("rank", NotList::Description),
+    ("rang", NotList::Description),
+    ("seats", NotList::Description),
+    ("sieges", NotList::Description),
+    ("siege", NotList::Description),
+    ("num", NotList::Description),
+    ("numero", NotList::Description),
+    ("row", NotList::Description),
+    ("ligne", NotList::Description),
     ("year", NotList::Description),
     ("annee", NotList::Description),
     ("tour", NotList::Description),
@@ -376,7 +419,13 @@ fn close_to_known(normalised: &str) -> Option<(&'static str, Role)> {
         .iter()
         .filter_map(|&(known, role)| {
             let known_squeezed: String = known.chars().filter(|c| *c != ' ').collect();
-            let allowed = if known_squeezed.len() >= 9 { 2 } else { 1 };
+            // Two slips are allowed in long names that start alike ("Expirés" for "exprimés").
+            let same_start = squeezed.chars().next() == known_squeezed.chars().next();
+            let allowed = if known_squeezed.len() >= 8 && same_start {
+                2
+            } else {
+                1
+            };
             let d = strsim::damerau_levenshtein(&squeezed, &known_squeezed);
             (d > 0 && d <= allowed).then_some((d, known, role))
         })
@@ -412,6 +461,26 @@ pub fn guess_key(
     let mut best: Option<(usize, usize)> = None;
     let sample = &rows[..rows.len().min(KEY_SAMPLE)];
     for (c, header) in headers.iter().enumerate() {
+        // Counts and derived figures are never the key, even when their numbers match codes.
+        if matches!(
+            header.role,
+            Some(
+                Role::Registered
+                    | Role::Voters
+                    | Role::Valid
+                    | Role::Votes
+                    | Role::NotList(
+                        NotList::Share
+                            | NotList::Margin
+                            | NotList::Turnout
+                            | NotList::Abstentions
+                            | NotList::BlankOrNull
+                            | NotList::Total
+                    )
+            )
+        ) {
+            continue;
+        }
         let mut distinct = 0;
         for row in sample {
             let value = row.get(c).unwrap_or("").trim();

@@ -108,6 +108,10 @@ pub struct ReadReport {
     pub ignored_count: usize,
     /// Blank or empty lines skipped.
     pub blank_lines: usize,
+    /// Title lines above the header skipped.
+    pub title_lines: usize,
+    /// Rows read (after the filters), header excluded.
+    pub rows_read: usize,
     /// Rows left out by the filters.
     pub rows_filtered_out: usize,
     /// The column the file was split by, if it was.
@@ -172,8 +176,15 @@ pub fn import_results(
         path: path.to_path_buf(),
         detail,
     };
-    if election.name.trim().is_empty() {
+    let name = election.name.trim();
+    if name.is_empty() {
         return Err(field("the election needs a name (--election)".to_owned()));
+    }
+    if name.contains(',') || name.eq_ignore_ascii_case("all") {
+        return Err(field(format!(
+            "an election cannot be named {name:?}: `score --election` takes names separated by \
+             commas, and `all` means every election"
+        )));
     }
     if let Some(round) = election.round
         && !(1..=2).contains(&round)
@@ -189,8 +200,9 @@ pub fn import_results(
                     .to_owned(),
         });
     }
-    let table = read_results(path, mapping, &codes)?;
+    let mut table = read_results(path, mapping, &codes)?;
     let mut joined = Vec::with_capacity(table.elections.len());
+    let mut few_matched = Vec::new();
     for e in &table.elections {
         let meta = ElectionMeta {
             name: match &e.value {
@@ -214,10 +226,20 @@ pub fn import_results(
                     format!("precinct {code} on lines {}", lines.join(", "))
                 })
                 .collect();
+            let key = &table.report.key;
+            let hint = if table.report.layout == Layout::Wide {
+                format!(
+                    "\nthe precinct codes were read from column {key:?} (name another with --key \
+                     if that is wrong); a file with a row per precinct and list is in the long \
+                     layout: --format long --list-column COLUMN --votes-column COLUMN"
+                )
+            } else {
+                format!("\nthe precinct codes were read from column {key:?}")
+            };
             return Err(ImportError::Format {
                 path: path.to_path_buf(),
                 detail: format!(
-                    "{} precincts have more than one row{which}, so nothing was imported:\n{}",
+                    "{} precincts have more than one row{which}, so nothing was imported:\n{}{hint}",
                     join.duplicates.len(),
                     list(&listed)
                 ),
@@ -231,6 +253,14 @@ pub fn import_results(
                 e.rows.first().map(|r| r.code.clone()).unwrap_or_default(),
                 codes.first().cloned().unwrap_or_default()
             )));
+        }
+        if join.matched * 2 < codes.len() || join.matched * 2 < e.rows.len() {
+            few_matched.push(ResultsWarning::FewMatched {
+                election: meta.name.clone(),
+                matched: join.matched,
+                rows: e.rows.len(),
+                precincts: codes.len(),
+            });
         }
         joined.push((meta, matches, join));
     }
@@ -246,6 +276,7 @@ pub fn import_results(
         })
         .collect();
     let written = campaign.store_results(&batches)?;
+    table.report.warnings.extend(few_matched);
     let elections = table
         .elections
         .iter()

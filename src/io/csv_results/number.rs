@@ -92,6 +92,13 @@ const MISSING_MARKERS: &[&str] = &[
     "?", "s.o.", "so", "x", "*",
 ];
 
+/// Whether a cell holds a word that marks a missing value ("n.d.", "NA", "-").
+#[must_use]
+pub fn is_missing_marker(cell: &str) -> bool {
+    let lower = cell.trim().to_lowercase();
+    MISSING_MARKERS.contains(&lower.as_str())
+}
+
 /// Why a cell is not a vote count.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CountIssue {
@@ -135,8 +142,7 @@ pub fn parse_count(cell: &str, decimal_comma: bool) -> Result<Option<u32>, Count
         Ok(None) => return Ok(None),
         Ok(Some(v)) => v,
         Err(NotANumber) => {
-            let lower = trimmed.to_lowercase();
-            return Err(if MISSING_MARKERS.contains(&lower.as_str()) {
+            return Err(if is_missing_marker(trimmed) {
                 CountIssue::Missing
             } else {
                 CountIssue::NotANumber

@@ -199,6 +199,57 @@ pub enum ResultsWarning {
         /// The first lines.
         lines: Vec<usize>,
     },
+    /// The valid votes were found in a column whose header does not say so.
+    #[error(
+        "column {column:?} was taken as the valid votes: {how}; name the column with --valid if that is wrong"
+    )]
+    ValidFound {
+        /// The column.
+        column: String,
+        /// Why, in words.
+        how: &'static str,
+    },
+    /// Long layout: rows whose "list" is a total or a count of spoilt ballots.
+    #[error("rows of column {column} read as totals or left out, not as lists: {}",
+        names.iter().map(|(n, r)| format!("{n} → {r}")).collect::<Vec<_>>().join("; "))]
+    ListRowsRead {
+        /// The list column.
+        column: String,
+        /// Each name, and what it was read as.
+        names: Vec<(String, String)>,
+    },
+    /// Rows that total the others ("Total", "Ensemble"): left out.
+    #[error("{count} total {} left out (a precinct code such as {code:?}): {}",
+        if *count == 1 { "row" } else { "rows" }, lines_list(lines, *count))]
+    TotalRows {
+        /// How many.
+        count: usize,
+        /// One of their codes.
+        code: String,
+        /// The first lines.
+        lines: Vec<usize>,
+    },
+    /// Few rows match a precinct, or few precincts get results: perhaps another campaign's file.
+    #[error("election {election:?}: {}", few_matched(*matched, *rows, *precincts))]
+    FewMatched {
+        /// The election.
+        election: String,
+        /// Precincts matched.
+        matched: usize,
+        /// Rows of the election.
+        rows: usize,
+        /// Precincts of the campaign.
+        precincts: usize,
+    },
+    /// The lists add up to much less than the valid votes: a list column may be missing.
+    #[error("in {count} precincts the lists add up to less than 90 % of the valid votes: is a list column missing or unread? {}",
+        lines_list(lines, *count))]
+    ListsShort {
+        /// How many rows.
+        count: usize,
+        /// The first lines.
+        lines: Vec<usize>,
+    },
     /// Rows whose precinct code is empty or "NA": kept out, reported as unmatched.
     #[error("{count} {} no precinct code in column {column} and {} no precinct: {}",
         if *count == 1 { "row has" } else { "rows have" }, if *count == 1 { "matches" } else { "match" },
@@ -211,6 +262,20 @@ pub enum ResultsWarning {
         /// The first lines.
         lines: Vec<usize>,
     },
+}
+
+fn few_matched(matched: usize, rows: usize, precincts: usize) -> String {
+    if matched * 2 < rows {
+        format!(
+            "only {matched} of the file's {rows} precinct codes match the campaign's; check that \
+             the file belongs to this campaign (or covers more than it)"
+        )
+    } else {
+        format!(
+            "only {matched} of the campaign's {precincts} precincts get results; the others have \
+             none in this file"
+        )
+    }
 }
 
 /// At most this many lines are named in a warning.

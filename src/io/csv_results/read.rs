@@ -7,7 +7,8 @@ use std::path::Path;
 use super::build::{self, Findings, Plan};
 use super::choose::{arg, check_years, doubt, no_row_matches, pick_role, several_years};
 use super::columns::{Header, NotList, Role, guess_key, read_header};
-use super::problems::ResultsProblem;
+use super::number::is_missing_marker;
+use super::problems::{ResultsProblem, ResultsWarning};
 use super::{
     ColumnMapping, ElectionTable, IgnoredColumn, Layout, ReadReport, ResultsTable, parse_number,
     text,
@@ -109,20 +110,29 @@ impl<'a> Columns<'a> {
 struct Values {
     filled: usize,
     numeric: usize,
+    markers: usize,
     fractional: usize,
     negative: usize,
+    /// Whether every number so far is the one before it plus one (a row number).
+    counting: bool,
+    last: Option<f64>,
 }
 
 impl Values {
     fn of(rows: &[&(usize, csv::StringRecord)], c: usize, decimal_comma: bool) -> Self {
-        let mut v = Self::default();
+        let mut v = Self {
+            counting: true,
+            ..Self::default()
+        };
         for (_, r) in rows.iter().take(GUESS_SAMPLE).map(|r| (r.0, &r.1)) {
             let text = r.get(c).unwrap_or("").trim();
             if text.is_empty() {
                 continue;
             }
             v.filled += 1;
-            if let Ok(Some(x)) = parse_number(text, decimal_comma) {
+            if is_missing_marker(text) {
+                v.markers += 1;
+            } else if let Ok(Some(x)) = parse_number(text, decimal_comma) {
                 v.numeric += 1;
                 if x.fract() != 0.0 {
                     v.fractional += 1;
@@ -130,25 +140,80 @@ impl Values {
                 if x < 0.0 {
                     v.negative += 1;
                 }
+                v.counting = v.counting && v.last.is_none_or(|l| (x - l - 1.0).abs() < 1e-9);
+                v.last = Some(x);
             }
         }
         v
     }
 
-    /// Mostly numbers: a column of counts with a few bad cells is still a column of counts.
+    /// Mostly numbers or words for "no value": a column of counts with some bad or missing
+    /// cells is still a column of counts (its bad cells are refused by line).
     fn is_numeric(self) -> bool {
-        self.filled > 0 && self.numeric * 2 > self.filled
+        self.numeric > 0 && (self.numeric + self.markers) * 2 > self.filled
+    }
+
+    /// Numbers and text mixed, neither clearly: in doubt.
+    fn is_mixed(self) -> bool {
+        !self.is_numeric() && self.numeric * 5 >= self.filled && self.numeric > 0
     }
 
     /// Numbers that cannot be vote counts.
     fn not_counts(self) -> Option<NotList> {
-        if self.fractional * 2 > self.numeric {
+        if self.counting && self.numeric >= 3 && self.numeric == self.filled {
+            Some(NotList::Description)
+        } else if self.fractional * 2 > self.numeric {
             Some(NotList::Decimals)
         } else if self.negative * 2 > self.numeric {
             Some(NotList::Negatives)
         } else {
             None
         }
+    }
+}
+
+/// The list column that holds the sum of the others on nine rows in ten (at least three
+/// lists and two rows with every list readable), if one does.
+fn sum_of_others(
+    rows: &[&(usize, csv::StringRecord)],
+    lists: &[usize],
+    decimal_comma: bool,
+) -> Option<usize> {
+    if lists.len() < 3 {
+        return None;
+    }
+    let mut agree = vec![0_usize; lists.len()];
+    let mut checked = 0;
+    for (_, r) in rows.iter().take(GUESS_SAMPLE).map(|r| (r.0, &r.1)) {
+        let values: Option<Vec<f64>> = lists
+            .iter()
+            .map(|&c| {
+                parse_number(r.get(c).unwrap_or(""), decimal_comma)
+                    .ok()
+                    .flatten()
+            })
+            .collect();
+        let Some(values) = values else {
+            continue;
+        };
+        let total: f64 = values.iter().sum();
+        checked += 1;
+        for (i, v) in values.iter().enumerate() {
+            let others = total - v;
+            if *v > 0.0 && (v - others).abs() <= 2.0_f64.max(0.005 * v) {
+                agree[i] += 1;
+            }
+        }
+    }
+    if checked < 2 {
+        return None;
+    }
+    let found: Vec<usize> = (0..lists.len())
+        .filter(|&i| agree[i] * 10 >= checked * 9)
+        .collect();
+    match found.as_slice() {
+        [one] => Some(lists[*one]),
+        _ => None,
     }
 }
 
@@ -201,20 +266,28 @@ pub fn read_results(
     } else {
         let records: Vec<&csv::StringRecord> = rows.iter().map(|r| &r.1).collect();
         let guess = guess_key(&read, &records, precinct_codes);
-        let accepted = guess.filter(|&(c, matched)| {
-            let distinct: HashSet<&str> = records
+        // The key covers most of the campaign (a file of its own), or most of its values are
+        // codes of the campaign (a file covering more, a nation for a county): a column of
+        // votes whose numbers happen to match some codes is neither.
+        let distinct_of = |c: usize| {
+            records
                 .iter()
                 .take(200_000)
                 .map(|r| r.get(c).unwrap_or("").trim())
                 .filter(|v| !v.is_empty())
-                .collect();
-            matched * 2 >= precinct_codes.len() || matched * 2 >= distinct.len()
+                .collect::<HashSet<&str>>()
+                .len()
+        };
+        let accepted = guess.filter(|&(c, matched)| {
+            matched * 2 >= precinct_codes.len() || matched * 10 >= distinct_of(c) * 9
         });
         let Some((k, _)) = accepted else {
             let best = guess.map_or(String::new(), |(c, m)| {
                 format!(
-                    " (the best, column {:?}, matches only {m} of {} precincts)",
+                    " (the best, column {:?}, matches {m} of its {} values and {m} of the \
+                     campaign's {} precincts: is this file for this campaign?)",
                     headers[c],
+                    distinct_of(c),
                     precinct_codes.len()
                 )
             });
@@ -270,6 +343,23 @@ pub fn read_results(
     let valid = pick(Role::Valid, mapping.valid.as_ref())?;
     let list_column = pick(Role::ListName, mapping.list_column.as_ref())?;
     let votes_column = pick(Role::Votes, mapping.votes_column.as_ref())?;
+    let chosen = [
+        (Some(key), "precinct code"),
+        (registered, Role::Registered.words()),
+        (voters, Role::Voters.words()),
+        (valid, Role::Valid.words()),
+        (list_column, Role::ListName.words()),
+        (votes_column, Role::Votes.words()),
+    ];
+    for (i, (a, a_role)) in chosen.iter().enumerate() {
+        if let Some((_, b_role)) = chosen[i + 1..].iter().find(|(b, _)| a.is_some() && b == a) {
+            return Err(field(format!(
+                "column {:?} cannot be both the {a_role} and the {b_role}",
+                headers[a.unwrap_or_default()]
+            )));
+        }
+    }
+    let mut valid = valid;
     let used: HashSet<usize> = taken
         .iter()
         .copied()
@@ -343,17 +433,28 @@ pub fn read_results(
                              be a list"
                         )));
                     }
+                    if lists.contains(&c) {
+                        return Err(field(format!("list {n:?} is named twice in --lists")));
+                    }
                     lists.push(c);
                 }
             } else {
                 for c in (0..headers.len()).filter(|c| !used.contains(c)) {
                     let values = Values::of(&rows, c, table.decimal_comma);
-                    if !values.is_numeric() {
+                    let role = if read[c].normalised.is_empty() && read[c].year.is_none() {
+                        if values.numeric == 0 {
+                            continue;
+                        }
+                        Some(Role::NotList(NotList::NoHeader))
+                    } else if values.is_numeric() {
+                        read[c]
+                            .role
+                            .or_else(|| values.not_counts().map(Role::NotList))
+                    } else if values.is_mixed() && read[c].role.is_none() {
+                        Some(Role::NotList(NotList::Mixed))
+                    } else {
                         continue;
-                    }
-                    let role = read[c]
-                        .role
-                        .or_else(|| values.not_counts().map(Role::NotList));
+                    };
                     let is_list = role.is_none();
                     if is_list {
                         lists.push(c);
@@ -363,13 +464,60 @@ pub fn read_results(
                 let in_doubt = roles.iter().any(|&(_, r, _)| {
                     matches!(
                         r,
-                        Some(Role::NotList(NotList::Decimals | NotList::Negatives))
+                        Some(Role::NotList(
+                            NotList::Decimals
+                                | NotList::Negatives
+                                | NotList::Mixed
+                                | NotList::NoHeader
+                        ))
                     )
                 });
                 if in_doubt {
                     return Err(field(doubt(headers, key, &used, &roles)));
                 }
                 check_years(path, headers, &read, &lists, [registered, voters, valid])?;
+                // A column holding the sum of the others is a total, not a list; without a
+                // valid-votes column it is the valid votes.
+                if let Some(sum) = sum_of_others(&rows, &lists, table.decimal_comma) {
+                    lists.retain(|&c| c != sum);
+                    if let Some(entry) = roles.iter_mut().find(|(c, _, _)| *c == sum) {
+                        *entry = (sum, Some(Role::NotList(NotList::SumOfLists)), false);
+                    }
+                    if valid.is_none() {
+                        valid = Some(sum);
+                        warnings.push(ResultsWarning::ValidFound {
+                            column: headers[sum].clone(),
+                            how: "it holds the sum of the lists on every row",
+                        });
+                    }
+                }
+                if valid.is_none() {
+                    // A lone column headed as a total ("Grand total") is the valid votes.
+                    let totals: Vec<usize> = roles
+                        .iter()
+                        .filter(|(_, r, _)| *r == Some(Role::NotList(NotList::Total)))
+                        .map(|(c, _, _)| *c)
+                        .collect();
+                    if let [only] = totals.as_slice() {
+                        valid = Some(*only);
+                        warnings.push(ResultsWarning::ValidFound {
+                            column: headers[*only].clone(),
+                            how: "its header reads as a total and no column is headed valid votes",
+                        });
+                    }
+                }
+            }
+            let mut names: HashMap<&str, usize> = HashMap::new();
+            for &c in &lists {
+                if let Some(first) = names.insert(headers[c].as_str(), c) {
+                    return Err(field(format!(
+                        "columns {} and {} are both named {:?}: rename one in the file, or name \
+                         the lists with --lists",
+                        first + 1,
+                        c + 1,
+                        headers[c]
+                    )));
+                }
             }
             if lists.is_empty() {
                 return Err(field(format!(
@@ -402,6 +550,17 @@ pub fn read_results(
             }
         })
         .collect();
+    let guessed_lists = layout == Layout::Wide && mapping.lists.is_none();
+    if guessed_lists && findings.lists_over * 2 > findings.rows {
+        // Most rows have lists over their valid votes: a column taken for a list is not one.
+        return Err(field(format!(
+            "the lists add up to more than the valid votes on {} of {} rows, so a column taken \
+             for a list is probably not one. {}",
+            findings.lists_over,
+            findings.rows,
+            doubt(headers, key, &used, &roles)
+        )));
+    }
     if findings.total > 0 {
         let could_be_missing = findings
             .problems
@@ -437,11 +596,20 @@ pub fn read_results(
         });
     }
     warnings.extend(findings.warnings(headers, key));
+    if let (Layout::Long, Some((l, _))) = (layout, plan.long)
+        && !findings.list_rows.is_empty()
+    {
+        warnings.push(ResultsWarning::ListRowsRead {
+            column: headers[l].clone(),
+            names: findings.list_rows.clone(),
+        });
+    }
 
     let used_all: HashSet<usize> = used
         .iter()
         .copied()
         .chain(plan.lists.iter().copied())
+        .chain(plan.valid)
         .chain(plan.long.iter().flat_map(|&(l, v)| [l, v]))
         .collect();
     let role_of: HashMap<usize, Option<Role>> =
@@ -449,6 +617,15 @@ pub fn read_results(
     let ignored: Vec<usize> = (0..headers.len())
         .filter(|c| !used_all.contains(c))
         .collect();
+    // Long layout: totals read from rows of the list column ("Registered Voters").
+    let from_rows = |role: Role| {
+        let (l, _) = plan.long.filter(|_| layout == Layout::Long)?;
+        findings
+            .list_rows
+            .iter()
+            .find(|(_, what)| what == role.words())
+            .map(|(name, _)| format!("{} = {name:?}", headers[l]))
+    };
     let report = ReadReport {
         encoding: table.encoding,
         delimiter: match table.delimiter {
@@ -458,9 +635,16 @@ pub fn read_results(
         decimal_comma: table.decimal_comma,
         layout,
         key: headers[key].clone(),
-        registered: registered.map(|c| headers[c].clone()),
-        voters: voters.map(|c| headers[c].clone()),
-        valid: valid.map(|c| headers[c].clone()),
+        registered: registered
+            .map(|c| headers[c].clone())
+            .or_else(|| from_rows(Role::Registered)),
+        voters: voters
+            .map(|c| headers[c].clone())
+            .or_else(|| from_rows(Role::Voters)),
+        valid: plan
+            .valid
+            .map(|c| headers[c].clone())
+            .or_else(|| from_rows(Role::Valid)),
         list_columns: match plan.long {
             Some((l, v)) if layout == Layout::Long => vec![headers[l].clone(), headers[v].clone()],
             _ => plan.lists.iter().map(|&c| headers[c].clone()).collect(),
@@ -481,6 +665,8 @@ pub fn read_results(
             })
             .collect(),
         blank_lines: table.blank_lines,
+        title_lines: table.title_lines,
+        rows_read: rows.len(),
         rows_filtered_out,
         split_by: split.map(|c| headers[c].clone()),
         warnings,

@@ -26,10 +26,24 @@ pub struct Table {
     pub decimal_comma: bool,
     /// Blank or empty lines skipped.
     pub blank_lines: usize,
+    /// Title lines above the header skipped (and an Excel `sep=` line).
+    pub title_lines: usize,
 }
 
-/// Decodes bytes as UTF-8 (a BOM is dropped) or else Windows-1252, which covers Latin-1.
+/// Decodes bytes as UTF-16 (Excel's "Unicode text", told by its byte-order mark), UTF-8 (a
+/// BOM is dropped) or else Windows-1252, which covers Latin-1.
 fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
+    if let Some(utf16) = [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, "UTF-16LE"),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, "UTF-16BE"),
+    ]
+    .into_iter()
+    .find(|(bom, _, _)| bytes.starts_with(bom))
+    {
+        let (_, encoding, name) = utf16;
+        let (text, _, _) = encoding.decode(bytes);
+        return (text, name);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
         (std::borrow::Cow::Borrowed(text), "UTF-8")
@@ -107,7 +121,8 @@ fn bytecount(bytes: &[u8]) -> usize {
 /// Reads `path` as a delimited text table.
 pub fn read_table(path: &Path) -> Result<Table, ImportError> {
     let bytes = read_regular_file(path, MAX_RESULTS_BYTES)?;
-    if let Some(found) = sniff_binary_kind(&bytes) {
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if let Some(found) = sniff_binary_kind(&bytes).filter(|_| !utf16) {
         return Err(ImportError::WrongKind {
             path: path.to_path_buf(),
             found,
@@ -124,8 +139,15 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
             },
         });
     }
-    let (text, encoding) = decode(&bytes);
-    let delimiter = sniff_delimiter(&text);
+    let (decoded, encoding) = decode(&bytes);
+    // Excel writes "sep=;" on a first line of its own to say the delimiter.
+    let (text, sep_line): (&str, Option<u8>) = match decoded.split_once('\n') {
+        Some((first, rest)) if first.trim().to_lowercase().starts_with("sep=") => {
+            (rest, first.trim().as_bytes().get(4).copied())
+        }
+        _ => (&decoded, None),
+    };
+    let delimiter = sep_line.unwrap_or_else(|| sniff_delimiter(text));
     let format = |detail: String| ImportError::Format {
         path: path.to_path_buf(),
         detail,
@@ -167,18 +189,22 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
             continue;
         }
         if let Some((column, cell)) = record.iter().enumerate().find(|(_, c)| c.contains('\n')) {
-            let end_byte = reader.position().byte() as usize;
-            let end = line_of(end_byte);
-            let runs = if end_byte >= bytes.len() {
+            // A line break inside a quoted value: in a results table it is nearly always a
+            // quote left open, which would swallow the rows up to the next quote.
+            let breaks = cell.matches('\n').count();
+            let runs = if reader.position().byte() as usize >= bytes.len() {
                 "to the end of the file".to_owned()
             } else {
-                format!("over {} lines", cell.matches('\n').count() + 1)
+                format!("over {} lines, to line {}", breaks + 1, line + breaks)
             };
             return Err(format(format!(
-                "line {line}, field {}: a quoted value runs {runs} (to line {end}); a quote (\") is \
-                 probably left open on line {line}",
+                "line {line}, field {}: a quoted value runs {runs}; a quote (\") is probably left \
+                 open on line {line} (a line break inside a cell is not read either: remove it)",
                 column + 1
             )));
+        }
+        if record.iter().any(|c| c.starts_with("=\"")) {
+            record = unwrap_excel_text(&record);
         }
         records.push((line, std::mem::take(&mut record)));
     }
@@ -187,17 +213,111 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
     if records.is_empty() {
         return Err(format("the file is empty".to_owned()));
     }
+    let title_lines = header_position(&records) + usize::from(sep_line.is_some());
+    records.drain(..header_position(&records));
     let (_, header) = records.remove(0);
     if records.is_empty() {
         return Err(format("the file has a header but no rows".to_owned()));
     }
+    let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+    check_widths(path, &headers, &records, delimiter)?;
     Ok(Table {
-        headers: header.iter().map(|h| h.trim().to_owned()).collect(),
+        headers,
         records,
         encoding,
         delimiter,
         decimal_comma: delimiter == b';',
         blank_lines,
+        title_lines,
+    })
+}
+
+/// Excel's way of keeping leading zeros, `="0101"`, read as the text inside.
+fn unwrap_excel_text(record: &csv::StringRecord) -> csv::StringRecord {
+    let mut out = csv::StringRecord::with_capacity(record.as_slice().len(), record.len());
+    for cell in record {
+        match cell
+            .trim()
+            .strip_prefix("=\"")
+            .and_then(|c| c.strip_suffix('"'))
+        {
+            Some(inner) => out.push_field(inner),
+            None => out.push_field(cell),
+        }
+    }
+    out.set_position(record.position().cloned());
+    out
+}
+
+/// The header is the first record as wide as the table: title lines above it ("Élections
+/// municipales 2020", a date) have one or two cells filled.
+fn header_position(records: &[(usize, csv::StringRecord)]) -> usize {
+    let filled = |r: &csv::StringRecord| r.iter().filter(|c| !c.trim().is_empty()).count();
+    let widest = records
+        .iter()
+        .take(20)
+        .map(|(_, r)| filled(r))
+        .max()
+        .unwrap_or(0);
+    records
+        .iter()
+        .take(20)
+        .position(|(_, r)| filled(r) >= 2 && filled(r) * 2 >= widest)
+        .unwrap_or(0)
+}
+
+/// Refuses rows with more or fewer cells than the header: a number written "2,481" unquoted
+/// in a comma-separated file shifts every value after it. Empty cells past the header's last
+/// named column are allowed (spreadsheets add them).
+fn check_widths(
+    path: &Path,
+    headers: &[String],
+    records: &[(usize, csv::StringRecord)],
+    delimiter: u8,
+) -> Result<(), ImportError> {
+    let named = headers
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1);
+    let mut wrong = Vec::new();
+    let mut total = 0;
+    for (line, r) in records {
+        let last_filled = (0..r.len())
+            .rev()
+            .find(|&i| !r.get(i).unwrap_or("").trim().is_empty())
+            .map_or(0, |i| i + 1);
+        let too_long = last_filled > headers.len().max(named);
+        let too_short = r.len() < named;
+        if too_long || too_short {
+            total += 1;
+            if wrong.len() < 20 {
+                wrong.push(format!(
+                    "  line {line} has {} cells, the header {}",
+                    if too_long { last_filled } else { r.len() },
+                    named
+                ));
+            }
+        }
+    }
+    if total == 0 {
+        return Ok(());
+    }
+    if total > wrong.len() {
+        wrong.push(format!("  … and {} more", total - wrong.len()));
+    }
+    let hint = if delimiter == b',' {
+        "a number written with a comma (\"2,481\") in a comma-separated file must be quoted, or \
+         the values after it shift"
+    } else {
+        "a delimiter inside a value must be quoted, or the values after it shift"
+    };
+    Err(ImportError::Format {
+        path: path.to_path_buf(),
+        detail: format!(
+            "{total} {} not have as many cells as the header, so nothing was imported ({hint}):\n{}",
+            if total == 1 { "row does" } else { "rows do" },
+            wrong.join("\n")
+        ),
     })
 }
 

@@ -5,17 +5,9 @@
 //! giving 1 or 0), parentheses and the functions `min`, `max`, `abs`, `sqrt`, `ln`. Nothing is
 //! executed but arithmetic; an error points at the column of the bad token.
 
-use std::fmt;
+mod error;
 
-/// A formula that cannot be used, with the 1-based column where the problem is.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("formula error at column {column}: {message}")]
-pub struct FormulaError {
-    /// 1-based character column in the formula.
-    pub column: usize,
-    /// What is wrong there.
-    pub message: String,
-}
+pub use error::{Failure, FormulaError, FormulaProblem, Found};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Token {
@@ -30,18 +22,25 @@ enum Token {
     End,
 }
 
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Token {
+    /// The token as an error says it was found.
+    fn found(&self) -> Found {
         match self {
-            Self::Number(n) => write!(f, "number {n}"),
-            Self::Name(n) => write!(f, "name {n:?}"),
-            Self::Op(c) => write!(f, "'{c}'"),
-            Self::Le => write!(f, "'<='"),
-            Self::Ge => write!(f, "'>='"),
-            Self::LParen => write!(f, "'('"),
-            Self::RParen => write!(f, "')'"),
-            Self::Comma => write!(f, "','"),
-            Self::End => write!(f, "the end of the formula"),
+            Self::Number(n) => Found::Number(*n),
+            Self::Name(n) => Found::Name(n.clone()),
+            Self::Op('+') => Found::Symbol("+"),
+            Self::Op('-') => Found::Symbol("-"),
+            Self::Op('*') => Found::Symbol("*"),
+            Self::Op('/') => Found::Symbol("/"),
+            Self::Op('^') => Found::Symbol("^"),
+            Self::Op('<') => Found::Symbol("<"),
+            Self::Op(_) => Found::Symbol(">"),
+            Self::Le => Found::Symbol("<="),
+            Self::Ge => Found::Symbol(">="),
+            Self::LParen => Found::Symbol("("),
+            Self::RParen => Found::Symbol(")"),
+            Self::Comma => Found::Symbol(","),
+            Self::End => Found::End,
         }
     }
 }
@@ -79,7 +78,7 @@ fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
             let literal: String = chars[start..i].iter().collect();
             let n = literal.parse().map_err(|_| FormulaError {
                 column,
-                message: format!("{literal:?} is not a number"),
+                problem: FormulaProblem::NotANumber(literal.clone()),
             })?;
             tokens.push((Token::Number(n), column));
             continue;
@@ -96,9 +95,9 @@ fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
             let end = chars[i + 1..]
                 .iter()
                 .position(|&x| x == ']')
-                .ok_or_else(|| FormulaError {
+                .ok_or(FormulaError {
                     column,
-                    message: "'[' opens a list name that no ']' closes".to_owned(),
+                    problem: FormulaProblem::UnclosedBracket,
                 })?;
             let name: String = chars[i + 1..i + 1 + end].iter().collect();
             tokens.push((Token::Name(name.trim().to_owned()), column));
@@ -117,7 +116,7 @@ fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
             other => {
                 return Err(FormulaError {
                     column,
-                    message: format!("unexpected character {other:?}"),
+                    problem: FormulaProblem::UnexpectedCharacter(other),
                 });
             }
         };
@@ -171,33 +170,6 @@ pub const MAX_FORMULA_CHARS: usize = 1_000;
 /// The deepest nesting of parentheses, function calls and signs accepted.
 pub const MAX_FORMULA_DEPTH: usize = 64;
 
-/// Why a formula gives no score for one precinct: the first operation that failed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Failure {
-    /// An input the precinct does not have.
-    #[error("{name} is unknown")]
-    Missing {
-        /// The input's name.
-        name: String,
-    },
-    /// A division by zero.
-    #[error("division by zero at column {column}: {divisor} is 0")]
-    DivisionByZero {
-        /// Where the divisor is written.
-        column: usize,
-        /// The divisor as written.
-        divisor: String,
-    },
-    /// A function or power with no real value (square root of a negative, log of zero).
-    #[error("{call} has no value at column {column}")]
-    NoValue {
-        /// Where it is written.
-        column: usize,
-        /// The call or operation as written.
-        call: String,
-    },
-}
-
 struct Parser<'a> {
     tokens: Vec<(Token, usize)>,
     at: usize,
@@ -229,19 +201,16 @@ impl Parser<'_> {
         if self.depth > MAX_FORMULA_DEPTH {
             return Err(FormulaError {
                 column,
-                message: format!(
-                    "the formula nests too deeply here (more than {MAX_FORMULA_DEPTH} levels of \
-                 parentheses, functions and signs)"
-                ),
+                problem: FormulaProblem::TooDeep,
             });
         }
         Ok(())
     }
 
-    fn error<T>(&self, message: String) -> Result<T, FormulaError> {
+    fn error<T>(&self, problem: FormulaProblem) -> Result<T, FormulaError> {
         Err(FormulaError {
             column: self.column(),
-            message,
+            problem,
         })
     }
 
@@ -339,7 +308,7 @@ impl Parser<'_> {
                 self.deeper(column)?;
                 let inner = self.comparison()?;
                 if *self.peek() != Token::RParen {
-                    return self.error(format!("expected ')' but found {}", self.peek()));
+                    return self.error(FormulaProblem::ExpectedClose(self.peek().found()));
                 }
                 self.next();
                 self.depth -= 1;
@@ -355,9 +324,7 @@ impl Parser<'_> {
                     _ => {
                         return Err(FormulaError {
                             column,
-                            message: format!(
-                                "unknown function {name:?} (functions: min, max, abs, sqrt, ln)"
-                            ),
+                            problem: FormulaProblem::UnknownFunction(name),
                         });
                     }
                 };
@@ -369,7 +336,7 @@ impl Parser<'_> {
                     args.push(self.comparison()?);
                 }
                 if *self.peek() != Token::RParen {
-                    return self.error(format!("expected ')' or ',' but found {}", self.peek()));
+                    return self.error(FormulaProblem::ExpectedCloseOrComma(self.peek().found()));
                 }
                 self.next();
                 self.depth -= 1;
@@ -384,13 +351,10 @@ impl Parser<'_> {
                 if !arity_ok {
                     return Err(FormulaError {
                         column,
-                        message: format!(
-                            "{name} takes {}",
-                            match func {
-                                Func::Min | Func::Max => "two or more arguments",
-                                _ => "one argument",
-                            }
-                        ),
+                        problem: FormulaProblem::Arity {
+                            name,
+                            several: matches!(func, Func::Min | Func::Max),
+                        },
                     });
                 }
                 Ok(Node::Call(func, args, span))
@@ -399,7 +363,7 @@ impl Parser<'_> {
                 let index = self.names.iter().position(|n| *n == name).or_else(|| {
                     self.names
                         .iter()
-                        .position(|n| n.eq_ignore_ascii_case(&name))
+                        .position(|n| n.to_lowercase() == name.to_lowercase())
                 });
                 match index {
                     Some(i) => {
@@ -410,19 +374,19 @@ impl Parser<'_> {
                     }
                     None => Err(FormulaError {
                         column,
-                        message: unknown_name(&name, self.names),
+                        problem: unknown_name(name, self.names),
                     }),
                 }
             }
             (token, _) => Err(FormulaError {
                 column,
-                message: format!("expected a number, a name or '(' but found {token}"),
+                problem: FormulaProblem::ExpectedOperand(token.found()),
             }),
         }
     }
 }
 
-fn unknown_name(name: &str, names: &[String]) -> String {
+fn unknown_name(name: String, names: &[String]) -> FormulaProblem {
     let suggestion = names
         .iter()
         .map(|n| {
@@ -433,12 +397,12 @@ fn unknown_name(name: &str, names: &[String]) -> String {
         })
         .filter(|(d, n)| *d <= 2.max(n.len() / 4))
         .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| format!("did you mean {n}? "))
-        .unwrap_or_default();
-    format!(
-        "unknown name {name:?}; {suggestion}names: {} (write list names with spaces as [Like This])",
-        names.join(", ")
-    )
+        .map(|(_, n)| n.clone());
+    FormulaProblem::UnknownName {
+        name,
+        suggestion,
+        names: names.to_vec(),
+    }
 }
 
 impl Formula {
@@ -459,9 +423,7 @@ impl Formula {
         if length > MAX_FORMULA_CHARS {
             return Err(FormulaError {
                 column: MAX_FORMULA_CHARS + 1,
-                message: format!(
-                    "the formula is too long ({length} characters; at most {MAX_FORMULA_CHARS})"
-                ),
+                problem: FormulaProblem::TooLong { length },
             });
         }
         let tokens = tokenize(text)?;
@@ -473,14 +435,11 @@ impl Formula {
             depth: 0,
         };
         if *parser.peek() == Token::End {
-            return parser.error("the formula is empty".to_owned());
+            return parser.error(FormulaProblem::Empty);
         }
         let root = parser.comparison()?;
         if *parser.peek() != Token::End {
-            return parser.error(format!(
-                "unexpected {} after a complete expression",
-                parser.peek()
-            ));
+            return parser.error(FormulaProblem::Trailing(parser.peek().found()));
         }
         Ok(Self {
             root,
@@ -738,9 +697,9 @@ mod tests {
         let err = Formula::parse("registered - votrs", &names()).unwrap_err();
         assert_eq!(err.column, 14);
         assert!(
-            err.message.contains("did you mean voters"),
+            err.problem.to_string().contains("did you mean voters"),
             "{}",
-            err.message
+            err.problem
         );
     }
 
@@ -759,7 +718,7 @@ mod tests {
         for (text, column, words) in cases {
             let err = Formula::parse(text, &names()).unwrap_err();
             assert_eq!(err.column, column, "{text}: {err}");
-            assert!(err.message.contains(words), "{text}: {err}");
+            assert!(err.problem.to_string().contains(words), "{text}: {err}");
         }
     }
 
@@ -796,13 +755,16 @@ mod tests {
     fn formulas_too_long_or_too_deep_are_refused_not_run() {
         let terms = vec!["ours"; 40_000].join(" + ");
         let err = Formula::parse(&terms, &names()).unwrap_err();
-        assert!(err.message.contains("too long"), "{err}");
+        assert!(err.problem.to_string().contains("too long"), "{err}");
         let minus = format!("{}ours", "-".repeat(100_000));
         assert!(Formula::parse(&minus, &names()).is_err());
         let nested = |n: usize| format!("{}ours{}", "(".repeat(n), ")".repeat(n));
         assert!(Formula::parse(&nested(MAX_FORMULA_DEPTH), &names()).is_ok());
         let err = Formula::parse(&nested(MAX_FORMULA_DEPTH + 1), &names()).unwrap_err();
-        assert!(err.message.contains("nests too deeply"), "{err}");
+        assert!(
+            err.problem.to_string().contains("nests too deeply"),
+            "{err}"
+        );
         assert_eq!(err.column, MAX_FORMULA_DEPTH + 1);
         let signs = format!("{}ours", "- ".repeat(MAX_FORMULA_DEPTH + 1));
         assert!(Formula::parse(&signs, &names()).is_err());
