@@ -605,23 +605,26 @@ pub fn score(data: &ScoringData, params: &ScoringParams) -> Result<Scored, Scori
     };
     let (batch_scores, mean_turnout) = scored.batch(data);
     scored.scores = batch_scores;
-    let with_results = scored.with_results(data);
-    let scored_count = scored.scores.iter().filter(|v| v.is_finite()).count();
-    if scored_count == 0 {
-        return Err(ScoringError::NothingScored {
-            preset: params.preset.name(),
-            reason: scored.why_unscored(data, &with_results),
-        });
-    }
-    let unscored_with_results = with_results
-        .iter()
-        .zip(&scored.scores)
-        .filter(|(has, v)| **has && !v.is_finite())
-        .count();
-    if unscored_with_results > 0 && params.preset == Preset::Custom {
-        scored.warnings.push(ScoringWarning::PartlyScored(
-            scored.why_unscored(data, &with_results),
-        ));
+    // Precincts left without a score: none is the common case, and costs one pass.
+    let unscored = scored.scores.iter().filter(|v| !v.is_finite()).count();
+    if unscored > 0 {
+        let with_results = scored.with_results(data);
+        if unscored == scored.scores.len() {
+            return Err(ScoringError::NothingScored {
+                preset: params.preset.name(),
+                reason: scored.why_unscored(data, &with_results),
+            });
+        }
+        let unscored_with_results = with_results
+            .iter()
+            .zip(&scored.scores)
+            .filter(|(has, v)| **has && !v.is_finite())
+            .count();
+        if unscored_with_results > 0 && params.preset == Preset::Custom {
+            scored.warnings.push(ScoringWarning::PartlyScored(
+                scored.why_unscored(data, &with_results),
+            ));
+        }
     }
     scored.classes = classify(&scored.scores, params.classes, &params.method, params.ramp)?;
     if let ClassMethod::Manual(breaks) = &params.method {
@@ -890,8 +893,10 @@ impl Scored {
         let mut has = vec![false; data.codes.len()];
         for chosen in &self.chosen {
             let e = &data.elections[chosen.election];
-            for (p, h) in has.iter_mut().enumerate() {
-                *h = *h || e.valid[p].is_finite() || e.votes.iter().any(|v| v[p].is_finite());
+            for column in std::iter::once(&e.valid).chain(&e.votes) {
+                for (h, v) in has.iter_mut().zip(column) {
+                    *h |= v.is_finite();
+                }
             }
         }
         has

@@ -414,19 +414,30 @@ fn close_to_known(normalised: &str) -> Option<(&'static str, Role)> {
     if normalised.len() < 5 {
         return None;
     }
+    static SQUEEZED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let known_names =
+        SQUEEZED.get_or_init(|| FUZZY.iter().map(|(k, _)| k.replace(' ', "")).collect());
     let squeezed: String = normalised.chars().filter(|c| *c != ' ').collect();
     FUZZY
         .iter()
-        .filter_map(|&(known, role)| {
-            let known_squeezed: String = known.chars().filter(|c| *c != ' ').collect();
+        .zip(known_names)
+        .filter_map(|(&(known, role), known_squeezed)| {
             // Two slips are allowed in long names that start alike ("Expirés" for "exprimés").
-            let same_start = squeezed.chars().next() == known_squeezed.chars().next();
+            let same_start = squeezed.as_bytes().first() == known_squeezed.as_bytes().first();
+            let same_end = squeezed.as_bytes().last() == known_squeezed.as_bytes().last();
             let allowed = if known_squeezed.len() >= 8 && same_start {
                 2
             } else {
                 1
             };
-            let d = strsim::damerau_levenshtein(&squeezed, &known_squeezed);
+            // Names of another length than the slips allow, or differing at both ends, are not
+            // compared at all: a typo keeps one end of the word.
+            if squeezed.len().abs_diff(known_squeezed.len()) > allowed || !(same_start || same_end)
+            {
+                return None;
+            }
+            // Optimal string alignment: typos and swapped letters, without allocating.
+            let d = strsim::osa_distance(&squeezed, &known_squeezed);
             (d > 0 && d <= allowed).then_some((d, known, role))
         })
         .min_by_key(|(d, _, _)| *d)
