@@ -411,10 +411,10 @@ pub fn read_header(header: &str) -> Header {
 /// A known header within a typo or two of `normalised` (one edit for short names, two for
 /// names of nine letters or more); only the figures in [`FUZZY`] are matched this way.
 fn close_to_known(normalised: &str) -> Option<(&'static str, Role)> {
+    static SQUEEZED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     if normalised.len() < 5 {
         return None;
     }
-    static SQUEEZED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let known_names =
         SQUEEZED.get_or_init(|| FUZZY.iter().map(|(k, _)| k.replace(' ', "")).collect());
     let squeezed: String = normalised.chars().filter(|c| *c != ' ').collect();
@@ -437,7 +437,7 @@ fn close_to_known(normalised: &str) -> Option<(&'static str, Role)> {
                 return None;
             }
             // Optimal string alignment: typos and swapped letters, without allocating.
-            let d = strsim::osa_distance(&squeezed, &known_squeezed);
+            let d = strsim::osa_distance(&squeezed, known_squeezed);
             (d > 0 && d <= allowed).then_some((d, known, role))
         })
         .min_by_key(|(d, _, _)| *d)
