@@ -535,3 +535,29 @@ fn the_results_dialog_checks_the_date_and_imports_one_election_per_value_of_a_co
         "{message}"
     );
 }
+
+#[test]
+fn the_results_dialog_passes_the_columns_chosen_to_the_import() {
+    use campaign_planner::action::Action;
+    use campaign_planner::app::ResultsDialog;
+    let mut d = ResultsDialog::new(PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/fr/resultats-2020-t1.csv"
+    )));
+    assert_eq!(d.columns[0], "Code BV");
+    d.key = Some(0);
+    d.valid = Some(5);
+    d.lists = vec![7, 8];
+    d.missing_as_empty = true;
+    let Some(Action::ImportResults(_, meta, mapping)) = d.action() else {
+        panic!("an import");
+    };
+    assert_eq!(meta.name, "resultats-2020-t1");
+    assert_eq!(mapping.key.as_deref(), Some("Code BV"));
+    assert_eq!(mapping.valid.as_deref(), Some("Exprimés"));
+    assert_eq!(
+        mapping.lists,
+        Some(vec!["Liste Dupont".to_owned(), "Liste Martin".to_owned()])
+    );
+    assert!(mapping.missing_as_empty && mapping.registered.is_none());
+}

@@ -4,6 +4,7 @@
 pub mod i18n;
 mod map_view;
 mod panels;
+pub mod results_dialog;
 mod table;
 mod turfs;
 

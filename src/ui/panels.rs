@@ -4,7 +4,6 @@ use egui::{Color32, RichText};
 
 use crate::action::Action;
 use crate::app::PlannerApp;
-use crate::app::ResultsDialog;
 use crate::domain::classify::{ClassMethod, Ramp};
 use crate::domain::numbers::number;
 use crate::domain::scoring::Preset;
@@ -359,12 +358,24 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
             egui_material_icons::icons::ICON_CHECK_CIRCLE
         }))
         .id(egui::Id::unique("message"))
+        // Above the map's own overlays (legend, attribution), which are in the foreground.
+        .order(egui::Order::Foreground)
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
         .show(ctx, |ui| {
-            ui.set_max_width(520.0);
-            ui.label(text);
+            ui.set_max_width(640.0);
+            // Reports and refusals list lines and columns: a fixed-width font keeps them in
+            // columns, and a long one scrolls instead of running off the window.
+            egui::ScrollArea::vertical()
+                .max_height(420.0)
+                .show(ui, |ui| {
+                    if text.lines().nth(2).is_some() {
+                        ui.label(RichText::new(text).monospace().size(12.0));
+                    } else {
+                        ui.label(text);
+                    }
+                });
             if ui.button(t.dismiss).clicked() {
                 app.push(Action::DismissMessage);
             }
@@ -374,10 +385,11 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
     let mut close = false;
     if let Some(d) = &mut app.results_dialog {
         egui::Window::new(t.import_results)
+            .order(egui::Order::Foreground)
             .collapsible(false)
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ctx, |ui| {
-                results_dialog(ui, t, d, &mut import, &mut close);
+                super::results_dialog::show(ui, t, d, &mut import, &mut close);
             });
     }
     if import.is_some() || close {
@@ -386,68 +398,4 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
     if let Some(a) = import {
         app.push(a);
     }
-}
-
-/// The results import dialog: the election's name, date and round, and how to read the file.
-fn results_dialog(
-    ui: &mut egui::Ui,
-    t: &crate::ui::i18n::Tr,
-    d: &mut ResultsDialog,
-    import: &mut Option<Action>,
-    close: &mut bool,
-) {
-    ui.label(d.path.display().to_string());
-    ui.horizontal(|ui| {
-        ui.label(t.election_name);
-        ui.text_edit_singleline(&mut d.name);
-    });
-    ui.horizontal(|ui| {
-        ui.label(t.date);
-        ui.text_edit_singleline(&mut d.date);
-    });
-    if d.date().is_err() {
-        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), t.bad_date);
-    }
-    ui.add(egui::Slider::new(&mut d.round, 0..=2).text(t.round));
-    ui.checkbox(&mut d.missing_as_empty, t.missing_as_empty);
-    if !d.columns.is_empty() {
-        let column_choice =
-            |ui: &mut egui::Ui, id: &str, label: &str, choice: &mut Option<usize>| {
-                let shown = choice
-                    .and_then(|c| d.columns.get(c))
-                    .map_or(t.none_choice, String::as_str);
-                egui::ComboBox::new(id, label)
-                    .selected_text(shown)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(choice, None, t.none_choice);
-                        for (i, c) in d.columns.iter().enumerate().take(200) {
-                            ui.selectable_value(choice, Some(i), c);
-                        }
-                    });
-            };
-        let mut split = d.split_by;
-        column_choice(ui, "split_by", t.split_by, &mut split);
-        d.split_by = split;
-        ui.horizontal(|ui| {
-            let mut filter = d.filter_column;
-            column_choice(ui, "filter_column", t.only_rows_where, &mut filter);
-            d.filter_column = filter;
-            if d.filter_column.is_some() {
-                ui.label("=");
-                ui.text_edit_singleline(&mut d.filter_value);
-            }
-        });
-    }
-    ui.horizontal(|ui| {
-        let action = d.action();
-        if ui
-            .add_enabled(action.is_some(), egui::Button::new(t.import_button))
-            .clicked()
-        {
-            *import = action;
-        }
-        if ui.button(t.cancel).clicked() {
-            *close = true;
-        }
-    });
 }
