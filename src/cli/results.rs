@@ -191,7 +191,10 @@ fn print_report(report: &ResultsImport) {
             sample(&e.lists),
             j.matched,
             if j.matched_ignoring_zeros > 0 {
-                format!(" ({} ignoring leading zeros)", j.matched_ignoring_zeros)
+                format!(
+                    " ({} ignoring leading zeros, case or a trailing .0)",
+                    j.matched_ignoring_zeros
+                )
             } else {
                 String::new()
             },

@@ -408,28 +408,36 @@ fn print_scores(data: &ScoringData, scored: &Scored, lang: Lang, json: bool) -> 
             scored.explain(data, i, lang)
         )?;
     }
-    let (legend, class, precincts, none) = match lang {
-        Lang::En => ("legend:", "class", "precincts", "no score"),
-        Lang::Fr => ("légende :", "classe", "bureaux", "sans score"),
+    let (legend, class, none) = match lang {
+        Lang::En => ("legend:", "class", "no score"),
+        Lang::Fr => ("légende :", "classe", "sans score"),
+    };
+    let precincts = |n: usize| match (lang, n) {
+        (Lang::En, 1) => "precinct",
+        (Lang::En, _) => "precincts",
+        (Lang::Fr, 1) => "bureau",
+        (Lang::Fr, _) => "bureaux",
     };
     writeln!(out, "{legend}")?;
     for l in &scored.classes.legend {
         writeln!(
             out,
-            "  {class} {} {}  {} … {}  ({} {precincts})",
+            "  {class} {} {}  {} … {}  ({} {})",
             l.class,
             l.colour,
             l.min.map_or("–".to_owned(), |v| number(v, 4, lang)),
             l.max.map_or("–".to_owned(), |v| number(v, 4, lang)),
-            number(l.count as f64, 0, lang)
+            number(l.count as f64, 0, lang),
+            precincts(l.count)
         )?;
     }
     if scored.classes.no_data > 0 {
         writeln!(
             out,
-            "  {none}{} {} {precincts}",
+            "  {none}{} {} {}",
             if lang == Lang::Fr { " :" } else { ":" },
-            number(scored.classes.no_data as f64, 0, lang)
+            number(scored.classes.no_data as f64, 0, lang),
+            precincts(scored.classes.no_data)
         )?;
     }
     Ok(())

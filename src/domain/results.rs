@@ -29,6 +29,9 @@ pub enum Figures {
     ListsOverValid,
     /// The lists' votes add up to more than the voters (when there is no valid column).
     ListsOverVoters,
+    /// The lists' votes add up to more than the registered voters (when the file has neither
+    /// voters nor valid votes).
+    ListsOverRegistered,
     /// More valid votes than voters.
     ValidOverVoters,
     /// More valid votes than registered voters (when there is no voters column).
@@ -44,6 +47,7 @@ impl Figures {
         match self {
             Self::ListsOverValid => ("the lists' votes", "the valid votes"),
             Self::ListsOverVoters => ("the lists' votes", "the voters"),
+            Self::ListsOverRegistered => ("the lists' votes", "the registered voters"),
             Self::ValidOverVoters => ("the valid votes", "the voters"),
             Self::ValidOverRegistered => ("the valid votes", "the registered voters"),
             Self::VotersOverRegistered => ("the voters", "the registered voters"),
@@ -56,6 +60,7 @@ impl Figures {
         match self {
             Self::ListsOverValid => "lists' votes over their valid votes",
             Self::ListsOverVoters => "lists' votes over their voters",
+            Self::ListsOverRegistered => "lists' votes over their registered voters",
             Self::ValidOverVoters => "more valid votes than voters",
             Self::ValidOverRegistered => "more valid votes than registered voters",
             Self::VotersOverRegistered => "more voters than registered voters",
@@ -116,8 +121,10 @@ impl ResultRow {
         let any_list = (!self.votes.is_empty()).then_some(lists);
         if valid.is_some() {
             check(Figures::ListsOverValid, any_list, valid);
-        } else {
+        } else if voters.is_some() {
             check(Figures::ListsOverVoters, any_list, voters);
+        } else {
+            check(Figures::ListsOverRegistered, any_list, registered);
         }
         if voters.is_some() {
             check(Figures::ValidOverVoters, valid, voters);
@@ -150,6 +157,18 @@ pub struct JoinReport {
 #[must_use]
 pub fn loose_code(code: &str) -> String {
     let trimmed = code.trim();
+    // A code a spreadsheet wrote as a decimal ("101.0") is the whole number.
+    let trimmed = match trimmed.split_once(['.', ',']) {
+        Some((int, zeros))
+            if !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && !zeros.is_empty()
+                && zeros.bytes().all(|b| b == b'0') =>
+        {
+            int
+        }
+        _ => trimmed,
+    };
     if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
         let stripped = trimmed.trim_start_matches('0');
         if stripped.is_empty() {
@@ -178,6 +197,7 @@ pub fn loose_code(code: &str) -> String {
 /// assert_eq!(report.matched_ignoring_zeros, 1);
 /// assert_eq!(report.unmatched_rows, vec!["99".to_owned()]);
 /// assert_eq!(report.precincts_without_results, vec!["01002".to_owned()]);
+/// assert_eq!(join(&precincts, &[row("1002.0")]).1.matched, 1);
 /// ```
 #[must_use]
 pub fn join(precincts: &[String], rows: &[ResultRow]) -> (Vec<Option<String>>, JoinReport) {

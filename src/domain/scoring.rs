@@ -486,7 +486,8 @@ pub fn select_elections(data: &ScoringData, names: &[String]) -> Result<Vec<usiz
 }
 
 /// "Municipales 2020 (round 2)", "… round 2", "… tour 2", "… T2" → the name and the round.
-fn split_round(text: &str) -> Option<(&str, i64)> {
+#[must_use]
+pub fn split_round(text: &str) -> Option<(&str, i64)> {
     let trimmed = text.trim().trim_end_matches(')').trim_end();
     let digits = trimmed.len() - trimmed.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     if digits == 0 {
@@ -1199,14 +1200,18 @@ impl Scored {
                     })
                     .collect();
                 let (with, colon) = match lang {
-                    Lang::En => ("with", ":"),
-                    Lang::Fr => ("avec", " :"),
+                    Lang::En => (" with ", ":"),
+                    Lang::Fr => (" avec ", " :"),
+                };
+                let with = if inputs.is_empty() {
+                    String::new()
+                } else {
+                    format!("{with}{}", inputs.join(", "))
                 };
                 format!(
-                    "{} = {} {with} {}{over}{colon} {rank}",
+                    "{} = {}{with}{over}{colon} {rank}",
                     formula.text(),
                     number(parts.score, 2, lang),
-                    inputs.join(", ")
                 )
             }
         }

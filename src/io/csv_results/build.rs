@@ -58,6 +58,10 @@ pub struct Findings {
     pub total_rows: (Lines, String),
     /// Long layout: list names read as totals or left out, with what they were read as.
     pub list_rows: Vec<(String, String)>,
+    /// Long layout: list names written two ways, merged (first spelling, other spelling).
+    pub list_variants: Vec<(String, String)>,
+    /// A list found to hold the sum of the others, read as the valid votes.
+    pub sum_list: Option<String>,
 }
 
 /// At most this many problems are kept to show (the rest are counted).
@@ -107,6 +111,17 @@ impl Findings {
                 lines: self.lists_short.first.clone(),
             });
         }
+        if !self.list_variants.is_empty() {
+            out.push(ResultsWarning::ListsMerged {
+                names: self.list_variants.clone(),
+            });
+        }
+        if let Some(list) = &self.sum_list {
+            out.push(ResultsWarning::ValidFound {
+                column: list.clone(),
+                how: "its rows hold the sum of the other lists",
+            });
+        }
         for (figures, lines, most) in &self.rounding {
             out.push(ResultsWarning::SlightlyOver {
                 what: figures.summary(),
@@ -124,21 +139,24 @@ fn no_code(code: &str) -> bool {
     code.is_empty() || ["na", "n/a", "null", "none", "-"].contains(&code.to_lowercase().as_str())
 }
 
-/// A row that totals the others ("Total", "Total général", "Ensemble").
+/// A row that totals the others ("Total", "Total général", "Sous-total secteur 1",
+/// "Ensemble").
 fn total_row(code: &str) -> bool {
     let words = super::columns::normalise(code);
     [
-        "total",
-        "totals",
-        "totaux",
-        "total general",
-        "grand total",
-        "ensemble",
-        "all",
-        "sum",
-        "somme",
+        "total", "totals", "totaux", "ensemble", "all", "sum", "somme",
     ]
     .contains(&words.as_str())
+        || [
+            "total ",
+            "totals ",
+            "grand total",
+            "sous total",
+            "subtotal",
+            "sub total",
+        ]
+        .iter()
+        .any(|p| words.starts_with(p))
 }
 
 /// Skips rows without a code or totalling the others, recording them; `true` to skip.
@@ -185,6 +203,7 @@ fn count(
                 CountIssue::Negative => ResultsProblem::Negative { line, column, text },
                 CountIssue::Fraction => ResultsProblem::Fraction { line, column, text },
                 CountIssue::TooLarge => ResultsProblem::TooLarge { line, column, text },
+                CountIssue::Scientific => ResultsProblem::Scientific { line, column, text },
             });
             None
         }
@@ -198,12 +217,31 @@ pub fn build(
     records: &[&(usize, csv::StringRecord)],
     findings: &mut Findings,
 ) -> (Vec<ResultRow>, Vec<String>) {
-    let (rows, lists) = match plan.long {
+    let (mut rows, mut lists) = match plan.long {
         Some((list_col, votes_col)) if plan.layout == Layout::Long => {
             build_long(plan, headers, records, list_col, votes_col, findings)
         }
         _ => build_wide(plan, headers, records, findings),
     };
+    if plan.layout == Layout::Long
+        && let Some(l) = sum_list(&rows, lists.len())
+    {
+        // A "list" whose votes are the sum of the others ("Votes Cast", "Total") is the
+        // valid votes.
+        for row in &mut rows {
+            let sum = row.votes.iter().find(|(i, _)| *i == l).map(|&(_, v)| v);
+            row.votes.retain(|(i, _)| *i != l);
+            for (i, _) in &mut row.votes {
+                if *i > l {
+                    *i -= 1;
+                }
+            }
+            if row.valid.is_none() {
+                row.valid = sum;
+            }
+        }
+        findings.sum_list = Some(lists.remove(l));
+    }
     check_figures(&rows, findings);
     (rows, lists)
 }
@@ -278,7 +316,9 @@ fn build_long(
     let mut lists: Vec<String> = Vec::new();
     let mut rows: Vec<ResultRow> = Vec::new();
     let mut row_of: HashMap<&str, usize> = HashMap::new();
-    let mut list_of: HashMap<&str, usize> = HashMap::new();
+    // Lists by their name in lower case with single spaces: "Jean DUPONT" and "jean  dupont"
+    // are one list, under the first spelling met.
+    let mut list_of: HashMap<String, usize> = HashMap::new();
     // (row, list) → the record that gave it, to tell doubled rows apart.
     let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
     // What each list name is: a list, a total (registered, voters, valid) or left out.
@@ -348,10 +388,25 @@ fn build_long(
             }
             continue;
         }
-        let l = *list_of.entry(list).or_insert_with(|| {
+        let same = list
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let l = *list_of.entry(same).or_insert_with(|| {
             lists.push(list.to_owned());
             lists.len() - 1
         });
+        if lists[l] != list
+            && !findings
+                .list_variants
+                .iter()
+                .any(|(_, v)| v.as_str() == list)
+        {
+            findings
+                .list_variants
+                .push((lists[l].clone(), list.to_owned()));
+        }
         let r = *row_of.entry(code).or_insert_with(|| {
             rows.push(ResultRow {
                 line,
@@ -407,6 +462,37 @@ fn build_long(
         }
     }
     (rows, lists)
+}
+
+/// The list whose votes are the sum of the others' on nine rows in ten (at least three lists
+/// and two rows), if one is.
+fn sum_list(rows: &[ResultRow], lists: usize) -> Option<usize> {
+    if lists < 3 {
+        return None;
+    }
+    let mut agree = vec![0_usize; lists];
+    let mut checked = 0;
+    for row in rows.iter().filter(|r| r.votes.len() >= 3) {
+        checked += 1;
+        let total: u64 = row.votes.iter().map(|&(_, v)| u64::from(v)).sum();
+        for &(l, v) in &row.votes {
+            let v = u64::from(v);
+            let others = total - v;
+            if v > 0 && v.abs_diff(others) <= 2.max(v / 200) {
+                agree[l] += 1;
+            }
+        }
+    }
+    if checked < 2 {
+        return None;
+    }
+    let found: Vec<usize> = (0..lists)
+        .filter(|&l| agree[l] * 10 >= checked * 9)
+        .collect();
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
 }
 
 /// Checks that each row's figures are in order; a few votes over is rounding (a warning), more

@@ -132,6 +132,8 @@ const KNOWN: &[(&str, Role)] = &[
     ("total votes", Role::Valid),
     ("totalvotes", Role::Valid),
     ("total votes cast", Role::Valid),
+    ("countertype", Role::ListName),
+    ("counter type", Role::ListName),
     ("candidate", Role::ListName),
     ("candidat", Role::ListName),
     ("list", Role::ListName),
@@ -151,11 +153,34 @@ const KNOWN: &[(&str, Role)] = &[
     ("candidatevotes", Role::Votes),
     ("candidate votes", Role::Votes),
     ("count", Role::Votes),
-    ("countertype", Role::ListName),
-    ("counter type", Role::ListName),
     ("sumofcount", Role::Votes),
     ("sum of count", Role::Votes),
     ("times counted", Role::Voters),
+    ("electorate", Role::Registered),
+    ("eligible", Role::Registered),
+    ("eligible voters", Role::Registered),
+    ("electeurs", Role::Registered),
+    ("registrants", Role::Registered),
+    ("registrations", Role::Registered),
+    ("reg", Role::Registered),
+    ("reg voters", Role::Registered),
+    ("registered electors", Role::Registered),
+    ("active voters", Role::Registered),
+    ("total registration", Role::Registered),
+    ("ballot papers issued", Role::Voters),
+    ("ballots issued", Role::Voters),
+    ("cards cast", Role::Voters),
+    ("counted", Role::Voters),
+    ("voted", Role::Voters),
+    ("ballots counted", Role::Voters),
+    ("total ballots cast", Role::Voters),
+    ("votes cast", Role::Valid),
+    ("valid ballots", Role::Valid),
+    ("valid votes cast", Role::Valid),
+    ("all candidates", Role::Valid),
+    ("sum", Role::Valid),
+    ("ballots cast blank", Role::NotList(NotList::BlankOrNull)),
+    ("times blank voted", Role::NotList(NotList::BlankOrNull)),
     ("expr", Role::Valid),
     ("exp", Role::Valid),
     ("ins", Role::Registered),
@@ -236,6 +261,14 @@ const NOT_LIST_WORDS: &[(&str, NotList)] = &[
     ("avance", NotList::Margin),
     ("majorite", NotList::Margin),
     ("majority", NotList::Margin),
+    ("position", NotList::Description),
+    ("panneau", NotList::Description),
+    ("households", NotList::Description),
+    ("menages", NotList::Description),
+    ("foyers", NotList::Description),
+    ("index", NotList::Description),
+    ("idx", NotList::Description),
+    ("seq", NotList::Description),
     ("rank", NotList::Description),
     ("rang", NotList::Description),
     ("seats", NotList::Description),
@@ -278,6 +311,32 @@ const NOT_LIST_WORDS: &[(&str, NotList)] = &[
     ("code", NotList::Description),
     ("id", NotList::Description),
 ];
+
+/// Words that make a column the registered voters wherever they appear in its header.
+const REGISTERED_WORDS: &[&str] = &[
+    "registration",
+    "registered",
+    "electorate",
+    "eligible",
+    "inscrits",
+    "electeurs",
+    "registrants",
+];
+
+/// Words of a column naming the contest a row belongs to ("office", "race", "scrutin").
+const CONTEST_WORDS: &[&str] = &[
+    "office", "race", "contest", "scrutin", "election", "poste", "seat", "mandat", "ballot",
+];
+
+/// Whether a header names the contest of a row: a long file with several of them holds
+/// several elections.
+#[must_use]
+pub fn names_a_contest(header: &Header) -> bool {
+    header
+        .normalised
+        .split(' ')
+        .any(|w| CONTEST_WORDS.contains(&w))
+}
 
 /// Headers worth matching despite a typo: the figures whose loss or doubling changes every
 /// score. A typo'd "Exprmés" read as a list would double the valid votes.
@@ -392,6 +451,11 @@ pub fn read_header(header: &str) -> Header {
     }
     if header.contains('%') {
         read.role = Some(Role::NotList(NotList::Share));
+        return read;
+    }
+    // Words that make a column the electorate wherever they stand ("Total Registration").
+    if kept.iter().any(|w| REGISTERED_WORDS.contains(w)) {
+        read.role = Some(Role::Registered);
         return read;
     }
     if let Some(&(_, kind)) = kept

@@ -191,6 +191,12 @@ pub fn import_results(
     {
         return Err(field(format!("the round is 1 or 2, not {round}")));
     }
+    if crate::domain::scoring::split_round(name).is_some() {
+        return Err(field(format!(
+            "the election name {name:?} ends like a round (\"round 2\", \"T2\"); name the \
+             election without it and give the round with --round"
+        )));
+    }
     let codes = campaign.precinct_codes()?;
     if codes.is_empty() {
         return Err(ImportError::Format {
@@ -201,6 +207,9 @@ pub fn import_results(
         });
     }
     let mut table = read_results(path, mapping, &codes)?;
+    // An election imported with a round and again without one (or the other way) would be two
+    // elections averaged together: say which is meant instead.
+    let existing = campaign.elections()?;
     let mut joined = Vec::with_capacity(table.elections.len());
     let mut few_matched = Vec::new();
     for e in &table.elections {
@@ -211,6 +220,21 @@ pub fn import_results(
             },
             ..election.clone()
         };
+        if let Some(other) = existing
+            .iter()
+            .find(|x| x.name == meta.name && x.round.is_some() != meta.round.is_some())
+        {
+            return Err(field(format!(
+                "the campaign has an election {:?} {}; give {} to replace it, or another name",
+                other.name,
+                other
+                    .round
+                    .map_or("without a round".to_owned(), |r| format!("for round {r}")),
+                other
+                    .round
+                    .map_or("no --round".to_owned(), |r| format!("--round {r}"))
+            )));
+        }
         let (matches, join) = join(&codes, &e.rows);
         let which = e
             .value

@@ -71,15 +71,19 @@ pub fn parse_number(cell: &str, decimal_comma: bool) -> Result<Option<f64>, NotA
     }
 }
 
-/// Whether every `separator` in the integer part of `text` is followed by exactly three digits.
+/// Whether `separator` groups thousands in the integer part of `text`: one to three digits
+/// first ("1204.000" is not "1.204.000"), then groups of exactly three.
 fn groups_of_three(text: &str, separator: char) -> bool {
     let integer = text.split(if separator == '.' { ',' } else { '.' }).next();
     integer.is_some_and(|int| {
+        let mut groups = int.split(separator);
+        let first = groups
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches(['-', '+']);
         int.contains(separator)
-            && int
-                .split(separator)
-                .skip(1)
-                .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+            && (1..=3).contains(&first.len())
+            && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
     })
 }
 
@@ -112,6 +116,8 @@ pub enum CountIssue {
     Fraction,
     /// Over [`MAX_COUNT`].
     TooLarge,
+    /// Written in scientific notation ("1.23457E+06"), which loses digits.
+    Scientific,
 }
 
 /// Reads a vote count: `Ok(None)` for an empty cell, the count when it is a whole number of
@@ -127,7 +133,8 @@ pub enum CountIssue {
 /// assert_eq!(parse_count("-3", false), Err(CountIssue::Negative));
 /// assert_eq!(parse_count("12.5", false), Err(CountIssue::Fraction));
 /// assert_eq!(parse_count("inf", false), Err(CountIssue::NotANumber));
-/// assert_eq!(parse_count("1e12", false), Err(CountIssue::TooLarge));
+/// assert_eq!(parse_count("1e12", false), Err(CountIssue::Scientific));
+/// assert_eq!(parse_count("2000000000", false), Err(CountIssue::TooLarge));
 /// ```
 pub fn parse_count(cell: &str, decimal_comma: bool) -> Result<Option<u32>, CountIssue> {
     let trimmed = cell.trim();
@@ -149,7 +156,9 @@ pub fn parse_count(cell: &str, decimal_comma: bool) -> Result<Option<u32>, Count
             });
         }
     };
-    if value < 0.0 {
+    if trimmed.contains(['e', 'E']) {
+        Err(CountIssue::Scientific)
+    } else if value < 0.0 {
         Err(CountIssue::Negative)
     } else if value > MAX_COUNT {
         Err(CountIssue::TooLarge)
@@ -189,5 +198,12 @@ mod tests {
         assert_eq!(parse_number("0.27", true), Ok(Some(0.27)));
         assert_eq!(parse_number("12,5", false), Ok(Some(12.5)));
         assert_eq!(parse_number("1,234,567", false), Ok(Some(1_234_567.0)));
+        // A first group of four digits groups nothing: the separator is a decimal point.
+        assert_eq!(parse_number("1204.000", true), Ok(Some(1204.0)));
+        assert_eq!(parse_number("1204,000", false), Ok(Some(1204.0)));
+        assert_eq!(
+            parse_count("1.23457E+06", false),
+            Err(CountIssue::Scientific)
+        );
     }
 }

@@ -87,6 +87,18 @@ pub enum ResultsProblem {
         /// The cell.
         text: Quoted,
     },
+    /// A count in scientific notation, which has lost digits.
+    #[error(
+        "line {line}, column {column}: {text} is written in scientific notation, which loses digits; export the column as whole numbers"
+    )]
+    Scientific {
+        /// The file's line.
+        line: usize,
+        /// The column's header.
+        column: String,
+        /// The cell.
+        text: Quoted,
+    },
     /// The row's figures contradict each other by more than rounding.
     #[error("line {line}, precinct {code}: {what}")]
     Inconsistent {
@@ -216,6 +228,13 @@ pub enum ResultsWarning {
         /// The list column.
         column: String,
         /// Each name, and what it was read as.
+        names: Vec<(String, String)>,
+    },
+    /// Long layout: list names written in two ways, read as one list.
+    #[error("list names written differently were read as one list: {}",
+        names.iter().map(|(a, b)| format!("{a:?} = {b:?}")).collect::<Vec<_>>().join("; "))]
+    ListsMerged {
+        /// The first spelling met, and another.
         names: Vec<(String, String)>,
     },
     /// Rows that total the others ("Total", "Ensemble"): left out.

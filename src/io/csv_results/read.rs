@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::build::{self, Findings, Plan};
 use super::choose::{arg, check_years, doubt, no_row_matches, pick_role, several_years};
-use super::columns::{Header, NotList, Role, guess_key, read_header};
+use super::columns::{Header, NotList, Role, guess_key, names_a_contest, read_header};
 use super::number::is_missing_marker;
 use super::problems::{ResultsProblem, ResultsWarning};
 use super::{
@@ -89,7 +89,7 @@ impl<'a> Columns<'a> {
                             h,
                         )
                     })
-                    .filter(|(d, _)| *d <= 3)
+                    .filter(|(d, _)| *d <= 1.max(name.chars().count() / 3))
                     .min_by_key(|(d, _)| *d)
                     .map(|(_, h)| format!("did you mean {h:?}? "))
                     .unwrap_or_default();
@@ -115,6 +115,8 @@ struct Values {
     negative: usize,
     /// Whether every number so far is the one before it plus one (a row number).
     counting: bool,
+    /// Whether every number so far is the first one.
+    constant: bool,
     last: Option<f64>,
 }
 
@@ -122,6 +124,7 @@ impl Values {
     fn of(rows: &[&(usize, csv::StringRecord)], c: usize, decimal_comma: bool) -> Self {
         let mut v = Self {
             counting: true,
+            constant: true,
             ..Self::default()
         };
         for (_, r) in rows.iter().take(GUESS_SAMPLE).map(|r| (r.0, &r.1)) {
@@ -141,6 +144,7 @@ impl Values {
                     v.negative += 1;
                 }
                 v.counting = v.counting && v.last.is_none_or(|l| (x - l - 1.0).abs() < 1e-9);
+                v.constant = v.constant && v.last.is_none_or(|l| l.total_cmp(&x).is_eq());
                 v.last = Some(x);
             }
         }
@@ -160,7 +164,12 @@ impl Values {
 
     /// Numbers that cannot be vote counts.
     fn not_counts(self) -> Option<NotList> {
-        if self.counting && self.numeric >= 3 && self.numeric == self.filled {
+        let all_numbers = self.numeric == self.filled;
+        // Row numbers, and the same non-zero number on every row (a district, a panel number):
+        // no list gets the same votes in five precincts.
+        if (self.counting && self.numeric >= 3 && all_numbers)
+            || (self.constant && self.numeric >= 5 && all_numbers && self.last != Some(0.0))
+        {
             Some(NotList::Description)
         } else if self.fractional * 2 > self.numeric {
             Some(NotList::Decimals)
@@ -170,6 +179,72 @@ impl Values {
             None
         }
     }
+}
+
+/// Refuses a file that repeats a name and votes block per candidate ("Nom 1; Voix 1; Nom 2;
+/// Voix 2"), as French ministry files do: column "Voix 1" is not one list but whoever is
+/// first on each row.
+fn repeated_blocks(
+    path: &Path,
+    headers: &[String],
+    read: &[Header],
+    lists: &[usize],
+) -> Result<(), ImportError> {
+    const VOTES: &[&str] = &["voix", "votes", "vote", "nb voix", "suffrages"];
+    const NAMES: &[&str] = &[
+        "nom",
+        "name",
+        "candidat",
+        "candidate",
+        "liste",
+        "list",
+        "nuance",
+        "parti",
+        "party",
+        "code nuance",
+        "prenom",
+        "sexe",
+        "libelle",
+        "libelle abrege liste",
+    ];
+    let numbered = |normalised: &str| -> Option<(String, String)> {
+        let (base, n) = normalised.rsplit_once(' ')?;
+        n.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| (base.to_owned(), n.to_owned()))
+    };
+    let names: HashSet<String> = read
+        .iter()
+        .filter_map(|h| numbered(&h.normalised))
+        .filter(|(base, _)| NAMES.contains(&base.as_str()))
+        .map(|(_, n)| n)
+        .collect();
+    let blocks: Vec<&str> = lists
+        .iter()
+        .filter(|&&c| {
+            numbered(&read[c].normalised)
+                .is_some_and(|(base, n)| VOTES.contains(&base.as_str()) && names.contains(&n))
+        })
+        .map(|&c| headers[c].as_str())
+        .collect();
+    if blocks.len() < 2 {
+        return Ok(());
+    }
+    Err(ImportError::Field {
+        path: path.to_path_buf(),
+        detail: format!(
+            "the file repeats a name and votes block per candidate ({}…): each votes column \
+             holds whoever is in that place on its row, not one list, so it cannot be imported \
+             as it is; export one row per precinct and list (the long layout) or one column \
+             per list",
+            blocks
+                .iter()
+                .take(3)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
 }
 
 /// The list column that holds the sum of the others on nine rows in ten (at least three
@@ -390,13 +465,25 @@ pub fn read_results(
         groups.push((None, rows.clone()));
     }
 
+    // Long when the list and votes columns were named, or found and a precinct has several
+    // rows (or their headers leave no doubt: "candidate" and "votes", not "name" and "count").
     let layout = mapping.layout.unwrap_or_else(|| {
+        let named = mapping.list_column.is_some() || mapping.votes_column.is_some();
         let repeats = groups.iter().any(|(_, g)| {
             let mut seen = HashSet::with_capacity(g.len());
             g.iter()
                 .any(|r| !seen.insert(r.1.get(key).unwrap_or("").trim()))
         });
-        if list_column.is_some() && votes_column.is_some() && repeats {
+        let strong = |c: Option<usize>| {
+            c.is_some_and(|c| {
+                !matches!(
+                    read[c].normalised.as_str(),
+                    "name" | "nom" | "count" | "option" | "choice"
+                )
+            })
+        };
+        let found = list_column.is_some() && votes_column.is_some();
+        if named || (found && (repeats || (strong(list_column) && strong(votes_column)))) {
             Layout::Long
         } else {
             Layout::Wide
@@ -421,6 +508,36 @@ pub fn read_results(
                      the totals"
                         .to_owned(),
                 ));
+            }
+            // A column naming the contest ("office", "Race") with several values: the rows of
+            // several contests would add up into one election.
+            for c in (0..headers.len())
+                .filter(|&c| !used.contains(&c) && c != l && c != v && names_a_contest(&read[c]))
+            {
+                let mut values: Vec<&str> = Vec::new();
+                for (_, r) in rows.iter().map(|r| (r.0, &r.1)) {
+                    let x = r.get(c).unwrap_or("").trim();
+                    if !x.is_empty() && !values.contains(&x) {
+                        values.push(x);
+                        if values.len() > 20 {
+                            break;
+                        }
+                    }
+                }
+                if values.len() > 1 {
+                    let shown: Vec<&str> = values.iter().take(5).copied().collect();
+                    return Err(field(format!(
+                        "column {:?} holds several contests ({}{}): their candidates would be \
+                         added into one election; import one with --where {}={}, or each as \
+                         its own election with --split-by {}",
+                        headers[c],
+                        shown.join(", "),
+                        if values.len() > 5 { ", …" } else { "" },
+                        arg(&headers[c]),
+                        arg(values[0]),
+                        arg(&headers[c])
+                    )));
+                }
             }
         }
         Layout::Wide => {
@@ -507,17 +624,30 @@ pub fn read_results(
                     }
                 }
             }
-            let mut names: HashMap<&str, usize> = HashMap::new();
+            let mut names: HashMap<String, usize> = HashMap::new();
             for &c in &lists {
-                if let Some(first) = names.insert(headers[c].as_str(), c) {
+                let same = headers[c]
+                    .to_lowercase()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if let Some(first) = names.insert(same, c) {
                     return Err(field(format!(
-                        "columns {} and {} are both named {:?}: rename one in the file, or name \
-                         the lists with --lists",
+                        "columns {} and {} are both named {:?}{}: rename one in the file, or \
+                         name the lists with --lists",
                         first + 1,
                         c + 1,
-                        headers[c]
+                        headers[c],
+                        if headers[first] == headers[c] {
+                            String::new()
+                        } else {
+                            format!(" (written {:?} the first time)", headers[first])
+                        }
                     )));
                 }
+            }
+            if mapping.lists.is_none() {
+                repeated_blocks(path, headers, &read, &lists)?;
             }
             if lists.is_empty() {
                 return Err(field(format!(
@@ -528,6 +658,24 @@ pub fn read_results(
         }
     }
 
+    // A file of semicolons usually writes "1.234" for a thousand and more; one whose numbers
+    // show a dot that cannot group thousands ("1204.000", "12.5") writes decimals with a dot,
+    // and "800.000" there is 800.
+    let dots_are_decimal = table.decimal_comma
+        && (0..headers.len()).any(|c| {
+            rows.iter().take(GUESS_SAMPLE).any(|r| {
+                let cell = r.1.get(c).unwrap_or("").trim();
+                cell.split_once('.').is_some_and(|(int, frac)| {
+                    let int = int.trim_start_matches(['-', '+']);
+                    !cell.contains(',')
+                        && !int.is_empty()
+                        && int.bytes().all(|b| b.is_ascii_digit())
+                        && !frac.is_empty()
+                        && frac.bytes().all(|b| b.is_ascii_digit())
+                        && (int.len() > 3 || frac.len() != 3)
+                })
+            })
+        });
     let plan = Plan {
         layout,
         key,
@@ -537,7 +685,7 @@ pub fn read_results(
         lists,
         long: list_column.zip(votes_column),
         missing_as_empty: mapping.missing_as_empty,
-        decimal_comma: table.decimal_comma,
+        decimal_comma: table.decimal_comma && !dots_are_decimal,
     };
     let elections: Vec<ElectionTable> = groups
         .iter()
@@ -573,7 +721,19 @@ pub fn read_results(
             } => Some((c.clone(), a.clone())),
             _ => None,
         });
+        let names_lists = |c: &str| {
+            headers
+                .iter()
+                .position(|h| h == c)
+                .is_some_and(|i| read[i].role == Some(Role::ListName))
+        };
         let hint = match (could_be_missing, doubled) {
+            (_, Some((c, _))) if names_lists(&c) => Some(format!(
+                "the rows differ in column {c}, which names lists too: read each of its values \
+                 as a list with --list-column {} (a candidate on two lines then counts as two \
+                 lists: name both with --ours)",
+                arg(&c)
+            )),
             (_, Some((c, a))) => Some(format!(
                 "the rows differ in column {c}: import each {c} as its own election with \
                  --split-by {}, or keep one kind of row with --where {}={}",
@@ -632,7 +792,7 @@ pub fn read_results(
             b'\t' => "tab".to_owned(),
             d => (d as char).to_string(),
         },
-        decimal_comma: table.decimal_comma,
+        decimal_comma: plan.decimal_comma,
         layout,
         key: headers[key].clone(),
         registered: registered

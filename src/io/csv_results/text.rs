@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::parse_number;
 use crate::io::ImportError;
 use crate::io::input::{Kind, read_regular_file, sniff_binary_kind};
 
@@ -53,23 +54,34 @@ fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
     }
 }
 
-/// The delimiter of the first non-blank line: `;`, tab or `,`, whichever is most frequent.
+/// The delimiter: `;`, tab, `,` or `|`, whichever is most frequent on the busiest of the
+/// first lines (a title line above the header may have none).
 fn sniff_delimiter(text: &str) -> u8 {
-    let line = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default();
-    let (mut semicolons, mut tabs, mut commas) = (0, 0, 0);
-    for b in line.bytes() {
-        match b {
-            b';' => semicolons += 1,
-            b'\t' => tabs += 1,
-            b',' => commas += 1,
-            _ => {}
+    let count = |line: &str| {
+        let (mut semicolons, mut tabs, mut commas, mut pipes) = (0, 0, 0, 0);
+        for b in line.bytes() {
+            match b {
+                b';' => semicolons += 1,
+                b'\t' => tabs += 1,
+                b',' => commas += 1,
+                b'|' => pipes += 1,
+                _ => {}
+            }
         }
-    }
-    [(b';', semicolons), (b'\t', tabs), (b',', commas)]
+        [
+            (b';', semicolons),
+            (b'\t', tabs),
+            (b',', commas),
+            (b'|', pipes),
+        ]
         .into_iter()
+        .max_by_key(|&(_, n)| n)
+        .unwrap_or((b',', 0))
+    };
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(10)
+        .map(count)
         .max_by_key(|&(_, n)| n)
         .filter(|&(_, n)| n > 0)
         .map_or(b',', |(d, _)| d)
@@ -161,7 +173,7 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
     let mut blank_lines = 0;
     let mut record = csv::StringRecord::new();
     // The reader's own line numbers are off by one; lines are counted from byte offsets.
-    let (mut counted_to, mut line_at) = (0_usize, 1_usize);
+    let (mut counted_to, mut line_at) = (0_usize, 1 + usize::from(sep_line.is_some()));
     let bytes = text.as_bytes();
     let mut line_of = |byte: usize| {
         // A record's offset can sit on the end of the line before it (CRLF, skipped empty
@@ -220,13 +232,26 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
         return Err(format("the file has a header but no rows".to_owned()));
     }
     let headers: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+    let decimal_comma = delimiter == b';';
+    let numbers = headers
+        .iter()
+        .filter(|h| matches!(parse_number(h, decimal_comma), Ok(Some(_))))
+        .count();
+    if numbers * 2 > headers.len() {
+        let first: Vec<&str> = headers.iter().take(6).map(String::as_str).collect();
+        return Err(format(format!(
+            "the first line ({}…) is numbers, so it looks like a row of results, not a header: \
+             add a first line naming the columns (the precinct code, the totals and the lists)",
+            first.join(&(delimiter as char).to_string())
+        )));
+    }
     check_widths(path, &headers, &records, delimiter)?;
     Ok(Table {
         headers,
         records,
         encoding,
         delimiter,
-        decimal_comma: delimiter == b';',
+        decimal_comma,
         blank_lines,
         title_lines,
     })
