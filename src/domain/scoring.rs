@@ -304,9 +304,10 @@ impl ScoringError {
             Self::NoResults => "la campagne n'a pas encore de résultats électoraux ; importez-en \
                                 d'abord"
                 .to_owned(),
-            Self::UnknownElection { name, known } => {
-                format!("élection inconnue « {name} » ; élections : {known}")
-            }
+            Self::UnknownElection { name, known } => format!(
+                "élection inconnue « {name} » ; élections : {}",
+                known.replace("(round ", "(tour ")
+            ),
             Self::NoOurs { known } => {
                 format!("indiquez la ou les listes de notre camp ; listes : {known}")
             }
