@@ -14,23 +14,8 @@ use campaign_planner::io::ImportError;
 use campaign_planner::io::csv_results::{
     ColumnMapping, ResultsImport, ResultsProblem, ResultsWarning, import_results,
 };
-use campaign_planner::io::{ImportOptions, import_precincts};
-use campaign_planner::progress::ignore;
 use campaign_planner::store::{Campaign, ElectionMeta};
-use common::{bytes, cli, cli_err, cli_ok, fixture, s};
-
-fn campaign_with(dir: &Path, shapes: &Path) -> (PathBuf, Campaign) {
-    let path = dir.join("t.campaign.gpkg");
-    let mut campaign = Campaign::create(&path, "Test").unwrap();
-    import_precincts(
-        &mut campaign,
-        shapes,
-        &ImportOptions::default(),
-        &mut ignore,
-    )
-    .unwrap();
-    (path, campaign)
-}
+use common::{bytes, campaign_with, cli, cli_err, cli_ok, fixture, s};
 
 fn meta(name: &str) -> ElectionMeta {
     ElectionMeta {

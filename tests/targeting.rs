@@ -12,23 +12,8 @@ use campaign_planner::domain::date::Date;
 use campaign_planner::domain::numbers::Lang;
 use campaign_planner::domain::scoring::{Preset, ScoringError, ScoringParams, score};
 use campaign_planner::io::csv_results::{ColumnMapping, Layout, ResultsImport, import_results};
-use campaign_planner::io::{ImportOptions, import_precincts};
-use campaign_planner::progress::ignore;
 use campaign_planner::store::{Campaign, ElectionMeta};
-use common::{cli, cli_ok, fixture, s};
-
-fn campaign_with(dir: &Path, shapes: &Path) -> (PathBuf, Campaign) {
-    let path = dir.join("t.campaign.gpkg");
-    let mut campaign = Campaign::create(&path, "Test").unwrap();
-    import_precincts(
-        &mut campaign,
-        shapes,
-        &ImportOptions::default(),
-        &mut ignore,
-    )
-    .unwrap();
-    (path, campaign)
-}
+use common::{campaign_with, cli, cli_ok, fixture, s};
 
 /// The names of the columns an import left out.
 fn ignored(report: &ResultsImport) -> Vec<&str> {

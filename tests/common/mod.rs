@@ -41,6 +41,20 @@ pub fn cli_err(args: &[&str]) -> String {
     String::from_utf8(out.stderr).expect("utf-8 output")
 }
 
+/// A new campaign file `t.campaign.gpkg` in `dir` with the precincts of `shapes`.
+pub fn campaign_with(dir: &Path, shapes: &Path) -> (PathBuf, campaign_planner::store::Campaign) {
+    let path = dir.join("t.campaign.gpkg");
+    let mut campaign = campaign_planner::store::Campaign::create(&path, "Test").unwrap();
+    campaign_planner::io::import_precincts(
+        &mut campaign,
+        shapes,
+        &campaign_planner::io::ImportOptions::default(),
+        &mut campaign_planner::progress::ignore,
+    )
+    .unwrap();
+    (path, campaign)
+}
+
 /// A path as a `&str` for command lines.
 pub fn s(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")

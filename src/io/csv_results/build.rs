@@ -354,37 +354,10 @@ fn build_long(
                 _ => None,
             }
         });
+        let r = row_for(&mut rows, &mut row_of, code, line);
         if let Some(role) = kind {
-            let r = *row_of.entry(code).or_insert_with(|| {
-                rows.push(ResultRow {
-                    line,
-                    code: code.to_owned(),
-                    registered: None,
-                    voters: None,
-                    valid: None,
-                    votes: Vec::new(),
-                });
-                rows.len() - 1
-            });
-            let Some(v) = count(plan, headers, findings, line, votes_col, record) else {
-                continue;
-            };
-            let row = &mut rows[r];
-            let slot = match role {
-                Role::Registered => &mut row.registered,
-                Role::Voters => &mut row.voters,
-                Role::Valid => &mut row.valid,
-                _ => continue,
-            };
-            match *slot {
-                Some(old) if old != v => findings.problem(ResultsProblem::TotalsDiffer {
-                    line,
-                    code: code.to_owned(),
-                    column: list.to_owned(),
-                    old,
-                    new: v,
-                }),
-                _ => *slot = Some(v),
+            if let Some(v) = count(plan, headers, findings, line, votes_col, record) {
+                set_total(findings, &mut rows[r], role, v, line, list);
             }
             continue;
         }
@@ -407,42 +380,16 @@ fn build_long(
                 .list_variants
                 .push((lists[l].clone(), list.to_owned()));
         }
-        let r = *row_of.entry(code).or_insert_with(|| {
-            rows.push(ResultRow {
-                line,
-                code: code.to_owned(),
-                registered: None,
-                voters: None,
-                valid: None,
-                votes: Vec::new(),
-            });
-            rows.len() - 1
-        });
         let votes = count(plan, headers, findings, line, votes_col, record);
-        for c in [plan.registered, plan.voters, plan.valid]
-            .into_iter()
-            .flatten()
-        {
-            let Some(v) = count(plan, headers, findings, line, c, record) else {
-                continue;
-            };
-            let row = &mut rows[r];
-            let slot = if Some(c) == plan.registered {
-                &mut row.registered
-            } else if Some(c) == plan.voters {
-                &mut row.voters
-            } else {
-                &mut row.valid
-            };
-            match *slot {
-                Some(old) if old != v => findings.problem(ResultsProblem::TotalsDiffer {
-                    line,
-                    code: code.to_owned(),
-                    column: headers[c].clone(),
-                    old,
-                    new: v,
-                }),
-                _ => *slot = Some(v),
+        for (c, role) in [
+            (plan.registered, Role::Registered),
+            (plan.voters, Role::Voters),
+            (plan.valid, Role::Valid),
+        ] {
+            if let Some(c) = c
+                && let Some(v) = count(plan, headers, findings, line, c, record)
+            {
+                set_total(findings, &mut rows[r], role, v, line, &headers[c]);
             }
         }
         if let Some(&first) = seen.get(&(r, l)) {
@@ -462,6 +409,53 @@ fn build_long(
         }
     }
     (rows, lists)
+}
+
+/// The row of precinct `code`, made when it is first met.
+fn row_for<'a>(
+    rows: &mut Vec<ResultRow>,
+    row_of: &mut HashMap<&'a str, usize>,
+    code: &'a str,
+    line: usize,
+) -> usize {
+    *row_of.entry(code).or_insert_with(|| {
+        rows.push(ResultRow {
+            line,
+            code: code.to_owned(),
+            registered: None,
+            voters: None,
+            valid: None,
+            votes: Vec::new(),
+        });
+        rows.len() - 1
+    })
+}
+
+/// Sets one of a long file's totals for a precinct; the same total given twice must agree.
+fn set_total(
+    findings: &mut Findings,
+    row: &mut ResultRow,
+    role: Role,
+    value: u32,
+    line: usize,
+    column: &str,
+) {
+    let slot = match role {
+        Role::Registered => &mut row.registered,
+        Role::Voters => &mut row.voters,
+        Role::Valid => &mut row.valid,
+        _ => return,
+    };
+    match *slot {
+        Some(old) if old != value => findings.problem(ResultsProblem::TotalsDiffer {
+            line,
+            code: row.code.clone(),
+            column: column.to_owned(),
+            old,
+            new: value,
+        }),
+        _ => *slot = Some(value),
+    }
 }
 
 /// The list whose votes are the sum of the others' on nine rows in ten (at least three lists

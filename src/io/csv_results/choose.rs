@@ -173,53 +173,6 @@ pub(super) fn several_years(
     })
 }
 
-/// Refuses list columns of several years: a wide file with `dem_2016` and `dem_2020` holds two
-/// elections, never one.
-pub(super) fn check_years(
-    path: &Path,
-    headers: &[String],
-    read: &[Header],
-    lists: &[usize],
-    totals: [Option<usize>; 3],
-) -> Result<(), ImportError> {
-    let mut by_year: Vec<(u16, Vec<usize>)> = Vec::new();
-    for &c in lists.iter().chain(totals.iter().flatten()) {
-        if let Some(y) = read[c].year {
-            match by_year.iter_mut().find(|(year, _)| *year == y) {
-                Some((_, cs)) => cs.push(c),
-                None => by_year.push((y, vec![c])),
-            }
-        }
-    }
-    if by_year.len() < 2 {
-        return Ok(());
-    }
-    by_year.sort_unstable();
-    let listed: Vec<String> = by_year
-        .iter()
-        .map(|(y, cs)| {
-            let names: Vec<&str> = cs.iter().take(8).map(|&c| headers[c].as_str()).collect();
-            format!("  {y}: {}", names.join(", "))
-        })
-        .collect();
-    let (first_year, first) = &by_year[0];
-    let first_lists: Vec<&str> = first
-        .iter()
-        .filter(|c| lists.contains(c))
-        .map(|&c| headers[c].as_str())
-        .collect();
-    Err(ImportError::Field {
-        path: path.to_path_buf(),
-        detail: format!(
-            "the columns belong to {} elections:\n{}\nimport one election at a time, e.g. \
-             --election \"NAME {first_year}\" --lists {}",
-            by_year.len(),
-            listed.join("\n"),
-            first_lists.join(",")
-        ),
-    })
-}
-
 /// The message when the roles of numeric columns are in doubt: each with the role it would get.
 pub(super) fn doubt(
     headers: &[String],

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::build::{self, Findings, Plan};
-use super::choose::{arg, check_years, doubt, no_row_matches, pick_role, several_years};
+use super::choose::{arg, doubt, no_row_matches, pick_role, several_years};
 use super::columns::{Header, NotList, Role, guess_key, names_a_contest, read_header};
 use super::number::is_missing_marker;
 use super::problems::{ResultsProblem, ResultsWarning};
@@ -592,7 +592,6 @@ pub fn read_results(
                 if in_doubt {
                     return Err(field(doubt(headers, key, &used, &roles)));
                 }
-                check_years(path, headers, &read, &lists, [registered, voters, valid])?;
                 // A column holding the sum of the others is a total, not a list; without a
                 // valid-votes column it is the valid votes.
                 if let Some(sum) = sum_of_others(&rows, &lists, table.decimal_comma) {
