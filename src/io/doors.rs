@@ -44,6 +44,7 @@ pub fn read_doors(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    super::input::check_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
     if name.ends_with(".osm.pbf") || ext == "pbf" {
         return read_pbf(path);
     }
@@ -89,10 +90,7 @@ fn valid(x: f64, y: f64) -> Result<Point<f64>, String> {
 }
 
 fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
-    let text = std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::input::read_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
     let fc: geojson::FeatureCollection =
         serde_json::from_slice(&text).map_err(|e| ImportError::Format {
             path: path.to_path_buf(),
@@ -182,10 +180,7 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
 }
 
 fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::input::read_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
     let text =
         String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
     let first = text.lines().next().unwrap_or_default();

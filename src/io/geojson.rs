@@ -14,10 +14,7 @@ use crate::domain::RawPolygons;
 
 /// Reads a GeoJSON FeatureCollection (or a single Feature).
 pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::input::read_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
     parse(path, &bytes)
 }
 

@@ -144,12 +144,7 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<SourceLayer, ImportError
 }
 
 fn open(path: &Path) -> Result<Connection, ImportError> {
-    if !path.exists() {
-        return Err(ImportError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::from(std::io::ErrorKind::NotFound),
-        });
-    }
+    super::input::check_regular_file(path, u64::MAX)?;
     Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format_error(path, &e))
 }

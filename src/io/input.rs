@@ -6,10 +6,9 @@ use std::path::Path;
 
 use super::ImportError;
 
-/// Reads `path` whole, refusing what is not a regular file or is larger than `limit` bytes.
-/// The size is checked again while reading, so a file that grows (or lies about its size) is
-/// never read past the limit.
-pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError> {
+/// Checks that `path` is a regular file (looking, not opening: opening a named pipe waits for
+/// a writer forever) no larger than `limit` bytes, and returns its size.
+pub fn check_regular_file(path: &Path, limit: u64) -> Result<u64, ImportError> {
     let io = |source| ImportError::Io {
         path: path.to_path_buf(),
         source,
@@ -42,8 +41,20 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError
             limit,
         });
     }
+    Ok(meta.len())
+}
+
+/// Reads `path` whole, refusing what is not a regular file or is larger than `limit` bytes.
+/// The size is checked again while reading, so a file that grows (or lies about its size) is
+/// never read past the limit.
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError> {
+    let io = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = check_regular_file(path, limit)?;
     let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let mut bytes = Vec::with_capacity(size as usize);
     file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Err(ImportError::TooLarge {
@@ -54,6 +65,13 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError
     }
     Ok(bytes)
 }
+
+/// The largest shapes file read (a whole country's polling stations in full detail is a few
+/// hundred megabytes).
+pub const MAX_SHAPES_BYTES: u64 = 2 << 30;
+
+/// The largest sidecar text file read (`.prj`, `.cpg`).
+pub const MAX_SIDECAR_BYTES: u64 = 1 << 20;
 
 /// What a file's first bytes say it is, when it is not text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use shapefile::{PolygonRing, Shape};
 
 use super::crs::Crs;
+use super::input::{MAX_SHAPES_BYTES, MAX_SIDECAR_BYTES, check_regular_file, read_regular_file};
 use super::{ImportError, SourceFeature, SourceGeometry, SourceLayer};
 use crate::domain::RawPolygons;
 
@@ -18,8 +19,9 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
         path: path.to_path_buf(),
         detail,
     };
+    check_regular_file(path, MAX_SHAPES_BYTES)?;
     let prj = path.with_extension("prj");
-    let crs = match std::fs::read(&prj) {
+    let crs = match read_regular_file(&prj, MAX_SIDECAR_BYTES) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
             Crs::from_wkt(&text).map_err(|source| ImportError::Crs {
@@ -27,15 +29,24 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
                 source,
             })?
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Crs::wgs84(),
-        Err(source) => return Err(ImportError::Io { path: prj, source }),
+        Err(ImportError::Missing { .. }) => Crs::wgs84(),
+        Err(e) => return Err(e),
     };
     let dbf = path.with_extension("dbf");
-    if !dbf.exists() {
-        return Err(format(format!(
-            "the attribute file {} is missing; a Shapefile needs its .dbf beside the .shp",
-            dbf.display()
-        )));
+    match check_regular_file(&dbf, MAX_SHAPES_BYTES) {
+        Err(ImportError::Missing { .. }) => {
+            return Err(format(format!(
+                "the attribute file {} is missing; a Shapefile needs its .dbf beside the .shp",
+                dbf.display()
+            )));
+        }
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    let shx = path.with_extension("shx");
+    match check_regular_file(&shx, MAX_SHAPES_BYTES) {
+        Err(ImportError::Missing { .. }) | Ok(_) => {}
+        Err(e) => return Err(e),
     }
     let dbase = dbase::Reader::from_path(&dbf).map_err(|e| ImportError::Format {
         path: dbf.clone(),

@@ -20,6 +20,20 @@ pub enum StoreError {
         /// The existing file.
         path: PathBuf,
     },
+    /// The path is a folder or a special file (a pipe, a device), not a campaign file.
+    #[error("{} is {kind}, not a campaign file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is ("a folder").
+        kind: &'static str,
+    },
+    /// The folder a new campaign should go in does not exist.
+    #[error("the folder {} does not exist; create it first or choose another", path.display())]
+    NoFolder {
+        /// The folder.
+        path: PathBuf,
+    },
     /// The file is empty.
     #[error("the file is empty, not a campaign: {}", path.display())]
     Empty {

@@ -37,41 +37,78 @@ impl WriteLock {
             path: path.clone(),
             source,
         };
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io)?;
+        // The holder removes the sidecar when it lets go; a lock taken on a sidecar removed
+        // meanwhile would lock nothing, so the lock counts only once the sidecar on disk is the
+        // very file locked. A few tries cover a holder letting go at that moment.
+        for _ in 0..50 {
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io)?;
+            Self::try_lock(&mut file, &path, campaign)?;
+            if !still_in_place(&file, &path) {
+                continue;
+            }
+            let who = format!(
+                "campaign-planner, process {} on {}",
+                std::process::id(),
+                hostname()
+            );
+            file.set_len(0).map_err(io)?;
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            file.write_all(who.as_bytes()).map_err(io)?;
+            return Ok(Self { file, path });
+        }
+        Err(StoreError::InUse {
+            path: campaign.to_path_buf(),
+            holder: "other programs opening and closing it in turn".to_owned(),
+        })
+    }
+
+    /// Locks `file`, or says who holds it.
+    fn try_lock(file: &mut File, path: &Path, campaign: &Path) -> Result<(), StoreError> {
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
         match file.try_lock() {
-            Ok(()) => {}
+            Ok(()) => Ok(()),
             Err(TryLockError::WouldBlock) => {
                 let mut holder = String::new();
                 // The holder wrote who it is; a failed read only makes the message vaguer.
                 let _ = file.read_to_string(&mut holder);
                 let holder = holder.trim();
-                return Err(StoreError::InUse {
+                Err(StoreError::InUse {
                     path: campaign.to_path_buf(),
                     holder: if holder.is_empty() {
                         "another campaign-planner".to_owned()
                     } else {
                         holder.to_owned()
                     },
-                });
+                })
             }
-            Err(TryLockError::Error(source)) => return Err(io(source)),
+            Err(TryLockError::Error(source)) => Err(io(source)),
         }
-        let who = format!(
-            "campaign-planner, process {} on {}",
-            std::process::id(),
-            hostname()
-        );
-        file.set_len(0).map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        file.write_all(who.as_bytes()).map_err(io)?;
-        Ok(Self { file, path })
     }
+}
+
+/// Whether the file at `path` is still `file` (not removed, nor replaced by a new sidecar).
+#[cfg(unix)]
+fn still_in_place(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(held), Ok(on_disk)) => held.dev() == on_disk.dev() && held.ino() == on_disk.ino(),
+        _ => false,
+    }
+}
+
+/// Windows does not remove a file another program has open, so the sidecar stays in place.
+#[cfg(not(unix))]
+fn still_in_place(_file: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 impl Drop for WriteLock {
@@ -112,5 +149,52 @@ mod tests {
         drop(first);
         assert!(!WriteLock::sidecar(&campaign).exists());
         WriteLock::acquire(&campaign).unwrap();
+    }
+
+    #[test]
+    fn writers_competing_for_the_lock_never_hold_it_at_the_same_time() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let campaign = Arc::new(dir.path().join("a.campaign.gpkg"));
+        let holders = Arc::new(AtomicUsize::new(0));
+        let overlaps = Arc::new(AtomicUsize::new(0));
+        let taken = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (campaign, holders, overlaps, taken) = (
+                    campaign.clone(),
+                    holders.clone(),
+                    overlaps.clone(),
+                    taken.clone(),
+                );
+                std::thread::spawn(move || {
+                    let until = std::time::Instant::now() + std::time::Duration::from_secs(2);
+                    while std::time::Instant::now() < until {
+                        if let Ok(lock) = WriteLock::acquire(&campaign) {
+                            taken.fetch_add(1, Ordering::SeqCst);
+                            if holders.fetch_add(1, Ordering::SeqCst) > 0 {
+                                overlaps.fetch_add(1, Ordering::SeqCst);
+                            }
+                            std::thread::yield_now();
+                            holders.fetch_sub(1, Ordering::SeqCst);
+                            drop(lock);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert!(
+            taken.load(Ordering::SeqCst) > 100,
+            "the lock was taken in turn"
+        );
+        assert_eq!(
+            overlaps.load(Ordering::SeqCst),
+            0,
+            "two writers held it at once"
+        );
     }
 }

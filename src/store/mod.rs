@@ -58,6 +58,17 @@ impl Campaign {
                 path: path.to_path_buf(),
             });
         }
+        if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty())
+            && !folder.is_dir()
+        {
+            return Err(StoreError::NoFolder {
+                path: folder.to_path_buf(),
+            });
+        }
+        // The lock is taken first: it keeps two `new` of one name apart, and lets the
+        // temporary files of an earlier `new` that was killed be removed safely.
+        let lock = WriteLock::acquire(path)?;
+        remove_stale_builds(path);
         let uuid = uuid::Uuid::new_v4().to_string();
         let mut tmp_name = path.as_os_str().to_owned();
         tmp_name.push(format!(".{}.tmp", &uuid[..8]));
@@ -92,7 +103,7 @@ impl Campaign {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::open(path)
+        Self::open_locked(path, lock)
     }
 
     /// Opens a campaign file for reading and writing.
@@ -100,8 +111,21 @@ impl Campaign {
     /// Checks that it is a complete SQLite file, a campaign, and not newer than this build,
     /// takes the write lock, and upgrades an older schema in one transaction.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let header = check_header(path)?;
+        check_header(path)?;
         let lock = WriteLock::acquire(path)?;
+        Self::open_locked(path, lock)
+    }
+
+    /// Opens a campaign file for writing under a lock already held.
+    fn open_locked(path: &Path, lock: WriteLock) -> Result<Self, StoreError> {
+        let header = check_header(path)?;
+        remove_stale_builds(path);
+        // A journal left by a crash is replayed by SQLite at the first read, on the file
+        // itself: check on a copy first that the replay gives a campaign this build can open,
+        // and that the journal belongs to this file at all.
+        if has_hot_journal(path) {
+            check_recovery(path)?;
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -127,15 +151,26 @@ impl Campaign {
     /// A file left with a hot journal by a crash is opened for writing instead, which rolls
     /// the interrupted write back first.
     pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
-        let header = check_header(path)?;
+        check_header(path)?;
         if has_hot_journal(path) {
-            return Self::open(path);
+            match WriteLock::acquire(path) {
+                // No program is writing: the journal was left by a crash. Roll the interrupted
+                // write back (as a writer would), then read.
+                Ok(lock) => drop(Self::open_locked(path, lock)?),
+                // A program is writing: its journal is not a crash's, and SQLite reads the
+                // last committed state, waiting briefly for a commit in progress.
+                Err(StoreError::InUse { .. }) => {}
+                Err(e) => return Err(e),
+            }
         }
+        let header = check_header(path)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::sqlite(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| StoreError::sqlite(path, e))?;
         let campaign = Self {
             conn,
             path: path.to_path_buf(),
@@ -315,11 +350,143 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Whether a crash left a rollback journal that SQLite will replay on the next write open.
-fn has_hot_journal(path: &Path) -> bool {
+/// The rollback journal beside a campaign file.
+fn journal_of(path: &Path) -> PathBuf {
     let mut journal = path.as_os_str().to_owned();
     journal.push("-journal");
-    std::fs::metadata(PathBuf::from(journal)).is_ok_and(|m| m.len() > 0)
+    PathBuf::from(journal)
+}
+
+/// Whether a crash left a rollback journal that SQLite will replay on the next open: a
+/// journal whose header was written (SQLite writes it last, once its records are safe; a
+/// journal of zeros or an empty one is ignored).
+fn has_hot_journal(path: &Path) -> bool {
+    let journal = journal_of(path);
+    if !std::fs::metadata(&journal).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        return false;
+    }
+    let mut first = [0_u8; 1];
+    std::fs::File::open(&journal)
+        .and_then(|mut f| f.read_exact(&mut first))
+        .is_ok_and(|()| first[0] != 0)
+}
+
+/// Replays the journal beside `path` on a copy of both, and checks the result is a campaign
+/// this build can open and an intact database: a journal that belongs to another file would
+/// otherwise damage this one, and a file that is not a campaign would be changed although it
+/// is refused. The file and its journal are not touched.
+fn check_recovery(path: &Path) -> Result<(), StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let foreign = || StoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!(
+            "the rollback journal beside it ({}) does not belong to it: replaying it would damage \
+             the file; move the journal away to open the file as it is",
+            journal_of(path).display()
+        ),
+    };
+    if journal_matches(path) == Some(false) {
+        return Err(foreign());
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("campaign-recovery")
+        .tempdir()
+        .map_err(io)?;
+    let copy = dir.path().join("copy.campaign.gpkg");
+    std::fs::copy(path, &copy).map_err(io)?;
+    std::fs::copy(journal_of(path), journal_of(&copy)).map_err(io)?;
+    let conn = Connection::open(&copy).map_err(|e| StoreError::sqlite(path, e))?;
+    let check: String = match conn.query_row("PRAGMA quick_check", [], |r| r.get(0)) {
+        Ok(check) => check,
+        Err(_) => return Err(foreign()),
+    };
+    if check != "ok" {
+        return Err(foreign());
+    }
+    match schema::version(&conn) {
+        Ok(Some(version)) if version > schema::CURRENT_VERSION => Err(StoreError::NewerVersion {
+            path: path.to_path_buf(),
+            found: version,
+            supported: schema::CURRENT_VERSION,
+        }),
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(StoreError::NotACampaign {
+            path: path.to_path_buf(),
+            kind: "a SQLite database",
+        }),
+        Err(_) => Err(foreign()),
+    }
+}
+
+/// Whether the journal beside `path` was written for this file, as far as the change counter
+/// tells: every write transaction saves page 1 in the journal before changing it, and the
+/// counter in that saved page is the file's own, or one less once the new page 1 reached the
+/// file. A backup restored beside a later crash's journal, or another campaign's journal,
+/// has another counter. `None` when the journal cannot tell (no page 1 saved yet).
+fn journal_matches(path: &Path) -> Option<bool> {
+    const MAGIC: [u8; 8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+    let journal = std::fs::read(journal_of(path)).ok()?;
+    let mut head = [0_u8; 100];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    let be32 = |b: &[u8], at: usize| {
+        b.get(at..at + 4)
+            .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))
+    };
+    if journal.get(..8)? != MAGIC {
+        return None;
+    }
+    let sector = be32(&journal, 20)? as usize;
+    let page = be32(&journal, 24)? as usize;
+    let db_page = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65_536,
+        n => usize::from(n),
+    };
+    if page != db_page {
+        return Some(false);
+    }
+    let counter = be32(&head, 24)?;
+    let record = 4 + page + 4;
+    let mut at = sector.max(28);
+    while at + record <= journal.len() {
+        if be32(&journal, at)? == 1 {
+            let saved = be32(&journal, at + 4 + 24)?;
+            return Some(saved == counter || saved.wrapping_add(1) == counter);
+        }
+        at += record;
+    }
+    None
+}
+
+/// Removes what a `new` killed before it finished left beside `path`: its temporary build
+/// (`NAME.1a2b3c4d.tmp`) and that build's journal. Only called under `path`'s write lock.
+fn remove_stale_builds(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!("{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let stem = rest
+            .strip_suffix(".tmp-journal")
+            .or_else(|| rest.strip_suffix(".tmp"));
+        if stem.is_some_and(|s| s.len() == 8 && s.bytes().all(|b| b.is_ascii_hexdigit())) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Reads the SQLite header without SQLite, to refuse non-SQLite and truncated files before
@@ -337,13 +504,22 @@ fn check_header(path: &Path) -> Result<Header, StoreError> {
             }
         }
     };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let actual = file.metadata().map_err(io)?.len();
-    if file.metadata().map_err(io)?.is_dir() {
-        return Err(StoreError::NotSqlite {
+    // Looked at before opening: opening a named pipe would wait for a writer forever.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(StoreError::NotAFile {
             path: path.to_path_buf(),
+            kind: "a folder",
         });
     }
+    if !meta.is_file() {
+        return Err(StoreError::NotAFile {
+            path: path.to_path_buf(),
+            kind: "a special file (a pipe or a device)",
+        });
+    }
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let actual = file.metadata().map_err(io)?.len();
     if actual == 0 {
         return Err(StoreError::Empty {
             path: path.to_path_buf(),
