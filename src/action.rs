@@ -82,6 +82,10 @@ pub enum Action {
     SaveAs(PathBuf),
     /// Import precinct shapes into the open campaign (in the background).
     ImportShapes(PathBuf),
+    /// Import a precincts file although it removes precincts that are in use (asked first).
+    ImportShapesReplacing(PathBuf),
+    /// Answer "no" to a question.
+    DismissConfirm,
     /// Import a results file as an election, or one per value of a column (in the background).
     ImportResults(PathBuf, ElectionMeta, ColumnMapping),
     /// Open the demo campaign.

@@ -181,6 +181,11 @@ impl Loaded {
     }
 }
 
+/// A colour of the interface (always `#rrggbb`, from a picker) as the campaign file takes it.
+fn colour_of(hex: Option<&String>) -> Option<crate::domain::colour::Colour> {
+    hex.and_then(|h| crate::domain::colour::Colour::parse(h).ok())
+}
+
 /// A sensible first method: performance of the first list.
 fn default_params(data: &ScoringData) -> ScoringParams {
     ScoringParams {
@@ -210,7 +215,15 @@ pub struct Job {
 /// What a finished job hands back.
 struct JobDone {
     loaded: Result<Loaded, String>,
-    message: Option<(bool, String)>,
+    message: Option<JobNote>,
+}
+
+/// What a finished job has to say.
+pub enum JobNote {
+    /// A message (an error when `true`).
+    Say(bool, String),
+    /// A question: the job would destroy work; `Action` does it anyway if the user agrees.
+    Confirm(String, Box<Action>),
 }
 
 pub use crate::ui::results_dialog::ResultsDialog;
@@ -260,6 +273,8 @@ pub struct PlannerApp {
     pub recent: Vec<PathBuf>,
     /// A results import waiting for its election's name.
     pub results_dialog: Option<ResultsDialog>,
+    /// A question before an edit that would destroy work, and the action that does it.
+    pub confirm: Option<(String, Action)>,
     /// Longitude/latitude under the pointer.
     pub cursor: Option<(f64, f64)>,
     /// A world rectangle to fit when the map is next drawn.
@@ -343,6 +358,7 @@ impl PlannerApp {
             message: None,
             recent: Vec::new(),
             results_dialog: None,
+            confirm: None,
             cursor: None,
             zoom_request: None,
             frame_stats: DrawStats::default(),
@@ -583,7 +599,12 @@ impl PlannerApp {
                 }
             }
             Action::SaveAs(path) => self.save_as(&path),
-            Action::ImportShapes(path) => self.import_shapes(ctx, path),
+            Action::ImportShapes(path) => self.import_shapes(ctx, path, false),
+            Action::ImportShapesReplacing(path) => {
+                self.confirm = None;
+                self.import_shapes(ctx, path, true);
+            }
+            Action::DismissConfirm => self.confirm = None,
             Action::ImportResults(path, meta, mapping) => {
                 self.import_results(ctx, path, meta, mapping);
             }
@@ -819,7 +840,7 @@ impl PlannerApp {
             }
             Action::UpdateTurf(uuid, name, colour) => {
                 self.turf_edit(vec![uuid.clone()], |c| {
-                    c.update_turf(&uuid, &name, colour.as_deref())
+                    c.update_turf(&uuid, &name, colour_of(colour.as_ref()))
                         .map(|()| Vec::new())
                 });
             }
@@ -906,7 +927,7 @@ impl PlannerApp {
                     .map(|t| (t.name.clone(), t.colour.clone()));
                 match self
                     .campaign_mut()
-                    .map(|c| c.update_team(&uuid, &name, colour.as_deref()))
+                    .map(|c| c.update_team(&uuid, &name, colour_of(colour.as_ref())))
                 {
                     Some(Ok(())) => {
                         if let Some((old_name, old_colour)) = old {
@@ -957,9 +978,16 @@ impl PlannerApp {
                     let before = self
                         .campaign_mut()
                         .and_then(|c| c.turf_assignment(&turf_uuid).ok());
+                    let date = match crate::domain::date::Date::parse(&date) {
+                        Ok(date) => date,
+                        Err(e) => {
+                            self.message = Some((true, e.to_string()));
+                            return;
+                        }
+                    };
                     match self
                         .campaign_mut()
-                        .map(|c| c.assign(&team, &turf, &date, "planned"))
+                        .map(|c| c.assign(&team, &turf, date, "planned"))
                     {
                         Some(Ok(())) => {
                             if let Some((old_team, old_status)) = before {
@@ -1038,7 +1066,7 @@ impl PlannerApp {
             (Edit::CreatedTeam(u), false) | (Edit::DeletedTeam(u), true) => c.restore_team(u),
             (Edit::UpdatedTeam(u, name, colour, _, _), true)
             | (Edit::UpdatedTeam(u, _, _, name, colour), false) => {
-                c.update_team(u, name, colour.as_deref())
+                c.update_team(u, name, colour_of(colour.as_ref()))
             }
             (Edit::Doors { added, replaced }, undo) => c.swap_doors(added, replaced, undo),
             (Edit::Assigned(turf, old_team, old_status, _, _), true) => {
@@ -1198,7 +1226,7 @@ impl PlannerApp {
         }
     }
 
-    fn import_shapes(&mut self, ctx: &egui::Context, path: PathBuf) {
+    fn import_shapes(&mut self, ctx: &egui::Context, path: PathBuf, replace: bool) {
         let Some(campaign) = self.loaded.as_mut().and_then(|l| l.campaign.take()) else {
             self.message = Some((true, self.tr().no_campaign.to_owned()));
             return;
@@ -1208,17 +1236,25 @@ impl PlannerApp {
             let Some(mut campaign) = campaign else {
                 return (Err("no campaign".to_owned()), None);
             };
-            let result =
-                import_precincts(&mut campaign, &path, &ImportOptions::default(), progress);
+            let options = ImportOptions {
+                replace,
+                ..ImportOptions::default()
+            };
+            let result = import_precincts(&mut campaign, &path, &options, progress);
             let message = match result {
-                Ok(r) => (
+                Ok(r) => JobNote::Say(
                     false,
                     format!(
                         "{}: {} (+{} ~{} −{})",
                         r.file, r.features, r.changes.added, r.changes.updated, r.changes.removed
                     ),
                 ),
-                Err(e) => (true, e.to_string()),
+                // An import that would remove precincts in use is asked about, not refused.
+                Err(e @ crate::io::ImportError::WouldRemove { .. }) => JobNote::Confirm(
+                    e.to_string(),
+                    Box::new(Action::ImportShapesReplacing(path.clone())),
+                ),
+                Err(e) => JobNote::Say(true, e.to_string()),
             };
             (Loaded::from_campaign(campaign), Some(message))
         });
@@ -1267,9 +1303,9 @@ impl PlannerApp {
                             .iter()
                             .map(|w| format!("{}: {w}", t.warning)),
                     );
-                    (false, lines.join("\n"))
+                    JobNote::Say(false, lines.join("\n"))
                 }
-                Err(e) => (true, e.to_string()),
+                Err(e) => JobNote::Say(true, e.to_string()),
             };
             (Loaded::from_campaign(campaign), Some(message))
         });
@@ -1284,7 +1320,7 @@ impl PlannerApp {
         work: impl FnOnce(
             Option<Campaign>,
             &mut crate::progress::ProgressFn<'_>,
-        ) -> (Result<Loaded, String>, Option<(bool, String)>)
+        ) -> (Result<Loaded, String>, Option<JobNote>)
         + Send
         + 'static,
     ) {
@@ -1348,8 +1384,10 @@ impl PlannerApp {
             }
             Err(e) => self.message = Some((true, e)),
         }
-        if let Some(m) = done.message {
-            self.message = Some(m);
+        match done.message {
+            Some(JobNote::Say(error, text)) => self.message = Some((error, text)),
+            Some(JobNote::Confirm(text, action)) => self.confirm = Some((text, *action)),
+            None => {}
         }
         if let Some(reset) = reset {
             let text = reset.localized(self.lang);

@@ -21,6 +21,7 @@ fn killing_the_process_mid_import_leaves_the_file_as_it_was_before() {
             "import",
             s(&file),
             s(&fixture("king-county-precincts.geojson")),
+            "--replace",
             "--progress",
         ])
         .env("CAMPAIGN_PLANNER_TEST_WRITE_DELAY_MS", "20")

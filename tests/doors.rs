@@ -125,9 +125,8 @@ fn a_french_csv_of_addresses_with_households_imports_and_bad_rows_are_listed() {
     let err = cli_err(&["doors", s(&file), "import", s(&bad)]);
     assert!(
         err.contains("bad.csv")
-            && err.contains("feature 3")
-            && err.contains("out of range")
-            && err.contains("feature 4"),
+            && err.contains("line 3: coordinate (200, 48.8) is out of range")
+            && err.contains("line 4"),
         "{err}"
     );
 }

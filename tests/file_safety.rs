@@ -119,6 +119,7 @@ fn writer(file: &Path, delay_ms: u64) -> Child {
             "import",
             s(file),
             s(&fixture("king-county-precincts.geojson")),
+            "--replace",
             "--progress",
         ])
         .env("CAMPAIGN_PLANNER_TEST_WRITE_DELAY_MS", delay_ms.to_string())

@@ -247,7 +247,12 @@ fn turfs_grow_shrink_merge_rename_and_come_back_as_they_were() {
     );
     c.remove_from_turf(&a.uuid, &codes(&["101"])).unwrap();
     assert_eq!(precincts(&c, "A").unwrap(), codes(&["102", "111", "112"]));
-    c.update_turf(&a.uuid, "Ouest", Some("#ff0000")).unwrap();
+    c.update_turf(
+        &a.uuid,
+        "Ouest",
+        campaign_planner::domain::colour::Colour::parse("#ff0000").ok(),
+    )
+    .unwrap();
     assert!(precincts(&c, "Ouest").is_some());
     // Undo all of it by putting the states back.
     c.restore_turf_states(&before).unwrap();

@@ -88,6 +88,14 @@ pub enum Command {
         /// The layer to import from a GeoPackage with several.
         #[arg(long)]
         layer: Option<String>,
+        /// The coordinate system of a file that does not say (a Shapefile without .prj),
+        /// e.g. EPSG:2154.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Replace the precincts even when most would be removed, or some that turfs, results
+        /// or doors use (without it, such an import is refused and says what would be lost).
+        #[arg(long)]
+        replace: bool,
         /// Print the import report as JSON.
         #[arg(long)]
         json: bool,
@@ -307,6 +315,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             key,
             name_field,
             layer,
+            crs,
+            replace,
             json,
             progress,
         } => {
@@ -315,6 +325,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 key,
                 name_field,
                 layer,
+                replace,
+                crs,
             };
             let show = progress || std::io::stderr().is_terminal();
             let delay = test_write_delay();
@@ -360,15 +372,28 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                         .map(|f| format!("; registered voters: {f}"))
                         .unwrap_or_default()
                 );
+                for note in &report.notes {
+                    eprintln!("warning: {note}");
+                }
+                if report.crs_assumed {
+                    eprintln!(
+                        "warning: {} has no .prj: its coordinates were taken as longitude and \
+                         latitude (EPSG:4326); give its coordinate system with --crs EPSG:NNNN \
+                         if that is wrong",
+                        report.file
+                    );
+                }
                 let r = report.repairs;
                 if r.any() {
                     println!(
                         "repaired: {} unclosed rings closed, {} repeated vertices removed, {} \
-                         degenerate holes dropped, {} non-polygon parts of collections dropped",
+                         degenerate holes dropped, {} non-polygon parts of collections dropped, \
+                         {} self-crossing or overlapping shapes rebuilt",
                         r.closed_rings,
                         r.duplicate_points_removed,
                         r.degenerate_holes_dropped,
-                        r.non_polygon_parts_dropped
+                        r.non_polygon_parts_dropped,
+                        r.invalid_rebuilt
                     );
                 }
             }

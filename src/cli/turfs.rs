@@ -3,6 +3,8 @@
 use clap::Subcommand;
 
 use super::MembershipArg;
+use crate::domain::colour::Colour;
+use crate::domain::date::Date;
 use crate::domain::selection::{Membership, PrecinctIndex, parse_lasso};
 use crate::store::Campaign;
 
@@ -66,7 +68,7 @@ pub enum TurfCommand {
         new_name: String,
         /// Its colour, `#rrggbb`.
         #[arg(long)]
-        colour: Option<String>,
+        colour: Option<Colour>,
     },
     /// Delete a turf (it is tombstoned: merges with other copies of the file see it).
     Delete {
@@ -90,7 +92,7 @@ pub enum TeamCommand {
         name: String,
         /// Its colour, `#rrggbb`.
         #[arg(long)]
-        colour: Option<String>,
+        colour: Option<Colour>,
         /// How many canvassers.
         #[arg(long)]
         size: Option<i64>,
@@ -103,7 +105,7 @@ pub enum TeamCommand {
         new_name: String,
         /// Its colour, `#rrggbb`.
         #[arg(long)]
-        colour: Option<String>,
+        colour: Option<Colour>,
     },
     /// Delete a team; its turfs lose their team.
     Delete {
@@ -118,7 +120,7 @@ pub enum TeamCommand {
         turf: String,
         /// The date, YYYY-MM-DD.
         #[arg(long)]
-        date: String,
+        date: Date,
         /// planned, in progress or done.
         #[arg(long, default_value = "planned")]
         status: String,
@@ -230,8 +232,9 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
             let Some(current) = current else {
                 anyhow::bail!("no turf named {turf:?}");
             };
-            let colour = colour.or(current.colour);
-            campaign.update_turf(&current.uuid, &new_name, colour.as_deref())?;
+            // A colour stored by an older version that cannot be read is dropped, not kept.
+            let colour = colour.or_else(|| current.colour.and_then(|c| Colour::parse(&c).ok()));
+            campaign.update_turf(&current.uuid, &new_name, colour)?;
             println!(
                 "turf {turf:?} is now {new_name:?}{}",
                 colour.map(|c| format!(" ({c})")).unwrap_or_default()
@@ -276,7 +279,7 @@ pub(super) fn team(file: &std::path::Path, action: TeamCommand) -> anyhow::Resul
     let mut campaign = Campaign::open(file)?;
     match action {
         TeamCommand::Create { name, colour, size } => {
-            campaign.create_team(&name, colour.as_deref(), size)?;
+            campaign.create_team(&name, colour, size)?;
             println!("created team {name:?}");
         }
         TeamCommand::Rename {
@@ -288,8 +291,8 @@ pub(super) fn team(file: &std::path::Path, action: TeamCommand) -> anyhow::Resul
             let Some(t) = found else {
                 anyhow::bail!("no team named {team:?}");
             };
-            let colour = colour.or(t.colour);
-            campaign.update_team(&t.uuid, &new_name, colour.as_deref())?;
+            let colour = colour.or_else(|| t.colour.and_then(|c| Colour::parse(&c).ok()));
+            campaign.update_team(&t.uuid, &new_name, colour)?;
             println!("renamed team {team:?} to {new_name:?}");
         }
         TeamCommand::Delete { team } => {
@@ -306,7 +309,7 @@ pub(super) fn team(file: &std::path::Path, action: TeamCommand) -> anyhow::Resul
             date,
             status,
         } => {
-            campaign.assign(&team, &turf, &date, &status)?;
+            campaign.assign(&team, &turf, date, &status)?;
             println!("assigned turf {turf:?} to team {team:?} on {date} ({status})");
         }
     }

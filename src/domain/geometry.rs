@@ -4,6 +4,9 @@
 //! geometry library would silently hide (an unclosed ring, a repeated vertex) can be counted and
 //! reported. [`clean_polygons`] repairs what is safe to repair and refuses the rest.
 
+use geo::BooleanOps as _;
+
+use super::validity::{Invalidity, check};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 
 /// Polygons as read from a file, before any repair: polygons → rings (the first ring is the
@@ -22,6 +25,9 @@ pub struct Repairs {
     /// Lines and points dropped from geometry collections that also hold polygons (slivers
     /// left by simplification or overlay in other tools).
     pub non_polygon_parts_dropped: usize,
+    /// Geometries that crossed themselves, overlapped or had holes outside their shell,
+    /// rebuilt as the area they enclose (a bow tie becomes two triangles).
+    pub invalid_rebuilt: usize,
 }
 
 impl Repairs {
@@ -31,6 +37,7 @@ impl Repairs {
         self.duplicate_points_removed += other.duplicate_points_removed;
         self.degenerate_holes_dropped += other.degenerate_holes_dropped;
         self.non_polygon_parts_dropped += other.non_polygon_parts_dropped;
+        self.invalid_rebuilt += other.invalid_rebuilt;
     }
 
     /// Whether anything was repaired.
@@ -59,7 +66,8 @@ pub enum GeometryProblem {
     /// A vertex is outside longitude −180…180 / latitude −90…90.
     #[error(
         "coordinate ({x}, {y}) is out of range for longitude/latitude in degrees; \
-         the file may be in a projected CRS that it does not declare"
+         the file may be in a projected CRS that it does not declare (give it with --crs \
+         EPSG:NNNN)"
     )]
     OutOfRange {
         /// The longitude (or x) found.
@@ -73,6 +81,12 @@ pub enum GeometryProblem {
         /// 1-based polygon number.
         polygon: usize,
     },
+    /// Rings that enclose no area (every vertex on one line).
+    #[error("the geometry encloses no area (its vertices lie on a line)")]
+    NoArea,
+    /// Invalid even once rebuilt.
+    #[error("invalid geometry that could not be repaired: {0}")]
+    Invalid(String),
 }
 
 /// Checks and repairs `raw`, returning a clean multipolygon and what was repaired.
@@ -126,7 +140,23 @@ pub fn clean_polygons(raw: RawPolygons) -> Result<(MultiPolygon<f64>, Repairs), 
     if polygons.is_empty() {
         return Err(GeometryProblem::Empty);
     }
-    Ok((MultiPolygon(polygons), repairs))
+    let multi = MultiPolygon(polygons);
+    match check(&multi) {
+        Ok(()) => return Ok((multi, repairs)),
+        Err(Invalidity::NoArea) => return Err(GeometryProblem::NoArea),
+        Err(_) => {}
+    }
+    // Crossing rings, overlapping parts, holes outside their shell: the area the rings enclose
+    // is rebuilt as valid polygons (what GDAL's MakeValid does for these cases).
+    let rebuilt = multi.union(&MultiPolygon::new(Vec::new()));
+    match check(&rebuilt) {
+        Ok(()) => {
+            repairs.invalid_rebuilt += 1;
+            Ok((rebuilt, repairs))
+        }
+        Err(Invalidity::NoArea) => Err(GeometryProblem::NoArea),
+        Err(e) => Err(GeometryProblem::Invalid(e.to_string())),
+    }
 }
 
 /// Checks one ring; `None` when it has fewer than three distinct vertices.
@@ -221,6 +251,36 @@ mod tests {
         assert_eq!(
             clean_polygons(vec![vec![vec![]]]).unwrap_err(),
             GeometryProblem::Empty
+        );
+    }
+
+    #[test]
+    fn a_bow_tie_is_rebuilt_as_two_triangles_and_counted() {
+        let bow_tie = vec![
+            coord! { x: 2.0, y: 48.0 },
+            coord! { x: 2.1, y: 48.1 },
+            coord! { x: 2.1, y: 48.0 },
+            coord! { x: 2.0, y: 48.1 },
+            coord! { x: 2.0, y: 48.0 },
+        ];
+        let (mp, repairs) = clean_polygons(vec![vec![bow_tie]]).unwrap();
+        assert_eq!(repairs.invalid_rebuilt, 1);
+        assert_eq!(mp.0.len(), 2);
+        assert_eq!(check(&mp), Ok(()));
+        assert!((geo::Area::unsigned_area(&mp) - 0.005).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_polygon_of_no_area_is_refused() {
+        let flat = vec![
+            coord! { x: 2.0, y: 48.0 },
+            coord! { x: 2.1, y: 48.0 },
+            coord! { x: 2.2, y: 48.0 },
+            coord! { x: 2.0, y: 48.0 },
+        ];
+        assert_eq!(
+            clean_polygons(vec![vec![flat]]).unwrap_err(),
+            GeometryProblem::NoArea
         );
     }
 

@@ -5,6 +5,7 @@
 
 pub mod autocut;
 pub mod classify;
+pub mod colour;
 pub mod date;
 pub mod formula;
 pub mod geometry;
@@ -14,6 +15,7 @@ pub mod results;
 pub mod scoring;
 pub mod selection;
 pub mod turf;
+pub mod validity;
 
 pub use geometry::{GeometryProblem, RawPolygons, Repairs, clean_polygons};
 pub use precinct::NewPrecinct;

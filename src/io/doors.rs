@@ -7,7 +7,6 @@ use geo_types::Point;
 use serde_json::Value;
 
 use super::{FeatureProblem, ImportError};
-use crate::io::csv_results::parse_number;
 
 /// A door read from a file.
 #[derive(Clone, Debug, PartialEq)]
@@ -130,9 +129,25 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
                 _ => String::new(),
             }
         };
-        let households = get(HOUSEHOLD_NAMES)
-            .and_then(|v| v.as_f64())
-            .map_or(1, |h| h.round().max(1.0) as i64);
+        let households = match get(HOUSEHOLD_NAMES) {
+            None | Some(Value::Null) => Ok(1),
+            Some(Value::Number(n)) => household_count(&n.to_string(), false),
+            Some(Value::String(t)) => household_count(&t, false),
+            Some(other) => Err(format!(
+                "households {other}: write a whole number from 1 to 10,000"
+            )),
+        };
+        let households = match households {
+            Ok(h) => h,
+            Err(problem) => {
+                problems.push(FeatureProblem {
+                    feature: i + 1,
+                    code: None,
+                    problem,
+                });
+                continue;
+            }
+        };
         let points: Vec<(f64, f64)> = match f.geometry.map(|g| g.value) {
             Some(geojson::GeometryValue::Point { coordinates }) => {
                 vec![(
@@ -180,28 +195,10 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
 }
 
 fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
-    let bytes = super::input::read_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
-    let text =
-        String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() > first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ImportError::Format {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        })?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
+    // The results reader's table: encodings, delimiters, title lines, the file's own line
+    // numbers, and refusals of unbalanced quotes and rows of the wrong width.
+    let table = super::csv_results::read_table(path)?;
+    let headers = &table.headers;
     let find = |names: &[&str]| {
         headers
             .iter()
@@ -218,22 +215,16 @@ fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
     };
     let address = find(ADDRESS_NAMES);
     let households = find(HOUSEHOLD_NAMES);
-    let decimal_comma = delimiter == b';';
     let mut doors = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
     let mut total = 0;
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ImportError::Format {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        })?;
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    for (line, record) in &table.records {
         total += 1;
         let cell = |c: usize| record.get(c).unwrap_or("").trim();
-        let number = |c: usize| parse_number(cell(c), decimal_comma).ok().flatten();
-        let point = match (number(lon), number(lat)) {
+        let point = match (
+            coordinate(cell(lon), table.decimal_comma),
+            coordinate(cell(lat), table.decimal_comma),
+        ) {
             (Some(x), Some(y)) => valid(x, y),
             _ => Err(format!(
                 "longitude/latitude {:?}, {:?} are not numbers",
@@ -241,22 +232,55 @@ fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
                 cell(lat)
             )),
         };
-        match point {
-            Ok(point) => doors.push(NewDoor {
+        let count = match households {
+            None => Ok(1),
+            Some(c) => household_count(cell(c), table.decimal_comma),
+        };
+        match (point, count) {
+            (Ok(point), Ok(households)) => doors.push(NewDoor {
                 point,
                 address: address.map(|c| cell(c).to_owned()).unwrap_or_default(),
-                households: households
-                    .and_then(number)
-                    .map_or(1, |h| h.round().max(1.0) as i64),
+                households,
             }),
-            Err(problem) => problems.push(FeatureProblem {
-                feature: i + 2,
-                code: None,
-                problem,
-            }),
+            (Err(problem), _) | (_, Err(problem)) => {
+                problems.push(format!("line {line}: {problem}"))
+            }
         }
     }
-    check(path, doors, problems, total)
+    if problems.is_empty() {
+        return Ok(doors);
+    }
+    Err(ImportError::Format {
+        path: path.to_path_buf(),
+        detail: format!(
+            "{} of {total} rows cannot be imported, so nothing was imported:\n{}",
+            problems.len(),
+            super::error::list(&problems)
+        ),
+    })
+}
+
+/// A longitude or latitude: never grouped in thousands, so a dot is always the decimal point
+/// (and a comma too, in a semicolon file).
+fn coordinate(text: &str, decimal_comma: bool) -> Option<f64> {
+    let text = text.trim();
+    let plain = if decimal_comma {
+        text.replace(',', ".")
+    } else {
+        text.to_owned()
+    };
+    plain.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The households at an address: an empty cell is one; otherwise a whole number from 1 to
+/// 10,000.
+fn household_count(text: &str, decimal_comma: bool) -> Result<i64, String> {
+    let wrong = || format!("households {text:?}: write a whole number from 1 to 10,000");
+    match super::csv_results::parse_count(text, decimal_comma) {
+        Ok(None) => Ok(1),
+        Ok(Some(n)) if (1..=10_000).contains(&n) => Ok(i64::from(n)),
+        _ => Err(wrong()),
+    }
 }
 
 /// Reads the address nodes and the addressed buildings (at the centre of their outline) of an

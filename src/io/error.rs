@@ -1,6 +1,6 @@
 //! Errors of importers and exporters.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 
 use crate::store::StoreError;
@@ -132,6 +132,14 @@ pub enum ImportError {
         /// Every problem found.
         problems: Vec<FeatureProblem>,
     },
+    /// The import would remove most precincts, or precincts in use; nothing was imported.
+    #[error("{}: importing it would remove {}; nothing was imported. Check that it is the right file; import it with --replace to replace the precincts anyway", path.display(), removal(impact))]
+    WouldRemove {
+        /// The file.
+        path: PathBuf,
+        /// What would go.
+        impact: Box<crate::store::RemovalImpact>,
+    },
     /// The user cancelled; nothing was imported.
     #[error("{}: import cancelled; nothing was imported", path.display())]
     Cancelled {
@@ -141,6 +149,34 @@ pub enum ImportError {
     /// The campaign file refused the write.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// What an import would remove, in words: "57 of the campaign's 58 precincts, among them 3
+/// in turfs (101, 102, 111)…".
+fn removal(impact: &crate::store::RemovalImpact) -> String {
+    let some = |codes: &[String]| {
+        let mut shown: Vec<&str> = codes.iter().take(5).map(String::as_str).collect();
+        if codes.len() > 5 {
+            shown.push("…");
+        }
+        shown.join(", ")
+    };
+    let mut text = format!(
+        "{} of the campaign's {} precincts ({})",
+        impact.removed.len(),
+        impact.live,
+        some(&impact.removed)
+    );
+    for (codes, what) in [
+        (&impact.in_turfs, "in turfs"),
+        (&impact.with_results, "with election results"),
+        (&impact.with_doors, "with door points"),
+    ] {
+        if !codes.is_empty() {
+            let _ = write!(text, ", {} {what} ({})", codes.len(), some(codes));
+        }
+    }
+    text
 }
 
 /// Lists the first problems, then "… and N more" up to `total`.

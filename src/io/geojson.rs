@@ -44,6 +44,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<SourceLayer, ImportError> {
             ));
         }
     };
+    let crs_declared = foreign.as_ref().is_some_and(|m| m.contains_key("crs"));
     let crs = match foreign.as_ref().and_then(|m| m.get("crs")) {
         None => Crs::wgs84(),
         Some(member) => {
@@ -97,12 +98,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<SourceLayer, ImportError> {
         });
     }
     Ok(SourceLayer {
+        crs_declared,
         path: path.to_path_buf(),
         format: "GeoJSON",
         layer: None,
         crs,
         fields,
         features: out,
+        notes: Vec::new(),
     })
 }
 

@@ -134,12 +134,14 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<SourceLayer, ImportError
         });
     }
     Ok(SourceLayer {
+        crs_declared: true,
         path: path.to_path_buf(),
         format: "GeoPackage",
         layer: Some(name),
         crs,
         fields,
         features,
+        notes: Vec::new(),
     })
 }
 

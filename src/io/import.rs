@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::crs::Crs;
 use super::{FeatureProblem, ImportError, SourceGeometry, SourceLayer};
 use crate::domain::{NewPrecinct, Repairs, clean_polygons};
 use crate::progress::{Progress, ProgressFn, Stage};
@@ -21,6 +22,11 @@ pub struct ImportOptions {
     pub name_field: Option<String>,
     /// The layer to read, for files with several (GeoPackage).
     pub layer: Option<String>,
+    /// Import even when the file would remove most precincts, or precincts that turfs,
+    /// results or doors use (else such an import is refused and says what would be lost).
+    pub replace: bool,
+    /// The CRS of a Shapefile that has no `.prj` (else EPSG:4326 is assumed, and said).
+    pub crs: Option<String>,
 }
 
 /// What an import did.
@@ -34,6 +40,10 @@ pub struct ImportReport {
     pub layer: Option<String>,
     /// The CRS the coordinates were reprojected from.
     pub crs: String,
+    /// Whether the CRS was assumed (a Shapefile without `.prj`, no `--crs`).
+    pub crs_assumed: bool,
+    /// What the reader noticed and worked around.
+    pub notes: Vec<String>,
     /// Features read.
     pub features: usize,
     /// The field used as the precinct code.
@@ -132,7 +142,23 @@ pub fn read_precincts(
     {
         return Err(cancelled());
     }
-    let source = read_layer(path, options.layer.as_deref())?;
+    let mut source = read_layer(path, options.layer.as_deref())?;
+    if let Some(given) = &options.crs {
+        if source.crs_declared {
+            return Err(ImportError::Field {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "the file declares its coordinate system ({}); --crs is for files that do not",
+                    source.crs.label()
+                ),
+            });
+        }
+        source.crs = Crs::from_name(given).map_err(|source| ImportError::Crs {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    let crs_assumed = !source.crs_declared && options.crs.is_none() && source.format == "Shapefile";
     let total = source.features.len();
     if total == 0 {
         return Err(ImportError::Format {
@@ -256,6 +282,8 @@ pub fn read_precincts(
         format: source.format,
         layer: source.layer,
         crs: source.crs.label().to_owned(),
+        crs_assumed,
+        notes: source.notes.clone(),
         features: total,
         key_field: key.label(),
         name_field,
@@ -274,6 +302,16 @@ pub fn import_precincts(
     progress: &mut ProgressFn<'_>,
 ) -> Result<ImportReport, ImportError> {
     let (precincts, mut report) = read_precincts(path, options, progress)?;
+    if !options.replace {
+        let codes: Vec<&str> = precincts.iter().map(|p| p.code.as_str()).collect();
+        let impact = campaign.removal_impact(&codes)?;
+        if impact.destroys_work() {
+            return Err(ImportError::WouldRemove {
+                path: path.to_path_buf(),
+                impact: Box::new(impact),
+            });
+        }
+    }
     report.changes = campaign
         .replace_precincts(&precincts, progress)
         .map_err(|e| match e {

@@ -21,15 +21,16 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
     };
     check_regular_file(path, MAX_SHAPES_BYTES)?;
     let prj = path.with_extension("prj");
-    let crs = match read_regular_file(&prj, MAX_SIDECAR_BYTES) {
+    let (crs, crs_declared) = match read_regular_file(&prj, MAX_SIDECAR_BYTES) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
-            Crs::from_wkt(&text).map_err(|source| ImportError::Crs {
+            let crs = Crs::from_wkt(&text).map_err(|source| ImportError::Crs {
                 path: prj.clone(),
                 source,
-            })?
+            })?;
+            (crs, true)
         }
-        Err(ImportError::Missing { .. }) => Crs::wgs84(),
+        Err(ImportError::Missing { .. }) => (Crs::wgs84(), false),
         Err(e) => return Err(e),
     };
     let dbf = path.with_extension("dbf");
@@ -44,16 +45,24 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
         Ok(_) => {}
     }
     let shx = path.with_extension("shx");
-    match check_regular_file(&shx, MAX_SHAPES_BYTES) {
-        Err(ImportError::Missing { .. }) | Ok(_) => {}
+    let shx_present = match check_regular_file(&shx, MAX_SHAPES_BYTES) {
+        Err(ImportError::Missing { .. }) => false,
+        Ok(_) => true,
         Err(e) => return Err(e),
-    }
+    };
+    let notes = check_parts(path, shx_present.then_some(shx.as_path()), &dbf)?;
     let dbase = dbase::Reader::from_path(&dbf).map_err(|e| ImportError::Format {
         path: dbf.clone(),
         detail: format!("unreadable attributes: {e}"),
     })?;
     let fields: Vec<String> = dbase.fields().iter().map(|f| f.name().to_owned()).collect();
-    let shapes = shapefile::ShapeReader::from_path(path)
+    // The shapes are read in order from the `.shp`, never through the `.shx` index: an index
+    // that disagrees would give precincts each other's shapes.
+    let shp = std::fs::File::open(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let shapes = shapefile::ShapeReader::new(std::io::BufReader::new(shp))
         .map_err(|e| format(format!("unreadable shapes: {e}")))?;
     let mut reader = shapefile::Reader::new(shapes, dbase);
     let mut features = Vec::new();
@@ -96,13 +105,145 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
         });
     }
     Ok(SourceLayer {
+        crs_declared,
         path: path.to_path_buf(),
         format: "Shapefile",
         layer: None,
         crs,
         fields,
         features,
+        notes,
     })
+}
+
+/// Cross-checks the `.shp`, its `.shx` index and the `.dbf`: the shapes counted in order in the
+/// `.shp`, the records the `.dbf` says it has and really holds, the index's entries. Counts
+/// that disagree are refused; an index alone that disagrees is read around (returned as a
+/// note), since the `.shp` read in order is the truth.
+fn check_parts(shp: &Path, shx: Option<&Path>, dbf: &Path) -> Result<Vec<String>, ImportError> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ImportError::Io {
+            path: path.clone(),
+            source,
+        }
+    };
+    let format = |path: &Path, detail: String| ImportError::Format {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let be32 = |b: &[u8]| i64::from(i32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+
+    // The .shp, record by record: offsets and lengths in 16-bit words, as the .shx has them.
+    let mut file = std::io::BufReader::new(std::fs::File::open(shp).map_err(io(shp))?);
+    let size = file.get_ref().metadata().map_err(io(shp))?.len();
+    let mut header = [0_u8; 100];
+    file.read_exact(&mut header).map_err(|_| {
+        format(
+            shp,
+            "the file is shorter than a Shapefile header".to_owned(),
+        )
+    })?;
+    if be32(&header[0..4]) != 9994 {
+        return Err(format(
+            shp,
+            "not a Shapefile (its header lacks the file code 9994)".to_owned(),
+        ));
+    }
+    let mut records: Vec<(i64, i64)> = Vec::new();
+    let mut at: u64 = 100;
+    while at < size {
+        let mut head = [0_u8; 8];
+        if size - at < 8 {
+            return Err(format(
+                shp,
+                format!(
+                    "the file ends inside the header of shape {}",
+                    records.len() + 1
+                ),
+            ));
+        }
+        file.read_exact(&mut head).map_err(io(shp))?;
+        let words = be32(&head[4..8]);
+        let bytes = u64::try_from(words * 2).unwrap_or(u64::MAX);
+        if words < 2 || at + 8 + bytes > size {
+            return Err(format(
+                shp,
+                format!(
+                    "shape {} at byte {at} says it is {words} words long, past the end of the \
+                     file (cut short?)",
+                    records.len() + 1
+                ),
+            ));
+        }
+        records.push(((at / 2) as i64, words));
+        file.seek(SeekFrom::Current(bytes as i64))
+            .map_err(io(shp))?;
+        at += 8 + bytes;
+    }
+
+    // The .dbf: the records its header announces, and those it really holds.
+    let mut file = std::fs::File::open(dbf).map_err(io(dbf))?;
+    let dbf_size = file.metadata().map_err(io(dbf))?.len();
+    let mut header = [0_u8; 12];
+    file.read_exact(&mut header)
+        .map_err(|_| format(dbf, "the file is shorter than a dBase header".to_owned()))?;
+    let announced = u64::from(u32::from_le_bytes([
+        header[4], header[5], header[6], header[7],
+    ]));
+    let header_len = u64::from(u16::from_le_bytes([header[8], header[9]]));
+    let record_len = u64::from(u16::from_le_bytes([header[10], header[11]]));
+    let held = dbf_size
+        .saturating_sub(header_len)
+        .checked_div(record_len)
+        .unwrap_or(0);
+    if held < announced {
+        return Err(format(
+            dbf,
+            format!(
+                "the attribute file is cut short: its header announces {announced} records but it \
+                 holds {held}"
+            ),
+        ));
+    }
+    if announced != records.len() as u64 {
+        return Err(format(
+            shp,
+            format!(
+                "the .shp holds {} shapes but its .dbf {announced} records: the files do not \
+                 belong together, or one was cut short (nothing was imported)",
+                records.len()
+            ),
+        ));
+    }
+
+    // The .shx: one entry per shape, at the shape's offset.
+    let Some(shx) = shx else {
+        return Ok(Vec::new());
+    };
+    let index = std::fs::read(shx).map_err(io(shx))?;
+    let entries: Vec<(i64, i64)> = index
+        .get(100..)
+        .unwrap_or_default()
+        .chunks_exact(8)
+        .map(|e| (be32(&e[0..4]), be32(&e[4..8])))
+        .collect();
+    if entries == records {
+        return Ok(Vec::new());
+    }
+    let wrong = entries
+        .iter()
+        .zip(&records)
+        .position(|(e, r)| e != r)
+        .map_or(String::new(), |i| format!(", first at shape {}", i + 1));
+    Ok(vec![format!(
+        "the index {} disagrees with the .shp ({} entries for {} shapes{wrong}): the shapes were \
+         read in order from the .shp, without the index",
+        shx.display(),
+        entries.len(),
+        records.len()
+    )])
 }
 
 /// A ring and whether it is an outer ring (clockwise in Shapefiles).

@@ -47,10 +47,16 @@ pub struct SourceLayer {
     pub format: &'static str,
     /// The layer's name inside the file, when the format has several.
     pub layer: Option<String>,
-    /// The coordinate reference system the file declares.
+    /// The coordinate reference system the file declares (or EPSG:4326 when it says none).
     pub crs: Crs,
+    /// Whether the file declares its CRS (a `.prj`, a GeoJSON `crs` member, a GeoPackage
+    /// SRS); GeoJSON without one is EPSG:4326 by its standard, a Shapefile without one is
+    /// only assumed to be.
+    pub crs_declared: bool,
     /// Attribute names, in the file's order.
     pub fields: Vec<String>,
     /// The features, in file order.
     pub features: Vec<SourceFeature>,
+    /// What the reader noticed and worked around (a wrong `.shx` index, read around).
+    pub notes: Vec<String>,
 }

@@ -24,7 +24,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 pub use doors::{DoorsWritten, StoredDoor};
 pub use error::StoreError;
 pub use lock::WriteLock;
-pub use precincts::{PrecinctChanges, StoredPrecinct};
+pub use precincts::{PrecinctChanges, RemovalImpact, StoredPrecinct};
 pub use results::{ElectionMeta, ElectionResults, ResultsWritten};
 pub use table::{Election, Layer, LayerKind, Table};
 pub use turfs::{AutocutReport, TeamInfo, TurfInfo, TurfState};

@@ -22,7 +22,80 @@ pub struct PrecinctChanges {
     pub removed: usize,
 }
 
+/// What replacing the precinct layer by a set of codes would remove, and what uses it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RemovalImpact {
+    /// Live precincts now.
+    pub live: usize,
+    /// Codes that would be removed.
+    pub removed: Vec<String>,
+    /// Of those, the ones in a turf.
+    pub in_turfs: Vec<String>,
+    /// Of those, the ones with election results.
+    pub with_results: Vec<String>,
+    /// Of those, the ones with door points.
+    pub with_doors: Vec<String>,
+}
+
+impl RemovalImpact {
+    /// Whether the replacement would destroy work: most precincts gone, or any precinct that
+    /// a turf, a result or a door uses.
+    #[must_use]
+    pub fn destroys_work(&self) -> bool {
+        self.removed.len() * 2 > self.live
+            || !self.in_turfs.is_empty()
+            || !self.with_results.is_empty()
+            || !self.with_doors.is_empty()
+    }
+}
+
 impl Campaign {
+    /// What making the precinct layer exactly `codes` would remove, and what uses it.
+    pub fn removal_impact(&self, codes: &[&str]) -> Result<RemovalImpact, StoreError> {
+        let kept: std::collections::HashSet<&str> = codes.iter().copied().collect();
+        let q = |e| self.err(e);
+        let mut impact = RemovalImpact::default();
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT code, \
+                 EXISTS (SELECT 1 FROM turf_members m JOIN turfs t ON t.uuid = m.turf_uuid \
+                   WHERE m.precinct_uuid = p.uuid AND m.deleted_at IS NULL AND t.deleted_at IS NULL), \
+                 EXISTS (SELECT 1 FROM results_totals r WHERE r.precinct_code = p.code), \
+                 EXISTS (SELECT 1 FROM doors d WHERE d.precinct_uuid = p.uuid AND d.deleted_at IS NULL) \
+                 FROM precincts p WHERE deleted_at IS NULL ORDER BY fid",
+            )
+            .map_err(q)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, bool>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            })
+            .map_err(q)?;
+        for row in rows {
+            let (code, turf, results, doors) = row.map_err(q)?;
+            impact.live += 1;
+            if kept.contains(code.as_str()) {
+                continue;
+            }
+            if turf {
+                impact.in_turfs.push(code.clone());
+            }
+            if results {
+                impact.with_results.push(code.clone());
+            }
+            if doors {
+                impact.with_doors.push(code.clone());
+            }
+            impact.removed.push(code);
+        }
+        Ok(impact)
+    }
+
     /// Makes `precincts` the campaign's precinct layer, in one transaction.
     ///
     /// Precincts are matched by code: a known code keeps its UUID and gets the new geometry and

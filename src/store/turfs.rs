@@ -4,6 +4,8 @@
 use rusqlite::{OptionalExtension as _, params};
 
 use super::{Campaign, StoreError, gpkg};
+use crate::domain::colour::Colour;
+use crate::domain::date::Date;
 use crate::domain::turf::{self, PrecinctFigures, TurfStats};
 
 /// A turf as listed.
@@ -83,14 +85,7 @@ impl Campaign {
         };
         let sql = |e| StoreError::sqlite(&path, e);
         let uuid = self.write(|tx| {
-            let duplicate: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM turfs WHERE name = ?1 AND deleted_at IS NULL)",
-                    [name],
-                    |r| r.get(0),
-                )
-                .map_err(sql)?;
-            if duplicate {
+            if name_taken(tx, "turfs", name, None).map_err(sql)? {
                 return Err(invalid(format!("a turf named {name:?} already exists")));
             }
             // (member, owning turf, its name) for members already in a turf.
@@ -238,20 +233,21 @@ impl Campaign {
     pub fn create_team(
         &mut self,
         name: &str,
-        colour: Option<&str>,
+        colour: Option<Colour>,
         size: Option<i64>,
     ) -> Result<String, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(self.invalid("a team needs a name"));
+        }
+        if size.is_some_and(|s| !(1..=1000).contains(&s)) {
+            return Err(self.invalid("a team's size is 1 to 1,000 canvassers"));
+        }
+        let colour = colour.map(|c| c.to_string());
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            let exists: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM teams WHERE name = ?1 AND deleted_at IS NULL)",
-                    [name],
-                    |r| r.get(0),
-                )
-                .map_err(sql)?;
-            if exists {
+            if name_taken(tx, "teams", name, None).map_err(sql)? {
                 return Err(StoreError::Invalid {
                     path: path.clone(),
                     detail: format!("a team named {name:?} already exists"),
@@ -272,9 +268,10 @@ impl Campaign {
         &mut self,
         team: &str,
         turf_name: &str,
-        date: &str,
+        date: Date,
         status: &str,
     ) -> Result<(), StoreError> {
+        let date = date.to_string();
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         let invalid = |detail: String| StoreError::Invalid {
@@ -285,17 +282,6 @@ impl Campaign {
             return Err(invalid(format!(
                 "status {status:?}: use planned, in progress or done"
             )));
-        }
-        let valid_date = date.len() == 10
-            && date.chars().enumerate().all(|(i, c)| {
-                if i == 4 || i == 7 {
-                    c == '-'
-                } else {
-                    c.is_ascii_digit()
-                }
-            });
-        if !valid_date {
-            return Err(invalid(format!("date {date:?}: write it YYYY-MM-DD")));
         }
         self.write(|tx| {
             let team_uuid: Option<String> = tx
@@ -326,6 +312,24 @@ impl Campaign {
             Ok(())
         })
     }
+}
+
+/// Whether another live row of `table` (turfs or teams) has `name`, in any case: names say
+/// which turf or team a command means, so they are unique per kind.
+fn name_taken(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    name: &str,
+    except: Option<&str>,
+) -> rusqlite::Result<bool> {
+    tx.query_row(
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} WHERE lower(trim(name)) = lower(trim(?1)) \
+             AND deleted_at IS NULL AND uuid IS NOT ?2)"
+        ),
+        params![name, except],
+        |r| r.get(0),
+    )
 }
 
 /// The campaign's voters per household (doors are estimated from it where no door points
@@ -593,11 +597,20 @@ impl Campaign {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            for (n, cut) in cuts.iter().enumerate() {
+            // "Auto 1", "Auto 2"…, skipping numbers a turf already has (an earlier cut).
+            let mut number = 0;
+            for cut in &cuts {
                 let turf_uuid = uuid::Uuid::new_v4().to_string();
+                let name = loop {
+                    number += 1;
+                    let name = format!("{} {number}", prefix.trim());
+                    if !name_taken(tx, "turfs", &name, None).map_err(sql)? {
+                        break name;
+                    }
+                };
                 tx.execute(
                     "INSERT INTO turfs (uuid, name) VALUES (?1, ?2)",
-                    params![turf_uuid, format!("{prefix} {}", n + 1)],
+                    params![turf_uuid, name],
                 )
                 .map_err(sql)?;
                 for &p in &cut.precincts {
@@ -764,13 +777,44 @@ impl Campaign {
         &mut self,
         uuid: &str,
         name: &str,
-        colour: Option<&str>,
+        colour: Option<Colour>,
     ) -> Result<(), StoreError> {
-        self.write_one(
-            "UPDATE teams SET name = ?2, colour = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-             WHERE uuid = ?1",
-            params![uuid, name, colour],
-        )
+        self.rename("teams", "team", uuid, name, colour)
+    }
+
+    /// Renames and recolours a turf or team; another of the same kind with the name is refused.
+    fn rename(
+        &mut self,
+        table: &str,
+        kind: &str,
+        uuid: &str,
+        name: &str,
+        colour: Option<Colour>,
+    ) -> Result<(), StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(self.invalid(&format!("a {kind} needs a name")));
+        }
+        let colour = colour.map(|c| c.to_string());
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            if name_taken(tx, table, name, Some(uuid)).map_err(sql)? {
+                return Err(StoreError::Invalid {
+                    path: path.clone(),
+                    detail: format!("a {kind} named {name:?} already exists"),
+                });
+            }
+            tx.execute(
+                &format!(
+                    "UPDATE {table} SET name = ?2, colour = ?3, \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1"
+                ),
+                params![uuid, name, colour],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
     }
 
     /// Brings a tombstoned team back.
@@ -1021,12 +1065,9 @@ impl Campaign {
         &mut self,
         uuid: &str,
         name: &str,
-        colour: Option<&str>,
+        colour: Option<Colour>,
     ) -> Result<(), StoreError> {
-        self.write_one(
-            "UPDATE turfs SET name = ?2, colour = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
-            params![uuid, name, colour],
-        )
+        self.rename("turfs", "turf", uuid, name, colour)
     }
 }
 

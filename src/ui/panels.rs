@@ -381,6 +381,26 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
             }
         });
     }
+    if let Some((text, action)) = app.confirm.clone() {
+        egui::Window::new(t.replace_question)
+            .id(egui::Id::unique("confirm"))
+            .order(egui::Order::Foreground)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+            .show(ctx, |ui| {
+                ui.set_max_width(640.0);
+                ui.label(text);
+                ui.horizontal(|ui| {
+                    if ui.button(t.replace_anyway).clicked() {
+                        app.push(action);
+                    }
+                    if ui.button(t.cancel).clicked() {
+                        app.push(Action::DismissConfirm);
+                    }
+                });
+            });
+    }
     let mut import = None;
     let mut close = false;
     if let Some(d) = &mut app.results_dialog {
