@@ -68,8 +68,10 @@ impl Preset {
     }
 }
 
-/// Everything that decides the scores and classes; stored in the campaign file.
+/// Everything that decides the scores and classes; stored in the campaign file. A field an
+/// older file lacks takes its default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ScoringParams {
     /// The method.
     pub preset: Preset,

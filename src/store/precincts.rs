@@ -201,11 +201,32 @@ impl Campaign {
                      updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
                 )
                 .map_err(sql)?;
+            // A removed precinct leaves its turf (a turf emptied so is tombstoned), so no turf
+            // keeps a member that is gone.
+            let mut leave = tx
+                .prepare(
+                    "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                     WHERE precinct_uuid = ?1 AND deleted_at IS NULL RETURNING turf_uuid",
+                )
+                .map_err(sql)?;
+            let mut touched: Vec<String> = Vec::new();
             for (code, (uuid, live)) in &known {
                 if *live && !seen.contains_key(code.as_str()) {
                     tombstone.execute([uuid]).map_err(sql)?;
+                    let turfs = leave
+                        .query_map([uuid], |r| r.get::<_, String>(0))
+                        .map_err(sql)?
+                        .collect::<Result<Vec<String>, _>>()
+                        .map_err(sql)?;
+                    touched.extend(turfs);
                     changes.removed += 1;
                 }
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            for turf in &touched {
+                super::turfs::refresh_turf(tx, turf).map_err(sql)?;
             }
             set_extent(tx, "precincts", extent).map_err(sql)?;
             if progress(Progress {

@@ -411,7 +411,64 @@ fn members(
 }
 
 /// Recomputes a turf's outline and door count from its members; tombstones it when empty.
-fn refresh_turf(tx: &rusqlite::Transaction<'_>, uuid: &str) -> rusqlite::Result<()> {
+/// Tombstones the live assignments of a turf or team (`column` says which) that was deleted.
+fn tombstone_assignments(
+    tx: &rusqlite::Transaction<'_>,
+    column: &str,
+    uuid: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        &format!(
+            "UPDATE assignments SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+             WHERE {column} = ?1 AND deleted_at IS NULL"
+        ),
+        [uuid],
+    )?;
+    Ok(())
+}
+
+/// Brings back the assignments of a restored turf or team: those tombstoned when it was.
+fn restore_assignments(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    column: &str,
+    uuid: &str,
+    deleted_at: Option<&str>,
+) -> rusqlite::Result<()> {
+    let Some(since) = deleted_at else {
+        return Ok(());
+    };
+    tx.execute(
+        &format!(
+            "UPDATE assignments SET deleted_at = NULL, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+             WHERE {column} = ?1 AND deleted_at >= ?2 AND EXISTS \
+             (SELECT 1 FROM {table} WHERE uuid = ?1 AND deleted_at IS NULL)"
+        ),
+        params![uuid, since],
+    )?;
+    Ok(())
+}
+
+/// When a turf or team was tombstoned, if it is.
+fn deleted_at(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    uuid: &str,
+) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        &format!("SELECT deleted_at FROM {table} WHERE uuid = ?1"),
+        [uuid],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(Option::flatten)
+}
+
+/// Refreshes a turf's outline and figures after its members changed, or tombstones it (and
+/// its assignments) when it has none left.
+pub(super) fn refresh_turf(tx: &rusqlite::Transaction<'_>, uuid: &str) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare_cached(
         "SELECT p.geom FROM turf_members m JOIN precincts p ON p.uuid = m.precinct_uuid \
          WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND p.deleted_at IS NULL",
@@ -460,7 +517,7 @@ fn refresh_turf(tx: &rusqlite::Transaction<'_>, uuid: &str) -> rusqlite::Result<
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
             [uuid],
         )?;
-        return Ok(());
+        return tombstone_assignments(tx, "turf_uuid", uuid);
     }
     let refs: Vec<&geo_types::MultiPolygon<f64>> = outlines.iter().collect();
     let outline = turf::outline(&refs);
@@ -695,13 +752,16 @@ impl Campaign {
                     .map_err(sql)?;
                 }
                 tx.execute("UPDATE turfs SET geom = NULL WHERE uuid = ?1", [uuid]).map_err(sql)?;
+                tombstone_assignments(tx, "turf_uuid", uuid).map_err(sql)?;
             } else {
+                let since = deleted_at(tx, "turfs", uuid).map_err(sql)?;
                 tx.execute(
                     "UPDATE turfs SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
                      WHERE uuid = ?1",
                     [uuid],
                 )
                 .map_err(sql)?;
+                restore_assignments(tx, "turfs", "turf_uuid", uuid, since.as_deref()).map_err(sql)?;
                 // Only memberships whose precinct or door is free again come back.
                 tx.execute(
                     "UPDATE turf_members SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
@@ -765,11 +825,18 @@ impl Campaign {
 
     /// Tombstones a team (undone by [`Campaign::restore_team`]).
     pub fn delete_team(&mut self, uuid: &str) -> Result<(), StoreError> {
-        self.write_one(
-            "UPDATE teams SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
-            [uuid],
-        )
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE teams SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
+                [uuid],
+            )
+            .map_err(sql)?;
+            tombstone_assignments(tx, "team_uuid", uuid).map_err(sql)?;
+            Ok(())
+        })
     }
 
     /// Renames and recolours a team.
@@ -819,11 +886,19 @@ impl Campaign {
 
     /// Brings a tombstoned team back.
     pub fn restore_team(&mut self, uuid: &str) -> Result<(), StoreError> {
-        self.write_one(
-            "UPDATE teams SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-             WHERE uuid = ?1",
-            [uuid],
-        )
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let since = deleted_at(tx, "teams", uuid).map_err(sql)?;
+            tx.execute(
+                "UPDATE teams SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                 WHERE uuid = ?1",
+                [uuid],
+            )
+            .map_err(sql)?;
+            restore_assignments(tx, "teams", "team_uuid", uuid, since.as_deref()).map_err(sql)?;
+            Ok(())
+        })
     }
 }
 
@@ -915,6 +990,7 @@ impl Campaign {
                 .map_err(sql)?;
             }
             for s in states {
+                let since = deleted_at(tx, "turfs", &s.uuid).map_err(sql)?;
                 tx.execute(
                     "UPDATE turfs SET name = ?2, colour = ?3, team_uuid = ?4, status = ?5, \
                      deleted_at = CASE WHEN ?6 THEN coalesce(deleted_at, strftime('%Y-%m-%dT%H:%M:%fZ','now')) END, \
@@ -924,8 +1000,11 @@ impl Campaign {
                 .map_err(sql)?;
                 if s.deleted {
                     tx.execute("UPDATE turfs SET geom = NULL WHERE uuid = ?1", [&s.uuid]).map_err(sql)?;
+                    tombstone_assignments(tx, "turf_uuid", &s.uuid).map_err(sql)?;
                     continue;
                 }
+                restore_assignments(tx, "turfs", "turf_uuid", &s.uuid, since.as_deref())
+                    .map_err(sql)?;
                 for p in &s.precincts {
                     tx.execute(
                         "INSERT INTO turf_members (uuid, turf_uuid, precinct_uuid) VALUES (?1, ?2, ?3)",

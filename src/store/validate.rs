@@ -21,6 +21,67 @@ impl ValidationReport {
     }
 }
 
+/// Checks one decoded geometry: its coordinates, its type for the layer, the envelope its blob
+/// declares, and its validity as a polygon (GDAL refuses self-crossing rings).
+fn check_geometry(
+    table: &str,
+    rowid: i64,
+    blob: &[u8],
+    geometry: &geo_types::Geometry<f64>,
+    problems: &mut Vec<String>,
+) {
+    use geo::BoundingRect as _;
+    let bad = geo::CoordsIter::coords_iter(geometry)
+        .find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y));
+    if let Some(c) = bad {
+        problems.push(format!(
+            "{table} row {rowid}: coordinate ({}, {}) out of range",
+            c.x, c.y
+        ));
+    }
+    let expected = match table {
+        "precincts" | "turfs" => Some("a multipolygon"),
+        "doors" => Some("a point"),
+        _ => None,
+    };
+    let fits = match geometry {
+        geo_types::Geometry::MultiPolygon(_) | geo_types::Geometry::Polygon(_) => {
+            expected != Some("a point")
+        }
+        geo_types::Geometry::Point(_) => expected != Some("a multipolygon"),
+        _ => expected.is_none(),
+    };
+    if let (false, Some(expected)) = (fits, expected) {
+        problems.push(format!(
+            "{table} row {rowid}: the geometry is not {expected}"
+        ));
+    }
+    if let (Some(declared), Some(actual)) = (gpkg::blob_envelope(blob), geometry.bounding_rect()) {
+        let off = [
+            declared.min().x - actual.min().x,
+            declared.min().y - actual.min().y,
+            declared.max().x - actual.max().x,
+            declared.max().y - actual.max().y,
+        ];
+        if off.iter().any(|d| d.abs() > 1e-9) {
+            problems.push(format!(
+                "{table} row {rowid}: the envelope in the blob's header does not match its \
+                 geometry"
+            ));
+        }
+    }
+    let multi = match geometry {
+        geo_types::Geometry::MultiPolygon(m) => Some(m.clone()),
+        geo_types::Geometry::Polygon(p) => Some(geo_types::MultiPolygon(vec![p.clone()])),
+        _ => None,
+    };
+    if let Some(multi) = multi
+        && let Err(e) = crate::domain::validity::check(&multi)
+    {
+        problems.push(format!("{table} row {rowid}: invalid geometry: {e}"));
+    }
+}
+
 /// Tables the campaign schema must have, with their `gpkg_contents` data type.
 const REQUIRED: &[(&str, &str)] = &[
     ("precincts", "features"),
@@ -156,18 +217,7 @@ impl Campaign {
                         }
                         match gpkg::decode(blob) {
                             Err(e) => problems.push(format!("{table} row {rowid}: {e}")),
-                            Ok(g) => {
-                                let bad = geo::CoordsIter::coords_iter(&g).find(|c| {
-                                    !(-180.0..=180.0).contains(&c.x)
-                                        || !(-90.0..=90.0).contains(&c.y)
-                                });
-                                if let Some(c) = bad {
-                                    problems.push(format!(
-                                        "{table} row {rowid}: coordinate ({}, {}) out of range",
-                                        c.x, c.y
-                                    ));
-                                }
-                            }
+                            Ok(g) => check_geometry(&table, rowid, blob, &g, problems),
                         }
                     }
                     _ => problems.push(format!("{table} row {rowid}: geometry is not a blob")),
@@ -203,6 +253,44 @@ impl Campaign {
                  GROUP BY election_id, precinct_code, list HAVING count(*) > 1)",
             ),
             (
+                "live assignments of a deleted turf",
+                "SELECT count(*) FROM assignments a WHERE deleted_at IS NULL AND EXISTS \
+                 (SELECT 1 FROM turfs t WHERE t.uuid = a.turf_uuid AND t.deleted_at IS NOT NULL)",
+            ),
+            (
+                "live assignments of a deleted team",
+                "SELECT count(*) FROM assignments a WHERE deleted_at IS NULL AND EXISTS \
+                 (SELECT 1 FROM teams t WHERE t.uuid = a.team_uuid AND t.deleted_at IS NOT NULL)",
+            ),
+            (
+                "live turf members of a deleted turf, precinct or door",
+                "SELECT count(*) FROM turf_members m WHERE deleted_at IS NULL AND (\
+                 EXISTS (SELECT 1 FROM turfs t WHERE t.uuid = m.turf_uuid AND t.deleted_at IS NOT NULL) \
+                 OR EXISTS (SELECT 1 FROM precincts p WHERE p.uuid = m.precinct_uuid AND p.deleted_at IS NOT NULL) \
+                 OR EXISTS (SELECT 1 FROM doors d WHERE d.uuid = m.door_uuid AND d.deleted_at IS NOT NULL))",
+            ),
+            (
+                "live turfs with no members",
+                "SELECT count(*) FROM turfs t WHERE deleted_at IS NULL AND NOT EXISTS \
+                 (SELECT 1 FROM turf_members m WHERE m.turf_uuid = t.uuid AND m.deleted_at IS NULL)",
+            ),
+            (
+                "turf names used twice",
+                "SELECT count(*) FROM (SELECT 1 FROM turfs WHERE deleted_at IS NULL \
+                 GROUP BY lower(trim(name)) HAVING count(*) > 1)",
+            ),
+            (
+                "team names used twice",
+                "SELECT count(*) FROM (SELECT 1 FROM teams WHERE deleted_at IS NULL \
+                 GROUP BY lower(trim(name)) HAVING count(*) > 1)",
+            ),
+            (
+                "turfs or assignments with a status other than planned, in progress or done",
+                "SELECT (SELECT count(*) FROM turfs WHERE deleted_at IS NULL AND status NOT IN \
+                 ('planned', 'in progress', 'done')) + (SELECT count(*) FROM assignments WHERE \
+                 deleted_at IS NULL AND status NOT IN ('planned', 'in progress', 'done'))",
+            ),
+            (
                 "precincts with an empty code",
                 "SELECT count(*) FROM precincts WHERE deleted_at IS NULL AND trim(code) = ''",
             ),
@@ -212,6 +300,102 @@ impl Campaign {
                 problems.push(format!("{n} {what}"));
             }
         }
+        self.check_values(problems)?;
+        self.check_scores(problems)?;
         Ok(report)
+    }
+
+    /// Colours and dates as the file must write them (`#rrggbb`, `YYYY-MM-DD`).
+    fn check_values(&self, problems: &mut Vec<String>) -> Result<(), StoreError> {
+        let q = |e| self.err(e);
+        for (table, column, kind) in [
+            ("turfs", "colour", "colour"),
+            ("teams", "colour", "colour"),
+            ("assignments", "date", "date"),
+            ("elections", "date", "date"),
+        ] {
+            let mut stmt = self
+                .conn()
+                .prepare(&format!(
+                    "SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL AND deleted_at IS NULL"
+                ))
+                .map_err(q)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .map_err(q)?;
+            for row in rows {
+                let (rowid, value) = row.map_err(q)?;
+                let ok = match kind {
+                    "colour" => crate::domain::colour::Colour::parse(&value).is_ok(),
+                    _ => crate::domain::date::Date::parse(&value).is_ok(),
+                };
+                if !ok {
+                    problems.push(format!(
+                        "{table} row {rowid}: {column} {value:?} is not a {kind}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The stored scores and classes are the ones the stored method gives today.
+    fn check_scores(&self, problems: &mut Vec<String>) -> Result<(), StoreError> {
+        let Ok(Some(params)) = self.scoring_params() else {
+            if self.scoring_params().is_err() {
+                problems.push("the saved scoring method cannot be read".to_owned());
+            }
+            return Ok(());
+        };
+        let data = self.scoring_data()?;
+        let Ok(scored) = crate::domain::scoring::score(&data, &params) else {
+            problems
+                .push("the saved scoring method cannot be run on the file's results".to_owned());
+            return Ok(());
+        };
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT code, priority, priority_class FROM precincts WHERE deleted_at IS NULL",
+            )
+            .map_err(q)?;
+        let saved: std::collections::HashMap<String, (Option<f64>, Option<i64>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+            .map_err(q)?
+            .collect::<Result<_, _>>()
+            .map_err(q)?;
+        if saved
+            .values()
+            .all(|(score, class)| score.is_none() && class.is_none())
+        {
+            // Scores were never saved: nothing to disagree with.
+            return Ok(());
+        }
+        let mut differ = Vec::new();
+        for (i, code) in data.codes.iter().enumerate() {
+            let (score, class) = saved.get(code).copied().unwrap_or((None, None));
+            let expected = scored.scores[i];
+            let expected_class = scored.classes.class_of[i];
+            let score_ok = match score {
+                None => !expected.is_finite(),
+                Some(s) => (s - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+            };
+            let class_ok = class.unwrap_or(0) == i64::from(expected_class);
+            if !(score_ok && class_ok) {
+                differ.push(code.as_str());
+            }
+        }
+        if !differ.is_empty() {
+            let shown: Vec<&str> = differ.iter().take(10).copied().collect();
+            problems.push(format!(
+                "{} precincts have a score or class other than the saved method gives ({}{}): \
+                 run `score` again",
+                differ.len(),
+                shown.join(", "),
+                if differ.len() > 10 { ", …" } else { "" }
+            ));
+        }
+        Ok(())
     }
 }

@@ -1,0 +1,417 @@
+//! Importers and edits that cannot hurt the campaign: Shapefiles whose parts disagree,
+//! precincts that cross themselves, files that do not say their coordinate system, door files
+//! with broken rows, an import that would wipe the map, names and colours and dates checked.
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use campaign_planner::io::{ImportOptions, import_precincts};
+use campaign_planner::progress::ignore;
+use campaign_planner::store::Campaign;
+use common::{bytes, cli, cli_err, cli_ok, fixture, montreal_campaign, s};
+
+/// A copy of a fixture Shapefile (all its parts) under `dir`, returned by its `.shp`.
+fn shapefile_copy(dir: &Path, stem: &str) -> PathBuf {
+    for ext in ["shp", "shx", "dbf", "prj"] {
+        std::fs::copy(
+            fixture(&format!("shapefiles/{stem}.{ext}")),
+            dir.join(format!("{stem}.{ext}")),
+        )
+        .unwrap();
+    }
+    dir.join(format!("{stem}.shp"))
+}
+
+fn new_campaign(dir: &Path) -> (PathBuf, Campaign) {
+    let path = dir.join("c.campaign.gpkg");
+    (path.clone(), Campaign::create(&path, "C").unwrap())
+}
+
+/// Every precinct's code and stored geometry blob, in code order.
+fn geometries(campaign: &Campaign) -> Vec<(String, Vec<u8>)> {
+    let mut stmt = campaign
+        .conn_for_tests()
+        .prepare("SELECT code, geom FROM precincts WHERE deleted_at IS NULL ORDER BY code")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_shx_index_that_disagrees_is_read_around_and_said_never_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = shapefile_copy(dir.path(), "king-county-nad83");
+    let (_, mut reference) = new_campaign(dir.path());
+    import_precincts(
+        &mut reference,
+        &good,
+        &ImportOptions::default(),
+        &mut ignore,
+    )
+    .unwrap();
+    let expected = geometries(&reference);
+    // Swap the index entries of the first two shapes.
+    let shx = good.with_extension("shx");
+    let mut index = bytes(&shx);
+    let (a, b) = (index[100..108].to_vec(), index[108..116].to_vec());
+    index[100..108].copy_from_slice(&b);
+    index[108..116].copy_from_slice(&a);
+    std::fs::write(&shx, &index).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let (file, campaign) = new_campaign(other.path());
+    drop(campaign);
+    let run = cli(&["import", s(&file), s(&good)]);
+    let out = String::from_utf8(run.stdout).unwrap();
+    assert!(out.contains("100 added"), "{out}");
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        stderr.contains("disagrees with the .shp (100 entries for 100 shapes, first at shape 1)")
+            && stderr.contains("read in order"),
+        "{stderr}"
+    );
+    let campaign = Campaign::open_read_only(&file).unwrap();
+    assert_eq!(
+        geometries(&campaign),
+        expected,
+        "every precinct kept its own shape"
+    );
+}
+
+#[test]
+fn a_short_dbf_or_shp_or_a_dbf_of_another_file_is_refused_with_the_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = shapefile_copy(dir.path(), "king-county-nad83");
+    let (file, campaign) = new_campaign(dir.path());
+    drop(campaign);
+    let before = bytes(&file);
+    // The .dbf cut after 50 records.
+    let dbf = shp.with_extension("dbf");
+    let full = bytes(&dbf);
+    std::fs::write(&dbf, &full[..97 + 90 * 50]).unwrap();
+    let err = cli_err(&["import", s(&file), s(&shp)]);
+    assert!(
+        err.contains("cut short: its header announces 100 records but it holds 50"),
+        "{err}"
+    );
+    std::fs::write(&dbf, &full).unwrap();
+    // The .dbf of another Shapefile.
+    std::fs::copy(fixture("shapefiles/montreal-mtm8.dbf"), &dbf).unwrap();
+    let err = cli_err(&["import", s(&file), s(&shp)]);
+    assert!(
+        err.contains("the .shp holds 100 shapes but its .dbf 58 records"),
+        "{err}"
+    );
+    std::fs::write(&dbf, &full).unwrap();
+    // The .shp cut in the middle of a shape.
+    let shapes = bytes(&shp);
+    std::fs::write(&shp, &shapes[..shapes.len() / 2]).unwrap();
+    let err = cli_err(&["import", s(&file), s(&shp)]);
+    assert!(err.contains("past the end of the file"), "{err}");
+    assert_eq!(bytes(&file), before, "nothing was written");
+}
+
+#[test]
+fn a_shapefile_without_prj_is_said_to_be_assumed_and_crs_gives_its_system() {
+    let dir = tempfile::tempdir().unwrap();
+    let projected = shapefile_copy(dir.path(), "montreal-lambert93");
+    std::fs::remove_file(projected.with_extension("prj")).unwrap();
+    let (file, campaign) = new_campaign(dir.path());
+    drop(campaign);
+    let err = cli_err(&["import", s(&file), s(&projected)]);
+    assert!(err.contains("give it with --crs EPSG:NNNN"), "{err}");
+    let out = cli_ok(&["import", s(&file), s(&projected), "--crs", "EPSG:2154"]);
+    assert!(
+        out.contains("58 added") && out.contains("EPSG:2154"),
+        "{out}"
+    );
+    // Degrees without a .prj: imported, and said to be assumed.
+    let degrees = shapefile_copy(dir.path(), "king-county-nad83");
+    std::fs::remove_file(degrees.with_extension("prj")).unwrap();
+    let other = dir.path().join("kc.campaign.gpkg");
+    cli_ok(&["new", s(&other), "--name", "KC"]);
+    let run = cli(&["import", s(&other), s(&degrees)]);
+    assert!(run.status.success());
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        stderr.contains("has no .prj") && stderr.contains("--crs EPSG:NNNN"),
+        "{stderr}"
+    );
+    // --crs is for files that do not say.
+    let with_prj = shapefile_copy(&dir.path().join("."), "montreal-utm18n");
+    let err = cli_err(&["import", s(&file), s(&with_prj), "--crs", "EPSG:2154"]);
+    assert!(err.contains("declares its coordinate system"), "{err}");
+}
+
+/// A GeoJSON of Montreal districts with feature `n`'s outline replaced.
+fn montreal_with(dir: &Path, n: usize, ring: &serde_json::Value) -> PathBuf {
+    let mut fc: serde_json::Value =
+        serde_json::from_slice(&bytes(&fixture("montreal-districts.geojson"))).unwrap();
+    fc["features"][n]["geometry"] =
+        serde_json::json!({"type": "Polygon", "coordinates": [ring.clone()]});
+    let path = dir.join("districts.geojson");
+    std::fs::write(&path, fc.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn a_precinct_crossing_itself_is_rebuilt_and_counted_and_one_of_no_area_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bow_tie = serde_json::json!([
+        [-73.6, 45.5],
+        [-73.5, 45.6],
+        [-73.5, 45.5],
+        [-73.6, 45.6],
+        [-73.6, 45.5]
+    ]);
+    let file = montreal_with(dir.path(), 3, &bow_tie);
+    let (campaign_file, campaign) = new_campaign(dir.path());
+    drop(campaign);
+    let out = cli_ok(&["import", s(&campaign_file), s(&file)]);
+    assert!(
+        out.contains("1 self-crossing or overlapping shapes rebuilt"),
+        "{out}"
+    );
+    cli_ok(&["validate", s(&campaign_file)]);
+    let flat = serde_json::json!([[-73.6, 45.5], [-73.5, 45.5], [-73.4, 45.5], [-73.6, 45.5]]);
+    let file = montreal_with(dir.path(), 7, &flat);
+    let err = cli_err(&["import", s(&campaign_file), s(&file)]);
+    assert!(
+        err.contains("feature 8") && err.contains("encloses no area"),
+        "{err}"
+    );
+}
+
+#[test]
+fn validate_finds_an_invalid_geometry_written_by_another_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let ring = geo_types::LineString::from(vec![
+        (-73.6, 45.5),
+        (-73.5, 45.6),
+        (-73.5, 45.5),
+        (-73.6, 45.6),
+        (-73.6, 45.5),
+    ]);
+    let bow_tie = geo_types::MultiPolygon(vec![geo_types::Polygon::new(ring, vec![])]);
+    let blob = campaign_planner::store::gpkg::encode_multipolygon(&bow_tie).unwrap();
+    rusqlite::Connection::open(&file)
+        .unwrap()
+        .execute("UPDATE precincts SET geom = ?1 WHERE code = '101'", [blob])
+        .unwrap();
+    let out = cli(&["validate", s(&file)]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("a ring crosses itself"), "{text}");
+}
+
+#[test]
+fn importing_another_places_shapes_is_refused_without_replace_and_says_what_would_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    cli_ok(&[
+        "results",
+        s(&file),
+        s(&fixture("montreal-results-2013.csv")),
+        "--election",
+        "Mairie 2013",
+    ]);
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Ouest",
+        "--precincts",
+        "101,102",
+    ]);
+    let before = bytes(&file);
+    let kc = fixture("king-county-precincts.geojson");
+    let err = cli_err(&["import", s(&file), s(&kc)]);
+    assert!(
+        err.contains("would remove 58 of the campaign's 58 precincts")
+            && err.contains("2 in turfs (101, 102)")
+            && err.contains("58 with election results")
+            && err.contains("--replace"),
+        "{err}"
+    );
+    assert_eq!(bytes(&file), before, "nothing was imported");
+    // A boundary update that drops one unused precinct goes through.
+    let mut fc: serde_json::Value =
+        serde_json::from_slice(&bytes(&fixture("montreal-districts.geojson"))).unwrap();
+    let features = fc["features"].as_array_mut().unwrap();
+    let last = features.pop().unwrap();
+    let dropped = last["id"].to_string();
+    let update = dir.path().join("update.geojson");
+    std::fs::write(&update, fc.to_string()).unwrap();
+    let message = cli(&["import", s(&file), s(&update)]);
+    // The dropped district has results, so it is refused too, naming it.
+    let err = String::from_utf8(message.stderr).unwrap();
+    assert!(err.contains("1 with election results"), "{err} ({dropped})");
+    let out = cli_ok(&["import", s(&file), s(&kc), "--replace"]);
+    assert!(
+        out.contains("2611 added") && out.contains("58 removed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn renames_onto_a_taken_name_and_bad_colours_and_dates_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    for (name, codes) in [("A", "101"), ("B", "102")] {
+        cli_ok(&[
+            "turf",
+            s(&file),
+            "create",
+            "--name",
+            name,
+            "--precincts",
+            codes,
+        ]);
+    }
+    let err = cli_err(&["turf", s(&file), "rename", "A", "b"]);
+    assert!(err.contains("a turf named \"b\" already exists"), "{err}");
+    let err = cli_err(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        " B ",
+        "--precincts",
+        "111",
+    ]);
+    assert!(err.contains("already exists"), "{err}");
+    cli_ok(&["team", s(&file), "create", "Nord"]);
+    cli_ok(&["team", s(&file), "create", "Sud"]);
+    let err = cli_err(&["team", s(&file), "rename", "Sud", "NORD"]);
+    assert!(
+        err.contains("a team named \"NORD\" already exists"),
+        "{err}"
+    );
+    for colour in ["pink", "#zzzzzz", "rouge", "#12345"] {
+        let err = cli_err(&["team", s(&file), "create", "Est", "--colour", colour]);
+        assert!(err.contains("write it #rrggbb"), "{colour}: {err}");
+    }
+    cli_ok(&["team", s(&file), "create", "Est", "--colour", "#1B9E77"]);
+    for date in ["2026-13-45", "tomorrow", "2026-02-30"] {
+        let err = cli_err(&["team", s(&file), "assign", "Nord", "A", "--date", date]);
+        assert!(
+            err.contains("not a date") || err.contains("not a day of the calendar"),
+            "{date}: {err}"
+        );
+    }
+    // The deletes go to the turf named, never another.
+    cli_ok(&["turf", s(&file), "delete", "B"]);
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let names: Vec<&str> = turfs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["A"]);
+}
+
+#[test]
+fn door_rows_with_an_open_quote_or_impossible_households_are_refused_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let before = bytes(&file);
+    let quote = dir.path().join("quote.csv");
+    std::fs::write(
+        &quote,
+        "lon,lat,address\n-73.6,45.5,\"1 rue A\n-73.61,45.5,2 rue B\n-73.62,45.5,3 rue C\n",
+    )
+    .unwrap();
+    let err = cli_err(&["doors", s(&file), "import", s(&quote)]);
+    assert!(
+        err.contains("line 2, field 3") && err.contains("left open"),
+        "{err}"
+    );
+    let households = dir.path().join("households.csv");
+    std::fs::write(
+        &households,
+        "lon,lat,households\n-73.6,45.5,2\n-73.61,45.5,1e308\n-73.62,45.5,-2\n-73.63,45.5,1.5\n",
+    )
+    .unwrap();
+    let err = cli_err(&["doors", s(&file), "import", s(&households)]);
+    for line in ["line 3", "line 4", "line 5"] {
+        assert!(err.contains(line), "{line}: {err}");
+    }
+    assert!(err.contains("whole number from 1 to 10,000"), "{err}");
+    assert_eq!(bytes(&file), before);
+}
+
+#[test]
+fn validate_finds_what_other_programs_write_wrong_and_deletes_leave_nothing_dangling() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    cli_ok(&[
+        "results",
+        s(&file),
+        s(&fixture("montreal-results-2013.csv")),
+        "--election",
+        "Mairie 2013",
+    ]);
+    cli_ok(&[
+        "score",
+        s(&file),
+        "--preset",
+        "performance",
+        "--ours",
+        "Joly",
+    ]);
+    for (name, codes) in [("A", "101"), ("B", "102"), ("C", "111")] {
+        cli_ok(&[
+            "turf",
+            s(&file),
+            "create",
+            "--name",
+            name,
+            "--precincts",
+            codes,
+        ]);
+    }
+    cli_ok(&["team", s(&file), "create", "Nord"]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "Nord",
+        "A",
+        "--date",
+        "2026-12-01",
+    ]);
+    // A deleted turf takes its assignments with it: nothing dangles.
+    cli_ok(&["turf", s(&file), "delete", "A"]);
+    cli_ok(&["validate", s(&file)]);
+    // What another program might write.
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    for sql in [
+        "UPDATE teams SET colour = 'pink'",
+        "UPDATE elections SET date = '2013-13-45'",
+        "UPDATE turfs SET name = 'b' WHERE name = 'C'",
+        "UPDATE assignments SET deleted_at = NULL",
+        "UPDATE precincts SET priority = priority + 0.5 WHERE code = '101'",
+    ] {
+        conn.execute(sql, []).unwrap();
+    }
+    drop(conn);
+    let out = cli(&["validate", s(&file)]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        "colour \"pink\" is not a colour",
+        "date \"2013-13-45\" is not a date",
+        "live assignments of a deleted turf",
+        "turf names used twice",
+        "1 precincts have a score or class other than the saved method gives (101)",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+}
