@@ -243,7 +243,7 @@ fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
                 households,
             }),
             (Err(problem), _) | (_, Err(problem)) => {
-                problems.push(format!("line {line}: {problem}"))
+                problems.push(format!("line {line}: {problem}"));
             }
         }
     }
