@@ -899,8 +899,21 @@ impl PlannerApp {
                         self.message = Some((
                             false,
                             format!(
-                                "{}: {} ({} / {})",
-                                source, w.doors, w.in_precincts, w.households
+                                "{}: {} ({} / {}){}",
+                                source,
+                                w.doors,
+                                w.in_precincts,
+                                w.households,
+                                if w.already_there > 0 {
+                                    format!(
+                                        "; {} {} {}",
+                                        w.already_there,
+                                        self.tr().doors_already_there,
+                                        w.already_from.join(", ")
+                                    )
+                                } else {
+                                    String::new()
+                                }
                             ),
                         ));
                         self.record(crate::action::Edit::Doors {

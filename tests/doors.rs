@@ -205,3 +205,41 @@ fn an_openstreetmap_pbf_extract_gives_its_address_nodes_and_addressed_buildings(
         "{err}"
     );
 }
+
+#[test]
+fn the_same_addresses_from_a_second_file_are_not_added_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "H"]);
+    let area = dir.path().join("area.geojson");
+    std::fs::write(
+        &area,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"1"},"geometry":{"type":"Polygon","coordinates":[[[24.9,60.15],[25.0,60.15],[25.0,60.2],[24.9,60.2],[24.9,60.15]]]}}]}"#,
+    )
+    .unwrap();
+    cli_ok(&["import", s(&file), s(&area)]);
+    cli_ok(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&fixture("helsinki-address-points.geojson")),
+    ]);
+    let out = cli_ok(&["doors", s(&file), "import", s(&fixture("helsinki.osm.pbf"))]);
+    assert!(
+        out.contains(
+            "1359 doors were already in the campaign from helsinki-address-points.geojson"
+        ),
+        "{out}"
+    );
+    let info: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["info", s(&file), "--json"])).unwrap();
+    let doors = info["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "doors")
+        .unwrap()["count"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(doors, 1377 + 56, "each address once");
+}

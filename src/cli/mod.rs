@@ -424,6 +424,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     String::new()
                 }
             );
+            if w.already_there > 0 {
+                println!(
+                    "{} doors were already in the campaign from {} (the same address nearby) \
+                     and were not added twice",
+                    w.already_there,
+                    w.already_from.join(", ")
+                );
+            }
         }
         Command::Doors {
             file,

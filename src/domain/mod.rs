@@ -7,6 +7,7 @@ pub mod autocut;
 pub mod classify;
 pub mod colour;
 pub mod date;
+pub mod dedupe;
 pub mod formula;
 pub mod geometry;
 pub mod numbers;

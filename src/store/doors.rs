@@ -4,6 +4,7 @@ use geo_types::Rect;
 use rusqlite::params;
 
 use super::{Campaign, StoreError, gpkg};
+use crate::domain::dedupe::already_there;
 use crate::domain::selection::PrecinctIndex;
 use crate::io::doors::NewDoor;
 
@@ -24,6 +25,11 @@ pub struct DoorsWritten {
     pub in_precincts: usize,
     /// Doors from the same source replaced (tombstoned).
     pub replaced: usize,
+    /// Doors not added because the campaign has them from another file (same address
+    /// nearby), with those files' names.
+    pub already_there: usize,
+    /// The files the doors already there came from.
+    pub already_from: Vec<String>,
 }
 
 impl Campaign {
@@ -72,13 +78,49 @@ impl Campaign {
                 replaced,
                 ..DoorsWritten::default()
             };
+            // Doors another file brought already (the same address nearby) are not added twice.
+            let others: Vec<(Vec<u8>, String, String)> = tx
+                .prepare(
+                    "SELECT geom, coalesce(address, ''), source FROM doors \
+                     WHERE deleted_at IS NULL AND geom IS NOT NULL AND source IS NOT ?1",
+                )
+                .map_err(sql)?
+                .query_map([source], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
+            let other_points: Vec<(geo_types::Point<f64>, &str, &str)> = others
+                .iter()
+                .filter_map(|(blob, address, from)| {
+                    match gpkg::decode(blob).ok()? {
+                        geo_types::Geometry::Point(p) => Some((p, address.as_str(), from.as_str())),
+                        _ => None,
+                    }
+                })
+                .collect();
+            let existing: Vec<(geo_types::Point<f64>, &str)> =
+                other_points.iter().map(|&(p, a, _)| (p, a)).collect();
+            let new: Vec<(geo_types::Point<f64>, &str)> =
+                doors.iter().map(|d| (d.point, d.address.as_str())).collect();
+            let twice = already_there(&existing, &new);
+            if twice.iter().any(|t| *t) {
+                let mut from: Vec<String> =
+                    other_points.iter().map(|&(_, _, f)| f.to_owned()).collect();
+                from.sort_unstable();
+                from.dedup();
+                written.already_from = from;
+            }
             let mut insert = tx
                 .prepare(
                     "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(sql)?;
-            for d in doors {
+            for (d, twice) in doors.iter().zip(&twice) {
+                if *twice {
+                    written.already_there += 1;
+                    continue;
+                }
                 let blob = gpkg::encode_point(d.point).map_err(|e| StoreError::Invalid {
                     path: path.clone(),
                     detail: e.to_string(),
@@ -110,7 +152,7 @@ impl Campaign {
             )
             .map_err(sql)?;
             let mut extent: Option<Rect<f64>> = None;
-            for d in doors {
+            for (d, _) in doors.iter().zip(&twice).filter(|(_, t)| !**t) {
                 gpkg::extend(&mut extent, Rect::new(d.point.0, d.point.0));
             }
             if let Some(r) = extent {
