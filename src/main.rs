@@ -38,6 +38,7 @@ fn main() -> std::process::ExitCode {
     if let Some(Command::BenchFrames { file, steps }) = &cli.command {
         return app(Some(file.clone()), Lang::En, Some(*steps));
     }
+    quiet_on_closed_pipe();
     match run(cli) {
         Ok(Outcome::Ok) => std::process::ExitCode::SUCCESS,
         Ok(Outcome::Problems) => std::process::ExitCode::from(2),
@@ -52,6 +53,24 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Output piped into `head` that stopped reading makes `println!` panic ("failed printing to
+/// stdout: Broken pipe"): the command's reader is gone, so it ends quietly instead.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// Whether the error is a closed pipe, however deep it is wrapped (JSON writers wrap it).

@@ -415,3 +415,129 @@ fn validate_finds_what_other_programs_write_wrong_and_deletes_leave_nothing_dang
         assert!(text.contains(expected), "{expected}: {text}");
     }
 }
+
+#[test]
+fn turfs_gain_add_remove_and_merge_teams_a_list_and_assignments_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    for (name, codes) in [("A", "101,102"), ("B", "111")] {
+        cli_ok(&[
+            "turf",
+            s(&file),
+            "create",
+            "--name",
+            name,
+            "--precincts",
+            codes,
+        ]);
+    }
+    let err = cli_err(&["turf", s(&file), "add", "A", "--precincts", "111"]);
+    assert!(
+        err.contains("111 (in B)") && err.contains("--move"),
+        "{err}"
+    );
+    cli_ok(&["turf", s(&file), "add", "A", "--precincts", "112"]);
+    let err = cli_err(&["turf", s(&file), "remove", "A", "--precincts", "113"]);
+    assert!(err.contains("not in turf \"A\": 113"), "{err}");
+    cli_ok(&["turf", s(&file), "remove", "A", "--precincts", "102"]);
+    cli_ok(&["turf", s(&file), "merge", "A", "B"]);
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    assert_eq!(turfs.as_array().unwrap().len(), 1);
+    let mut members: Vec<&str> = turfs[0]["precincts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    members.sort_unstable();
+    assert_eq!(members, vec!["101", "111", "112"]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "create",
+        "=cmd|' /C calc'!A0",
+        "--size",
+        "3",
+    ]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "=cmd|' /C calc'!A0",
+        "A",
+        "--date",
+        "2026-12-01",
+    ]);
+    let list = cli_ok(&["team", s(&file), "list"]);
+    assert!(list.contains("turfs: A"), "{list}");
+    let out = dir.path().join("assignments.csv");
+    cli_ok(&[
+        "export",
+        s(&file),
+        "--layer",
+        "assignments",
+        "--format",
+        "csv",
+        s(&out),
+    ]);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "turf,team,date,status,uuid,updated_at"
+    );
+    let row = lines.next().unwrap();
+    assert!(
+        row.starts_with("A,'=cmd|' /C calc'!A0,2026-12-01,planned,"),
+        "the formula is neutralised: {row}"
+    );
+    let err = cli_err(&[
+        "export",
+        s(&file),
+        "--layer",
+        "assignments",
+        "--format",
+        "csv",
+        s(&out),
+    ]);
+    assert_eq!(err.matches("already exists").count(), 1, "said once: {err}");
+    assert!(err.contains("--overwrite"), "{err}");
+}
+
+#[test]
+fn output_piped_into_head_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kc.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "KC"]);
+    let shapes = fixture("king-county-precincts.geojson");
+    cli_ok(&["import", s(&file), s(&shapes)]);
+    // A door inside every precinct, then a turf of each: a long `turf list`.
+    let fc: geojson::FeatureCollection = serde_json::from_slice(&bytes(&shapes)).unwrap();
+    let mut csv = String::from("lon,lat\n");
+    for f in &fc.features {
+        let geometry: geo_types::Geometry<f64> =
+            f.geometry.clone().unwrap().value.try_into().unwrap();
+        if let Some(p) = geo::InteriorPoint::interior_point(&geometry) {
+            std::fmt::Write::write_fmt(&mut csv, format_args!("{},{}\n", p.x(), p.y())).unwrap();
+        }
+    }
+    let doors = dir.path().join("doors.csv");
+    std::fs::write(&doors, csv).unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&doors)]);
+    cli_ok(&["turf", s(&file), "autocut", "--target", "3"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-planner"))
+        .args(["turf", s(&file), "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0_u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}

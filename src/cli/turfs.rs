@@ -34,6 +34,32 @@ pub enum TurfCommand {
         #[arg(long = "move")]
         take: bool,
     },
+    /// Add precincts to a turf (those in another turf are refused unless --move).
+    Add {
+        /// The turf's name.
+        turf: String,
+        /// Precinct codes, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        precincts: Vec<String>,
+        /// Move precincts that are in another turf (else they are refused).
+        #[arg(long = "move")]
+        take: bool,
+    },
+    /// Take precincts out of a turf (a turf left empty is deleted).
+    Remove {
+        /// The turf's name.
+        turf: String,
+        /// Precinct codes, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        precincts: Vec<String>,
+    },
+    /// Merge a turf into another: its precincts and doors join INTO, and it is deleted.
+    Merge {
+        /// The turf that stays.
+        into: String,
+        /// The turf merged into it.
+        from: String,
+    },
     /// Cut precincts (all, or those named) into turfs of about TARGET doors.
     Autocut {
         /// Doors per turf.
@@ -86,6 +112,12 @@ pub enum TurfCommand {
 /// Team commands.
 #[derive(Debug, Subcommand)]
 pub enum TeamCommand {
+    /// List the teams with their turfs and assignments.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create a team.
     Create {
         /// The team's name.
@@ -246,6 +278,72 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
             campaign.delete_turf(&uuid)?;
             println!("deleted turf {turf:?}");
         }
+        TurfCommand::Add {
+            turf,
+            precincts,
+            take,
+        } => {
+            let mut campaign = Campaign::open(file)?;
+            let uuid = turf_uuid(&campaign, &turf)?;
+            let codes: Vec<String> = precincts.iter().map(|c| c.trim().to_owned()).collect();
+            if !take {
+                let elsewhere: Vec<String> = campaign
+                    .turfs()?
+                    .into_iter()
+                    .filter(|t| t.uuid != uuid)
+                    .flat_map(|t| {
+                        let name = t.name;
+                        t.precincts
+                            .into_iter()
+                            .filter(|p| codes.contains(p))
+                            .map(move |p| format!("{p} (in {name})"))
+                    })
+                    .collect();
+                if !elsewhere.is_empty() {
+                    anyhow::bail!(
+                        "{} already in another turf: {}; add --move to move them",
+                        if elsewhere.len() == 1 {
+                            "a precinct is"
+                        } else {
+                            "precincts are"
+                        },
+                        elsewhere.join(", ")
+                    );
+                }
+            }
+            campaign.add_to_turf(&uuid, &codes)?;
+            println!("added {} precincts to turf {turf:?}", codes.len());
+        }
+        TurfCommand::Remove { turf, precincts } => {
+            let mut campaign = Campaign::open(file)?;
+            let uuid = turf_uuid(&campaign, &turf)?;
+            let codes: Vec<String> = precincts.iter().map(|c| c.trim().to_owned()).collect();
+            let members = campaign
+                .turfs()?
+                .into_iter()
+                .find(|t| t.uuid == uuid)
+                .map(|t| t.precincts)
+                .unwrap_or_default();
+            let outside: Vec<&str> = codes
+                .iter()
+                .filter(|c| !members.contains(c))
+                .map(String::as_str)
+                .collect();
+            if !outside.is_empty() {
+                anyhow::bail!("not in turf {turf:?}: {}", outside.join(", "));
+            }
+            campaign.remove_from_turf(&uuid, &codes)?;
+            println!("took {} precincts out of turf {turf:?}", codes.len());
+        }
+        TurfCommand::Merge { into, from } => {
+            let mut campaign = Campaign::open(file)?;
+            let (a, b) = (turf_uuid(&campaign, &into)?, turf_uuid(&campaign, &from)?);
+            if a == b {
+                anyhow::bail!("a turf cannot be merged into itself");
+            }
+            campaign.merge_turfs(&a, &b)?;
+            println!("merged turf {from:?} into {into:?}");
+        }
         TurfCommand::List { json } => {
             let campaign = Campaign::open_read_only(file)?;
             let turfs = campaign.turfs()?;
@@ -276,8 +374,12 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
 
 /// Runs a team command.
 pub(super) fn team(file: &std::path::Path, action: TeamCommand) -> anyhow::Result<()> {
+    if let TeamCommand::List { json } = action {
+        return list_teams(file, json);
+    }
     let mut campaign = Campaign::open(file)?;
     match action {
+        TeamCommand::List { .. } => {}
         TeamCommand::Create { name, colour, size } => {
             campaign.create_team(&name, colour, size)?;
             println!("created team {name:?}");
@@ -312,6 +414,53 @@ pub(super) fn team(file: &std::path::Path, action: TeamCommand) -> anyhow::Resul
             campaign.assign(&team, &turf, date, &status)?;
             println!("assigned turf {turf:?} to team {team:?} on {date} ({status})");
         }
+    }
+    Ok(())
+}
+
+/// One team, with its turfs, for `team list`.
+#[derive(serde::Serialize)]
+struct TeamJson {
+    name: String,
+    colour: Option<String>,
+    size: Option<i64>,
+    turfs: Vec<String>,
+}
+
+/// `team list`: every team, its colour, size and turfs.
+fn list_teams(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let campaign = Campaign::open_read_only(file)?;
+    let turfs = campaign.turfs()?;
+    let teams: Vec<TeamJson> = campaign
+        .teams()?
+        .into_iter()
+        .map(|t| TeamJson {
+            turfs: turfs
+                .iter()
+                .filter(|turf| turf.team.as_deref() == Some(t.name.as_str()))
+                .map(|turf| turf.name.clone())
+                .collect(),
+            name: t.name,
+            colour: t.colour,
+            size: t.size,
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&teams)?);
+        return Ok(());
+    }
+    for t in &teams {
+        println!(
+            "{:<24} {:<8} {:>3} canvassers  turfs: {}",
+            t.name,
+            t.colour.as_deref().unwrap_or("–"),
+            t.size.map_or("–".to_owned(), |s| s.to_string()),
+            if t.turfs.is_empty() {
+                "–".to_owned()
+            } else {
+                t.turfs.join(", ")
+            }
+        );
     }
     Ok(())
 }

@@ -43,16 +43,19 @@ pub fn export_layer(
         });
     }
     if out.exists() && !overwrite {
-        return Err(ImportError::Io {
+        return Err(ImportError::Format {
             path: out.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "the file already exists (it was left as it is); choose another name or \
-                 allow overwriting",
-            ),
+            detail: "the file already exists (it was left as it is): choose another name, or \
+                     add --overwrite to replace it"
+                .to_owned(),
         });
     }
-    let table = campaign.read_table(layer)?;
+    // Assignments are exported with the names people use, not the ids rows carry.
+    let table = if layer == "assignments" {
+        campaign.assignments_table()?
+    } else {
+        campaign.read_table(layer)?
+    };
     let bytes = match format {
         Format::GeoJson => geojson_bytes(&table),
         Format::Csv => csv_bytes(&table),
@@ -144,6 +147,16 @@ fn geojson_bytes(table: &Table) -> std::io::Result<Vec<u8>> {
     serde_json::to_vec(&collection).map_err(std::io::Error::other)
 }
 
+/// A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a
+/// carriage return first) gets a leading `'`, as OWASP advises against CSV injection.
+fn neutralised(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 fn csv_bytes(table: &Table) -> std::io::Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = table.columns.clone();
@@ -159,7 +172,7 @@ fn csv_bytes(table: &Table) -> std::io::Result<Vec<u8>> {
                 SqlValue::Null => String::new(),
                 SqlValue::Integer(i) => i.to_string(),
                 SqlValue::Real(f) => f.to_string(),
-                SqlValue::Text(t) => t.clone(),
+                SqlValue::Text(t) => neutralised(t),
                 SqlValue::Blob(b) => format!("<{} bytes>", b.len()),
             })
             .collect();

@@ -45,6 +45,35 @@ pub struct Table {
 }
 
 impl Campaign {
+    /// The live assignments with their turf and team names, date and status, by date.
+    pub fn assignments_table(&self) -> Result<Table, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT t.name, m.name, a.date, a.status, a.uuid, a.updated_at \
+                 FROM assignments a \
+                 LEFT JOIN turfs t ON t.uuid = a.turf_uuid \
+                 LEFT JOIN teams m ON m.uuid = a.team_uuid \
+                 WHERE a.deleted_at IS NULL ORDER BY a.date, t.name",
+            )
+            .map_err(q)?;
+        let rows = stmt
+            .query_map([], |r| (0..6).map(|i| r.get::<_, Value>(i)).collect())
+            .map_err(q)?
+            .collect::<Result<Vec<Vec<Value>>, _>>()
+            .map_err(q)?;
+        Ok(Table {
+            name: "assignments".to_owned(),
+            columns: ["turf", "team", "date", "status", "uuid", "updated_at"]
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
+            rows,
+            geometries: None,
+        })
+    }
+
     /// The layers listed in `gpkg_contents`, features first, each with its count and extent.
     pub fn layers(&self) -> Result<Vec<Layer>, StoreError> {
         let conn = self.conn();
