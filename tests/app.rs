@@ -561,3 +561,49 @@ fn the_results_dialog_passes_the_columns_chosen_to_the_import() {
     );
     assert!(mapping.missing_as_empty && mapping.registered.is_none());
 }
+
+/// Runs frames until the background job (an import) is done.
+fn wait_for_job(h: &mut Harness<'_, PlannerApp>) {
+    for _ in 0..3000 {
+        h.run_steps(1);
+        if h.state().job.is_none() {
+            h.run_steps(2);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the job did not end");
+}
+
+#[test]
+fn importing_another_places_shapes_asks_first_and_cancel_keeps_every_precinct() {
+    let mut h = harness("replace", (1280.0, 800.0));
+    let king_county = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("king-county-precincts.geojson");
+    let shapes = |h: &Harness<'_, PlannerApp>| h.state().loaded.as_ref().unwrap().shapes.len();
+    assert_eq!(shapes(&h), 58);
+    h.state_mut()
+        .push(campaign_planner::action::Action::ImportShapes(
+            king_county.clone(),
+        ));
+    wait_for_job(&mut h);
+    let (question, _) = h.state().confirm.clone().expect("the app asks");
+    assert!(question.contains("58"), "says what would go: {question}");
+    h.get_by_label("Replace the precincts?");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Cancel")
+        .click();
+    h.run_steps(2);
+    assert!(h.state().confirm.is_none());
+    assert_eq!(shapes(&h), 58, "cancel keeps the campaign as it was");
+    // Asked again, the user replaces them on purpose.
+    h.state_mut()
+        .push(campaign_planner::action::Action::ImportShapes(king_county));
+    wait_for_job(&mut h);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Replace them anyway")
+        .click();
+    h.run_steps(1);
+    wait_for_job(&mut h);
+    assert!(h.state().confirm.is_none());
+    assert!(shapes(&h) > 2000, "King County replaced Montreal");
+}
