@@ -1245,6 +1245,7 @@ impl PlannerApp {
             return;
         };
         let label = path.display().to_string();
+        let t = self.tr();
         self.start_job(ctx, label, Some(campaign), move |campaign, progress| {
             let Some(mut campaign) = campaign else {
                 return (Err("no campaign".to_owned()), None);
@@ -1255,13 +1256,22 @@ impl PlannerApp {
             };
             let result = import_precincts(&mut campaign, &path, &options, progress);
             let message = match result {
-                Ok(r) => JobNote::Say(
-                    false,
-                    format!(
+                Ok(r) => {
+                    let mut text = format!(
                         "{}: {} (+{} ~{} −{})",
                         r.file, r.features, r.changes.added, r.changes.updated, r.changes.removed
-                    ),
-                ),
+                    );
+                    // What the reader worked around, and a system it had to assume.
+                    for note in &r.notes {
+                        text.push('\n');
+                        text.push_str(note);
+                    }
+                    if r.crs_assumed {
+                        text.push('\n');
+                        text.push_str(t.crs_assumed);
+                    }
+                    JobNote::Say(r.crs_assumed, text)
+                }
                 // An import that would remove precincts in use is asked about, not refused.
                 Err(e @ crate::io::ImportError::WouldRemove { .. }) => JobNote::Confirm(
                     e.to_string(),

@@ -607,3 +607,30 @@ fn importing_another_places_shapes_asks_first_and_cancel_keeps_every_precinct() 
     assert!(h.state().confirm.is_none());
     assert!(shapes(&h) > 2000, "King County replaced Montreal");
 }
+
+#[test]
+fn a_shapefile_without_prj_imported_in_the_app_says_its_system_was_assumed() {
+    let mut h = harness("noprj", (1280.0, 800.0));
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["shp", "shx", "dbf"] {
+        std::fs::copy(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("fixtures/shapefiles/king-county-nad83.{ext}")),
+            dir.path().join(format!("kc.{ext}")),
+        )
+        .unwrap();
+    }
+    h.state_mut()
+        .push(campaign_planner::action::Action::ImportShapesReplacing(
+            dir.path().join("kc.shp"),
+        ));
+    h.run_steps(1);
+    wait_for_job(&mut h);
+    let (_, message) = h.state().message.clone().expect("a message");
+    assert!(message.contains("kc.shp: 100 (+100 ~0 −58)"), "{message}");
+    assert!(
+        message.contains("longitude and latitude (EPSG:4326) were assumed"),
+        "{message}"
+    );
+    assert_eq!(h.state().loaded.as_ref().unwrap().shapes.len(), 100);
+}

@@ -111,6 +111,21 @@ fn a_short_dbf_or_shp_or_a_dbf_of_another_file_is_refused_with_the_counts() {
     std::fs::write(&shp, &shapes[..shapes.len() / 2]).unwrap();
     let err = cli_err(&["import", s(&file), s(&shp)]);
     assert!(err.contains("past the end of the file"), "{err}");
+    // Whole shapes, but a header that gives another length: the reader would stop early (and
+    // drop the shapes after) or read past the end.
+    for words in [100_u32, 0x7FFF_FFFF] {
+        let mut lying = shapes.clone();
+        lying[24..28].copy_from_slice(&words.to_be_bytes());
+        std::fs::write(&shp, &lying).unwrap();
+        let err = cli_err(&["import", s(&file), s(&shp)]);
+        assert!(
+            err.contains(&format!(
+                "its header gives its length as {} bytes but the file holds 35004",
+                u64::from(words) * 2
+            )),
+            "{err}"
+        );
+    }
     assert_eq!(bytes(&file), before, "nothing was written");
 }
 
@@ -540,4 +555,58 @@ fn output_piped_into_head_ends_quietly() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
+}
+
+#[test]
+fn a_doors_file_of_nothing_or_a_geopackage_left_mid_write_is_refused_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let doors = dir.path().join("doors.geojson");
+    std::fs::write(
+        &doors,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[-73.6,45.5]}}]}"#,
+    )
+    .unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&doors)]);
+    // The same file, emptied: importing it would replace its door with none.
+    std::fs::write(&doors, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+    let before = bytes(&file);
+    let err = cli_err(&["doors", s(&file), "import", s(&doors)]);
+    assert!(err.contains("no doors in the file"), "{err}");
+    assert_eq!(bytes(&file), before);
+    // A GeoPackage whose writer did not finish: not replayed, not misread, said.
+    let gpkg = dir.path().join("other.gpkg");
+    std::fs::copy(fixture("montreal-mtm8.gpkg"), &gpkg).unwrap();
+    let journal = dir.path().join("other.gpkg-journal");
+    std::fs::write(
+        &journal,
+        [0xD9, 0xD5, 0x05, 0xF9, 0x20, 0xA1, 0x63, 0xD7, 1, 2, 3],
+    )
+    .unwrap();
+    let input = bytes(&gpkg);
+    let err = cli_err(&["import", s(&file), s(&gpkg), "--replace"]);
+    assert!(
+        err.contains("did not finish (a -journal file is beside it)"),
+        "{err}"
+    );
+    assert_eq!(bytes(&gpkg), input, "the input is never written to");
+    std::fs::remove_file(&journal).unwrap();
+    std::fs::write(&gpkg, b"").unwrap();
+    let err = cli_err(&["import", s(&file), s(&gpkg)]);
+    assert!(err.contains("other.gpkg: the file is empty"), "{err}");
+    // JSON errors say where, once, without the reader's type names.
+    std::fs::write(&doors, "[[[[").unwrap();
+    let err = cli_err(&["doors", s(&file), "import", s(&doors)]);
+    assert!(
+        err.contains(
+            "not a GeoJSON FeatureCollection (line 1, column 0: invalid type: sequence, \
+             expected a FeatureCollection object)"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Deserialize") && !err.contains(" at line "),
+        "{err}"
+    );
+    assert_eq!(bytes(&file), before);
 }

@@ -377,7 +377,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 }
                 if report.crs_assumed {
                     eprintln!(
-                        "warning: {} has no .prj: its coordinates were taken as longitude and \
+                        "warning: {} has no .prj (or an empty one): its coordinates were taken as longitude and \
                          latitude (EPSG:4326); give its coordinate system with --crs EPSG:NNNN \
                          if that is wrong",
                         report.file

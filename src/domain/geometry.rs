@@ -5,6 +5,7 @@
 //! reported. [`clean_polygons`] repairs what is safe to repair and refuses the rest.
 
 use geo::BooleanOps as _;
+use geo::MapCoordsInPlace as _;
 
 use super::validity::{Invalidity, check};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
@@ -148,7 +149,13 @@ pub fn clean_polygons(raw: RawPolygons) -> Result<(MultiPolygon<f64>, Repairs), 
     }
     // Crossing rings, overlapping parts, holes outside their shell: the area the rings enclose
     // is rebuilt as valid polygons (what GDAL's MakeValid does for these cases).
-    let rebuilt = multi.union(&MultiPolygon::new(Vec::new()));
+    let mut rebuilt = multi.union(&MultiPolygon::new(Vec::new()));
+    // The crossings it computes may land a rounding error beyond a vertex at ±90° or ±180°
+    // (every input vertex was checked in range): keep them on the world.
+    rebuilt.map_coords_in_place(|c| Coord {
+        x: c.x.clamp(-180.0, 180.0),
+        y: c.y.clamp(-90.0, 90.0),
+    });
     match check(&rebuilt) {
         Ok(()) => {
             repairs.invalid_rebuilt += 1;
@@ -195,6 +202,7 @@ fn clean_ring(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::CoordsIter as _;
     use geo_types::coord;
 
     fn square(x: f64, y: f64, size: f64) -> Vec<Coord<f64>> {
@@ -268,6 +276,40 @@ mod tests {
         assert_eq!(mp.0.len(), 2);
         assert_eq!(check(&mp), Ok(()));
         assert!((geo::Area::unsigned_area(&mp) - 0.005).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_shape_rebuilt_at_the_pole_stays_on_the_world() {
+        // A bow tie whose crossing is computed from vertices on the south pole's latitude.
+        let ring = vec![
+            Coord {
+                x: -121.0,
+                y: -90.0,
+            },
+            Coord {
+                x: -120.0,
+                y: -89.999_999_9,
+            },
+            Coord {
+                x: -120.0,
+                y: -90.0,
+            },
+            Coord {
+                x: -121.0,
+                y: -89.999_999_9,
+            },
+            Coord {
+                x: -121.0,
+                y: -90.0,
+            },
+        ];
+        let (multi, _) = clean_polygons(vec![vec![ring]]).unwrap();
+        for c in multi.coords_iter() {
+            assert!(
+                (-90.0..=90.0).contains(&c.y) && (-180.0..=180.0).contains(&c.x),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

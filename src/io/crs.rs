@@ -77,6 +77,14 @@ impl Crs {
             definition: shorten(wkt),
             detail,
         };
+        // The WKT parser recurses per bracket: a hostile `.prj` of thousands would overflow
+        // the stack. Real definitions nest about six deep.
+        let depth = wkt_depth(wkt);
+        if depth > MAX_WKT_DEPTH {
+            return Err(unknown(format!(
+                "brackets nested {depth} deep; a coordinate system nests at most {MAX_WKT_DEPTH}"
+            )));
+        }
         let projstring = proj4wkt::wkt_to_projstring(wkt).map_err(|e| unknown(e.to_string()))?;
         let source = Proj::from_proj_string(&projstring).map_err(|e| unknown(e.to_string()))?;
         let label = wkt_name(wkt).unwrap_or_else(|| projstring.clone());
@@ -175,6 +183,26 @@ fn top_level_epsg(wkt: &str) -> Option<i64> {
     parts.next()?.parse().ok()
 }
 
+/// The deepest nesting of WKT brackets (`[` or `(`) allowed.
+const MAX_WKT_DEPTH: usize = 32;
+
+/// How deep the brackets of a WKT nest, quoted names aside.
+fn wkt_depth(wkt: &str) -> usize {
+    let (mut depth, mut deepest, mut quoted) = (0_usize, 0, false);
+    for c in wkt.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '[' | '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ']' | ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// The name of a WKT CRS: the first quoted string.
 fn wkt_name(wkt: &str) -> Option<String> {
     let start = wkt.find('"')? + 1;
@@ -243,6 +271,18 @@ mod tests {
         );
         assert_eq!(Crs::from_name("EPSG:2154").unwrap().label(), "EPSG:2154");
         assert!(Crs::from_name("urn:x:nonsense").is_err());
+    }
+
+    #[test]
+    fn a_wkt_nested_thousands_deep_is_refused_not_a_stack_overflow() {
+        let err = Crs::from_wkt(&"GEOGCS[".repeat(100_000))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nested 100000 deep"), "{err}");
+        assert_eq!(
+            wkt_depth(r#"GEOGCS["a[(b",DATUM["D",SPHEROID["S",1,2]]]"#),
+            3
+        );
     }
 
     #[test]

@@ -44,19 +44,33 @@ pub fn read_doors(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     super::input::check_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
-    if name.ends_with(".osm.pbf") || ext == "pbf" {
-        return read_pbf(path);
-    }
-    match ext.as_str() {
-        "geojson" | "json" => read_geojson(path),
-        "csv" | "txt" => read_csv(path),
-        _ => Err(ImportError::Format {
+    let doors = if name.ends_with(".osm.pbf") || ext == "pbf" {
+        read_pbf(path)?
+    } else {
+        match ext.as_str() {
+            "geojson" | "json" => read_geojson(path)?,
+            "csv" | "txt" => read_csv(path)?,
+            _ => {
+                return Err(ImportError::Format {
+                    path: path.to_path_buf(),
+                    detail: format!(
+                        "unsupported file type {ext:?}; doors can be GeoJSON points, a CSV with longitude and latitude columns, or an OpenStreetMap .osm.pbf extract"
+                    ),
+                });
+            }
+        }
+    };
+    // Importing nothing would replace the doors of an earlier import of the same file with
+    // none: an empty or addressless file is refused instead.
+    if doors.is_empty() {
+        return Err(ImportError::Format {
             path: path.to_path_buf(),
-            detail: format!(
-                "unsupported file type {ext:?}; doors can be GeoJSON points, a CSV with longitude and latitude columns, or an OpenStreetMap .osm.pbf extract"
-            ),
-        }),
+            detail: "no doors in the file (no points, rows or addressed buildings), so nothing \
+                     was imported"
+                .to_owned(),
+        });
     }
+    Ok(doors)
 }
 
 fn check(
@@ -90,13 +104,14 @@ fn valid(x: f64, y: f64) -> Result<Point<f64>, String> {
 
 fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
     let text = super::input::read_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
+    // A UTF-8 byte order mark is not JSON but some tools write one.
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
     let fc: geojson::FeatureCollection =
-        serde_json::from_slice(&text).map_err(|e| ImportError::Format {
+        serde_json::from_slice(text).map_err(|e| ImportError::Format {
             path: path.to_path_buf(),
             detail: format!(
-                "not a GeoJSON FeatureCollection (line {}, column {}): {e}",
-                e.line(),
-                e.column()
+                "not a GeoJSON FeatureCollection ({})",
+                super::geojson::json_error(&e)
             ),
         })?;
     let total = fc.features.len();

@@ -18,6 +18,31 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
     parse(path, &bytes)
 }
 
+/// A JSON reader's error in a user's words: where it is, once, and what was expected, without
+/// the reader's own type names.
+pub(crate) fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json ends its messages with " at line 3 column 7": the place is said first instead.
+    let text = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(t, _)| t)
+        .replace(
+            "expected struct DeserializeFeatureCollectionHelper",
+            "expected a FeatureCollection object",
+        )
+        .replace(
+            "expected struct DeserializeFeatureCollection",
+            "expected a FeatureCollection object",
+        )
+        .replace("expected GeoJson object", "expected a GeoJSON object")
+        .replace("Error while deserializing GeoJSON: ", "");
+    if e.line() == 0 {
+        text
+    } else {
+        format!("line {}, column {}: {text}", e.line(), e.column())
+    }
+}
+
 /// Parses GeoJSON bytes; `path` only names the source in errors.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<SourceLayer, ImportError> {
     let format = |detail: String| ImportError::Format {
@@ -26,13 +51,8 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<SourceLayer, ImportError> {
     };
     // A UTF-8 byte order mark is not JSON but some tools write one.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let geojson: geojson::GeoJson = serde_json::from_slice(bytes).map_err(|e| {
-        format(format!(
-            "not valid GeoJSON (line {}, column {}): {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let geojson: geojson::GeoJson = serde_json::from_slice(bytes)
+        .map_err(|e| format(format!("not valid GeoJSON ({})", json_error(&e))))?;
     let (features, foreign) = match geojson {
         geojson::GeoJson::FeatureCollection(fc) => (fc.features, fc.foreign_members),
         geojson::GeoJson::Feature(f) => (vec![f], None),

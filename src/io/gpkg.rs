@@ -146,7 +146,36 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<SourceLayer, ImportError
 }
 
 fn open(path: &Path) -> Result<Connection, ImportError> {
-    super::input::check_regular_file(path, u64::MAX)?;
+    let size = super::input::check_regular_file(path, u64::MAX)?;
+    let refuse = |detail: &str| ImportError::Format {
+        path: path.to_path_buf(),
+        detail: detail.to_owned(),
+    };
+    if size == 0 {
+        return Err(refuse("the file is empty"));
+    }
+    let mut header = [0_u8; 16];
+    let read =
+        std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut header));
+    if read.is_err() || &header != b"SQLite format 3\0" {
+        return Err(refuse(
+            "not a GeoPackage: a GeoPackage is a SQLite database, and this file is not one",
+        ));
+    }
+    // A write the program that made it did not finish: reading it read-only would fail with
+    // "attempt to write a readonly database", and it is not ours to roll back.
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-journal");
+    let mut first = [0_u8; 1];
+    let hot = std::fs::File::open(std::path::PathBuf::from(journal))
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut first))
+        .is_ok_and(|()| first[0] != 0);
+    if hot {
+        return Err(refuse(
+            "the program that wrote it did not finish (a -journal file is beside it): open it \
+             once in that program (QGIS, GDAL) so it completes or rolls back, then import again",
+        ));
+    }
     Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format_error(path, &e))
 }

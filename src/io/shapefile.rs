@@ -22,6 +22,9 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
     check_regular_file(path, MAX_SHAPES_BYTES)?;
     let prj = path.with_extension("prj");
     let (crs, crs_declared) = match read_regular_file(&prj, MAX_SIDECAR_BYTES) {
+        // An empty `.prj` says no more than a missing one: the system is assumed (and said),
+        // or given with --crs.
+        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => (Crs::wgs84(), false),
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
             let crs = Crs::from_wkt(&text).map_err(|source| ImportError::Crs {
@@ -53,7 +56,7 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
     let notes = check_parts(path, shx_present.then_some(shx.as_path()), &dbf)?;
     let dbase = dbase::Reader::from_path(&dbf).map_err(|e| ImportError::Format {
         path: dbf.clone(),
-        detail: format!("unreadable attributes: {e}"),
+        detail: format!("unreadable attributes: {}", dbase_message(&e)),
     })?;
     let fields: Vec<String> = dbase.fields().iter().map(|f| f.name().to_owned()).collect();
     // The shapes are read in order from the `.shp`, never through the `.shx` index: an index
@@ -63,11 +66,12 @@ pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
         source,
     })?;
     let shapes = shapefile::ShapeReader::new(std::io::BufReader::new(shp))
-        .map_err(|e| format(format!("unreadable shapes: {e}")))?;
+        .map_err(|e| format(format!("unreadable shapes: {}", shapefile_message(&e))))?;
     let mut reader = shapefile::Reader::new(shapes, dbase);
     let mut features = Vec::new();
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
-        let (shape, record) = item.map_err(|e| format(format!("record {}: {e}", i + 1)))?;
+        let (shape, record) =
+            item.map_err(|e| format(format!("record {}: {}", i + 1, shapefile_message(&e))))?;
         let mut properties = Map::new();
         let mut record: std::collections::HashMap<String, dbase::FieldValue> = record.into();
         for name in &fields {
@@ -183,6 +187,19 @@ fn check_parts(shp: &Path, shx: Option<&Path>, dbf: &Path) -> Result<Vec<String>
         at += 8 + bytes;
     }
 
+    // The shapes are whole, but the reader stops where the header says the file ends: a
+    // length that is not the file's would drop the shapes after it, or read past the end.
+    let declared = be32(&header[24..28]) * 2;
+    if u64::try_from(declared).ok() != Some(size) {
+        return Err(format(
+            shp,
+            format!(
+                "its header gives its length as {declared} bytes but the file holds {size}: the \
+                 file was cut short or its header is damaged"
+            ),
+        ));
+    }
+
     // The .dbf: the records its header announces, and those it really holds.
     let mut file = std::fs::File::open(dbf).map_err(io(dbf))?;
     let dbf_size = file.metadata().map_err(io(dbf))?.len();
@@ -247,6 +264,25 @@ fn check_parts(shp: &Path, shx: Option<&Path>, dbf: &Path) -> Result<Vec<String>
 }
 
 /// A ring and whether it is an outer ring (clockwise in Shapefiles).
+/// A `shapefile` error in words (its own wording falls back to a debugging dump for some).
+fn shapefile_message(e: &shapefile::Error) -> String {
+    match e {
+        shapefile::Error::DbaseError(e) => dbase_message(e),
+        shapefile::Error::InvalidPatchType(code) => format!("unknown patch type {code}"),
+        shapefile::Error::MissingDbf => "the .dbf file is missing".to_owned(),
+        shapefile::Error::MissingIndexFile => "the .shx file is missing".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A `dbase` error in words (its own wording for a header error reads "Error { kind: … }").
+fn dbase_message(e: &dbase::Error) -> String {
+    match e.record_index() {
+        Some(_) => e.to_string(),
+        None => e.kind().to_string(),
+    }
+}
+
 fn ring<P>(r: &PolygonRing<P>, coord: impl Fn(&P) -> Coord<f64>) -> (bool, Vec<Coord<f64>>) {
     match r {
         PolygonRing::Outer(points) => (true, points.iter().map(&coord).collect()),

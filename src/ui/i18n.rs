@@ -83,6 +83,7 @@ pub struct Tr {
     pub doors_already_there: &'static str,
     pub replace_question: &'static str,
     pub replace_anyway: &'static str,
+    pub crs_assumed: &'static str,
     pub guessed: &'static str,
     pub columns_section: &'static str,
     pub key_column: &'static str,
@@ -225,6 +226,9 @@ const EN: Tr = Tr {
     doors_already_there: "doors already there (same address nearby), not added twice, from",
     replace_question: "Replace the precincts?",
     replace_anyway: "Replace them anyway",
+    crs_assumed: "The file does not say its coordinate system (no .prj, or an empty one): \
+                  longitude and latitude (EPSG:4326) were assumed. If the precincts are out of \
+                  place, put the .prj beside the .shp and import again.",
     guessed: "(guessed)",
     columns_section: "Columns (guessed when not chosen)",
     key_column: "Precinct code",
@@ -367,6 +371,9 @@ const FR: Tr = Tr {
     doors_already_there: "portes déjà présentes (même adresse à proximité), non ajoutées deux fois, depuis",
     replace_question: "Remplacer les bureaux ?",
     replace_anyway: "Les remplacer quand même",
+    crs_assumed: "Le fichier n'indique pas son système de coordonnées (pas de .prj, ou un .prj \
+                  vide) : longitude et latitude (EPSG:4326) ont été supposées. Si les bureaux \
+                  sont mal placés, mettez le .prj à côté du .shp et importez de nouveau.",
     guessed: "(deviné)",
     columns_section: "Colonnes (devinées si non choisies)",
     key_column: "Code du bureau",

@@ -64,6 +64,8 @@ impl Found {
 pub enum FormulaProblem {
     /// A number written wrong ("1.2.3").
     NotANumber(String),
+    /// A number too large for a score ("1e309").
+    TooLarge(String),
     /// `[` without `]`.
     UnclosedBracket,
     /// A character the language does not have.
@@ -113,6 +115,8 @@ impl FormulaProblem {
         match self {
             Self::NotANumber(literal) if fr => format!("« {literal} » n'est pas un nombre"),
             Self::NotANumber(literal) => format!("{literal:?} is not a number"),
+            Self::TooLarge(literal) if fr => format!("« {literal} » est un nombre trop grand"),
+            Self::TooLarge(literal) => format!("{literal} is too large a number"),
             Self::UnclosedBracket if fr => {
                 "'[' ouvre un nom de liste qu'aucun ']' ne ferme".to_owned()
             }

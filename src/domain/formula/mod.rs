@@ -76,10 +76,16 @@ fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, FormulaError> {
                 }
             }
             let literal: String = chars[start..i].iter().collect();
-            let n = literal.parse().map_err(|_| FormulaError {
+            let n: f64 = literal.parse().map_err(|_| FormulaError {
                 column,
                 problem: FormulaProblem::NotANumber(literal.clone()),
             })?;
+            if !n.is_finite() {
+                return Err(FormulaError {
+                    column,
+                    problem: FormulaProblem::TooLarge(literal),
+                });
+            }
             tokens.push((Token::Number(n), column));
             continue;
         }
@@ -512,8 +518,15 @@ impl Formula {
     }
 }
 
-/// A binary operation (comparisons give 1 or 0, NaN when an operand is unknown).
+/// A binary operation (comparisons give 1 or 0, NaN when an operand is unknown). A result
+/// beyond the largest number (an overflow) is unknown too, as [`Formula::failure`] says, so a
+/// later `min` or comparison never turns it back into a score.
 fn binary(op: char, a: f64, b: f64) -> f64 {
+    let v = raw_binary(op, a, b);
+    if v.is_finite() { v } else { f64::NAN }
+}
+
+fn raw_binary(op: char, a: f64, b: f64) -> f64 {
     let truth = |t: bool| {
         if a.is_nan() || b.is_nan() {
             f64::NAN
@@ -545,13 +558,14 @@ fn call(func: Func, mut args: impl Iterator<Item = f64>) -> f64 {
             pick(m, v)
         }
     };
-    match func {
+    let v = match func {
         Func::Min => args.fold(f64::INFINITY, |m, v| strict(m, v, f64::min)),
         Func::Max => args.fold(f64::NEG_INFINITY, |m, v| strict(m, v, f64::max)),
         Func::Abs => args.next().map_or(f64::NAN, f64::abs),
         Func::Sqrt => args.next().map_or(f64::NAN, f64::sqrt),
         Func::Ln => args.next().map_or(f64::NAN, f64::ln),
-    }
+    };
+    if v.is_finite() { v } else { f64::NAN }
 }
 
 fn eval(node: &Node, values: &[f64]) -> f64 {
@@ -799,6 +813,28 @@ mod tests {
             Some("Ensemble pour la France is unknown")
         );
         assert_eq!(why("ours / valid"), None);
+    }
+
+    #[test]
+    fn an_overflow_is_no_score_even_inside_min_and_max_and_says_where() {
+        let values = [1e308, 1e308, 1e308, 1e308, 0.0];
+        let f = Formula::parse("max(ours - ours - ours - ours, 0)", &names()).unwrap();
+        assert!(f.eval(&values).is_nan(), "-inf is not turned into 0 by max");
+        assert!(f.failure(&values).is_some());
+        let by_column = f.eval_columns(&[&[1e308], &[1e308], &[1e308], &[1e308], &[0.0]], 1);
+        assert!(by_column[0].is_nan());
+        let f = Formula::parse("min(1, ours * valid * 2)", &names()).unwrap();
+        assert!(f.eval(&values).is_nan());
+    }
+
+    #[test]
+    fn a_number_too_large_is_refused_where_it_is() {
+        let err = Formula::parse("ours * 1e309", &names()).unwrap_err();
+        assert_eq!(err.column, 8);
+        assert_eq!(
+            err.problem.localized(crate::domain::numbers::Lang::En),
+            "1e309 is too large a number"
+        );
     }
 
     #[test]
