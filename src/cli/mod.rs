@@ -285,6 +285,12 @@ pub enum Outcome {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    if let Some(ms) = std::env::var("CAMPAIGN_PLANNER_TEST_COMMIT_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        crate::store::set_test_commit_delay(ms);
+    }
     let Some(command) = cli.command else {
         let mut help = <Cli as clap::CommandFactory>::command();
         help.print_help()?;

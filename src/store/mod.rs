@@ -30,6 +30,16 @@ pub use table::{Election, Layer, LayerKind, Table};
 pub use turfs::{AutocutReport, TeamInfo, TurfInfo, TurfState};
 pub use validate::ValidationReport;
 
+/// The pause before each commit, in milliseconds (0: none).
+static COMMIT_DELAY_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Makes every write pause `ms` milliseconds before it commits, so the crash tests can kill the
+/// process inside its transaction (the command line sets it from
+/// `CAMPAIGN_PLANNER_TEST_COMMIT_DELAY_MS`). Never set in use.
+pub fn set_test_commit_delay(ms: u64) {
+    COMMIT_DELAY_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// An open campaign file.
 #[derive(Debug)]
 pub struct Campaign {
@@ -253,7 +263,8 @@ impl Campaign {
             })
     }
 
-    /// Runs `f` in one immediate transaction, committed only when it returns `Ok`.
+    /// Runs `f` in one immediate transaction, committed only when it returns `Ok` (after the
+    /// pause [`set_test_commit_delay`] asks for, zero in use).
     pub(crate) fn write<T>(
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
@@ -270,6 +281,10 @@ impl Campaign {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::sqlite(&path, e))?;
         let value = f(&tx)?;
+        let pause = COMMIT_DELAY_MS.load(std::sync::atomic::Ordering::Relaxed);
+        if pause > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(pause));
+        }
         tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
         Ok(value)
     }
