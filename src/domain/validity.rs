@@ -1,13 +1,12 @@
 //! Whether a multipolygon is valid as GDAL and the OGC rules understand it — no ring crossing
-//! itself or another, holes inside their shell, parts apart — checked in `O(n log n)` with an
-//! R-tree of the segments (a precinct outline has thousands of vertices; a pairwise check of
-//! its segments would take seconds for a county).
+//! itself or another, holes inside their shell, parts apart — checked in `O(n log n)` by a
+//! sweep of the segments along x (a precinct outline has thousands of vertices; a pairwise
+//! check of its segments would take seconds for a county).
 
+use geo::kernels::{Kernel as _, Orientation, RobustKernel};
 use geo::line_intersection::{LineIntersection, line_intersection};
 use geo::{Area as _, Contains as _};
 use geo_types::{Coord, Line, MultiPolygon, Polygon};
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
 
 /// Why a multipolygon is not valid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -29,8 +28,18 @@ pub enum Invalidity {
     NoArea,
 }
 
-/// A segment with its ring (a global ring number) and its place in that ring.
-type Segment = GeomWithData<Line<f64>, (usize, usize, usize)>;
+/// A segment with its box, its ring (a global ring number), its place in that ring and the
+/// ring's segment count.
+struct Segment {
+    line: Line<f64>,
+    x_min: f64,
+    x_max: f64,
+    y_min: f64,
+    y_max: f64,
+    ring: usize,
+    at: usize,
+    of: usize,
+}
 
 /// Checks `multi` against the rules of valid polygons.
 ///
@@ -49,32 +58,61 @@ pub fn check(multi: &MultiPolygon<f64>) -> Result<(), Invalidity> {
     let mut ring_no = 0;
     for polygon in &multi.0 {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-            let n = ring.0.len().saturating_sub(1);
-            for (i, line) in ring.lines().enumerate() {
-                segments.push(GeomWithData::new(line, (ring_no, i, n)));
+            let of = ring.0.len().saturating_sub(1);
+            for (at, line) in ring.lines().enumerate() {
+                segments.push(Segment {
+                    line,
+                    x_min: line.start.x.min(line.end.x),
+                    x_max: line.start.x.max(line.end.x),
+                    y_min: line.start.y.min(line.end.y),
+                    y_max: line.start.y.max(line.end.y),
+                    ring: ring_no,
+                    at,
+                    of,
+                });
             }
             ring_no += 1;
         }
     }
-    let tree = RTree::bulk_load(segments);
-    for a in &tree {
-        let (ring_a, i, n) = a.data;
-        for b in tree.locate_in_envelope_intersecting(&rstar::RTreeObject::envelope(a.geom())) {
-            let (ring_b, j, _) = b.data;
-            if (ring_b, j) <= (ring_a, i) {
+    // A sweep along x: each segment meets only those that start before it ends. Outlines are
+    // long and thin in every direction, so few pairs share an x range and a y range.
+    segments.sort_unstable_by(|a, b| a.x_min.total_cmp(&b.x_min));
+    for (k, a) in segments.iter().enumerate() {
+        for b in &segments[k + 1..] {
+            if b.x_min > a.x_max {
+                break;
+            }
+            if b.y_max < a.y_min || b.y_min > a.y_max {
                 continue;
             }
-            let Some(meet) = line_intersection(*a.geom(), *b.geom()) else {
+            if a.ring == b.ring {
+                let (i, j) = (a.at.min(b.at), a.at.max(b.at));
+                let neighbours = j == i + 1 || (i == 0 && j + 1 == a.of);
+                let meet = if neighbours {
+                    // Neighbours share their common vertex, and only it unless they fold back
+                    // along one line (a spike): only then is the costlier test needed.
+                    let on_line = |c| {
+                        RobustKernel::orient2d(a.line.start, a.line.end, c)
+                            == Orientation::Collinear
+                    };
+                    if !(on_line(b.line.start) && on_line(b.line.end)) {
+                        continue;
+                    }
+                    match line_intersection(a.line, b.line) {
+                        None | Some(LineIntersection::SinglePoint { .. }) => continue,
+                        Some(overlap) => Some(overlap),
+                    }
+                } else {
+                    line_intersection(a.line, b.line)
+                };
+                if meet.is_some() {
+                    return Err(Invalidity::SelfCrossing);
+                }
+                continue;
+            }
+            let Some(meet) = line_intersection(a.line, b.line) else {
                 continue;
             };
-            if ring_a == ring_b {
-                // Neighbours in a ring share their common vertex, and only it.
-                let neighbours = j == i + 1 || (i == 0 && j + 1 == n);
-                if neighbours && matches!(meet, LineIntersection::SinglePoint { .. }) {
-                    continue;
-                }
-                return Err(Invalidity::SelfCrossing);
-            }
             // Rings may touch at a point, never cross nor share a stretch.
             match meet {
                 LineIntersection::SinglePoint {
@@ -85,7 +123,7 @@ pub fn check(multi: &MultiPolygon<f64>) -> Result<(), Invalidity> {
         }
     }
     // With no crossing, one vertex tells on which side of another ring a whole ring lies.
-    for polygon in &multi.0 {
+    for polygon in multi.0.iter().filter(|p| !p.interiors().is_empty()) {
         let shell = Polygon::new(polygon.exterior().clone(), vec![]);
         for hole in polygon.interiors() {
             if !inside_or_on(&shell, hole.0.iter()) {
@@ -93,11 +131,15 @@ pub fn check(multi: &MultiPolygon<f64>) -> Result<(), Invalidity> {
             }
         }
     }
-    let shells: Vec<Polygon<f64>> = multi
-        .0
-        .iter()
-        .map(|p| Polygon::new(p.exterior().clone(), vec![]))
-        .collect();
+    let shells: Vec<Polygon<f64>> = if multi.0.len() > 1 {
+        multi
+            .0
+            .iter()
+            .map(|p| Polygon::new(p.exterior().clone(), vec![]))
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (k, a) in multi.0.iter().enumerate() {
         for (l, b) in shells.iter().enumerate() {
             if k != l && inside_or_on(b, a.exterior().0.iter()) && !in_a_hole(&multi.0[l], a) {
@@ -157,6 +199,22 @@ mod tests {
             check(&MultiPolygon(vec![big, small])),
             Err(Invalidity::NestedParts)
         );
+    }
+
+    #[test]
+    fn a_spike_folding_back_is_found_and_a_straight_run_of_vertices_is_valid() {
+        let spike = polygon![
+            (x: 0., y: 0.), (x: 2., y: 0.), (x: 2., y: 2.), (x: 1., y: 2.), (x: 1., y: 3.),
+            (x: 1., y: 2.), (x: 0., y: 2.)
+        ];
+        assert_eq!(
+            check(&MultiPolygon(vec![spike])),
+            Err(Invalidity::SelfCrossing)
+        );
+        let straight = polygon![
+            (x: 0., y: 0.), (x: 1., y: 0.), (x: 2., y: 0.), (x: 2., y: 2.), (x: 0., y: 2.)
+        ];
+        assert_eq!(check(&MultiPolygon(vec![straight])), Ok(()));
     }
 
     #[test]
