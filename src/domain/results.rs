@@ -198,6 +198,8 @@ pub fn loose_code(code: &str) -> String {
 /// assert_eq!(report.unmatched_rows, vec!["99".to_owned()]);
 /// assert_eq!(report.precincts_without_results, vec!["01002".to_owned()]);
 /// assert_eq!(join(&precincts, &[row("1002.0")]).1.matched, 1);
+/// // A code the campaign lacks, twice, is a duplicate too (its rows are kept under it).
+/// assert_eq!(join(&precincts, &[row("99"), row("99")]).1.duplicates.len(), 1);
 /// ```
 #[must_use]
 pub fn join(precincts: &[String], rows: &[ResultRow]) -> (Vec<Option<String>>, JoinReport) {
@@ -219,6 +221,9 @@ pub fn join(precincts: &[String], rows: &[ResultRow]) -> (Vec<Option<String>>, J
     };
     let mut has_result = vec![false; precincts.len()];
     let mut lines: HashMap<usize, Vec<usize>> = HashMap::new();
+    // Rows of codes the campaign lacks are kept under the file's code: twice the same is as
+    // much a duplicate.
+    let mut unmatched_lines: HashMap<&str, Vec<usize>> = HashMap::new();
     let matches = rows
         .iter()
         .map(|row| {
@@ -239,6 +244,7 @@ pub fn join(precincts: &[String], rows: &[ResultRow]) -> (Vec<Option<String>>, J
                 Some(precincts[i].clone())
             } else {
                 report.unmatched_rows.push(row.code.clone());
+                unmatched_lines.entry(&row.code).or_default().push(row.line);
                 None
             }
         })
@@ -254,6 +260,12 @@ pub fn join(precincts: &[String], rows: &[ResultRow]) -> (Vec<Option<String>>, J
         .into_iter()
         .filter(|(_, l)| l.len() > 1)
         .map(|(i, l)| (precincts[i].clone(), l))
+        .chain(
+            unmatched_lines
+                .into_iter()
+                .filter(|(_, l)| l.len() > 1)
+                .map(|(code, l)| (code.to_owned(), l)),
+        )
         .collect();
     duplicates.sort();
     report.duplicates = duplicates;

@@ -89,7 +89,7 @@ pub fn read(path: &Path, layer: Option<&str>) -> Result<SourceLayer, ImportError
     let mut stmt = conn
         .prepare(&format!("SELECT * FROM \"{}\"", name.replace('"', "\"\"")))
         .map_err(sql)?;
-    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+    let names = crate::store::column_names(&conn, &name, stmt.column_count()).map_err(sql)?;
     let geom_index = names.iter().position(|n| *n == column);
     let pk: Option<String> = conn
         .query_row(

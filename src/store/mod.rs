@@ -26,6 +26,7 @@ pub use error::StoreError;
 pub use lock::WriteLock;
 pub use precincts::{PrecinctChanges, RemovalImpact, StoredPrecinct};
 pub use results::{ElectionMeta, ElectionResults, ResultsWritten};
+pub(crate) use table::column_names;
 pub use table::{Election, Layer, LayerKind, Table};
 pub use turfs::{AutocutReport, TeamInfo, TurfInfo, TurfState};
 pub use validate::ValidationReport;

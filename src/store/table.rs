@@ -199,7 +199,8 @@ impl Campaign {
             .conn()
             .prepare(&format!("SELECT * FROM \"{layer}\"{live}"))
             .map_err(|e| self.err(e))?;
-        let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+        let names =
+            column_names(self.conn(), layer, stmt.column_count()).map_err(|e| self.err(e))?;
         let geom_index = geometry_column
             .as_ref()
             .and_then(|g| names.iter().position(|n| n == g));
@@ -278,5 +279,31 @@ impl Campaign {
         .map_err(|e| self.err(e))?
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| self.err(e))
+    }
+}
+
+/// The names of `table`'s columns, in `SELECT *` order, `count` of them. Read from the
+/// schema as bytes: a name that is not UTF-8 (a damaged or hostile file) comes back with
+/// replacement characters, where `rusqlite`'s own column names would panic.
+pub(crate) fn column_names(
+    conn: &rusqlite::Connection,
+    table: &str,
+    count: usize,
+) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    let names: Vec<String> = stmt
+        .query_map([table], |r| {
+            Ok(match r.get_ref(0)? {
+                rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                    String::from_utf8_lossy(b).into_owned()
+                }
+                _ => String::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if names.len() == count {
+        Ok(names)
+    } else {
+        Err(rusqlite::Error::InvalidColumnIndex(count))
     }
 }

@@ -280,6 +280,7 @@ pub fn run(target: &dyn Target, n: usize, workers: usize) -> Summary {
     let next = AtomicUsize::new(0);
     let summary = Mutex::new(Summary::default());
     let started = Instant::now();
+    let trace = std::env::var_os("HOSTILE_TRACE").is_some();
     let failures_dir =
         Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hostile-failures/{}", target.name()));
     let _ = std::fs::remove_dir_all(&failures_dir);
@@ -295,7 +296,16 @@ pub fn run(target: &dyn Target, n: usize, workers: usize) -> Summary {
                         break;
                     }
                     let (seed, input) = input_number(target, &seeds, &crafted, i);
+                    // An input that aborts the process (out of memory) is named and kept.
+                    let kept = failures_dir.join(format!("running-{i}"));
+                    if trace {
+                        eprintln!("#{i} {}", input.what);
+                        let _ = write_input(&kept, &input);
+                    }
                     let outcome = one(target, &seeds, seed, &input, work.path(), &mut campaigns);
+                    if trace {
+                        let _ = std::fs::remove_dir_all(&kept);
+                    }
                     if outcome.is_err() {
                         // Whatever the input did to the campaign, the next starts afresh.
                         if let Some(c) = campaigns[seed].take() {

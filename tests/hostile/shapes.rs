@@ -538,6 +538,15 @@ impl Target for GeoPackage {
                 },
             ));
         }
+        // A column name that is not UTF-8 (the schema's text patched in place).
+        let mut latin = bytes.clone();
+        if let Some(at) = latin.windows(10).position(|w| w == b"\"district\"") {
+            latin[at + 6] = 0xFF;
+        }
+        v.push((
+            0,
+            s.with(&s.main, Some(Content::Bytes(latin)), "a column name not in UTF-8"),
+        ));
         let mut header = b"SQLite format 3\0".to_vec();
         header.extend(std::iter::repeat_n(0x55, 4080));
         v.push((

@@ -152,14 +152,22 @@ impl Target for Results {
     }
 
     fn crafted(&self, seeds: &[Input]) -> Vec<(usize, Input)> {
-        crafted_tables(
+        let mut v: Vec<(usize, Input)> = crafted_tables(
             &seeds[1],
             "fips,county,dem_2016,rep_2016,total_2016",
             "53033,King,718322,200287,1001700",
         )
         .into_iter()
         .map(|i| (1, i))
-        .collect()
+        .collect();
+        // A code the campaign lacks, twice: kept rows under one code, so a duplicate.
+        let mut twice = seeds[1].bytes(&seeds[1].main).unwrap_or_default().to_vec();
+        twice.extend_from_slice(b"99999,Nowhere,1,1,2,0.5,0\n99999,Nowhere,1,1,2,0.5,0\n");
+        v.push((
+            1,
+            Input::one(&seeds[1].main, twice, "an unknown code twice"),
+        ));
+        v
     }
 
     fn text(&self) -> bool {

@@ -264,8 +264,12 @@ pub fn import_results(
             return Err(ImportError::Format {
                 path: path.to_path_buf(),
                 detail: format!(
-                    "{} precincts have more than one row{which}, so nothing was imported:\n{}{hint}",
-                    join.duplicates.len(),
+                    "{} more than one row{which}, so nothing was imported:\n{}{hint}",
+                    if join.duplicates.len() == 1 {
+                        "1 precinct has".to_owned()
+                    } else {
+                        format!("{} precincts have", join.duplicates.len())
+                    },
                     list(&listed)
                 ),
             });
