@@ -545,7 +545,11 @@ impl Target for GeoPackage {
         }
         v.push((
             0,
-            s.with(&s.main, Some(Content::Bytes(latin)), "a column name not in UTF-8"),
+            s.with(
+                &s.main,
+                Some(Content::Bytes(latin)),
+                "a column name not in UTF-8",
+            ),
         ));
         let mut header = b"SQLite format 3\0".to_vec();
         header.extend(std::iter::repeat_n(0x55, 4080));

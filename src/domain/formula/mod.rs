@@ -522,6 +522,10 @@ impl Formula {
 /// beyond the largest number (an overflow) is unknown too, as [`Formula::failure`] says, so a
 /// later `min` or comparison never turns it back into a score.
 fn binary(op: char, a: f64, b: f64) -> f64 {
+    // IEEE has NaN ^ 0 = 1 and 1 ^ NaN = 1: an unknown stays unknown here.
+    if a.is_nan() || b.is_nan() {
+        return f64::NAN;
+    }
     let v = raw_binary(op, a, b);
     if v.is_finite() { v } else { f64::NAN }
 }
@@ -825,6 +829,11 @@ mod tests {
         assert!(by_column[0].is_nan());
         let f = Formula::parse("min(1, ours * valid * 2)", &names()).unwrap();
         assert!(f.eval(&values).is_nan());
+        // IEEE's NaN ^ 0 = 1 would score a precinct whose figure is missing.
+        let f = Formula::parse("ours ^ 0 + 1 ^ ours", &names()).unwrap();
+        let missing = [1.0, 1.0, 1.0, f64::NAN, 1.0];
+        assert!(f.eval(&missing).is_nan());
+        assert!(f.failure(&missing).is_some());
     }
 
     #[test]
