@@ -107,17 +107,35 @@ fn check(target: &dyn Target, n: usize, workers: usize) {
 
 #[test]
 fn hostile_geojson_shapes_end_in_a_clear_error_or_a_correct_import() {
-    check(&shapes::GeoJson, SHORT, 1);
+    check(
+        &shapes::Shapes {
+            format: shapes::ShapeFormat::GeoJson,
+        },
+        SHORT,
+        1,
+    );
 }
 
 #[test]
 fn hostile_shapefiles_and_mismatched_sidecars_end_in_a_clear_error_or_a_correct_import() {
-    check(&shapes::Shapefile, SHORT, 1);
+    check(
+        &shapes::Shapes {
+            format: shapes::ShapeFormat::Shapefile,
+        },
+        SHORT,
+        1,
+    );
 }
 
 #[test]
 fn hostile_geopackages_end_in_a_clear_error_or_a_correct_import() {
-    check(&shapes::GeoPackage, SHORT, 1);
+    check(
+        &shapes::Shapes {
+            format: shapes::ShapeFormat::GeoPackage,
+        },
+        SHORT,
+        1,
+    );
 }
 
 #[test]
@@ -166,19 +184,37 @@ fn hostile_formulas_end_in_a_column_or_a_score_never_a_panic() {
 #[test]
 #[ignore = "long mode: a million inputs per importer; run by hand"]
 fn long_hostile_geojson() {
-    check(&shapes::GeoJson, long(), workers());
+    check(
+        &shapes::Shapes {
+            format: shapes::ShapeFormat::GeoJson,
+        },
+        long(),
+        workers(),
+    );
 }
 
 #[test]
 #[ignore = "long mode: a million inputs per importer; run by hand"]
 fn long_hostile_shapefiles() {
-    check(&shapes::Shapefile, long(), workers());
+    check(
+        &shapes::Shapes {
+            format: shapes::ShapeFormat::Shapefile,
+        },
+        long(),
+        workers(),
+    );
 }
 
 #[test]
 #[ignore = "long mode: a million inputs per importer; run by hand"]
 fn long_hostile_geopackages() {
-    check(&shapes::GeoPackage, long(), workers());
+    check(
+        &shapes::Shapes {
+            format: shapes::ShapeFormat::GeoPackage,
+        },
+        long(),
+        workers(),
+    );
 }
 
 #[test]

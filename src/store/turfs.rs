@@ -410,7 +410,6 @@ fn members(
     Ok(rows.into_iter().unzip())
 }
 
-/// Recomputes a turf's outline and door count from its members; tombstones it when empty.
 /// Tombstones the live assignments of a turf or team (`column` says which) that was deleted.
 fn tombstone_assignments(
     tx: &rusqlite::Transaction<'_>,
@@ -449,6 +448,25 @@ fn restore_assignments(
         params![uuid, since],
     )?;
     Ok(())
+}
+
+/// Brings back a tombstoned turf or team (`table`; `column` names it in assignments) with
+/// the assignments tombstoned with it.
+fn undelete(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    column: &str,
+    uuid: &str,
+) -> rusqlite::Result<()> {
+    let since = deleted_at(tx, table, uuid)?;
+    tx.execute(
+        &format!(
+            "UPDATE {table} SET deleted_at = NULL, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1"
+        ),
+        [uuid],
+    )?;
+    restore_assignments(tx, table, column, uuid, since.as_deref())
 }
 
 /// When a turf or team was tombstoned, if it is.
@@ -754,14 +772,7 @@ impl Campaign {
                 tx.execute("UPDATE turfs SET geom = NULL WHERE uuid = ?1", [uuid]).map_err(sql)?;
                 tombstone_assignments(tx, "turf_uuid", uuid).map_err(sql)?;
             } else {
-                let since = deleted_at(tx, "turfs", uuid).map_err(sql)?;
-                tx.execute(
-                    "UPDATE turfs SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                     WHERE uuid = ?1",
-                    [uuid],
-                )
-                .map_err(sql)?;
-                restore_assignments(tx, "turfs", "turf_uuid", uuid, since.as_deref()).map_err(sql)?;
+                undelete(tx, "turfs", "turf_uuid", uuid).map_err(sql)?;
                 // Only memberships whose precinct or door is free again come back.
                 tx.execute(
                     "UPDATE turf_members SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
@@ -889,14 +900,7 @@ impl Campaign {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            let since = deleted_at(tx, "teams", uuid).map_err(sql)?;
-            tx.execute(
-                "UPDATE teams SET deleted_at = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                 WHERE uuid = ?1",
-                [uuid],
-            )
-            .map_err(sql)?;
-            restore_assignments(tx, "teams", "team_uuid", uuid, since.as_deref()).map_err(sql)?;
+            undelete(tx, "teams", "team_uuid", uuid).map_err(sql)?;
             Ok(())
         })
     }
