@@ -1245,7 +1245,7 @@ impl PlannerApp {
             return;
         };
         let label = path.display().to_string();
-        let t = self.tr();
+        let (t, lang) = (self.tr(), self.lang);
         self.start_job(ctx, label, Some(campaign), move |campaign, progress| {
             let Some(mut campaign) = campaign else {
                 return (Err("no campaign".to_owned()), None);
@@ -1273,8 +1273,15 @@ impl PlannerApp {
                     JobNote::Say(r.crs_assumed, text)
                 }
                 // An import that would remove precincts in use is asked about, not refused.
-                Err(e @ crate::io::ImportError::WouldRemove { .. }) => JobNote::Confirm(
-                    e.to_string(),
+                Err(crate::io::ImportError::WouldRemove { impact, .. }) => JobNote::Confirm(
+                    t.replace_detail
+                        .replace(
+                            "{file}",
+                            &path
+                                .file_name()
+                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                        )
+                        .replace("{what}", &crate::io::removal(&impact, lang)),
                     Box::new(Action::ImportShapesReplacing(path.clone())),
                 ),
                 Err(e) => JobNote::Say(true, e.to_string()),

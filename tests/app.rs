@@ -589,7 +589,12 @@ fn importing_another_places_shapes_asks_first_and_cancel_keeps_every_precinct() 
         ));
     wait_for_job(&mut h);
     let (question, _) = h.state().confirm.clone().expect("the app asks");
-    assert!(question.contains("58"), "says what would go: {question}");
+    assert!(
+        question.contains("would remove 58 of the campaign's 58 precincts")
+            && question.contains("58 with election results"),
+        "says what would go: {question}"
+    );
+    assert!(!question.contains("--replace"), "no command-line option in the app");
     h.get_by_label("Replace the precincts?");
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Cancel")
         .click();

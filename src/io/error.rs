@@ -3,6 +3,7 @@
 use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 
+use crate::domain::numbers::Lang;
 use crate::store::StoreError;
 
 /// One feature that cannot be imported, and why.
@@ -133,7 +134,7 @@ pub enum ImportError {
         problems: Vec<FeatureProblem>,
     },
     /// The import would remove most precincts, or precincts in use; nothing was imported.
-    #[error("{}: importing it would remove {}; nothing was imported. Check that it is the right file; import it with --replace to replace the precincts anyway", path.display(), removal(impact))]
+    #[error("{}: importing it would remove {}; nothing was imported. Check that it is the right file; import it with --replace to replace the precincts anyway", path.display(), removal(impact, Lang::En))]
     WouldRemove {
         /// The file.
         path: PathBuf,
@@ -151,9 +152,10 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// What an import would remove, in words: "57 of the campaign's 58 precincts, among them 3
-/// in turfs (101, 102, 111)…".
-fn removal(impact: &crate::store::RemovalImpact) -> String {
+/// What an import would remove, in words: "57 of the campaign's 58 precincts (101, 102, …),
+/// 3 in turfs (101, 102, 111)", or in French.
+pub fn removal(impact: &crate::store::RemovalImpact, lang: Lang) -> String {
+    let fr = lang == Lang::Fr;
     let some = |codes: &[String]| {
         let mut shown: Vec<&str> = codes.iter().take(5).map(String::as_str).collect();
         if codes.len() > 5 {
@@ -161,16 +163,30 @@ fn removal(impact: &crate::store::RemovalImpact) -> String {
         }
         shown.join(", ")
     };
-    let mut text = format!(
-        "{} of the campaign's {} precincts ({})",
-        impact.removed.len(),
-        impact.live,
-        some(&impact.removed)
-    );
+    let mut text = if fr {
+        format!(
+            "{} des {} bureaux de la campagne ({})",
+            impact.removed.len(),
+            impact.live,
+            some(&impact.removed)
+        )
+    } else {
+        format!(
+            "{} of the campaign's {} precincts ({})",
+            impact.removed.len(),
+            impact.live,
+            some(&impact.removed)
+        )
+    };
+    let whats = if fr {
+        ["dans des secteurs", "avec des résultats", "avec des portes"]
+    } else {
+        ["in turfs", "with election results", "with door points"]
+    };
     for (codes, what) in [
-        (&impact.in_turfs, "in turfs"),
-        (&impact.with_results, "with election results"),
-        (&impact.with_doors, "with door points"),
+        (&impact.in_turfs, whats[0]),
+        (&impact.with_results, whats[1]),
+        (&impact.with_doors, whats[2]),
     ] {
         if !codes.is_empty() {
             let _ = write!(text, ", {} {what} ({})", codes.len(), some(codes));

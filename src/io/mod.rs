@@ -16,6 +16,6 @@ pub mod input;
 pub mod shapefile;
 mod source;
 
-pub use error::{FeatureProblem, ImportError};
+pub use error::{FeatureProblem, ImportError, removal};
 pub use import::{ImportOptions, ImportReport, import_precincts, read_precincts};
 pub use source::{SourceFeature, SourceGeometry, SourceLayer};

@@ -83,6 +83,7 @@ pub struct Tr {
     pub doors_already_there: &'static str,
     pub replace_question: &'static str,
     pub replace_anyway: &'static str,
+    pub replace_detail: &'static str,
     pub crs_assumed: &'static str,
     pub guessed: &'static str,
     pub columns_section: &'static str,
@@ -226,6 +227,9 @@ const EN: Tr = Tr {
     doors_already_there: "doors already there (same address nearby), not added twice, from",
     replace_question: "Replace the precincts?",
     replace_anyway: "Replace them anyway",
+    replace_detail: "Importing {file} would remove {what}. Nothing has been changed yet. Check \
+                     that it is the right file: replacing deletes these precincts from the \
+                     campaign.",
     crs_assumed: "The file does not say its coordinate system (no .prj, or an empty one): \
                   longitude and latitude (EPSG:4326) were assumed. If the precincts are out of \
                   place, put the .prj beside the .shp and import again.",
@@ -371,6 +375,9 @@ const FR: Tr = Tr {
     doors_already_there: "portes déjà présentes (même adresse à proximité), non ajoutées deux fois, depuis",
     replace_question: "Remplacer les bureaux ?",
     replace_anyway: "Les remplacer quand même",
+    replace_detail: "Importer {file} supprimerait {what}. Rien n'a encore été modifié. Vérifiez \
+                     que c'est le bon fichier : les remplacer supprime ces bureaux de la \
+                     campagne.",
     crs_assumed: "Le fichier n'indique pas son système de coordonnées (pas de .prj, ou un .prj \
                   vide) : longitude et latitude (EPSG:4326) ont été supposées. Si les bureaux \
                   sont mal placés, mettez le .prj à côté du .shp et importez de nouveau.",
