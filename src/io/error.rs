@@ -154,6 +154,7 @@ pub enum ImportError {
 
 /// What an import would remove, in words: "57 of the campaign's 58 precincts (101, 102, …),
 /// 3 in turfs (101, 102, 111)", or in French.
+#[must_use]
 pub fn removal(impact: &crate::store::RemovalImpact, lang: Lang) -> String {
     let fr = lang == Lang::Fr;
     let some = |codes: &[String]| {
