@@ -594,7 +594,10 @@ fn importing_another_places_shapes_asks_first_and_cancel_keeps_every_precinct() 
             && question.contains("58 with election results"),
         "says what would go: {question}"
     );
-    assert!(!question.contains("--replace"), "no command-line option in the app");
+    assert!(
+        !question.contains("--replace"),
+        "no command-line option in the app"
+    );
     h.get_by_label("Replace the precincts?");
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Cancel")
         .click();

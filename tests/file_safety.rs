@@ -86,6 +86,46 @@ fn a_named_pipe_or_a_device_is_refused_at_once_as_campaign_or_input() {
     assert_eq!(bytes(&file), before, "the campaign was left untouched");
 }
 
+#[test]
+fn a_journal_that_is_a_pipe_a_device_or_a_folder_is_named_at_once_and_nothing_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let before = bytes(&file);
+    let journal = journal(&file);
+    let limit = Duration::from_secs(10);
+    for (make, kind) in [
+        (0, "a special file (a pipe or a device)"),
+        (1, "a link"),
+        (2, "a folder"),
+    ] {
+        match make {
+            0 => mkfifo(&journal),
+            1 => std::os::unix::fs::symlink("/dev/zero", &journal).unwrap(),
+            _ => std::fs::create_dir(&journal).unwrap(),
+        }
+        for args in [
+            vec!["info", s(&file)],
+            vec!["turf", s(&file), "list"],
+            vec!["team", s(&file), "create", "Nord"],
+        ] {
+            let out = cli_within(&args, limit);
+            assert!(!out.status.success(), "{args:?}");
+            let said = stderr(&out);
+            assert!(
+                said.contains(&format!("({}) is {kind}, not a file", journal.display()))
+                    && said.contains("left untouched"),
+                "{args:?}: {said}"
+            );
+        }
+        if make == 2 {
+            std::fs::remove_dir(&journal).unwrap();
+        } else {
+            std::fs::remove_file(&journal).unwrap();
+        }
+    }
+    assert_eq!(bytes(&file), before);
+}
+
 /// A Montreal campaign whose import of King County was killed mid-write, its journal made
 /// hot as if the kill came after SQLite had synced it (the moment before the file is
 /// changed): SQLite replays such a journal at the next open.

@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::os::unix::fs::FileTypeExt as _;
 use std::path::{Path, PathBuf};
 
 use campaign_planner::io::{ImportOptions, import_precincts};
@@ -609,4 +610,70 @@ fn a_doors_file_of_nothing_or_a_geopackage_left_mid_write_is_refused_and_says_wh
         "{err}"
     );
     assert_eq!(bytes(&file), before);
+}
+
+#[test]
+fn export_over_a_pipe_or_a_folder_is_refused_and_over_a_link_replaces_the_file_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let fifo = dir.path().join("pipe.csv");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let folder = dir.path().join("folder.csv");
+    std::fs::create_dir(&folder).unwrap();
+    for out in [&fifo, &folder] {
+        let err = cli_err(&[
+            "export",
+            s(&file),
+            "--layer",
+            "precincts",
+            "--format",
+            "csv",
+            s(out),
+            "--overwrite",
+        ]);
+        assert!(err.contains("not a file"), "{err}");
+    }
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    let target = dir.path().join("target.csv");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    cli_ok(&[
+        "export",
+        s(&file),
+        "--layer",
+        "precincts",
+        "--format",
+        "csv",
+        s(&link),
+        "--overwrite",
+    ]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("fid,uuid,code,")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

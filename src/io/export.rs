@@ -5,7 +5,7 @@
 //! only when the caller says so.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::types::Value as SqlValue;
 use serde_json::{Map, Value};
@@ -42,6 +42,21 @@ pub fn export_layer(
             detail: "this is the campaign file itself; export to another file".to_owned(),
         });
     }
+    // A link is followed: the file it names is replaced, the link stays. Only a regular file
+    // is ever replaced: a pipe, a device or a folder at `out` is refused.
+    let linked;
+    let out = if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        linked = std::fs::canonicalize(out).map_err(|_| ImportError::Format {
+            path: out.to_path_buf(),
+            detail: "this link leads nowhere; export to a file".to_owned(),
+        })?;
+        linked.as_path()
+    } else {
+        out
+    };
+    if out.exists() {
+        super::input::check_regular_file(out, u64::MAX)?;
+    }
     if out.exists() && !overwrite {
         return Err(ImportError::Format {
             path: out.to_path_buf(),
@@ -73,22 +88,31 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), ImportError> {
         path: out.to_path_buf(),
         source,
     };
-    let mut tmp_name = out.as_os_str().to_owned();
-    tmp_name.push(".partial");
-    let tmp = PathBuf::from(tmp_name);
-    let written = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
+    // A new file of its own beside `out` (never one that is there already), renamed over it
+    // once complete; dropped on failure.
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".export-")
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    // Readable as an ordinary new file would be (a temporary file is private), or as the file
+    // it replaces.
+    #[cfg(unix)]
+    {
+        let permissions = std::fs::metadata(out).map_or_else(
+            |_| std::os::unix::fs::PermissionsExt::from_mode(0o644),
+            |m| m.permissions(),
+        );
+        tmp.as_file().set_permissions(permissions).map_err(io)?;
     }
-    std::fs::rename(&tmp, out).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(out).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 /// A row as JSON properties; the `properties` column (the source attributes, JSON text) is

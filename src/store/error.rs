@@ -104,6 +104,15 @@ pub enum StoreError {
         /// Who holds it, as far as we know (process id and host).
         holder: String,
     },
+    /// The rollback journal beside the file cannot be replayed into it (another file's, not a
+    /// file at all).
+    #[error("{}: {detail}; the file was left untouched", path.display())]
+    Journal {
+        /// The campaign file.
+        path: PathBuf,
+        /// What is wrong with its journal and what to do.
+        detail: String,
+    },
     /// SQLite reports damage.
     #[error("the campaign file is damaged ({detail}); it was left untouched: {}", path.display())]
     Corrupt {

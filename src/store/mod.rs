@@ -396,7 +396,7 @@ fn check_recovery(path: &Path) -> Result<(), StoreError> {
         path: path.to_path_buf(),
         source,
     };
-    let foreign = || StoreError::Corrupt {
+    let foreign = || StoreError::Journal {
         path: path.to_path_buf(),
         detail: format!(
             "the rollback journal beside it ({}) does not belong to it: replaying it would damage \
@@ -532,6 +532,28 @@ fn check_header(path: &Path) -> Result<Header, StoreError> {
         return Err(StoreError::NotAFile {
             path: path.to_path_buf(),
             kind: "a special file (a pipe or a device)",
+        });
+    }
+    // SQLite opens the journal beside the file as it finds it: a pipe there would block every
+    // command, a device or a folder fail deep inside SQLite.
+    let journal = journal_of(path);
+    if let Ok(j) = std::fs::symlink_metadata(&journal)
+        && !j.is_file()
+    {
+        let kind = if j.is_dir() {
+            "a folder"
+        } else if j.file_type().is_symlink() {
+            "a link"
+        } else {
+            "a special file (a pipe or a device)"
+        };
+        return Err(StoreError::Journal {
+            path: path.to_path_buf(),
+            detail: format!(
+                "the rollback journal beside it ({}) is {kind}, not a file: move it away to open \
+                 the file",
+                journal.display()
+            ),
         });
     }
     let mut file = std::fs::File::open(path).map_err(io)?;
