@@ -47,8 +47,8 @@ fn main() -> std::process::ExitCode {
         Err(e) => {
             match e.downcast_ref::<Worded>() {
                 // Already worded for the user, in their language ("erreur : …").
-                Some(worded) => eprintln!("{worded}"),
-                None => eprintln!("error: {}", sentence(&e)),
+                Some(worded) => say(&worded.to_string()),
+                None => say(&format!("error: {}", sentence(&e))),
             }
             std::process::ExitCode::FAILURE
         }
@@ -66,11 +66,20 @@ fn quiet_on_closed_pipe() {
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or_default();
-        if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
+        if (text.contains("failed printing to stdout")
+            || text.contains("failed printing to stderr"))
+            && text.contains("Broken pipe")
+        {
             std::process::exit(0);
         }
         default(info);
     }));
+}
+
+/// Writes a line to standard error, if anyone still reads it.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Whether the error is a closed pipe, however deep it is wrapped (JSON writers wrap it).

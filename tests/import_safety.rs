@@ -677,3 +677,31 @@ fn export_over_a_pipe_or_a_folder_is_refused_and_over_a_link_replaces_the_file_i
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn an_import_whose_messages_nobody_reads_any_more_still_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kc.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "KC"]);
+    // `import … --progress 2>&1 | head -1`: standard error closes after the first line.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-planner"))
+        .args([
+            "import",
+            s(&file),
+            s(&fixture("king-county-precincts.geojson")),
+            "--progress",
+        ])
+        .env("CAMPAIGN_PLANNER_TEST_WRITE_DELAY_MS", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut first).unwrap();
+    drop(stderr);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?} after {first:?}");
+    let campaign = Campaign::open_read_only(&file).unwrap();
+    assert_eq!(campaign.precinct_codes().unwrap().len(), 2611);
+}

@@ -12,6 +12,16 @@ use crate::io::export::{Format, export_layer};
 use crate::io::{ImportOptions, import_precincts};
 use crate::progress::{Progress, Stage};
 
+/// `eprintln!` that never panics: with a closed standard error (`2>&1 | head`) a command
+/// carries on to its end instead of stopping half done.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 mod results;
 mod score;
 mod turfs;
@@ -338,7 +348,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let delay = test_write_delay();
             let mut on_progress = |p: Progress| {
                 if show {
-                    eprintln!("{} {}/{}", p.stage.label(), p.done, p.total);
+                    say!("{} {}/{}", p.stage.label(), p.done, p.total);
                 }
                 if p.stage == Stage::Writing
                     && let Some(delay) = delay
@@ -379,10 +389,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                         .unwrap_or_default()
                 );
                 for note in &report.notes {
-                    eprintln!("warning: {note}");
+                    say!("warning: {note}");
                 }
                 if report.crs_assumed {
-                    eprintln!(
+                    say!(
                         "warning: {} has no .prj (or an empty one): its coordinates were taken as longitude and \
                          latitude (EPSG:4326); give its coordinate system with --crs EPSG:NNNN \
                          if that is wrong",

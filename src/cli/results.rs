@@ -95,7 +95,7 @@ pub fn run(args: ResultsArgs) -> anyhow::Result<()> {
     } else {
         print_report(&report);
         for w in &report.read.warnings {
-            eprintln!("warning: {w}");
+            super::say!("warning: {w}");
         }
     }
     Ok(())

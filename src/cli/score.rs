@@ -155,7 +155,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<()> {
     let saved = match campaign.scoring_params() {
         Ok(saved) => saved,
         Err(e) => {
-            eprintln!(
+            super::say!(
                 "{}",
                 match lang {
                     Lang::En => format!(
@@ -182,7 +182,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<()> {
                 Lang::En => "warning: ",
                 Lang::Fr => "attention : ",
             };
-            eprintln!("{prefix}{}", w.localized(lang));
+            super::say!("{prefix}{}", w.localized(lang));
         }
     }
     Ok(())
