@@ -705,3 +705,44 @@ fn an_import_whose_messages_nobody_reads_any_more_still_finishes() {
     let campaign = Campaign::open_read_only(&file).unwrap();
     assert_eq!(campaign.precinct_codes().unwrap().len(), 2611);
 }
+
+#[test]
+fn turf_add_names_unknown_codes_and_counts_what_it_added_and_names_hold_no_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "North",
+        "--precincts",
+        "101",
+    ]);
+    let err = cli_err(&["turf", s(&file), "add", "North", "--precincts", "999"]);
+    assert!(err.contains("no precinct has the code 999"), "{err}");
+    let out = cli_ok(&[
+        "turf",
+        s(&file),
+        "add",
+        "North",
+        "--precincts",
+        "102,102,,  101",
+    ]);
+    assert!(
+        out.contains("added 1 precinct to turf \"North\" (101 in it already)"),
+        "{out}"
+    );
+    for bad in ["a\nb", "\u{1b}[31mred", &"x".repeat(101)] {
+        let err = cli_err(&["turf", s(&file), "rename", "North", bad]);
+        assert!(
+            err.contains("control characters") || err.contains("at most 100 characters"),
+            "{err}"
+        );
+        let err = cli_err(&["team", s(&file), "create", bad]);
+        assert!(
+            err.contains("control characters") || err.contains("at most 100 characters"),
+            "{err}"
+        );
+    }
+}

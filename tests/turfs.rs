@@ -480,3 +480,38 @@ fn a_turf_is_renamed_and_recoloured_and_single_doors_move_in_and_out() {
     c.remove_doors_from_turf(&street.uuid, &doors[..1]).unwrap();
     assert_eq!(count(&c), 2);
 }
+
+#[test]
+fn registered_voters_from_the_results_stand_in_when_the_shapes_file_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fr.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "FR"]);
+    cli_ok(&["import", s(&file), s(&fixture("fr/bureaux.geojson"))]);
+    // No doors and no registered voters yet: nothing to cut, and said, not "0 turfs".
+    let err = cli_err(&["turf", s(&file), "autocut", "--target", "300"]);
+    assert!(
+        err.contains("no door is counted or can be estimated"),
+        "{err}"
+    );
+    cli_ok(&[
+        "results",
+        s(&file),
+        s(&fixture("fr/resultats-2020-t1.csv")),
+        "--election",
+        "Municipales 2020",
+        "--round",
+        "1",
+    ]);
+    let out = cli_ok(&["turf", s(&file), "autocut", "--target", "300"]);
+    assert!(!out.contains("into 0 turfs"), "{out}");
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let registered: i64 = turfs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["stats"]["registered"].as_i64().unwrap())
+        .sum();
+    // 1 204 + 2 010 + 950 + 1 500 inscrits in the results file.
+    assert_eq!(registered, 5664, "{turfs}");
+}

@@ -285,7 +285,15 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
         } => {
             let mut campaign = Campaign::open(file)?;
             let uuid = turf_uuid(&campaign, &turf)?;
-            let codes: Vec<String> = precincts.iter().map(|c| c.trim().to_owned()).collect();
+            let codes = codes_given(&precincts)?;
+            let members = campaign
+                .turfs()?
+                .into_iter()
+                .find(|t| t.uuid == uuid)
+                .map(|t| t.precincts)
+                .unwrap_or_default();
+            let (already, codes): (Vec<String>, Vec<String>) =
+                codes.into_iter().partition(|c| members.contains(c));
             if !take {
                 let elsewhere: Vec<String> = campaign
                     .turfs()?
@@ -311,13 +319,23 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
                     );
                 }
             }
-            campaign.add_to_turf(&uuid, &codes)?;
-            println!("added {} precincts to turf {turf:?}", codes.len());
+            if !codes.is_empty() {
+                campaign.add_to_turf(&uuid, &codes)?;
+            }
+            println!(
+                "added {} to turf {turf:?}{}",
+                precincts_word(codes.len()),
+                if already.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} in it already)", already.join(", "))
+                }
+            );
         }
         TurfCommand::Remove { turf, precincts } => {
             let mut campaign = Campaign::open(file)?;
             let uuid = turf_uuid(&campaign, &turf)?;
-            let codes: Vec<String> = precincts.iter().map(|c| c.trim().to_owned()).collect();
+            let codes = codes_given(&precincts)?;
             let members = campaign
                 .turfs()?
                 .into_iter()
@@ -333,7 +351,7 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
                 anyhow::bail!("not in turf {turf:?}: {}", outside.join(", "));
             }
             campaign.remove_from_turf(&uuid, &codes)?;
-            println!("took {} precincts out of turf {turf:?}", codes.len());
+            println!("took {} out of turf {turf:?}", precincts_word(codes.len()));
         }
         TurfCommand::Merge { into, from } => {
             let mut campaign = Campaign::open(file)?;
@@ -370,6 +388,29 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
         }
     }
     Ok(())
+}
+
+/// The codes of `--precincts a,b,,c`: trimmed, empty ones dropped, each once.
+fn codes_given(given: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut codes: Vec<String> = Vec::with_capacity(given.len());
+    for c in given.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if !codes.iter().any(|k| k == c) {
+            codes.push(c.to_owned());
+        }
+    }
+    if codes.is_empty() {
+        anyhow::bail!("--precincts names no precinct code");
+    }
+    Ok(codes)
+}
+
+/// "1 precinct", "3 precincts".
+fn precincts_word(n: usize) -> String {
+    if n == 1 {
+        "1 precinct".to_owned()
+    } else {
+        format!("{n} precincts")
+    }
 }
 
 /// Runs a team command.

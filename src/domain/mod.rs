@@ -10,6 +10,7 @@ pub mod date;
 pub mod dedupe;
 pub mod formula;
 pub mod geometry;
+pub mod name;
 pub mod numbers;
 pub mod precinct;
 pub mod results;

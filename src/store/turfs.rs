@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension as _, params};
 use super::{Campaign, StoreError, gpkg};
 use crate::domain::colour::Colour;
 use crate::domain::date::Date;
+use crate::domain::name::clean_name;
 use crate::domain::turf::{self, PrecinctFigures, TurfStats};
 
 /// A turf as listed.
@@ -73,10 +74,7 @@ impl Campaign {
         labels: &[String],
         take: bool,
     ) -> Result<TurfInfo, StoreError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(self.invalid("a turf needs a name"));
-        }
+        let name = clean_name(name, "turf").map_err(|e| self.invalid(&e.to_string()))?;
         let column = kind.column();
         let path = self.path.clone();
         let invalid = |detail: String| StoreError::Invalid {
@@ -236,10 +234,7 @@ impl Campaign {
         colour: Option<Colour>,
         size: Option<i64>,
     ) -> Result<String, StoreError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(self.invalid("a team needs a name"));
-        }
+        let name = clean_name(name, "team").map_err(|e| self.invalid(&e.to_string()))?;
         if size.is_some_and(|s| !(1..=1000).contains(&s)) {
             return Err(self.invalid("a team's size is 1 to 1,000 canvassers"));
         }
@@ -385,16 +380,25 @@ impl Campaign {
     }
 }
 
-/// A turf's precinct codes and figures.
+/// The election whose registered voters stand in for a precinct's own figure when the shapes
+/// file had none: the latest (by date, then by import) that has registered voters.
+const REGISTERED_ELECTION: &str = "(SELECT e.id FROM elections e WHERE e.deleted_at IS NULL \
+     AND EXISTS (SELECT 1 FROM results_totals x WHERE x.election_id = e.id \
+     AND x.registered IS NOT NULL) ORDER BY e.date DESC, e.id DESC LIMIT 1)";
+
+/// A turf's precinct codes and figures (registered voters from the shapes file, else from the
+/// latest election that has them).
 fn members(
     conn: &rusqlite::Connection,
     turf: &str,
 ) -> rusqlite::Result<(Vec<String>, Vec<PrecinctFigures>)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.code, p.doors, p.registered, p.priority FROM turf_members m \
-         JOIN precincts p ON p.uuid = m.precinct_uuid \
-         WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.code",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT p.code, p.doors, coalesce(p.registered, t.registered), p.priority \
+         FROM turf_members m JOIN precincts p ON p.uuid = m.precinct_uuid \
+         LEFT JOIN results_totals t ON t.election_id = {REGISTERED_ELECTION} \
+         AND t.precinct_code = p.code \
+         WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.code"
+    ))?;
     let rows = stmt
         .query_map([turf], |r| {
             Ok((
@@ -593,6 +597,12 @@ impl Campaign {
     ) -> Result<AutocutReport, StoreError> {
         use crate::domain::autocut::{CutPrecinct, autocut};
         use geo::InteriorPoint as _;
+        // The names made are "PREFIX 12": the prefix is held to a name's rules, with room for
+        // the number.
+        let prefix = clean_name(prefix, "turf").map_err(|e| self.invalid(&e.to_string()))?;
+        if prefix.chars().count() > crate::domain::name::MAX_NAME_CHARS - 8 {
+            return Err(self.invalid("the turfs' name prefix is too long"));
+        }
         let q = |e| self.err(e);
         let precincts = self.precincts()?;
         let (uuids, taken): (Vec<String>, Vec<bool>) = {
@@ -644,6 +654,21 @@ impl Campaign {
                 }
             }
         }
+        // Where the shapes file gave no registered voters, the latest election's stand in.
+        let from_results: std::collections::HashMap<String, i64> = {
+            let mut stmt = self
+                .conn()
+                .prepare(&format!(
+                    "SELECT precinct_code, registered FROM results_totals \
+                     WHERE election_id = {REGISTERED_ELECTION} AND registered IS NOT NULL"
+                ))
+                .map_err(q)?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(q)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(q)?
+        };
+        let per_household = voters_per_household(self.conn());
         let mut report = AutocutReport::default();
         let mut offered = Vec::new();
         for (i, p) in precincts.iter().enumerate() {
@@ -654,9 +679,10 @@ impl Campaign {
                 report.already_in_turfs.push(p.code.clone());
                 continue;
             }
-            let estimated = p.registered.map_or(0, |r| {
-                (r as f64 / voters_per_household(self.conn())).ceil() as i64
-            });
+            let estimated = p
+                .registered
+                .or_else(|| from_results.get(&p.code).copied())
+                .map_or(0, |r| (r as f64 / per_household).ceil() as i64);
             offered.push(CutPrecinct {
                 index: i,
                 center: p
@@ -668,6 +694,17 @@ impl Campaign {
             });
         }
         report.precincts = offered.len();
+        if !offered.is_empty()
+            && offered
+                .iter()
+                .all(|p| p.doors.is_empty() && p.estimated == 0)
+        {
+            return Err(self.invalid(
+                "no door is counted or can be estimated in these precincts: import door points \
+                 (doors import), or registered voters (a registered-voters field in the shapes \
+                 file, or results with registered voters)",
+            ));
+        }
         let cuts = autocut(&offered, &points, target);
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
@@ -864,15 +901,12 @@ impl Campaign {
     fn rename(
         &mut self,
         table: &str,
-        kind: &str,
+        kind: &'static str,
         uuid: &str,
         name: &str,
         colour: Option<Colour>,
     ) -> Result<(), StoreError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(self.invalid(&format!("a {kind} needs a name")));
-        }
+        let name = clean_name(name, kind).map_err(|e| self.invalid(&e.to_string()))?;
         let colour = colour.map(|c| c.to_string());
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
@@ -1052,6 +1086,7 @@ impl Campaign {
         add: bool,
     ) -> Result<(), StoreError> {
         let mut uuids = Vec::with_capacity(codes.len());
+        let mut unknown = Vec::new();
         for code in codes {
             let p: Option<String> = self
                 .conn()
@@ -1062,7 +1097,17 @@ impl Campaign {
                 )
                 .optional()
                 .map_err(|e| self.err(e))?;
-            uuids.extend(p);
+            match p {
+                Some(uuid) if !uuids.contains(&uuid) => uuids.push(uuid),
+                Some(_) => {}
+                None => unknown.push(code.as_str()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(self.invalid(&format!(
+                "no precinct has the code {}; nothing was changed",
+                unknown.join(", ")
+            )));
         }
         self.move_members(turf_uuid, Member::Precinct, &uuids, add)
     }
