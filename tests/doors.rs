@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{cli_err, cli_ok, fixture, s};
+use common::{cli_err, cli_ok, fixture, montreal_campaign, s};
 
 /// Four precincts (a 2×2 grid) over central Helsinki, as GeoJSON.
 fn helsinki_grid() -> String {
@@ -242,4 +242,21 @@ fn the_same_addresses_from_a_second_file_are_not_added_twice() {
         .as_i64()
         .unwrap();
     assert_eq!(doors, 1377 + 56, "each address once");
+}
+
+#[test]
+fn a_doors_csv_written_the_european_way_is_read_and_its_mistakes_are_worded_for_doors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let csv = dir.path().join("portes.csv");
+    // Semicolons between cells, decimal commas inside them: more commas than semicolons.
+    std::fs::write(&csv, "lon;lat\n-73,60;45,50\n").unwrap();
+    let out = cli_ok(&["doors", s(&file), "import", s(&csv)]);
+    assert!(out.contains("imported 1 doors"), "{out}");
+    std::fs::write(&csv, "-73,60;45,50\n-73,61;45,51\n").unwrap();
+    let err = cli_err(&["doors", s(&file), "import", s(&csv)]);
+    assert!(
+        err.contains("looks like a row of doors") && !err.contains("results"),
+        "{err}"
+    );
 }

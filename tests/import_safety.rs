@@ -746,3 +746,48 @@ fn turf_add_names_unknown_codes_and_counts_what_it_added_and_names_hold_no_contr
         );
     }
 }
+
+#[test]
+fn a_huge_file_of_zeros_is_told_from_its_first_bytes_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let before = bytes(&file);
+    for (name, args, said) in [
+        (
+            "zeros.geojson",
+            vec!["import"],
+            "is a binary file, not GeoJSON",
+        ),
+        (
+            "zeros.geojson",
+            vec!["doors", "import"],
+            "is a binary file, not GeoJSON",
+        ),
+        (
+            "zeros.csv",
+            vec!["doors", "import"],
+            "is a binary file, not a table of doors",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        // A gigabyte of zeros that takes no disk: read whole, it would take as much memory.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(1_000_000_000)
+            .unwrap();
+        let all: Vec<&str> = if args.len() == 1 {
+            vec![args[0], s(&file), s(&path)]
+        } else {
+            vec![args[0], s(&file), args[1], s(&path)]
+        };
+        let err = cli_err(&all);
+        assert!(err.contains(said), "{all:?}: {err}");
+    }
+    let results = dir.path().join("zeros.csv");
+    let err = cli_err(&["results", s(&file), s(&results), "--election", "X"]);
+    assert!(
+        err.contains("is a binary file, not a results table"),
+        "{err}"
+    );
+    assert_eq!(bytes(&file), before);
+}

@@ -103,7 +103,9 @@ fn valid(x: f64, y: f64) -> Result<Point<f64>, String> {
 }
 
 fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
-    let text = super::input::read_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
+    let text = super::input::read_regular_file_after(path, super::input::MAX_SHAPES_BYTES, |h| {
+        super::geojson::starts_like_json(path, h)
+    })?;
     // A UTF-8 byte order mark is not JSON but some tools write one.
     let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
     let fc: geojson::FeatureCollection =
@@ -212,7 +214,7 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
 fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
     // The results reader's table: encodings, delimiters, title lines, the file's own line
     // numbers, and refusals of unbalanced quotes and rows of the wrong width.
-    let table = super::csv_results::read_table(path)?;
+    let table = super::csv_results::read_table(path, super::csv_results::TableOf::Doors)?;
     let headers = &table.headers;
     let find = |names: &[&str]| {
         headers

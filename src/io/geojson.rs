@@ -14,8 +14,35 @@ use crate::domain::RawPolygons;
 
 /// Reads a GeoJSON FeatureCollection (or a single Feature).
 pub fn read(path: &Path) -> Result<SourceLayer, ImportError> {
-    let bytes = super::input::read_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
+    let bytes = super::input::read_regular_file_after(path, super::input::MAX_SHAPES_BYTES, |h| {
+        starts_like_json(path, h)
+    })?;
     parse(path, &bytes)
+}
+
+/// Refuses a file whose first bytes cannot begin a GeoJSON object (a workbook, a database,
+/// gigabytes of zeros), before it is read whole.
+pub(crate) fn starts_like_json(path: &Path, head: &[u8]) -> Result<(), ImportError> {
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first = text.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_none_or(|&b| b == b'{') {
+        // Empty: the JSON reader says so.
+        return Ok(());
+    }
+    if let Some(found) = super::input::sniff_binary_kind(head)
+        && found != super::input::Kind::Json
+    {
+        return Err(ImportError::WrongKind {
+            path: path.to_path_buf(),
+            found,
+            expected: "GeoJSON",
+            hint: "",
+        });
+    }
+    Err(ImportError::Format {
+        path: path.to_path_buf(),
+        detail: "not GeoJSON: a GeoJSON file starts with '{'".to_owned(),
+    })
 }
 
 /// A JSON reader's error in a user's words: where it is, once, and what was expected, without

@@ -66,6 +66,32 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ImportError
     Ok(bytes)
 }
 
+/// Reads `path` whole like [`read_regular_file`], after `first` has looked at its first 64
+/// kilobytes: a file that is plainly not what it is read as (gigabytes of zeros named
+/// `.geojson`) is refused before it is read into memory.
+pub fn read_regular_file_after(
+    path: &Path,
+    limit: u64,
+    first: impl FnOnce(&[u8]) -> Result<(), ImportError>,
+) -> Result<Vec<u8>, ImportError> {
+    let io = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    check_regular_file(path, limit)?;
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    first(&head)?;
+    read_regular_file(path, limit)
+}
+
+/// How much of a file is looked at before it is read whole.
+const HEAD_BYTES: usize = 64 * 1024;
+
 /// The largest shapes file read (a whole country's polling stations in full detail is a few
 /// hundred megabytes).
 pub const MAX_SHAPES_BYTES: u64 = 2 << 30;

@@ -33,7 +33,7 @@ pub use number::{CountIssue, MAX_COUNT, NotANumber, parse_count, parse_number};
 pub use problems::{Quoted, ResultsProblem, ResultsWarning};
 pub use read::read_results;
 pub use text::read_headers;
-pub(crate) use text::read_table;
+pub(crate) use text::{TableOf, read_table};
 
 /// The layout of a results file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

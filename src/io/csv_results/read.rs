@@ -303,7 +303,7 @@ pub fn read_results(
     mapping: &ColumnMapping,
     precinct_codes: &[String],
 ) -> Result<ResultsTable, ImportError> {
-    let table = text::read_table(path)?;
+    let table = text::read_table(path, text::TableOf::Results)?;
     let headers = &table.headers;
     let columns = Columns::new(headers);
     let read: Vec<Header> = headers.iter().map(|h| read_header(h)).collect();

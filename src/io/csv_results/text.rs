@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::parse_number;
 use crate::io::ImportError;
-use crate::io::input::{Kind, read_regular_file, sniff_binary_kind};
+use crate::io::input::{Kind, read_regular_file, read_regular_file_after, sniff_binary_kind};
 
 /// The largest results file read (national precinct-level files are a few hundred MB).
 pub const MAX_RESULTS_BYTES: u64 = 1 << 30;
@@ -54,37 +54,47 @@ fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
     }
 }
 
-/// The delimiter: `;`, tab, `,` or `|`, whichever is most frequent on the busiest of the
-/// first lines (a title line above the header may have none).
+/// The delimiter: `;`, tab, `,` or `|`, whichever splits the most of the first lines into the
+/// same number of cells (outside quotes). Agreement matters, not frequency: in
+/// `lon;lat` / `24,945;60,175` the commas are decimal commas, more numerous than the
+/// semicolons but absent from the header. A title line above the header (no delimiter) does not
+/// vote.
 fn sniff_delimiter(text: &str) -> u8 {
-    let count = |line: &str| {
-        let (mut semicolons, mut tabs, mut commas, mut pipes) = (0, 0, 0, 0);
-        for b in line.bytes() {
-            match b {
-                b';' => semicolons += 1,
-                b'\t' => tabs += 1,
-                b',' => commas += 1,
-                b'|' => pipes += 1,
-                _ => {}
-            }
-        }
-        [
-            (b';', semicolons),
-            (b'\t', tabs),
-            (b',', commas),
-            (b'|', pipes),
-        ]
-        .into_iter()
-        .max_by_key(|&(_, n)| n)
-        .unwrap_or((b',', 0))
-    };
-    text.lines()
+    const CANDIDATES: [u8; 4] = [b';', b'\t', b',', b'|'];
+    let lines: Vec<&str> = text
+        .lines()
         .filter(|l| !l.trim().is_empty())
         .take(10)
-        .map(count)
-        .max_by_key(|&(_, n)| n)
-        .filter(|&(_, n)| n > 0)
-        .map_or(b',', |(d, _)| d)
+        .collect();
+    let outside_quotes = |line: &str, d: u8| {
+        let mut quoted = false;
+        line.bytes()
+            .filter(|&b| {
+                if b == b'"' {
+                    quoted = !quoted;
+                }
+                b == d && !quoted
+            })
+            .count()
+    };
+    CANDIDATES
+        .iter()
+        .enumerate()
+        .filter_map(|(rank, &d)| {
+            let counts: Vec<usize> = lines
+                .iter()
+                .map(|l| outside_quotes(l, d))
+                .filter(|&n| n > 0)
+                .collect();
+            // The count most lines share, and how many share it.
+            let (modal, agreeing) = counts
+                .iter()
+                .map(|&c| (c, counts.iter().filter(|&&x| x == c).count()))
+                .max_by_key(|&(c, agreeing)| (agreeing, c))?;
+            Some(((agreeing, modal, std::cmp::Reverse(rank)), d))
+        })
+        .max_by_key(|&(score, _)| score)
+        .map_or(b',', |(_, d)| d)
 }
 
 /// The header cells of a results file, read from its first kilobytes only (for dialogs that
@@ -130,27 +140,70 @@ fn bytecount(bytes: &[u8]) -> usize {
         .sum()
 }
 
-/// Reads `path` as a delimited text table.
-pub fn read_table(path: &Path) -> Result<Table, ImportError> {
-    let bytes = read_regular_file(path, MAX_RESULTS_BYTES)?;
-    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    if let Some(found) = sniff_binary_kind(&bytes).filter(|_| !utf16) {
-        return Err(ImportError::WrongKind {
-            path: path.to_path_buf(),
-            found,
-            expected: "a results table (CSV)",
-            hint: match found {
-                Kind::Json | Kind::Shapefile | Kind::Sqlite => {
-                    "precinct shapes are imported with `import`, results with `results`"
-                }
-                Kind::Zip | Kind::OldExcel => {
-                    "save the sheet as CSV (comma- or semicolon-separated) and import that"
-                }
-                Kind::Pbf => "door points are imported with `doors import`",
-                Kind::Pdf | Kind::Binary => "",
-            },
-        });
+/// What a table is read for: the words of its errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TableOf {
+    /// Election results.
+    Results,
+    /// Door points.
+    Doors,
+}
+
+impl TableOf {
+    fn expected(self) -> &'static str {
+        match self {
+            Self::Results => "a results table (CSV)",
+            Self::Doors => "a table of doors (CSV)",
+        }
     }
+
+    fn hint(self, found: Kind) -> &'static str {
+        match (self, found) {
+            (_, Kind::Zip | Kind::OldExcel) => {
+                "save the sheet as CSV (comma- or semicolon-separated) and import that"
+            }
+            (Self::Results, Kind::Json | Kind::Shapefile | Kind::Sqlite) => {
+                "precinct shapes are imported with `import`, results with `results`"
+            }
+            (Self::Results, Kind::Pbf) => "door points are imported with `doors import`",
+            (Self::Doors, Kind::Json) => "name it .geojson to import its points as doors",
+            (Self::Doors, Kind::Pbf) => "name it .osm.pbf to import its addresses as doors",
+            (Self::Doors, Kind::Shapefile | Kind::Sqlite) => {
+                "doors are imported from GeoJSON points, a CSV or an OpenStreetMap .osm.pbf"
+            }
+            (_, Kind::Pdf | Kind::Binary) => "",
+        }
+    }
+
+    fn row_of(self) -> &'static str {
+        match self {
+            Self::Results => {
+                "a row of results, not a header: add a first line naming the \
+                              columns (the precinct code, the totals and the lists)"
+            }
+            Self::Doors => {
+                "a row of doors, not a header: add a first line naming the columns \
+                            (lon, lat, and address or households)"
+            }
+        }
+    }
+}
+
+/// Reads `path` as a delimited text table of `what`.
+pub(crate) fn read_table(path: &Path, what: TableOf) -> Result<Table, ImportError> {
+    // A file of another kind is told from its first bytes, before it is read whole.
+    let bytes = read_regular_file_after(path, MAX_RESULTS_BYTES, |head| {
+        let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+        match sniff_binary_kind(head).filter(|_| !utf16) {
+            Some(found) => Err(ImportError::WrongKind {
+                path: path.to_path_buf(),
+                found,
+                expected: what.expected(),
+                hint: what.hint(found),
+            }),
+            None => Ok(()),
+        }
+    })?;
     let (decoded, encoding) = decode(&bytes);
     // Excel writes "sep=;" on a first line of its own to say the delimiter.
     let (text, sep_line): (&str, Option<u8>) = match decoded.split_once('\n') {
@@ -240,9 +293,9 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
     if numbers * 2 > headers.len() {
         let first: Vec<&str> = headers.iter().take(6).map(String::as_str).collect();
         return Err(format(format!(
-            "the first line ({}…) is numbers, so it looks like a row of results, not a header: \
-             add a first line naming the columns (the precinct code, the totals and the lists)",
-            first.join(&(delimiter as char).to_string())
+            "the first line ({}…) is numbers, so it looks like {}",
+            first.join(&(delimiter as char).to_string()),
+            what.row_of()
         )));
     }
     check_widths(path, &headers, &records, delimiter)?;
@@ -356,7 +409,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.csv");
         std::fs::write(&path, text).unwrap();
-        read_table(&path)
+        read_table(&path, TableOf::Results)
     }
 
     #[test]
