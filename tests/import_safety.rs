@@ -599,9 +599,15 @@ fn a_doors_file_of_nothing_or_a_geopackage_left_mid_write_is_refused_and_says_wh
     std::fs::write(&doors, "[[[[").unwrap();
     let err = cli_err(&["doors", s(&file), "import", s(&doors)]);
     assert!(
+        err.contains("not GeoJSON: a GeoJSON file starts with '{'"),
+        "{err}"
+    );
+    std::fs::write(&doors, r#"{"type": "FeatureCollection", "features": [[]]}"#).unwrap();
+    let err = cli_err(&["doors", s(&file), "import", s(&doors)]);
+    assert!(
         err.contains(
-            "not a GeoJSON FeatureCollection (line 1, column 0: invalid type: sequence, \
-             expected a FeatureCollection object)"
+            "not a GeoJSON FeatureCollection (line 1, column 43: invalid type: sequence, \
+             expected a Feature object)"
         ),
         "{err}"
     );

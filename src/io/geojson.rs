@@ -50,19 +50,20 @@ pub(crate) fn starts_like_json(path: &Path, head: &[u8]) -> Result<(), ImportErr
 pub(crate) fn json_error(e: &serde_json::Error) -> String {
     let text = e.to_string();
     // serde_json ends its messages with " at line 3 column 7": the place is said first instead.
-    let text = text
+    let mut text = text
         .rsplit_once(" at line ")
         .map_or(text.as_str(), |(t, _)| t)
-        .replace(
-            "expected struct DeserializeFeatureCollectionHelper",
-            "expected a FeatureCollection object",
-        )
-        .replace(
-            "expected struct DeserializeFeatureCollection",
-            "expected a FeatureCollection object",
-        )
         .replace("expected GeoJson object", "expected a GeoJSON object")
         .replace("Error while deserializing GeoJSON: ", "");
+    // "expected struct DeserializeFeatureHelper" is the geojson crate's own type: "a Feature".
+    if let Some(at) = text.find("struct Deserialize") {
+        let rest = &text[at + "struct Deserialize".len()..];
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = rest[..name_len].trim_end_matches("Helper");
+        text = format!("{}a {name} object{}", &text[..at], &rest[name_len..]);
+    }
     if e.line() == 0 {
         text
     } else {
