@@ -422,8 +422,8 @@ fn validate_finds_what_other_programs_write_wrong_and_deletes_leave_nothing_dang
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
     for expected in [
-        "colour \"pink\" is not a colour",
-        "date \"2013-13-45\" is not a date",
+        "teams row 1, colour: \"pink\" is not a colour",
+        "elections row 1, date: \"2013-13-45\" is not a day of the calendar",
         "live assignments of a deleted turf",
         "turf names used twice",
         "1 precincts have a score or class other than the saved method gives (101)",
@@ -796,4 +796,80 @@ fn a_huge_file_of_zeros_is_told_from_its_first_bytes_before_it_is_read() {
         "{err}"
     );
     assert_eq!(bytes(&file), before);
+}
+
+#[test]
+fn validate_finds_a_damaged_schema_and_values_no_planner_writes_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = montreal_campaign(dir.path());
+    cli_ok(&[
+        "results",
+        s(&base),
+        s(&fixture("montreal-results-2013.csv")),
+        "--election",
+        "Mairie 2013",
+    ]);
+    cli_ok(&[
+        "turf",
+        s(&base),
+        "create",
+        "--name",
+        "A",
+        "--precincts",
+        "101",
+    ]);
+    cli_ok(&["team", s(&base), "create", "Nord", "--size", "3"]);
+    let case = |name: &str, sql: &str| {
+        let copy = dir.path().join(format!("{name}.campaign.gpkg"));
+        std::fs::copy(&base, &copy).unwrap();
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        conn.execute_batch(sql).unwrap();
+        drop(conn);
+        let out = cli(&["validate", s(&copy)]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = case(
+        "renamed",
+        "ALTER TABLE elections RENAME COLUMN uuid TO \"uuid$TEXT\"",
+    );
+    assert!(
+        said.contains("table elections lacks its column uuid"),
+        "{said}"
+    );
+    let said = case("dropped", "ALTER TABLE teams DROP COLUMN colour");
+    assert!(
+        said.contains("table teams lacks its column colour"),
+        "{said}"
+    );
+    let said = case(
+        "default",
+        "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = \
+         replace(sql, 'strftime(', 'strftim(') WHERE name = 'teams'; \
+         PRAGMA writable_schema = OFF;",
+    );
+    assert!(
+        said.contains("table teams, column updated_at") && said.contains("strftim("),
+        "{said}"
+    );
+    let said = case(
+        "values",
+        "UPDATE teams SET size = -5; UPDATE turfs SET name = ''; \
+         UPDATE elections SET round = 7; \
+         INSERT INTO teams (uuid, name) VALUES ('x', CAST(x'41ff42' AS TEXT));",
+    );
+    for expected in [
+        "1 teams with a size outside 1 to 1,000",
+        "a turf needs a name",
+        "1 elections with a round other than 1 or 2",
+        "teams, column name: text that is not UTF-8",
+    ] {
+        assert!(said.contains(expected), "{expected}: {said}");
+    }
+    let said = case(
+        "blob",
+        "UPDATE precincts SET geom = CAST(substr(geom, 1, 2) || x'10' || substr(geom, 4) AS BLOB) \
+         WHERE code = '101'",
+    );
+    assert!(said.contains("GeoPackage blob version 16, not 0"), "{said}");
 }

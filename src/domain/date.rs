@@ -15,7 +15,7 @@ pub enum DateError {
     #[error("{0:?} is not a date: write it YYYY-MM-DD, e.g. 2026-03-15")]
     Form(String),
     /// Written right, but no such day ("2026-13-45", "2025-02-29").
-    #[error("{0:?} is not a day of the calendar")]
+    #[error("{0:?} is not a day of the calendar: write a real date YYYY-MM-DD, e.g. 2026-03-15")]
     NoSuchDay(String),
     /// A year no election file of ours can be about.
     #[error("{0:?}: the year must lie between 1800 and 2200")]

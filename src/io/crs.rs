@@ -210,12 +210,21 @@ fn wkt_name(wkt: &str) -> Option<String> {
     Some(wkt[start..start + len].to_owned())
 }
 
+/// A definition as an error quotes it: at most 120 characters, on one line, with what is not
+/// printable (a binary `.prj`) shown as `�` rather than sent to the terminal.
 fn shorten(s: &str) -> String {
+    let printable = |c: char| {
+        if c.is_control() {
+            if c.is_whitespace() { ' ' } else { '\u{FFFD}' }
+        } else {
+            c
+        }
+    };
+    let mut out: String = s.chars().take(120).map(printable).collect();
     if s.chars().count() > 120 {
-        format!("{}…", s.chars().take(120).collect::<String>())
-    } else {
-        s.to_owned()
+        out.push('…');
     }
+    out
 }
 
 #[cfg(test)]

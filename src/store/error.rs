@@ -121,6 +121,15 @@ pub enum StoreError {
         /// What SQLite or our checks found.
         detail: String,
     },
+    /// An edit refused (a name taken, a colour or status not understood, a precinct not
+    /// found); the file was not changed.
+    #[error("{detail}; nothing was changed in {}", path.display())]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why, and the accepted forms.
+        detail: String,
+    },
     /// The file's content breaks a rule of the campaign format.
     #[error("invalid campaign data ({detail}): {}", path.display())]
     Invalid {

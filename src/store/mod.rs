@@ -15,6 +15,8 @@ pub mod schema;
 mod table;
 mod turfs;
 mod validate;
+mod validate_rows;
+mod validate_schema;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};

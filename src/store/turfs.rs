@@ -77,7 +77,7 @@ impl Campaign {
         let name = clean_name(name, "turf").map_err(|e| self.invalid(&e.to_string()))?;
         let column = kind.column();
         let path = self.path.clone();
-        let invalid = |detail: String| StoreError::Invalid {
+        let invalid = |detail: String| StoreError::Refused {
             path: path.clone(),
             detail,
         };
@@ -157,7 +157,7 @@ impl Campaign {
     }
 
     fn invalid(&self, detail: &str) -> StoreError {
-        StoreError::Invalid {
+        StoreError::Refused {
             path: self.path.clone(),
             detail: detail.to_owned(),
         }
@@ -243,7 +243,7 @@ impl Campaign {
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
             if name_taken(tx, "teams", name, None).map_err(sql)? {
-                return Err(StoreError::Invalid {
+                return Err(StoreError::Refused {
                     path: path.clone(),
                     detail: format!("a team named {name:?} already exists"),
                 });
@@ -269,7 +269,7 @@ impl Campaign {
         let date = date.to_string();
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
-        let invalid = |detail: String| StoreError::Invalid {
+        let invalid = |detail: String| StoreError::Refused {
             path: path.clone(),
             detail,
         };
@@ -352,7 +352,7 @@ impl Campaign {
     pub fn set_voters_per_household(&mut self, value: f64) -> Result<(), StoreError> {
         let path = self.path.clone();
         if !(value.is_finite() && (0.5..=10.0).contains(&value)) {
-            return Err(StoreError::Invalid {
+            return Err(StoreError::Refused {
                 path,
                 detail: format!("{value} voters per household: give a number between 0.5 and 10"),
             });
@@ -912,7 +912,7 @@ impl Campaign {
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
             if name_taken(tx, table, name, Some(uuid)).map_err(sql)? {
-                return Err(StoreError::Invalid {
+                return Err(StoreError::Refused {
                     path: path.clone(),
                     detail: format!("a {kind} named {name:?} already exists"),
                 });
@@ -1210,7 +1210,7 @@ impl Campaign {
         new_name: &str,
     ) -> Result<String, StoreError> {
         use geo::InteriorPoint as _;
-        let invalid = |detail: String| StoreError::Invalid {
+        let invalid = |detail: String| StoreError::Refused {
             path: self.path.clone(),
             detail,
         };

@@ -183,7 +183,32 @@ impl Campaign {
             )),
             None => problems.push("campaign_meta has no schema_version".to_owned()),
         }
+        let required: Vec<&str> = REQUIRED.iter().map(|(t, _)| *t).collect();
+        let schema_problems =
+            super::validate_schema::schema_problems(conn, &required).map_err(q)?;
+        if !schema_problems.is_empty() || !problems.is_empty() {
+            // The rows are read through the schema: with the schema wrong, reading them would
+            // only fail on what is already said.
+            problems.extend(schema_problems);
+            return Ok(report);
+        }
+        // Whatever stops the reading of the rows is one more problem of the file, said as such.
+        if let Err(e) = self.check_rows(&mut report) {
+            report
+                .problems
+                .push(format!("the file could not be read to its end: {e}"));
+        }
+        Ok(report)
+    }
 
+    /// Every geometry, reference between tables and value, once the schema is known right.
+    fn check_rows(&self, report: &mut ValidationReport) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let q = |e| self.err(e);
+        let ValidationReport {
+            problems,
+            geometries_checked,
+        } = report;
         let mut geometry_columns = conn
             .prepare("SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns")
             .map_err(q)?;
@@ -208,11 +233,23 @@ impl Campaign {
                 match row.get_ref(1).map_err(q)? {
                     ValueRef::Null => {}
                     ValueRef::Blob(blob) => {
-                        report.geometries_checked += 1;
-                        if gpkg::blob_srs_id(blob) != Some(srs_id) {
+                        *geometries_checked += 1;
+                        match gpkg::blob_srs_id(blob) {
+                            Some(id) if id == srs_id => {}
+                            Some(id) => problems.push(format!(
+                                "{table} row {rowid}: the geometry's system (srs_id {id}) is not \
+                                 the layer's ({srs_id})"
+                            )),
+                            None => problems.push(format!(
+                                "{table} row {rowid}: the geometry blob is too short to say its \
+                                 system"
+                            )),
+                        }
+                        if let Some(&version) = blob.get(2)
+                            && version != 0
+                        {
                             problems.push(format!(
-                                "{table} row {rowid}: geometry SRS {:?} differs from the layer's {srs_id}",
-                                gpkg::blob_srs_id(blob)
+                                "{table} row {rowid}: GeoPackage blob version {version}, not 0"
                             ));
                         }
                         match gpkg::decode(blob) {
@@ -301,41 +338,8 @@ impl Campaign {
             }
         }
         self.check_values(problems)?;
+        self.check_text(problems)?;
         self.check_scores(problems)?;
-        Ok(report)
-    }
-
-    /// Colours and dates as the file must write them (`#rrggbb`, `YYYY-MM-DD`).
-    fn check_values(&self, problems: &mut Vec<String>) -> Result<(), StoreError> {
-        let q = |e| self.err(e);
-        for (table, column, kind) in [
-            ("turfs", "colour", "colour"),
-            ("teams", "colour", "colour"),
-            ("assignments", "date", "date"),
-            ("elections", "date", "date"),
-        ] {
-            let mut stmt = self
-                .conn()
-                .prepare(&format!(
-                    "SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL AND deleted_at IS NULL"
-                ))
-                .map_err(q)?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-                .map_err(q)?;
-            for row in rows {
-                let (rowid, value) = row.map_err(q)?;
-                let ok = match kind {
-                    "colour" => crate::domain::colour::Colour::parse(&value).is_ok(),
-                    _ => crate::domain::date::Date::parse(&value).is_ok(),
-                };
-                if !ok {
-                    problems.push(format!(
-                        "{table} row {rowid}: {column} {value:?} is not a {kind}"
-                    ));
-                }
-            }
-        }
         Ok(())
     }
 
