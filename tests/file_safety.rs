@@ -205,11 +205,11 @@ fn a_journal_beside_a_file_that_is_not_a_campaign_changes_nothing() {
     for command in ["info", "validate", "score"] {
         let out = cli_within(&[command, s(&other)], Duration::from_secs(20));
         assert!(!out.status.success(), "{command}");
+        // `validate` lists what it found on standard output.
+        let said = format!("{}{}", stderr(&out), String::from_utf8_lossy(&out.stdout));
         assert!(
-            stderr(&out).contains("does not belong to it")
-                || stderr(&out).contains("not a campaign file"),
-            "{command}: {}",
-            stderr(&out)
+            said.contains("does not belong to it") || said.contains("not a campaign file"),
+            "{command}: {said}"
         );
     }
     assert_eq!(bytes(&other), before, "the file was left untouched");
@@ -324,4 +324,80 @@ fn a_killed_new_leaves_nothing_behind_after_the_next_run() {
         unrelated.exists(),
         "only the planner's own temporary files go"
     );
+}
+
+#[test]
+fn a_write_ahead_log_or_a_stray_file_under_the_journal_name_is_refused_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    let before = bytes(&file);
+    // Another campaign in WAL mode (as QGIS leaves a GeoPackage it edits), with a change
+    // still in its log.
+    let other = dir.path().join("other.campaign.gpkg");
+    std::fs::copy(&file, &other).unwrap();
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute(
+        "UPDATE campaign_meta SET value = 'FOREIGN' WHERE key = 'name'",
+        [],
+    )
+    .unwrap();
+    let mut wal = other.as_os_str().to_owned();
+    wal.push("-wal");
+    let mut ours = file.as_os_str().to_owned();
+    ours.push("-wal");
+    std::fs::copy(&wal, &ours).unwrap();
+    drop(conn);
+    let limit = Duration::from_secs(10);
+    for args in [
+        vec!["info", s(&file)],
+        vec!["team", s(&file), "create", "W"],
+    ] {
+        let out = cli_within(&args, limit);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr(&out).contains("but the file does not use one"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(bytes(&file), before, "nothing replayed");
+    assert!(
+        std::path::Path::new(&ours).exists(),
+        "the log is the user's to move"
+    );
+    std::fs::remove_file(&ours).unwrap();
+    // A file of the user's under the journal's name: SQLite would delete it.
+    std::fs::write(journal(&file), "keep me\n").unwrap();
+    let out = cli_within(&["info", s(&file)], limit);
+    assert!(
+        stderr(&out).contains("is not a journal"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(journal(&file)).unwrap(), b"keep me\n");
+    std::fs::remove_file(journal(&file)).unwrap();
+    // And an export never takes such a name.
+    let out = cli_within(
+        &[
+            "export",
+            s(&file),
+            "--layer",
+            "precincts",
+            "--format",
+            "csv",
+            s(&journal(&file)),
+        ],
+        limit,
+    );
+    assert!(
+        stderr(&out).contains("one the campaign file keeps for itself"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!journal(&file).exists());
+    let mut shm = file.as_os_str().to_owned();
+    shm.push("-shm");
+    assert!(!std::path::Path::new(&shm).exists());
 }

@@ -289,8 +289,9 @@ fn renames_onto_a_taken_name_and_bad_colours_and_dates_are_refused() {
             codes,
         ]);
     }
+    // Said with the name as it is stored.
     let err = cli_err(&["turf", s(&file), "rename", "A", "b"]);
-    assert!(err.contains("a turf named \"b\" already exists"), "{err}");
+    assert!(err.contains("a turf named \"B\" already exists"), "{err}");
     let err = cli_err(&[
         "turf",
         s(&file),
@@ -305,7 +306,7 @@ fn renames_onto_a_taken_name_and_bad_colours_and_dates_are_refused() {
     cli_ok(&["team", s(&file), "create", "Sud"]);
     let err = cli_err(&["team", s(&file), "rename", "Sud", "NORD"]);
     assert!(
-        err.contains("a team named \"NORD\" already exists"),
+        err.contains("a team named \"Nord\" already exists"),
         "{err}"
     );
     for colour in ["pink", "#zzzzzz", "rouge", "#12345"] {
@@ -606,8 +607,8 @@ fn a_doors_file_of_nothing_or_a_geopackage_left_mid_write_is_refused_and_says_wh
     let err = cli_err(&["doors", s(&file), "import", s(&doors)]);
     assert!(
         err.contains(
-            "not a GeoJSON FeatureCollection (line 1, column 43: invalid type: sequence, \
-             expected a Feature object)"
+            "not valid GeoJSON (line 1, column 43: invalid type: sequence, expected a Feature \
+             object)"
         ),
         "{err}"
     );
@@ -872,4 +873,146 @@ fn validate_finds_a_damaged_schema_and_values_no_planner_writes_and_exits_2() {
          WHERE code = '101'",
     );
     assert!(said.contains("GeoPackage blob version 16, not 0"), "{said}");
+}
+
+#[test]
+fn names_are_looked_up_as_they_are_kept_apart_assignments_are_not_doubled_and_exports_say_what_is_wrong()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    for (name, codes) in [("A", "101"), ("B", "102")] {
+        cli_ok(&[
+            "turf",
+            s(&file),
+            "create",
+            "--name",
+            name,
+            "--precincts",
+            codes,
+        ]);
+    }
+    cli_ok(&["team", s(&file), "create", "Blue"]);
+    for _ in 0..2 {
+        cli_ok(&[
+            "team",
+            s(&file),
+            "assign",
+            " blue ",
+            "a",
+            "--date",
+            "2026-12-01",
+        ]);
+    }
+    let out = dir.path().join("assignments.csv");
+    cli_ok(&[
+        "export",
+        s(&file),
+        "--layer",
+        "assignments",
+        "--format",
+        "csv",
+        s(&out),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap().lines().count(),
+        2,
+        "one assignment, given twice"
+    );
+    cli_ok(&["turf", s(&file), "merge", "a", " B "]);
+    // Exports: an unknown layer lists the layers; a missing folder is said; `-` is the screen.
+    let err = cli_err(&[
+        "export",
+        s(&file),
+        "--layer",
+        "nope",
+        "--format",
+        "csv",
+        "x.csv",
+    ]);
+    assert!(
+        err.contains("no layer named \"nope\"; the layers are precincts")
+            && !err.contains("invalid"),
+        "{err}"
+    );
+    let missing = dir.path().join("nodir").join("x.csv");
+    let err = cli_err(&[
+        "export",
+        s(&file),
+        "--layer",
+        "turfs",
+        "--format",
+        "csv",
+        s(&missing),
+    ]);
+    assert!(err.contains("nodir does not exist"), "{err}");
+    let screen = cli_ok(&[
+        "export",
+        s(&file),
+        "--layer",
+        "teams",
+        "--format",
+        "csv",
+        "-",
+    ]);
+    assert!(
+        screen.starts_with("id,uuid,name") && screen.contains(",Blue,"),
+        "{screen}"
+    );
+    // Auto-cut of a campaign without precincts.
+    let empty = dir.path().join("empty.campaign.gpkg");
+    cli_ok(&["new", s(&empty), "--name", "E"]);
+    let err = cli_err(&["turf", s(&empty), "autocut", "--target", "100"]);
+    assert!(err.contains("has no precincts to cut"), "{err}");
+}
+
+#[test]
+fn validate_lists_a_lost_version_and_impossible_results_and_doors_read_french_households() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = montreal_campaign(dir.path());
+    cli_ok(&[
+        "results",
+        s(&file),
+        s(&fixture("montreal-results-2013.csv")),
+        "--election",
+        "M",
+    ]);
+    let copy = dir.path().join("votes.campaign.gpkg");
+    std::fs::copy(&file, &copy).unwrap();
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute("UPDATE results SET votes = -10 WHERE rowid = 1", [])
+        .unwrap();
+    let out = cli(&["validate", s(&copy)]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("1 results with a vote count that is negative"),
+        "{said}"
+    );
+    let copy = dir.path().join("meta.campaign.gpkg");
+    std::fs::copy(&file, &copy).unwrap();
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute("DELETE FROM campaign_meta", [])
+        .unwrap();
+    let out = cli(&["validate", s(&copy)]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("lost its schema_version"), "{said}");
+    let doors = dir.path().join("portes.csv");
+    std::fs::write(
+        &doors,
+        "lon;lat;adresse;foyers\n-73,60;45,50;1 rue A;2\n-73,61;45,51;2 rue B;3\n",
+    )
+    .unwrap();
+    let out = cli_ok(&["doors", s(&file), "import", s(&doors)]);
+    assert!(out.contains("imported 2 doors (5 households)"), "{out}");
+    let feature = dir.path().join("one.geojson");
+    std::fs::write(
+        &feature,
+        r#"{"type":"Feature","properties":{"address":"3 rue C"},"geometry":{"type":"Point","coordinates":[-73.62,45.52]}}"#,
+    )
+    .unwrap();
+    let out = cli_ok(&["doors", s(&file), "import", s(&feature)]);
+    assert!(out.contains("imported 1 doors"), "{out}");
 }

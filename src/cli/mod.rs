@@ -26,7 +26,7 @@ mod results;
 mod score;
 mod turfs;
 
-use crate::store::{Campaign, Layer};
+use crate::store::{Campaign, Layer, StoreError};
 pub use turfs::{TeamCommand, TurfCommand};
 
 /// Plan a door-to-door campaign: score precincts, cut turfs, keep it all in one campaign file
@@ -166,7 +166,7 @@ pub enum Command {
         /// The output format.
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// The file to write.
+        /// The file to write (`-`: standard output).
         out: PathBuf,
         /// Replace OUT if it exists.
         #[arg(long)]
@@ -474,12 +474,35 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 ExportFormat::Geojson => Format::GeoJson,
                 ExportFormat::Csv => Format::Csv,
             };
-            let n = export_layer(&campaign, &layer, format, &out, overwrite)?;
-            println!("exported {n} rows of {layer} to {}", out.display());
+            if out.as_os_str() == "-" {
+                // `-` is standard output, as for most tools.
+                let (bytes, _) = crate::io::export::layer_bytes(&campaign, &layer, format)?;
+                std::io::stdout().write_all(&bytes)?;
+            } else {
+                let n = export_layer(&campaign, &layer, format, &out, overwrite)?;
+                println!("exported {n} rows of {layer} to {}", out.display());
+            }
         }
         Command::Validate { file, json } => {
-            let campaign = Campaign::open_read_only(&file)?;
-            let report = campaign.validate()?;
+            // A file that does not open as a campaign because of what it holds has problems to
+            // list (exit 2); one that cannot be read at all is an error (exit 1).
+            let report = match Campaign::open_read_only(&file) {
+                Ok(campaign) => campaign.validate()?,
+                Err(
+                    e @ (StoreError::Corrupt { .. }
+                    | StoreError::Journal { .. }
+                    | StoreError::Truncated { .. }
+                    | StoreError::NotACampaign { .. }
+                    | StoreError::NotSqlite { .. }
+                    | StoreError::Empty { .. }
+                    | StoreError::Invalid { .. }
+                    | StoreError::Sqlite { .. }),
+                ) => crate::store::ValidationReport {
+                    problems: vec![e.to_string()],
+                    geometries_checked: 0,
+                },
+                Err(e) => return Err(e.into()),
+            };
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else if report.is_ok() {

@@ -159,11 +159,17 @@ pub enum TeamCommand {
     },
 }
 
+/// Whether a name given on the command line means a stored one: names are unique in any case
+/// and without surrounding spaces, so they are looked up the same way.
+fn same_name(stored: &str, given: &str) -> bool {
+    stored.trim().to_lowercase() == given.trim().to_lowercase()
+}
+
 fn turf_uuid(campaign: &Campaign, name: &str) -> anyhow::Result<String> {
     campaign
         .turfs()?
         .into_iter()
-        .find(|t| t.name == name)
+        .find(|t| same_name(&t.name, name))
         .map(|t| t.uuid)
         .ok_or_else(|| anyhow::anyhow!("no turf named {name:?} in {}", campaign.path().display()))
 }
@@ -260,7 +266,10 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
             colour,
         } => {
             let mut campaign = Campaign::open(file)?;
-            let current = campaign.turfs()?.into_iter().find(|t| t.name == turf);
+            let current = campaign
+                .turfs()?
+                .into_iter()
+                .find(|t| same_name(&t.name, &turf));
             let Some(current) = current else {
                 anyhow::bail!("no turf named {turf:?}");
             };
@@ -268,7 +277,9 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
             let colour = colour.or_else(|| current.colour.and_then(|c| Colour::parse(&c).ok()));
             campaign.update_turf(&current.uuid, &new_name, colour)?;
             println!(
-                "turf {turf:?} is now {new_name:?}{}",
+                "turf {:?} is now {:?}{}",
+                current.name,
+                new_name.trim(),
                 colour.map(|c| format!(" ({c})")).unwrap_or_default()
             );
         }
@@ -430,21 +441,27 @@ pub(super) fn team(file: &std::path::Path, action: TeamCommand) -> anyhow::Resul
             new_name,
             colour,
         } => {
-            let found = campaign.teams()?.into_iter().find(|t| t.name == team);
+            let found = campaign
+                .teams()?
+                .into_iter()
+                .find(|t| same_name(&t.name, &team));
             let Some(t) = found else {
                 anyhow::bail!("no team named {team:?}");
             };
             let colour = colour.or_else(|| t.colour.and_then(|c| Colour::parse(&c).ok()));
             campaign.update_team(&t.uuid, &new_name, colour)?;
-            println!("renamed team {team:?} to {new_name:?}");
+            println!("renamed team {:?} to {:?}", t.name, new_name.trim());
         }
         TeamCommand::Delete { team } => {
-            let found = campaign.teams()?.into_iter().find(|t| t.name == team);
+            let found = campaign
+                .teams()?
+                .into_iter()
+                .find(|t| same_name(&t.name, &team));
             let Some(t) = found else {
                 anyhow::bail!("no team named {team:?}");
             };
             campaign.delete_team(&t.uuid)?;
-            println!("deleted team {team:?}");
+            println!("deleted team {:?}", t.name);
         }
         TeamCommand::Assign {
             team,

@@ -21,12 +21,16 @@ pub struct NewDoor {
 
 const HOUSEHOLD_NAMES: &[&str] = &[
     "households",
+    "household",
     "menages",
     "ménages",
+    "nb_menages",
+    "foyers",
+    "nb_foyers",
     "logements",
+    "nb_logements",
     "dwellings",
     "units",
-    "nb_logements",
 ];
 const ADDRESS_NAMES: &[&str] = &["address", "adresse", "addr", "full_address"];
 const LON_NAMES: &[&str] = &["lon", "lng", "long", "longitude", "x"];
@@ -108,18 +112,25 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
     })?;
     // A UTF-8 byte order mark is not JSON but some tools write one.
     let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
-    let fc: geojson::FeatureCollection =
+    let geojson: geojson::GeoJson =
         serde_json::from_slice(text).map_err(|e| ImportError::Format {
             path: path.to_path_buf(),
-            detail: format!(
-                "not a GeoJSON FeatureCollection ({})",
-                super::geojson::json_error(&e)
-            ),
+            detail: format!("not valid GeoJSON ({})", super::geojson::json_error(&e)),
         })?;
-    let total = fc.features.len();
+    let features = match geojson {
+        geojson::GeoJson::FeatureCollection(fc) => fc.features,
+        geojson::GeoJson::Feature(f) => vec![f],
+        geojson::GeoJson::Geometry(_) => {
+            return Err(ImportError::Format {
+                path: path.to_path_buf(),
+                detail: "a bare geometry, not a Feature or FeatureCollection of points".to_owned(),
+            });
+        }
+    };
+    let total = features.len();
     let mut doors = Vec::with_capacity(total);
     let mut problems = Vec::new();
-    for (i, f) in fc.features.into_iter().enumerate() {
+    for (i, f) in features.into_iter().enumerate() {
         let props = f.properties.unwrap_or_default();
         let get = |names: &[&str]| {
             names.iter().find_map(|n| {

@@ -42,6 +42,36 @@ pub fn export_layer(
             detail: "this is the campaign file itself; export to another file".to_owned(),
         });
     }
+    // The names SQLite and the planner keep beside the campaign: what is written there is
+    // deleted or replayed by the next command.
+    let in_folder = |p: &Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::canonicalize(dir)
+            .ok()
+            .zip(p.file_name())
+            .map(|(d, n)| d.join(n))
+    };
+    if let (Some(o), Some(c)) = (in_folder(out), in_folder(campaign.path()))
+        && crate::store::sidecars(&c).contains(&o)
+    {
+        return Err(ImportError::Format {
+            path: out.to_path_buf(),
+            detail: "this name is one the campaign file keeps for itself (its journal, log or \
+                     lock): export to another name"
+                .to_owned(),
+        });
+    }
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
+        return Err(ImportError::Format {
+            path: out.to_path_buf(),
+            detail: format!("the folder {} does not exist", dir.display()),
+        });
+    }
     // A link is followed: the file it names is replaced, the link stays. Only a regular file
     // is ever replaced: a pipe, a device or a folder at `out` is refused.
     let linked;
@@ -65,6 +95,24 @@ pub fn export_layer(
                 .to_owned(),
         });
     }
+    let (bytes, rows) = layer_bytes(campaign, layer, format).map_err(|e| match e {
+        ImportError::Io { source, .. } => ImportError::Io {
+            path: out.to_path_buf(),
+            source,
+        },
+        e => e,
+    })?;
+    write_atomically(out, &bytes)?;
+    Ok(rows)
+}
+
+/// `layer` of `campaign` as the bytes of a file of `format`, and its row count (for `export
+/// … -`, to standard output).
+pub fn layer_bytes(
+    campaign: &Campaign,
+    layer: &str,
+    format: Format,
+) -> Result<(Vec<u8>, usize), ImportError> {
     // Assignments are exported with the names people use, not the ids rows carry.
     let table = if layer == "assignments" {
         campaign.assignments_table()?
@@ -76,11 +124,10 @@ pub fn export_layer(
         Format::Csv => csv_bytes(&table),
     }
     .map_err(|source| ImportError::Io {
-        path: out.to_path_buf(),
+        path: campaign.path().to_path_buf(),
         source,
     })?;
-    write_atomically(out, &bytes)?;
-    Ok(table.rows.len())
+    Ok((bytes, table.rows.len()))
 }
 
 fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), ImportError> {

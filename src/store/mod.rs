@@ -208,6 +208,20 @@ impl Campaign {
         let path = &self.path;
         let version = schema::version(&self.conn).map_err(|e| StoreError::sqlite(path, e))?;
         let Some(version) = version else {
+            let has_meta: bool = self
+                .conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'campaign_meta')",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap_or(false);
+            if has_meta {
+                return Err(StoreError::Corrupt {
+                    path: path.clone(),
+                    detail: "its campaign_meta table has lost its schema_version".to_owned(),
+                });
+            }
             return Err(StoreError::NotACampaign {
                 path: path.clone(),
                 kind: if header.application_id == schema::GPKG_APPLICATION_ID {
@@ -370,9 +384,37 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 
 /// The rollback journal beside a campaign file.
 fn journal_of(path: &Path) -> PathBuf {
-    let mut journal = path.as_os_str().to_owned();
-    journal.push("-journal");
-    PathBuf::from(journal)
+    sidecar(path, "-journal")
+}
+
+/// A file SQLite keeps beside `path`: `-journal`, `-wal` or `-shm`.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The files SQLite keeps beside a campaign file (and the planner's lock): never a name for
+/// anything else.
+#[must_use]
+pub fn sidecars(path: &Path) -> [PathBuf; 4] {
+    [
+        sidecar(path, "-journal"),
+        sidecar(path, "-wal"),
+        sidecar(path, "-shm"),
+        sidecar(path, ".lock"),
+    ]
+}
+
+/// What a file that is not a regular file is, in words.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        "a folder"
+    } else if meta.file_type().is_symlink() {
+        "a link"
+    } else {
+        "a special file (a pipe or a device)"
+    }
 }
 
 /// Whether a crash left a rollback journal that SQLite will replay on the next open: a
@@ -409,6 +451,22 @@ fn check_recovery(path: &Path) -> Result<(), StoreError> {
     if journal_matches(path) == Some(false) {
         return Err(foreign());
     }
+    // A hot journal starts with SQLite's magic number; SQLite deletes anything else of that
+    // name (a file a user saved there) as it opens.
+    let mut magic = [0_u8; 8];
+    let is_journal = std::fs::File::open(journal_of(path))
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|()| magic == JOURNAL_MAGIC);
+    if !is_journal {
+        return Err(StoreError::Journal {
+            path: path.to_path_buf(),
+            detail: format!(
+                "a file lies beside it under its rollback journal's name ({}) but is not a \
+                 journal: SQLite would delete it; move or rename it to open the file",
+                journal_of(path).display()
+            ),
+        });
+    }
     let dir = tempfile::Builder::new()
         .prefix("campaign-recovery")
         .tempdir()
@@ -439,13 +497,15 @@ fn check_recovery(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// The first bytes of every SQLite rollback journal.
+const JOURNAL_MAGIC: [u8; 8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+
 /// Whether the journal beside `path` was written for this file, as far as the change counter
 /// tells: every write transaction saves page 1 in the journal before changing it, and the
 /// counter in that saved page is the file's own, or one less once the new page 1 reached the
 /// file. A backup restored beside a later crash's journal, or another campaign's journal,
 /// has another counter. `None` when the journal cannot tell (no page 1 saved yet).
 fn journal_matches(path: &Path) -> Option<bool> {
-    const MAGIC: [u8; 8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
     let journal = std::fs::read(journal_of(path)).ok()?;
     let mut head = [0_u8; 100];
     std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
@@ -453,7 +513,7 @@ fn journal_matches(path: &Path) -> Option<bool> {
         b.get(at..at + 4)
             .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]))
     };
-    if journal.get(..8)? != MAGIC {
+    if journal.get(..8)? != JOURNAL_MAGIC {
         return None;
     }
     let sector = be32(&journal, 20)? as usize;
@@ -542,19 +602,13 @@ fn check_header(path: &Path) -> Result<Header, StoreError> {
     if let Ok(j) = std::fs::symlink_metadata(&journal)
         && !j.is_file()
     {
-        let kind = if j.is_dir() {
-            "a folder"
-        } else if j.file_type().is_symlink() {
-            "a link"
-        } else {
-            "a special file (a pipe or a device)"
-        };
         return Err(StoreError::Journal {
             path: path.to_path_buf(),
             detail: format!(
-                "the rollback journal beside it ({}) is {kind}, not a file: move it away to open \
+                "the rollback journal beside it ({}) is {}, not a file: move it away to open \
                  the file",
-                journal.display()
+                journal.display(),
+                kind_of(&j)
             ),
         });
     }
@@ -579,6 +633,35 @@ fn check_header(path: &Path) -> Result<Header, StoreError> {
             expected: 100,
             actual,
         });
+    }
+    // SQLite replays a write-ahead log it finds beside a file, whatever mode the file is in:
+    // one beside a file that does not use one (ours never do; QGIS switches a GeoPackage it
+    // edits to WAL, bytes 18-19 = 2) belongs to another file.
+    let wal = sidecar(path, "-wal");
+    if let Ok(w) = std::fs::symlink_metadata(&wal) {
+        let detail = if !w.is_file() {
+            format!(
+                "the write-ahead log beside it ({}) is {}, not a file: move it away to open the \
+                 file",
+                wal.display(),
+                kind_of(&w)
+            )
+        } else if head[18] != 2 || head[19] != 2 {
+            format!(
+                "a write-ahead log lies beside it ({}) but the file does not use one: it belongs \
+                 to another file, and SQLite would replay it into this one; move it away to open \
+                 the file",
+                wal.display()
+            )
+        } else {
+            String::new()
+        };
+        if !detail.is_empty() {
+            return Err(StoreError::Journal {
+                path: path.to_path_buf(),
+                detail,
+            });
+        }
     }
     let be16 = |at: usize| u16::from_be_bytes([head[at], head[at + 1]]);
     let be32 = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);

@@ -186,9 +186,18 @@ impl Campaign {
                 |r| r.get(0),
             )
             .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => StoreError::Invalid {
+                rusqlite::Error::QueryReturnedNoRows => StoreError::Refused {
                     path: self.path().to_path_buf(),
-                    detail: format!("no layer named {layer:?}"),
+                    detail: format!(
+                        "no layer named {layer:?}; the layers are {}, and assignments",
+                        self.layers()
+                            .map(|l| l
+                                .iter()
+                                .map(|l| l.name.clone())
+                                .collect::<Vec<_>>()
+                                .join(", "))
+                            .unwrap_or_default()
+                    ),
                 },
                 e => self.err(e),
             })

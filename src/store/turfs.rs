@@ -83,8 +83,8 @@ impl Campaign {
         };
         let sql = |e| StoreError::sqlite(&path, e);
         let uuid = self.write(|tx| {
-            if name_taken(tx, "turfs", name, None).map_err(sql)? {
-                return Err(invalid(format!("a turf named {name:?} already exists")));
+            if let Some(other) = name_taken(tx, "turfs", name, None).map_err(sql)? {
+                return Err(invalid(format!("a turf named {other:?} already exists")));
             }
             // (member, owning turf, its name) for members already in a turf.
             let mut taken: Vec<(usize, String, String)> = Vec::new();
@@ -242,10 +242,10 @@ impl Campaign {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            if name_taken(tx, "teams", name, None).map_err(sql)? {
+            if let Some(other) = name_taken(tx, "teams", name, None).map_err(sql)? {
                 return Err(StoreError::Refused {
                     path: path.clone(),
-                    detail: format!("a team named {name:?} already exists"),
+                    detail: format!("a team named {other:?} already exists"),
                 });
             }
             let uuid = uuid::Uuid::new_v4().to_string();
@@ -280,24 +280,43 @@ impl Campaign {
         }
         self.write(|tx| {
             let team_uuid: Option<String> = tx
-                .query_row("SELECT uuid FROM teams WHERE name = ?1 AND deleted_at IS NULL", [team], |r| r.get(0))
+                .query_row(
+                    "SELECT uuid FROM teams WHERE lower(trim(name)) = lower(trim(?1)) AND deleted_at IS NULL",
+                    [team],
+                    |r| r.get(0),
+                )
                 .optional()
                 .map_err(sql)?;
             let Some(team_uuid) = team_uuid else {
                 return Err(invalid(format!("no team named {team:?}")));
             };
             let turf_uuid: Option<String> = tx
-                .query_row("SELECT uuid FROM turfs WHERE name = ?1 AND deleted_at IS NULL", [turf_name], |r| r.get(0))
+                .query_row(
+                    "SELECT uuid FROM turfs WHERE lower(trim(name)) = lower(trim(?1)) AND deleted_at IS NULL",
+                    [turf_name],
+                    |r| r.get(0),
+                )
                 .optional()
                 .map_err(sql)?;
             let Some(turf_uuid) = turf_uuid else {
                 return Err(invalid(format!("no turf named {turf_name:?}")));
             };
-            tx.execute(
-                "INSERT INTO assignments (uuid, turf_uuid, team_uuid, date, status) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![uuid::Uuid::new_v4().to_string(), turf_uuid, team_uuid, date, status],
-            )
-            .map_err(sql)?;
+            // The same team on the same turf and day is one assignment: given again, its status
+            // is updated, never a second row.
+            let updated = tx
+                .execute(
+                    "UPDATE assignments SET status = ?4, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
+                     WHERE turf_uuid = ?1 AND team_uuid = ?2 AND date = ?3 AND deleted_at IS NULL",
+                    params![turf_uuid, team_uuid, date, status],
+                )
+                .map_err(sql)?;
+            if updated == 0 {
+                tx.execute(
+                    "INSERT INTO assignments (uuid, turf_uuid, team_uuid, date, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![uuid::Uuid::new_v4().to_string(), turf_uuid, team_uuid, date, status],
+                )
+                .map_err(sql)?;
+            }
             tx.execute(
                 "UPDATE turfs SET team_uuid = ?1, status = ?2, \
                  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?3",
@@ -309,22 +328,23 @@ impl Campaign {
     }
 }
 
-/// Whether another live row of `table` (turfs or teams) has `name`, in any case: names say
-/// which turf or team a command means, so they are unique per kind.
+/// The name of another live row of `table` (turfs or teams) that has `name` in any case, if
+/// one does: names say which turf or team a command means, so they are unique per kind.
 fn name_taken(
     tx: &rusqlite::Transaction<'_>,
     table: &str,
     name: &str,
     except: Option<&str>,
-) -> rusqlite::Result<bool> {
+) -> rusqlite::Result<Option<String>> {
     tx.query_row(
         &format!(
-            "SELECT EXISTS (SELECT 1 FROM {table} WHERE lower(trim(name)) = lower(trim(?1)) \
-             AND deleted_at IS NULL AND uuid IS NOT ?2)"
+            "SELECT name FROM {table} WHERE lower(trim(name)) = lower(trim(?1)) \
+             AND deleted_at IS NULL AND uuid IS NOT ?2 LIMIT 1"
         ),
         params![name, except],
         |r| r.get(0),
     )
+    .optional()
 }
 
 /// The campaign's voters per household (doors are estimated from it where no door points
@@ -694,6 +714,19 @@ impl Campaign {
             });
         }
         report.precincts = offered.len();
+        if precincts.is_empty() {
+            return Err(
+                self.invalid("the campaign has no precincts to cut: import precinct shapes first")
+            );
+        }
+        if let Some(w) = within
+            && !precincts.iter().any(|p| w.contains(&p.code))
+        {
+            return Err(self.invalid(&format!(
+                "no precinct has the codes given to cut ({})",
+                w.join(", ")
+            )));
+        }
         if !offered.is_empty()
             && offered
                 .iter()
@@ -716,7 +749,7 @@ impl Campaign {
                 let name = loop {
                     number += 1;
                     let name = format!("{} {number}", prefix.trim());
-                    if !name_taken(tx, "turfs", &name, None).map_err(sql)? {
+                    if name_taken(tx, "turfs", &name, None).map_err(sql)?.is_none() {
                         break name;
                     }
                 };
@@ -911,10 +944,10 @@ impl Campaign {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            if name_taken(tx, table, name, Some(uuid)).map_err(sql)? {
+            if let Some(other) = name_taken(tx, table, name, Some(uuid)).map_err(sql)? {
                 return Err(StoreError::Refused {
                     path: path.clone(),
-                    detail: format!("a {kind} named {name:?} already exists"),
+                    detail: format!("a {kind} named {other:?} already exists"),
                 });
             }
             tx.execute(

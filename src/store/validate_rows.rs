@@ -7,7 +7,7 @@ use super::{Campaign, StoreError};
 
 impl Campaign {
     /// Colours and dates as the file must write them (`#rrggbb`, `YYYY-MM-DD`), names as the
-    /// planner gives them, team sizes of 1 to 1,000, rounds 1 or 2.
+    /// planner gives them, team sizes of 1 to 1,000, rounds 1 or 2, results that can be.
     pub(super) fn check_values(&self, problems: &mut Vec<String>) -> Result<(), StoreError> {
         let q = |e| self.err(e);
         for (table, column, kind) in [
@@ -61,6 +61,30 @@ impl Campaign {
                 "elections with a round other than 1 or 2",
                 "SELECT count(*) FROM elections WHERE deleted_at IS NULL AND round IS NOT NULL \
                  AND round NOT IN (1, 2)",
+            ),
+            (
+                "results with a vote count that is negative or not a whole number",
+                "SELECT count(*) FROM results WHERE typeof(votes) != 'integer' OR votes < 0",
+            ),
+            (
+                "precinct totals (registered, voters, valid) negative or not whole numbers",
+                "SELECT count(*) FROM results_totals WHERE \
+                 (registered IS NOT NULL AND (typeof(registered) != 'integer' OR registered < 0)) \
+                 OR (voters IS NOT NULL AND (typeof(voters) != 'integer' OR voters < 0)) \
+                 OR (valid IS NOT NULL AND (typeof(valid) != 'integer' OR valid < 0))",
+            ),
+            (
+                "precinct totals whose voters exceed the registered voters, or valid votes the \
+                 voters (beyond rounding: 3 votes or 0.5 %)",
+                "SELECT count(*) FROM results_totals WHERE \
+                 voters > registered + max(3, registered / 200) \
+                 OR valid > voters + max(3, voters / 200)",
+            ),
+            (
+                "precincts whose lists add up to more than their valid votes (beyond rounding)",
+                "SELECT count(*) FROM (SELECT election_id, precinct_code, sum(votes) AS total \
+                 FROM results GROUP BY election_id, precinct_code) r JOIN results_totals t \
+                 USING (election_id, precinct_code) WHERE r.total > t.valid + max(3, t.valid / 200)",
             ),
         ] {
             let n: i64 = self.conn().query_row(sql, [], |r| r.get(0)).map_err(q)?;
