@@ -10,8 +10,8 @@
 //! before a release, with `HOSTILE_INPUTS` inputs per importer (default 1,000,000):
 //! `cargo test --test hostile -- --ignored --nocapture`. A failing input is kept under
 //! `target/tmp/hostile-failures/IMPORTER/NUMBER/` with `why.txt`; inputs are numbered, so a run
-//! gives the same inputs every time. `HOSTILE_TRACE=1` names each input before it runs (for one
-//! that aborts the process).
+//! gives the same inputs every time. `HOSTILE_TRACE=1` names and keeps each input before it
+//! runs (for one that aborts the process); `HOSTILE_ONLY=N,M` replays those inputs alone.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers fail loudly by design.
 
 mod common;

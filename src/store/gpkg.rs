@@ -62,6 +62,18 @@ pub fn decode(blob: &[u8]) -> Result<Geometry<f64>, BlobError> {
     r.fits(0).ok_or_else(|| {
         BlobError("the geometry's counts do not fit its length (damaged)".to_owned())
     })?;
+    // geozero reads the geometry in the byte order of the GP header, not in the one its WKB
+    // says (the header's flag only orders the header): where they differ, the header's flag is
+    // set to the WKB's, so both readers see the same counts. (The SRS id, read separately by
+    // `blob_srs_id`, is not taken from what geozero reads.)
+    let wkb_little = blob.get(8 + envelope) == Some(&1);
+    if (flags & 1 == 1) != wkb_little {
+        let mut same = blob.to_vec();
+        same[3] = (flags & !1) | u8::from(wkb_little);
+        return GpkgWkb(same.as_slice())
+            .to_geo()
+            .map_err(|e| BlobError(e.to_string()));
+    }
     GpkgWkb(blob).to_geo().map_err(|e| BlobError(e.to_string()))
 }
 
@@ -334,6 +346,12 @@ mod tests {
             let err = decode(&bad).unwrap_err().to_string();
             assert!(err.contains("counts do not fit"), "{count}: {err}");
         }
+        // A header saying big-endian before a little-endian geometry: each part in its own
+        // order (a reader taking the header's order for the geometry would read 4 points as
+        // 67,108,864).
+        let mut mixed = good.clone();
+        mixed[3] &= !1;
+        assert_eq!(decode(&mixed).unwrap(), decode(&good).unwrap());
         // Collections nested past any real file.
         let mut deep = good[..8].to_vec();
         deep[3] &= !0b1110; // no envelope

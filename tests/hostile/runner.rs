@@ -276,7 +276,11 @@ struct SeedCampaign {
 pub fn run(target: &dyn Target, n: usize, workers: usize) -> Summary {
     let seeds = target.seeds();
     let crafted = target.crafted(&seeds);
-    let total = n.max(crafted.len());
+    // `HOSTILE_ONLY=567750,567751` replays those inputs alone.
+    let only: Option<Vec<usize>> = std::env::var("HOSTILE_ONLY")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
+    let total = only.as_ref().map_or(n.max(crafted.len()), Vec::len);
     let next = AtomicUsize::new(0);
     let summary = Mutex::new(Summary::default());
     let started = Instant::now();
@@ -291,10 +295,11 @@ pub fn run(target: &dyn Target, n: usize, workers: usize) -> Summary {
                 let mut campaigns: Vec<Option<SeedCampaign>> =
                     (0..seeds.len()).map(|_| None).collect();
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= total || summary.lock().unwrap().failures.len() >= MAX_FAILURES {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= total || summary.lock().unwrap().failures.len() >= MAX_FAILURES {
                         break;
                     }
+                    let i = only.as_ref().map_or(k, |o| o[k]);
                     let (seed, input) = input_number(target, &seeds, &crafted, i);
                     // An input that aborts the process (out of memory) is named and kept.
                     let kept = failures_dir.join(format!("running-{i}"));
