@@ -9,7 +9,7 @@
 //! The short mode runs in CI (a few hundred inputs per importer). The long mode is run by hand
 //! before a release, with `HOSTILE_INPUTS` inputs per importer (default 1,000,000):
 //! `cargo test --test hostile -- --ignored --nocapture`. A failing input is kept under
-//! `target/tmp/hostile-failures/IMPORTER/NUMBER/` with `why.txt`; inputs are numbered, so a run
+//! `target/tmp/hostile-failures/{short,long}/IMPORTER/NUMBER/` with `why.txt`; inputs are numbered, so a run
 //! gives the same inputs every time. `HOSTILE_TRACE=1` names and keeps each input before it
 //! runs (for one that aborts the process); `HOSTILE_ONLY=N,M` replays those inputs alone.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers fail loudly by design.
@@ -83,7 +83,8 @@ fn workers() -> usize {
 
 /// Runs `target` and fails with every input that went wrong.
 fn check(target: &dyn Target, n: usize, workers: usize) {
-    let summary = runner::run(target, n, workers);
+    let mode = if n > SHORT * 10 { "long" } else { "short" };
+    let summary = runner::run(target, n, workers, mode);
     let report = summary.report(target.name());
     println!("{report}");
     if n > SHORT {

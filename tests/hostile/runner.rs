@@ -272,8 +272,9 @@ struct SeedCampaign {
     open: Option<Campaign>,
 }
 
-/// Runs `target` on `n` inputs (the crafted ones first) with `workers` threads.
-pub fn run(target: &dyn Target, n: usize, workers: usize) -> Summary {
+/// Runs `target` on `n` inputs (the crafted ones first) with `workers` threads; failing inputs
+/// are kept under `target/tmp/hostile-failures/MODE/TARGET/`.
+pub fn run(target: &dyn Target, n: usize, workers: usize, mode: &str) -> Summary {
     let seeds = target.seeds();
     let crafted = target.crafted(&seeds);
     // `HOSTILE_ONLY=567750,567751` replays those inputs alone.
@@ -285,8 +286,8 @@ pub fn run(target: &dyn Target, n: usize, workers: usize) -> Summary {
     let summary = Mutex::new(Summary::default());
     let started = Instant::now();
     let trace = std::env::var_os("HOSTILE_TRACE").is_some();
-    let failures_dir =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hostile-failures/{}", target.name()));
+    let failures_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hostile-failures/{mode}/{}", target.name()));
     let _ = std::fs::remove_dir_all(&failures_dir);
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
