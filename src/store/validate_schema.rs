@@ -62,23 +62,42 @@ fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<Column>> {
     .collect()
 }
 
-/// The columns the file lacks or has changed against a new file's schema; tables in `skip`
-/// are checked elsewhere when missing. Columns a user added (in QGIS) are theirs to have.
-pub(super) fn schema_problems(conn: &Connection, skip: &[&str]) -> rusqlite::Result<Vec<String>> {
-    let mut reference = Connection::open_in_memory()?;
-    let tx = reference.transaction()?;
+/// Every table of a new file with its columns, built once per process.
+static REFERENCE: std::sync::OnceLock<Vec<(String, Vec<Column>)>> = std::sync::OnceLock::new();
+
+/// The tables and columns of a new campaign file, built in memory by the same path as a file.
+fn reference() -> rusqlite::Result<Vec<(String, Vec<Column>)>> {
+    let mut conn = Connection::open_in_memory()?;
+    let tx = conn.transaction()?;
     schema::create(&tx, "reference", "reference")?;
     tx.commit()?;
-    let tables: Vec<String> = reference
+    let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
              ORDER BY name",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    tables
+        .into_iter()
+        .map(|t| {
+            let c = columns(&conn, &t)?;
+            Ok((t, c))
+        })
+        .collect()
+}
+
+/// The columns the file lacks or has changed against a new file's schema; tables in `skip`
+/// are checked elsewhere when missing. Columns a user added (in QGIS) are theirs to have.
+pub(super) fn schema_problems(conn: &Connection, skip: &[&str]) -> rusqlite::Result<Vec<String>> {
+    let reference = if let Some(r) = REFERENCE.get() {
+        r
+    } else {
+        let built = reference()?;
+        REFERENCE.get_or_init(|| built)
+    };
     let mut problems = Vec::new();
-    for table in &tables {
-        let expected = columns(&reference, table)?;
+    for (table, expected) in reference {
         let actual = columns(conn, table)?;
         if actual.is_empty() {
             if !skip.contains(&table.as_str()) {
@@ -86,7 +105,7 @@ pub(super) fn schema_problems(conn: &Connection, skip: &[&str]) -> rusqlite::Res
             }
             continue;
         }
-        for e in &expected {
+        for e in expected {
             match actual.iter().find(|a| a.name == e.name) {
                 None => problems.push(format!("table {table} lacks its column {}", e.name)),
                 Some(a) if a != e => problems.push(format!(
