@@ -10,8 +10,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use campaign_planner::app::Loaded;
 use campaign_planner::map::layer::{MeshCache, Style, View, world};
+use campaign_planner::state::Session;
 use campaign_planner::synth;
 use egui::{Color32, Pos2, Rect, vec2};
 
@@ -37,7 +37,7 @@ fn run(path: &std::path::Path) {
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0));
     // Open → first frame: read the file, score, build what the first (whole-country) frame needs.
     let started = Instant::now();
-    let loaded = Loaded::open(path).expect("opens");
+    let loaded = Session::open(path).expect("opens");
     let opened = started.elapsed();
     let fills = Arc::new(colours(&loaded));
     let style = Style {
@@ -149,7 +149,7 @@ fn run(path: &std::path::Path) {
     );
 }
 
-fn colours(loaded: &Loaded) -> Vec<Color32> {
+fn colours(loaded: &Session) -> Vec<Color32> {
     let palette = [
         Color32::YELLOW,
         Color32::GOLD,

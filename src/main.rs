@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use campaign_planner::app::{Loaded, PlannerApp};
+use campaign_planner::app::PlannerApp;
 use campaign_planner::cli::{Cli, Command, LangArg, Outcome, Worded, run};
 use campaign_planner::domain::numbers::Lang;
+use campaign_planner::state::{Message, Session};
 use clap::Parser as _;
 
 fn main() -> std::process::ExitCode {
@@ -127,23 +128,23 @@ fn app(file: Option<PathBuf>, lang: Lang, replay: Option<usize>) -> std::process
             let mut app = match &file {
                 None => PlannerApp::with_demo(&cc.egui_ctx, lang),
                 Some(path) => {
-                    let loaded = Loaded::open(path);
+                    let session = Session::open(path);
                     let mut app = PlannerApp::new(&cc.egui_ctx, None, lang);
-                    match loaded {
-                        Ok(l) => app.push_loaded(l),
-                        Err(e) => app.message = Some((true, e)),
+                    match session {
+                        Ok(s) => app.push_loaded(s),
+                        Err(e) => app.view.say(Message::error(e)),
                     }
                     app
                 }
             };
             app.restore(cc.storage, &cc.egui_ctx);
             if let Some(steps) = replay
-                && let Some(b) = app.loaded.as_ref().and_then(|l| l.shapes.bounds(None))
+                && let Some(b) = app.session.as_ref().and_then(|s| s.shapes.bounds(None))
             {
                 app.replay = Some(campaign_planner::replay::Replay::new(b, 900.0, steps));
             }
             if lang == Lang::Fr {
-                app.lang = Lang::Fr;
+                app.persisted.lang = Lang::Fr;
             }
             Ok(Box::new(app))
         }),

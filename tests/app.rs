@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use campaign_planner::app::{Loaded, PlannerApp};
+use campaign_planner::app::PlannerApp;
 use campaign_planner::domain::numbers::Lang;
 use campaign_planner::domain::scoring::Preset;
+use campaign_planner::state::Session;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
@@ -18,7 +19,7 @@ fn demo() -> &'static PathBuf {
     DEMO.get_or_init(|| {
         let dir =
             std::env::temp_dir().join(format!("campaign-planner-app-tests-{}", std::process::id()));
-        campaign_planner::demo::set_data_dir(dir);
+        campaign_planner::paths::set_data_dir(dir);
         campaign_planner::demo::basemap_path().unwrap();
         campaign_planner::demo::demo_path().unwrap()
     })
@@ -31,7 +32,7 @@ fn harness(name: &str, size: (f32, f32)) -> Harness<'static, PlannerApp> {
     let _ = std::fs::remove_file(&copy);
     std::fs::copy(demo, &copy).unwrap();
     let mut harness = Harness::builder().with_size(size).build_eframe(move |cc| {
-        let loaded = Loaded::open(&copy).unwrap();
+        let loaded = Session::open(&copy).unwrap();
         PlannerApp::new(&cc.egui_ctx, Some(loaded), Lang::En)
     });
     harness.run_steps(4);
@@ -40,7 +41,7 @@ fn harness(name: &str, size: (f32, f32)) -> Harness<'static, PlannerApp> {
 
 fn legend_counts(h: &Harness<'_, PlannerApp>) -> Vec<usize> {
     h.state()
-        .loaded
+        .session
         .as_ref()
         .unwrap()
         .scored
@@ -57,7 +58,7 @@ fn legend_counts(h: &Harness<'_, PlannerApp>) -> Vec<usize> {
 fn the_demo_opens_scored_with_a_legend_on_the_map() {
     let h = harness("opens", (1280.0, 800.0));
     let app = h.state();
-    let loaded = app.loaded.as_ref().unwrap();
+    let loaded = app.session.as_ref().unwrap();
     assert_eq!(loaded.shapes.len(), 58);
     assert_eq!(loaded.params.preset, Preset::Performance);
     assert_eq!(legend_counts(&h), vec![12, 12, 11, 12, 11]);
@@ -65,7 +66,7 @@ fn the_demo_opens_scored_with_a_legend_on_the_map() {
     h.get_by_label("legend class 5: 11");
     h.get_by_label("legend class 1: 12");
     assert!(
-        app.frame_stats.visible > 0,
+        app.map.frame_stats.visible > 0,
         "the precinct layer drew the districts"
     );
 }
@@ -85,14 +86,14 @@ fn changing_the_preset_changes_the_legend_counts() {
     h.run_steps(3);
     let after = legend_counts(&h);
     assert_eq!(
-        h.state().loaded.as_ref().unwrap().params.preset,
+        h.state().session.as_ref().unwrap().params.preset,
         Preset::Persuasion
     );
     assert_ne!(before, after, "the legend's counts changed with the preset");
     assert_eq!(after.iter().sum::<usize>(), 58);
     h.get_by_label(&format!("legend class 1: {}", after[0]));
     // Saved in the file: the campaign reopens with the new method.
-    let path = h.state().loaded.as_ref().unwrap().path.clone();
+    let path = h.state().session.as_ref().unwrap().path.clone();
     drop(h);
     let again = campaign_planner::store::Campaign::open_read_only(&path).unwrap();
     assert_eq!(
@@ -104,13 +105,16 @@ fn changing_the_preset_changes_the_legend_counts() {
 #[test]
 fn clicking_a_table_row_selects_the_precinct_on_the_map() {
     let mut h = harness("table", (1280.0, 800.0));
-    let first = h.state().table_order[0];
-    let name = h.state().loaded.as_ref().unwrap().data.names[first].clone();
+    let first = h.state().view.table_order[0];
+    let name = h.state().session.as_ref().unwrap().data.names[first].clone();
     h.get_by_label(&name).click();
     h.run_steps(3);
     let app = h.state();
-    assert!(app.selection.contains(&first), "{name} is selected");
-    assert_eq!(app.selection.len(), 1);
+    assert!(
+        app.selection.precincts.contains(&first),
+        "{name} is selected"
+    );
+    assert_eq!(app.selection.precincts.len(), 1);
     // The inspector explains its score.
     h.get_by_label("Why this score");
 }
@@ -122,7 +126,7 @@ fn switching_the_language_shows_french_labels() {
     h.run_steps(2);
     h.get_by_label("Français").click();
     h.run_steps(3);
-    assert_eq!(h.state().lang, Lang::Fr);
+    assert_eq!(h.state().persisted.lang, Lang::Fr);
     h.get_by_label("Couches");
     h.get_by_label("Ciblage");
     h.get_by_label("Table attributaire");
@@ -140,7 +144,7 @@ fn a_lasso_drag_makes_a_turf_that_undo_removes_redo_restores_and_a_team_gets() {
     let mut h = harness("lasso", (1280.0, 800.0));
     h.get_by_label("Lasso selection").click();
     h.run_steps(2);
-    let view = h.state().last_view.unwrap();
+    let view = h.state().map.last_view.unwrap();
     // A lasso over the left half of the map: the west of the island.
     let r = view.rect;
     let corners = [
@@ -171,7 +175,7 @@ fn a_lasso_drag_makes_a_turf_that_undo_removes_redo_restores_and_a_team_gets() {
     let expected: Vec<String> = {
         use geo::{Contains as _, InteriorPoint as _};
         let app = h.state();
-        let l = app.loaded.as_ref().unwrap();
+        let l = app.session.as_ref().unwrap();
         let ring: Vec<(f64, f64)> = corners
             .iter()
             .map(|p| campaign_planner::map::layer::lon_lat(view.to_world(*p)))
@@ -187,8 +191,9 @@ fn a_lasso_drag_makes_a_turf_that_undo_removes_redo_restores_and_a_team_gets() {
     assert!(expected.contains(&"101".to_owned()), "{expected:?}");
     let mut selected: Vec<String> = {
         let app = h.state();
-        let l = app.loaded.as_ref().unwrap();
+        let l = app.session.as_ref().unwrap();
         app.selection
+            .precincts
             .iter()
             .map(|&i| l.data.codes[i].clone())
             .collect()
@@ -199,35 +204,52 @@ fn a_lasso_drag_makes_a_turf_that_undo_removes_redo_restores_and_a_team_gets() {
         "the lasso selected the districts inside it"
     );
 
-    h.state_mut().turf_name = "Ouest".to_owned();
+    h.state_mut().forms.turf_name = "Ouest".to_owned();
     h.run_steps(1);
     h.get_by_label("Make a turf of the selection").click();
     h.run_steps(3);
-    assert_eq!(h.state().turfs.len(), 1, "{:?}", h.state().message);
-    let mut in_turf = h.state().turfs[0].precincts.clone();
+    assert_eq!(
+        h.state().session.as_ref().unwrap().turfs.len(),
+        1,
+        "{:?}",
+        h.state().view.message
+    );
+    let mut in_turf = h.state().session.as_ref().unwrap().turfs[0]
+        .precincts
+        .clone();
     in_turf.sort();
     assert_eq!(in_turf, expected);
 
     h.get_by_label("Undo (Ctrl+Z)").click();
     h.run_steps(3);
-    assert!(h.state().turfs.is_empty(), "undo removed the turf");
+    assert!(
+        h.state().session.as_ref().unwrap().turfs.is_empty(),
+        "undo removed the turf"
+    );
     h.get_by_label("Redo (Ctrl+Shift+Z)").click();
     h.run_steps(3);
-    assert_eq!(h.state().turfs.len(), 1, "redo brought it back");
+    assert_eq!(
+        h.state().session.as_ref().unwrap().turfs.len(),
+        1,
+        "redo brought it back"
+    );
 
-    h.state_mut().team_name = "Équipe Nord".to_owned();
+    h.state_mut().forms.team_name = "Équipe Nord".to_owned();
     h.run_steps(1);
     h.get_by_label("Create team").click();
     h.run_steps(3);
-    h.state_mut().assign = (
-        "Ouest".to_owned(),
-        "Équipe Nord".to_owned(),
-        "2026-12-01".to_owned(),
-    );
+    h.state_mut().forms.assign = campaign_planner::state::forms::AssignForm {
+        turf: "Ouest".to_owned(),
+        team: "Équipe Nord".to_owned(),
+        date: "2026-12-01".to_owned(),
+    };
     h.run_steps(1);
     h.get_by_label("Assign").click();
     h.run_steps(3);
-    assert_eq!(h.state().turfs[0].team.as_deref(), Some("Équipe Nord"));
+    assert_eq!(
+        h.state().session.as_ref().unwrap().turfs[0].team.as_deref(),
+        Some("Équipe Nord")
+    );
     h.get_by_label_contains("Équipe Nord: Ouest");
 }
 
@@ -255,7 +277,7 @@ fn a_polygon_selects_and_a_turf_grows_with_the_selection_and_undo_puts_it_back()
     h.get_by_label("Polygon selection (double-click, Enter or the first vertex closes)")
         .click();
     h.run_steps(2);
-    let r = h.state().last_view.unwrap().rect;
+    let r = h.state().map.last_view.unwrap().rect;
     let c = r.center();
     for p in [
         c + egui::vec2(-120.0, -90.0),
@@ -265,55 +287,62 @@ fn a_polygon_selects_and_a_turf_grows_with_the_selection_and_undo_puts_it_back()
         click_at(&mut h, p);
         h.run_steps(20); // far apart in time: single clicks
     }
-    assert_eq!(h.state().polygon.len(), 3, "three vertices placed");
+    assert_eq!(h.state().map.polygon.len(), 3, "three vertices placed");
     click_at(&mut h, c + egui::vec2(-120.0, 90.0));
     h.run_steps(20);
     click_at(&mut h, c + egui::vec2(-120.0, -90.0)); // back on the first vertex: closed
     h.run_steps(3);
-    let first_pick: Vec<usize> = h.state().selection.iter().copied().collect();
+    let first_pick: Vec<usize> = h.state().selection.precincts.iter().copied().collect();
     assert!(
         !first_pick.is_empty(),
         "the polygon selected precincts: {:?} {:?}",
-        h.state().polygon,
-        h.state().message
+        h.state().map.polygon,
+        h.state().view.message
     );
 
-    h.state_mut().turf_name = "P".to_owned();
+    h.state_mut().forms.turf_name = "P".to_owned();
     h.run_steps(1);
     h.get_by_label("Make a turf of the selection").click();
     h.run_steps(3);
-    let size = h.state().turfs[0].precincts.len();
+    let size = h.state().session.as_ref().unwrap().turfs[0].precincts.len();
     assert_eq!(size, first_pick.len());
 
     // Select one more district in the table and add it to the turf.
     let other = *h
         .state()
+        .view
         .table_order
         .iter()
         .find(|i| !first_pick.contains(i))
         .unwrap();
-    let name = h.state().loaded.as_ref().unwrap().data.names[other].clone();
+    let name = h.state().session.as_ref().unwrap().data.names[other].clone();
     h.get_by_label(&name).click();
     h.run_steps(3);
     h.get_by_label("Add the selection P").click();
     h.run_steps(3);
-    assert_eq!(h.state().turfs[0].precincts.len(), size + 1);
+    assert_eq!(
+        h.state().session.as_ref().unwrap().turfs[0].precincts.len(),
+        size + 1
+    );
     h.get_by_label("Undo (Ctrl+Z)").click();
     h.run_steps(3);
     assert_eq!(
-        h.state().turfs[0].precincts.len(),
+        h.state().session.as_ref().unwrap().turfs[0].precincts.len(),
         size,
         "undo took it out again"
     );
     h.get_by_label("Redo (Ctrl+Shift+Z)").click();
     h.run_steps(3);
-    assert_eq!(h.state().turfs[0].precincts.len(), size + 1);
+    assert_eq!(
+        h.state().session.as_ref().unwrap().turfs[0].precincts.len(),
+        size + 1
+    );
 }
 
 #[test]
 fn a_doors_import_is_undone_and_redone() {
     let mut h = harness("doors", (1280.0, 800.0));
-    let path = h.state().loaded.as_ref().unwrap().path.clone();
+    let path = h.state().session.as_ref().unwrap().path.clone();
     let live_doors = || {
         let c = campaign_planner::store::Campaign::open_read_only(&path).unwrap();
         c.layers()
@@ -331,8 +360,9 @@ fn a_doors_import_is_undone_and_redone() {
     )
     .unwrap();
     h.state_mut()
-        .push(campaign_planner::action::Action::ImportDoors(csv));
-    h.run_steps(3);
+        .push(campaign_planner::state::Action::ImportDoors(csv));
+    h.run_steps(1);
+    wait_for_job(&mut h);
     assert_eq!(live_doors(), 3);
     h.get_by_label("Undo (Ctrl+Z)").click();
     h.run_steps(3);
@@ -342,16 +372,16 @@ fn a_doors_import_is_undone_and_redone() {
     assert_eq!(live_doors(), 3, "redo brought them back");
     // A lasso selects door points too, and a turf can be made of doors alone.
     let ring = vec![(-73.9, 45.4), (-73.4, 45.4), (-73.4, 45.7), (-73.9, 45.7)];
-    h.state_mut().push(campaign_planner::action::Action::Lasso(
+    h.state_mut().push(campaign_planner::state::Action::Lasso(
         ring,
-        campaign_planner::action::SelectMode::Replace,
+        campaign_planner::state::SelectMode::Replace,
     ));
     h.run_steps(3);
-    assert_eq!(h.state().selected_doors.len(), 3);
+    assert_eq!(h.state().selection.doors.len(), 3);
     h.state_mut()
-        .push(campaign_planner::action::Action::ClearSelection);
+        .push(campaign_planner::state::Action::ClearSelection);
     h.run_steps(2);
-    assert!(h.state().selected_doors.is_empty());
+    assert!(h.state().selection.doors.is_empty());
 }
 
 #[test]
@@ -365,14 +395,15 @@ fn auto_cut_in_the_app_makes_turfs_of_the_target_size_and_undo_removes_them_all(
     }
     std::fs::write(&csv, text).unwrap();
     h.state_mut()
-        .push(campaign_planner::action::Action::ImportDoors(csv));
-    h.run_steps(3);
-    h.state_mut().autocut_target = 100;
+        .push(campaign_planner::state::Action::ImportDoors(csv));
+    h.run_steps(1);
+    wait_for_job(&mut h);
+    h.state_mut().forms.autocut_target = 100;
     h.run_steps(1);
     h.get_by_label("Cut the selection (or everything) into turfs")
         .click();
     h.run_steps(3);
-    let turfs = h.state().turfs.clone();
+    let turfs = h.state().session.as_ref().unwrap().turfs.clone();
     assert!(turfs.len() > 5, "{} turfs", turfs.len());
     for t in &turfs {
         assert!(
@@ -384,7 +415,10 @@ fn auto_cut_in_the_app_makes_turfs_of_the_target_size_and_undo_removes_them_all(
     }
     h.get_by_label("Undo (Ctrl+Z)").click();
     h.run_steps(3);
-    assert!(h.state().turfs.is_empty(), "one undo removes the whole cut");
+    assert!(
+        h.state().session.as_ref().unwrap().turfs.is_empty(),
+        "one undo removes the whole cut"
+    );
 }
 
 #[test]
@@ -392,13 +426,13 @@ fn a_formula_typed_in_the_app_that_scores_nothing_is_refused_and_the_map_keeps_i
     use campaign_planner::domain::scoring::ScoringError;
     let mut h = harness("nothing-scored", (1280.0, 800.0));
     let before = legend_counts(&h);
-    let mut params = h.state().loaded.as_ref().unwrap().params.clone();
+    let mut params = h.state().session.as_ref().unwrap().params.clone();
     params.preset = Preset::Custom;
     params.formula = Some("valid / (valid - valid)".to_owned());
     h.state_mut()
-        .push(campaign_planner::action::Action::SetScoring(params));
+        .push(campaign_planner::state::Action::SetScoring(params));
     h.run_steps(3);
-    let loaded = h.state().loaded.as_ref().unwrap();
+    let loaded = h.state().session.as_ref().unwrap();
     assert_eq!(
         loaded.params.preset,
         Preset::Performance,
@@ -441,16 +475,19 @@ fn a_campaign_whose_saved_formula_cannot_parse_opens_with_its_scoring_reset_and_
     let mut h = Harness::builder()
         .with_size((1280.0, 800.0))
         .build_eframe(move |cc| {
-            let loaded = Loaded::open(&copy).unwrap();
+            let loaded = Session::open(&copy).unwrap();
             PlannerApp::new(&cc.egui_ctx, Some(loaded), Lang::Fr)
         });
     h.run_steps(4);
     let app = h.state();
     assert_eq!(
-        app.loaded.as_ref().unwrap().params.preset,
+        app.session.as_ref().unwrap().params.preset,
         Preset::Performance
     );
-    let (is_error, text) = app.message.clone().unwrap();
+    let campaign_planner::state::Message {
+        error: is_error,
+        text,
+    } = app.view.message.clone().unwrap();
     assert!(is_error);
     assert!(
         text.contains("La méthode de score enregistrée ne pouvait pas être utilisée"),
@@ -461,7 +498,7 @@ fn a_campaign_whose_saved_formula_cannot_parse_opens_with_its_scoring_reset_and_
 
 #[test]
 fn the_results_dialog_checks_the_date_and_imports_one_election_per_value_of_a_column() {
-    use campaign_planner::app::ResultsDialog;
+    use campaign_planner::state::results_form::ResultsDialog;
     let mut h = harness("results-dialog", (1280.0, 800.0));
     // The Montreal results in the long layout, for two ballots "A" and "B".
     let dir = tempfile::tempdir().unwrap();
@@ -488,11 +525,12 @@ fn the_results_dialog_checks_the_date_and_imports_one_election_per_value_of_a_co
     );
     dialog.name = "Scrutin".to_owned();
     dialog.date = "2013-13-45".to_owned();
-    h.state_mut().results_dialog = Some(dialog);
+    h.state_mut().forms.results_dialog = Some(dialog);
     h.run_steps(2);
     h.get_by_label_contains("Not a date");
     assert!(
         h.state()
+            .forms
             .results_dialog
             .as_ref()
             .unwrap()
@@ -500,7 +538,7 @@ fn the_results_dialog_checks_the_date_and_imports_one_election_per_value_of_a_co
             .is_none()
     );
     {
-        let d = h.state_mut().results_dialog.as_mut().unwrap();
+        let d = h.state_mut().forms.results_dialog.as_mut().unwrap();
         d.date = "2013-11-03".to_owned();
         d.split_by = Some(1);
     }
@@ -509,14 +547,14 @@ fn the_results_dialog_checks_the_date_and_imports_one_election_per_value_of_a_co
         .click();
     for _ in 0..500 {
         h.run_steps(1);
-        if h.state().job.is_none() && h.state().results_dialog.is_none() {
+        if !h.state().jobs.is_running() && h.state().forms.results_dialog.is_none() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     let app = h.state();
     let names: Vec<&str> = app
-        .loaded
+        .session
         .as_ref()
         .unwrap()
         .data
@@ -528,7 +566,10 @@ fn the_results_dialog_checks_the_date_and_imports_one_election_per_value_of_a_co
         names.contains(&"Scrutin A") && names.contains(&"Scrutin B"),
         "{names:?}"
     );
-    let (is_error, message) = app.message.clone().unwrap();
+    let campaign_planner::state::Message {
+        error: is_error,
+        text: message,
+    } = app.view.message.clone().unwrap();
     assert!(!is_error, "{message}");
     assert!(
         message.contains("Scrutin A: 58 precincts matched / 58"),
@@ -538,8 +579,8 @@ fn the_results_dialog_checks_the_date_and_imports_one_election_per_value_of_a_co
 
 #[test]
 fn the_results_dialog_passes_the_columns_chosen_to_the_import() {
-    use campaign_planner::action::Action;
-    use campaign_planner::app::ResultsDialog;
+    use campaign_planner::state::Action;
+    use campaign_planner::state::results_form::ResultsDialog;
     let mut d = ResultsDialog::new(PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/fixtures/fr/resultats-2020-t1.csv"
@@ -566,7 +607,7 @@ fn the_results_dialog_passes_the_columns_chosen_to_the_import() {
 fn wait_for_job(h: &mut Harness<'_, PlannerApp>) {
     for _ in 0..3000 {
         h.run_steps(1);
-        if h.state().job.is_none() {
+        if !h.state().jobs.is_running() {
             h.run_steps(2);
             return;
         }
@@ -581,14 +622,20 @@ fn importing_another_places_shapes_asks_first_and_cancel_keeps_every_precinct() 
     let king_county = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join("king-county-precincts.geojson");
-    let shapes = |h: &Harness<'_, PlannerApp>| h.state().loaded.as_ref().unwrap().shapes.len();
+    let shapes = |h: &Harness<'_, PlannerApp>| h.state().session.as_ref().unwrap().shapes.len();
     assert_eq!(shapes(&h), 58);
     h.state_mut()
-        .push(campaign_planner::action::Action::ImportShapes(
+        .push(campaign_planner::state::Action::ImportShapes(
             king_county.clone(),
         ));
     wait_for_job(&mut h);
-    let (question, _) = h.state().confirm.clone().expect("the app asks");
+    let question = h
+        .state()
+        .view
+        .confirm
+        .clone()
+        .expect("the app asks")
+        .question;
     assert!(
         question.contains("would remove 58 of the campaign's 58 precincts")
             && question.contains("58 with election results"),
@@ -602,17 +649,17 @@ fn importing_another_places_shapes_asks_first_and_cancel_keeps_every_precinct() 
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Cancel")
         .click();
     h.run_steps(2);
-    assert!(h.state().confirm.is_none());
+    assert!(h.state().view.confirm.is_none());
     assert_eq!(shapes(&h), 58, "cancel keeps the campaign as it was");
     // Asked again, the user replaces them on purpose.
     h.state_mut()
-        .push(campaign_planner::action::Action::ImportShapes(king_county));
+        .push(campaign_planner::state::Action::ImportShapes(king_county));
     wait_for_job(&mut h);
     h.get_by_role_and_label(egui::accesskit::Role::Button, "Replace them anyway")
         .click();
     h.run_steps(1);
     wait_for_job(&mut h);
-    assert!(h.state().confirm.is_none());
+    assert!(h.state().view.confirm.is_none());
     assert!(shapes(&h) > 2000, "King County replaced Montreal");
 }
 
@@ -629,16 +676,67 @@ fn a_shapefile_without_prj_imported_in_the_app_says_its_system_was_assumed() {
         .unwrap();
     }
     h.state_mut()
-        .push(campaign_planner::action::Action::ImportShapesReplacing(
+        .push(campaign_planner::state::Action::ImportShapesReplacing(
             dir.path().join("kc.shp"),
         ));
     h.run_steps(1);
     wait_for_job(&mut h);
-    let (_, message) = h.state().message.clone().expect("a message");
+    let message = h.state().view.message.clone().expect("a message").text;
     assert!(message.contains("kc.shp: 100 (+100 ~0 −58)"), "{message}");
     assert!(
         message.contains("longitude and latitude (EPSG:4326) were assumed"),
         "{message}"
     );
-    assert_eq!(h.state().loaded.as_ref().unwrap().shapes.len(), 100);
+    assert_eq!(h.state().session.as_ref().unwrap().shapes.len(), 100);
+}
+
+#[test]
+fn the_doors_shown_for_a_selection_are_the_doors_of_the_turf_made_of_it() {
+    use campaign_planner::domain::numbers::number;
+    // Registered voters in every district and no door points: each district's doors are
+    // estimated from its voters, one by one, as a turf counts them (not from the sum of the
+    // selection's voters, which gave another figure).
+    let demo = demo();
+    let copy = demo.with_file_name("live-figures.campaign.gpkg");
+    let _ = std::fs::remove_file(&copy);
+    std::fs::copy(demo, &copy).unwrap();
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute("UPDATE precincts SET registered = 1001 + 7 * fid", [])
+        .unwrap();
+    let mut h = Harness::builder()
+        .with_size((1280.0, 800.0))
+        .build_eframe(move |cc| {
+            PlannerApp::new(&cc.egui_ctx, Some(Session::open(&copy).unwrap()), Lang::En)
+        });
+    h.run_steps(4);
+    let chosen: Vec<usize> = (0..20).collect();
+    h.state_mut().push(campaign_planner::state::Action::Select(
+        chosen,
+        campaign_planner::state::SelectMode::Replace,
+    ));
+    h.run_steps(3);
+    let shown = h
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .figures_of(&h.state().selection.precincts);
+    assert!(shown.doors_estimated, "some doors are estimated");
+    let label = format!(
+        "{} doors (estimated)",
+        number(shown.doors as f64, 0, Lang::En)
+    );
+    h.get_by_label_contains(&label);
+    h.state_mut().forms.turf_name = "Vingt".to_owned();
+    h.run_steps(1);
+    h.get_by_label("Make a turf of the selection").click();
+    h.run_steps(3);
+    let turfs = &h.state().session.as_ref().unwrap().turfs;
+    assert_eq!(turfs.len(), 1, "{:?}", h.state().view.message);
+    assert_eq!(
+        turfs[0].stats.doors, shown.doors,
+        "the turf counts what the panel said"
+    );
+    assert_eq!(turfs[0].stats.registered, shown.registered);
 }

@@ -7,8 +7,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use campaign_planner::app::{Loaded, ScoringReset};
 use campaign_planner::domain::scoring::Preset;
+use campaign_planner::state::Session;
+use campaign_planner::state::session::ScoringReset;
 use campaign_planner::store::Campaign;
 use common::{cli, cli_err, cli_ok, fixture, montreal_campaign, s};
 
@@ -178,7 +179,7 @@ fn a_saved_formula_that_cannot_parse_opens_with_the_scoring_reset_and_a_message(
         "{err}"
     );
     // The app opens the campaign with the scoring reset, and says why.
-    let loaded = Loaded::open(&file).unwrap();
+    let loaded = Session::open(&file).unwrap();
     assert_eq!(loaded.params.preset, Preset::Performance);
     assert!(loaded.scored.is_some());
     let reset = loaded.scoring_reset.as_ref().unwrap();
@@ -201,7 +202,7 @@ fn unreadable_saved_parameters_do_not_keep_the_campaign_from_opening() {
     )
     .unwrap();
     drop(conn);
-    let loaded = Loaded::open(&file).unwrap();
+    let loaded = Session::open(&file).unwrap();
     assert!(matches!(
         loaded.scoring_reset,
         Some(ScoringReset::Unreadable(_))

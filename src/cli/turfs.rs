@@ -155,7 +155,7 @@ pub enum TeamCommand {
         date: Date,
         /// planned, in progress or done.
         #[arg(long, default_value = "planned")]
-        status: String,
+        status: crate::domain::turf::TurfStatus,
     },
 }
 
@@ -469,7 +469,7 @@ pub(super) fn team(file: &std::path::Path, action: TeamCommand) -> anyhow::Resul
             date,
             status,
         } => {
-            campaign.assign(&team, &turf, date, &status)?;
+            campaign.assign(&team, &turf, date, status)?;
             println!("assigned turf {turf:?} to team {team:?} on {date} ({status})");
         }
     }

@@ -36,25 +36,29 @@ pub struct PrecinctFigures {
 /// setting; 1.9 is the French average household of voting age).
 pub const DEFAULT_VOTERS_PER_HOUSEHOLD: f64 = 1.9;
 
-/// Sums the figures of a turf's precincts.
+/// The doors of a precinct without door points: its registered voters over the voters per
+/// household, rounded up. The one estimate of doors (turf figures, the live figures of a
+/// selection, the auto-cut).
 #[must_use]
-pub fn stats(
-    figures: &[PrecinctFigures],
-    outline: &MultiPolygon<f64>,
+pub fn estimated_doors(registered: i64, voters_per_household: f64) -> i64 {
+    (registered as f64 / voters_per_household.max(f64::MIN_POSITIVE)).ceil() as i64
+}
+
+/// Sums the figures of some precincts (a turf's, or a selection's); the area is left at 0.
+#[must_use]
+pub fn sum<'a>(
+    figures: impl IntoIterator<Item = &'a PrecinctFigures>,
     voters_per_household: f64,
 ) -> TurfStats {
-    let mut s = TurfStats {
-        precincts: figures.len(),
-        area_km2: outline.chamberlain_duquette_unsigned_area() / 1e6,
-        ..TurfStats::default()
-    };
+    let mut s = TurfStats::default();
     for f in figures {
+        s.precincts += 1;
         s.registered += f.registered.unwrap_or(0);
         s.priority += f.priority.unwrap_or(0.0);
         match (f.doors_counted, f.registered) {
             (Some(d), _) => s.doors += d,
             (None, Some(r)) => {
-                s.doors += (r as f64 / voters_per_household).ceil() as i64;
+                s.doors += estimated_doors(r, voters_per_household);
                 s.doors_estimated = true;
             }
             (None, None) => {}
@@ -62,6 +66,82 @@ pub fn stats(
     }
     s
 }
+
+/// Sums the figures of a turf's precincts, with the area of its outline.
+#[must_use]
+pub fn stats(
+    figures: &[PrecinctFigures],
+    outline: &MultiPolygon<f64>,
+    voters_per_household: f64,
+) -> TurfStats {
+    TurfStats {
+        area_km2: outline.chamberlain_duquette_unsigned_area() / 1e6,
+        ..sum(figures, voters_per_household)
+    }
+}
+
+/// Where a turf stands: the status the director and teams give it.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum TurfStatus {
+    /// Not started.
+    #[default]
+    #[serde(rename = "planned")]
+    Planned,
+    /// Being canvassed.
+    #[serde(rename = "in progress")]
+    InProgress,
+    /// Finished.
+    #[serde(rename = "done")]
+    Done,
+}
+
+impl TurfStatus {
+    /// Every status, in order.
+    pub const ALL: [Self; 3] = [Self::Planned, Self::InProgress, Self::Done];
+
+    /// The word stored in the campaign file (and typed on the command line).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::InProgress => "in progress",
+            Self::Done => "done",
+        }
+    }
+
+    /// The status a stored or typed word names (`in-progress` and `in_progress` too).
+    ///
+    /// # Errors
+    /// [`UnknownStatus`] naming the accepted words.
+    pub fn parse(text: &str) -> Result<Self, UnknownStatus> {
+        match text.trim().to_lowercase().replace(['-', '_'], " ").as_str() {
+            "planned" => Ok(Self::Planned),
+            "in progress" => Ok(Self::InProgress),
+            "done" => Ok(Self::Done),
+            _ => Err(UnknownStatus(text.to_owned())),
+        }
+    }
+}
+
+impl std::fmt::Display for TurfStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TurfStatus {
+    type Err = UnknownStatus;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// A status that is none of planned, in progress, done.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("status {0:?}: use planned, in progress or done")]
+pub struct UnknownStatus(pub String);
 
 /// The outline of a turf: the union of its precincts.
 #[must_use]
@@ -72,6 +152,42 @@ pub fn outline(precincts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_is_read_back_from_the_word_it_is_stored_as() {
+        for status in TurfStatus::ALL {
+            assert_eq!(TurfStatus::parse(status.as_str()), Ok(status));
+        }
+        assert_eq!(TurfStatus::parse("In-Progress"), Ok(TurfStatus::InProgress));
+        assert!(TurfStatus::parse("finished").is_err());
+    }
+
+    #[test]
+    fn the_doors_of_a_selection_are_those_of_a_turf_of_the_same_precincts() {
+        let figures = [
+            PrecinctFigures {
+                doors_counted: Some(10),
+                registered: Some(100),
+                priority: Some(1.0),
+            },
+            PrecinctFigures {
+                doors_counted: None,
+                registered: Some(101),
+                priority: None,
+            },
+            PrecinctFigures {
+                doors_counted: None,
+                registered: Some(3),
+                priority: Some(0.5),
+            },
+        ];
+        let selection = sum(&figures, 2.0);
+        // Estimated per precinct, then summed: 10 + ⌈101/2⌉ + ⌈3/2⌉, not ⌈204/2⌉.
+        assert_eq!(selection.doors, 10 + 51 + 2);
+        assert!(selection.doors_estimated);
+        let outline = MultiPolygon(Vec::new());
+        assert_eq!(stats(&figures, &outline, 2.0).doors, selection.doors);
+    }
     use geo_types::polygon;
 
     #[test]

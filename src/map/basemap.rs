@@ -162,7 +162,7 @@ impl Basemap {
 }
 
 fn osm_tiles(ctx: &egui::Context) -> HttpTiles {
-    let cache = crate::demo::data_dir().join("tile-cache");
+    let cache = crate::paths::data_dir().join("tile-cache");
     let options = HttpOptions {
         cache: Some(cache),
         user_agent: Some(walkers::HeaderValue::from_static(concat!(

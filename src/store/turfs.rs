@@ -7,7 +7,20 @@ use super::{Campaign, StoreError, gpkg};
 use crate::domain::colour::Colour;
 use crate::domain::date::Date;
 use crate::domain::name::clean_name;
-use crate::domain::turf::{self, PrecinctFigures, TurfStats};
+use crate::domain::turf::{self, PrecinctFigures, TurfStats, TurfStatus};
+
+impl rusqlite::types::ToSql for TurfStatus {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for TurfStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        TurfStatus::parse(text).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+    }
+}
 
 /// A turf as listed.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -20,8 +33,8 @@ pub struct TurfInfo {
     pub team: Option<String>,
     /// Its own colour, `#rrggbb`, if one was chosen.
     pub colour: Option<String>,
-    /// planned, in progress, done.
-    pub status: String,
+    /// Where it stands.
+    pub status: TurfStatus,
     /// Its precincts' codes.
     pub precincts: Vec<String>,
     /// Its figures.
@@ -178,7 +191,7 @@ impl Campaign {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
+                    r.get::<_, TurfStatus>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<Vec<u8>>>(4)?,
                     r.get::<_, Option<String>>(5)?,
@@ -258,13 +271,13 @@ impl Campaign {
         })
     }
 
-    /// Assigns a turf to a team on a date, with a status (planned, in progress, done).
+    /// Assigns a turf to a team on a date, with a status.
     pub fn assign(
         &mut self,
         team: &str,
         turf_name: &str,
         date: Date,
-        status: &str,
+        status: TurfStatus,
     ) -> Result<(), StoreError> {
         let date = date.to_string();
         let path = self.path.clone();
@@ -273,11 +286,6 @@ impl Campaign {
             path: path.clone(),
             detail,
         };
-        if !matches!(status, "planned" | "in progress" | "done") {
-            return Err(invalid(format!(
-                "status {status:?}: use planned, in progress or done"
-            )));
-        }
         self.write(|tx| {
             let team_uuid: Option<String> = tx
                 .query_row(
@@ -432,6 +440,36 @@ fn members(
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows.into_iter().unzip())
+}
+
+impl Campaign {
+    /// Every live precinct's code and figures, as a turf of it would count them (door points,
+    /// registered voters from the shapes file, else from the latest election that has them,
+    /// priority): the live figures of a selection are summed from these.
+    pub fn precinct_figures(&self) -> Result<Vec<(String, PrecinctFigures)>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(&format!(
+                "SELECT p.code, p.doors, coalesce(p.registered, t.registered), p.priority \
+                 FROM precincts p LEFT JOIN results_totals t ON t.election_id = {REGISTERED_ELECTION} \
+                 AND t.precinct_code = p.code WHERE p.deleted_at IS NULL"
+            ))
+            .map_err(q)?;
+        stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                PrecinctFigures {
+                    doors_counted: r.get(1)?,
+                    registered: r.get(2)?,
+                    priority: r.get(3)?,
+                },
+            ))
+        })
+        .map_err(q)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(q)
+    }
 }
 
 /// Tombstones the live assignments of a turf or team (`column` says which) that was deleted.
@@ -702,7 +740,7 @@ impl Campaign {
             let estimated = p
                 .registered
                 .or_else(|| from_results.get(&p.code).copied())
-                .map_or(0, |r| (r as f64 / per_household).ceil() as i64);
+                .map_or(0, |r| turf::estimated_doors(r, per_household));
             offered.push(CutPrecinct {
                 index: i,
                 center: p
@@ -880,7 +918,10 @@ impl Campaign {
     }
 
     /// The team UUID and status of a turf.
-    pub fn turf_assignment(&self, turf_uuid: &str) -> Result<(Option<String>, String), StoreError> {
+    pub fn turf_assignment(
+        &self,
+        turf_uuid: &str,
+    ) -> Result<(Option<String>, TurfStatus), StoreError> {
         self.conn()
             .query_row(
                 "SELECT team_uuid, status FROM turfs WHERE uuid = ?1",
@@ -895,7 +936,7 @@ impl Campaign {
         &mut self,
         turf_uuid: &str,
         team_uuid: Option<&str>,
-        status: &str,
+        status: TurfStatus,
     ) -> Result<(), StoreError> {
         self.write_one(
             "UPDATE turfs SET team_uuid = ?1, status = ?2, \
@@ -974,7 +1015,7 @@ impl Campaign {
 }
 
 /// A turf's row: name, colour, team, status, tombstoned.
-type TurfRow = (String, Option<String>, Option<String>, String, bool);
+type TurfRow = (String, Option<String>, Option<String>, TurfStatus, bool);
 
 /// Everything about one turf that its edits change: the unit of undo and redo.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -988,7 +1029,7 @@ pub struct TurfState {
     /// Its team.
     pub team_uuid: Option<String>,
     /// Its status.
-    pub status: String,
+    pub status: TurfStatus,
     /// Whether it is tombstoned.
     pub deleted: bool,
     /// Its live members: precinct UUIDs.

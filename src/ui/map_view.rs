@@ -4,11 +4,11 @@
 use egui::{Align2, Color32, FontId, RichText, Stroke, pos2, vec2};
 use walkers::Map;
 
-use crate::action::{Action, SelectMode};
-use crate::app::PlannerApp;
 use crate::domain::numbers::number;
+use crate::domain::turf::TurfStatus;
 use crate::map::basemap::{BasemapChoice, NetState};
 use crate::map::layer::{Style, View, lon_lat, world};
+use crate::state::{Action, MapView, SelectMode, Session, Shown, Tool};
 
 /// Colours of teams' turfs (`ColorBrewer` Dark2: distinct, colour-blind friendly).
 const TEAM_COLOURS: [Color32; 6] = [
@@ -20,22 +20,30 @@ const TEAM_COLOURS: [Color32; 6] = [
     Color32::from_rgb(0xe6, 0xab, 0x02),
 ];
 
-/// Draws the map in the remaining space.
-pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
+/// Draws the map in the remaining space, on the basemap's `tiles`; returns what the user chose
+/// (a click, a lasso or polygon closed). The map keeps its own state in `map`.
+pub fn map(
+    ui: &mut egui::Ui,
+    shown: &Shown<'_>,
+    map: &mut MapView,
+    tiles: Option<&mut dyn walkers::Tiles>,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
     let rect = ui.available_rect_before_wrap();
-    if let Some(bounds) = app.zoom_request.take() {
-        app.fit(bounds, rect);
+    if let Some(bounds) = map.zoom_request.take() {
+        map.fit(bounds, rect);
     }
-    let default_center = app
-        .loaded
-        .as_ref()
-        .and_then(|l| l.shapes.bounds(None))
-        .map_or(walkers::lon_lat(2.35, 48.85), |b| {
+    let default_center = shown.session.and_then(|l| l.shapes.bounds(None)).map_or(
+        walkers::lon_lat(2.35, 48.85),
+        |b| {
             let (lon, lat) = lon_lat([f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3])]);
             walkers::lon_lat(lon, lat)
-        });
-    let (fills, fills_version) = app.fills();
-    let selection_version = app.selection_version();
+        },
+    );
+    let (fills, fills_version) = shown
+        .session
+        .map_or_else(|| (std::sync::Arc::new(Vec::new()), 0), Session::fills);
+    let selection_version = shown.selection.version();
     let mut hovered = None;
     let mut clicked: Option<(Option<usize>, egui::Modifiers)> = None;
     let mut cursor = None;
@@ -43,30 +51,32 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
     let mut drawn_view = None;
     let mut layer_time = std::time::Duration::ZERO;
     {
-        let tiles = app.basemap.tiles();
-        let mut memory = std::mem::take(&mut app.map_memory);
-        let loaded = app.loaded.as_ref();
-        let mesh_cache = &mut app.mesh_cache;
-        let selection = &app.selection;
-        let visible = app.precincts_visible;
-        let show_labels = app.labels;
-        let lasso_tool = app.tool == crate::action::Tool::Lasso;
-        let polygon_tool = app.tool == crate::action::Tool::Polygon;
-        let polygon = &mut app.polygon;
-        let by_status = app.turfs_by_status;
-        let doors = &app.doors;
-        let selected_doors = &app.selected_doors;
-        let lasso = &mut app.lasso;
-        let turfs = &app.turfs;
-        let teams = &app.teams;
+        let mut memory = std::mem::take(&mut map.memory);
+        let loaded = shown.session;
+        let mesh_cache = &mut map.mesh_cache;
+        let selection = &shown.selection.precincts;
+        let visible = shown.view.precincts_visible;
+        let show_labels = shown.view.labels;
+        let lasso_tool = shown.view.tool == Tool::Lasso;
+        let polygon_tool = shown.view.tool == Tool::Polygon;
+        let polygon = &mut map.polygon;
+        let by_status = shown.view.turfs_by_status;
+        let no_doors = Vec::new();
+        let doors = loaded.map_or(&no_doors, |l| &l.doors);
+        let selected_doors = &shown.selection.doors;
+        let lasso = &mut map.lasso;
+        let no_turfs = Vec::new();
+        let no_teams = Vec::new();
+        let turfs = loaded.map_or(&no_turfs, |l| &l.turfs);
+        let teams = loaded.map_or(&no_teams, |l| &l.teams);
         let mut lasso_done: Option<(Vec<(f64, f64)>, SelectMode)> = None;
-        let mut map = Map::new(None, &mut memory, default_center)
+        let mut walkers_map = Map::new(None, &mut memory, default_center)
             .panning(!lasso_tool)
             .double_click_to_zoom(!polygon_tool);
         if let Some(tiles) = tiles {
-            map = map.with_layer(tiles, app.basemap_opacity);
+            walkers_map = walkers_map.with_layer(tiles, shown.view.basemap_opacity);
         }
-        map.show(ui, |ui, response, projector, _memory| {
+        walkers_map.show(ui, |ui, response, projector, _memory| {
             let map_rect = response.rect;
             let center = projector.unproject(map_rect.center().to_vec2());
             let view = View {
@@ -178,10 +188,10 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                     continue;
                 };
                 let colour = if by_status {
-                    match turf.status.as_str() {
-                        "done" => Color32::from_rgb(0x1a, 0x98, 0x50),
-                        "in progress" => Color32::from_rgb(0xf4, 0x6d, 0x43),
-                        _ => Color32::from_rgb(0x45, 0x75, 0xb4),
+                    match turf.status {
+                        TurfStatus::Done => Color32::from_rgb(0x1a, 0x98, 0x50),
+                        TurfStatus::InProgress => Color32::from_rgb(0xf4, 0x6d, 0x43),
+                        TurfStatus::Planned => Color32::from_rgb(0x45, 0x75, 0xb4),
                     }
                 } else {
                     let team = turf
@@ -253,44 +263,46 @@ pub fn map(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 }
             }
         });
-        app.map_memory = memory;
+        map.memory = memory;
         if let Some((ring, mode)) = lasso_done {
-            app.push(Action::Lasso(ring, mode));
+            actions.push(Action::Lasso(ring, mode));
         }
     }
     if let Some(s) = stats {
-        app.frame_stats = s;
+        map.frame_stats = s;
     }
-    app.layer_time = layer_time;
+    map.layer_time = layer_time;
     if drawn_view.is_some() {
-        app.last_view = drawn_view;
+        map.last_view = drawn_view;
     }
-    app.cursor = cursor;
-    app.hovered = hovered;
+    map.cursor = cursor;
+    map.hovered = hovered;
     if let Some((hit, modifiers)) = clicked {
         match hit {
             Some(i) => {
                 let mode = SelectMode::from_modifiers(modifiers);
-                app.push(Action::Select(vec![i], mode));
+                actions.push(Action::Select(vec![i], mode));
             }
-            None if !modifiers.shift => app.push(Action::ClearSelection),
+            None if !modifiers.shift => actions.push(Action::ClearSelection),
             None => {}
         }
     }
-    tooltip(app, ui);
-    legend(app, ui, rect);
-    overlay(app, ui, rect);
+    tooltip(ui, shown, hovered);
+    legend(ui, shown, rect);
+    actions.extend(overlay(ui, shown, rect));
+    actions
 }
 
 /// Name, score, class and explanation of the precinct under the pointer.
-fn tooltip(app: &PlannerApp, ui: &egui::Ui) {
-    let (Some(i), Some(l)) = (app.hovered, &app.loaded) else {
+fn tooltip(ui: &egui::Ui, shown: &Shown<'_>, hovered: Option<usize>) {
+    let (Some(i), Some(l)) = (hovered, shown.session) else {
         return;
     };
     let Some(pointer) = ui.ctx().pointer_hover_pos() else {
         return;
     };
-    let t = app.tr();
+    let t = super::tr(shown);
+    let lang = shown.persisted.lang;
     egui::Area::new(egui::Id::unique("precinct-tooltip"))
         .fixed_pos(pointer + vec2(16.0, 16.0))
         .order(egui::Order::Tooltip)
@@ -306,27 +318,28 @@ fn tooltip(app: &PlannerApp, ui: &egui::Ui) {
                         ui.label(format!(
                             "{}: {}   {}: {} / {}",
                             t.score,
-                            number(score, if score.abs() < 10.0 { 3 } else { 0 }, app.lang),
+                            number(score, if score.abs() < 10.0 { 3 } else { 0 }, lang),
                             t.class,
                             s.classes.class_of[i],
                             s.classes.count()
                         ));
                     }
-                    ui.label(s.explain(&l.data, i, app.lang));
+                    ui.label(s.explain(&l.data, i, lang));
                 }
             });
         });
 }
 
 /// The legend, floating over the map's bottom-left corner.
-fn legend(app: &PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
-    let Some(l) = &app.loaded else {
+fn legend(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) {
+    let Some(l) = shown.session else {
         return;
     };
     let Some(s) = &l.scored else {
         return;
     };
-    let t = app.tr();
+    let t = super::tr(shown);
+    let lang = shown.persisted.lang;
     egui::Area::new(egui::Id::unique("legend"))
         .fixed_pos(pos2(
             rect.left() + 10.0,
@@ -346,8 +359,8 @@ fn legend(app: &PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
                         let range = match (c.min, c.max) {
                             (Some(a), Some(b)) => format!(
                                 "{} – {}",
-                                number(a, if a.abs() < 10.0 { 3 } else { 0 }, app.lang),
-                                number(b, if b.abs() < 10.0 { 3 } else { 0 }, app.lang)
+                                number(a, if a.abs() < 10.0 { 3 } else { 0 }, lang),
+                                number(b, if b.abs() < 10.0 { 3 } else { 0 }, lang)
                             ),
                             _ => "–".to_owned(),
                         };
@@ -385,9 +398,9 @@ fn colour(hex: &str) -> Color32 {
 }
 
 /// Attribution, and the offline notice with its retry button.
-fn overlay(app: &mut PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
-    let t = app.tr();
-    let attribution = match app.basemap.choice {
+fn overlay(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) -> Option<Action> {
+    let t = super::tr(shown);
+    let attribution = match shown.basemap.choice {
         BasemapChoice::None => None,
         _ => Some("© OpenStreetMap contributors"),
     };
@@ -409,7 +422,9 @@ fn overlay(app: &mut PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
                     });
             });
     }
-    if app.basemap.choice == BasemapChoice::OpenStreetMap && app.basemap.net == NetState::Offline {
+    if shown.basemap.choice == BasemapChoice::OpenStreetMap
+        && shown.basemap.net == NetState::Offline
+    {
         let mut retry = false;
         egui::Area::new(egui::Id::unique("offline"))
             .fixed_pos(pos2(rect.center().x - 160.0, rect.top() + 12.0))
@@ -423,7 +438,8 @@ fn overlay(app: &mut PlannerApp, ui: &egui::Ui, rect: egui::Rect) {
                 });
             });
         if retry {
-            app.push(Action::RetryNetwork);
+            return Some(Action::RetryNetwork);
         }
     }
+    None
 }

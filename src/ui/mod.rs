@@ -1,5 +1,6 @@
-//! The panels of the app. They read [`PlannerApp`]'s state and push [`Action`]s; nothing here
-//! changes the campaign directly.
+//! The panels of the app. Each reads the state ([`Shown`]), may edit its own form drafts, and
+//! returns the [`Action`]s the user chose; nothing here changes the campaign or imports the
+//! app shell.
 
 pub mod i18n;
 mod map_view;
@@ -11,28 +12,44 @@ mod turfs;
 use egui::RichText;
 use egui_material_icons::icons;
 
-use crate::action::Action;
-use crate::app::PlannerApp;
 use crate::domain::numbers::Lang;
+use crate::state::{Action, Forms, MapView, Shown, Tool};
 
-/// Lays out one frame: toolbar, status bar, table, side panel, map.
-pub fn frame(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    egui::Panel::top("toolbar").show(ui, |ui| toolbar(app, ui));
-    egui::Panel::bottom("status").show(ui, |ui| panels::status_bar(app, ui));
+/// The strings of the interface language.
+fn tr(shown: &Shown<'_>) -> &'static i18n::Tr {
+    i18n::tr(shown.persisted.lang)
+}
+
+/// Lays out one frame: toolbar, status bar, table, side panel, map; returns what the user
+/// asked for. `tiles` is the basemap's tile source.
+pub fn frame(
+    ui: &mut egui::Ui,
+    shown: &Shown<'_>,
+    forms: &mut Forms,
+    map: &mut MapView,
+    tiles: Option<&mut dyn walkers::Tiles>,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
+    egui::Panel::top("toolbar").show(ui, |ui| actions.extend(toolbar(ui, shown, forms)));
+    egui::Panel::bottom("status").show(ui, |ui| {
+        actions.extend(panels::status_bar(ui, shown, map.cursor, map.memory.zoom()));
+    });
     egui::Panel::bottom("table")
         .resizable(true)
         .default_size(210.0)
         .min_size(80.0)
-        .show(ui, |ui| table::table(app, ui));
+        .show(ui, |ui| {
+            actions.extend(table::table(ui, shown, &mut forms.scroll_table_to));
+        });
     egui::Panel::left("side")
         .resizable(true)
         .default_size(290.0)
         .min_size(220.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                panels::layers(app, ui);
+                actions.extend(panels::layers(ui, shown));
                 ui.separator();
-                panels::scoring(app, ui);
+                actions.extend(panels::scoring(ui, shown, &mut forms.formula_text));
             });
         });
     egui::Panel::right("turfs")
@@ -42,15 +59,16 @@ pub fn frame(app: &mut PlannerApp, ui: &mut egui::Ui) {
         .max_size(420.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                panels::inspector(app, ui);
+                panels::inspector(ui, shown);
                 ui.separator();
-                turfs::turfs(app, ui);
+                actions.extend(turfs::turfs(ui, shown, forms));
             });
         });
     egui::CentralPanel::no_frame().show(ui, |ui| {
-        map_view::map(app, ui);
+        actions.extend(map_view::map(ui, shown, map, tiles));
     });
-    panels::dialogs(app, ui.ctx());
+    actions.extend(panels::dialogs(ui.ctx(), shown, forms));
+    actions
 }
 
 fn tool(ui: &mut egui::Ui, icon: egui_material_icons::MaterialIcon, label: &str) -> egui::Response {
@@ -74,114 +92,107 @@ impl LabelledBy for egui::Response {
     }
 }
 
-fn toolbar(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    let t = app.tr();
+fn toolbar(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Action> {
+    let t = tr(shown);
+    let mut actions = Vec::new();
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button(t.file, |ui| {
             if ui.button(t.new).clicked() {
-                app.push(Action::NewDialog);
+                actions.push(Action::NewDialog);
             }
             if ui.button(t.open).clicked() {
-                app.push(Action::OpenDialog);
+                actions.push(Action::OpenDialog);
             }
             if ui.button(t.save_as).clicked() {
-                app.push(Action::SaveAsDialog);
+                actions.push(Action::SaveAsDialog);
             }
             ui.separator();
             if ui.button(t.import_shapes).clicked() {
-                app.push(Action::ImportShapesDialog);
+                actions.push(Action::ImportShapesDialog);
             }
             if ui.button(t.import_results).clicked() {
-                app.push(Action::ImportResultsDialog);
+                actions.push(Action::ImportResultsDialog);
             }
             if ui.button(t.import_doors).clicked() {
-                app.push(Action::ImportDoorsDialog);
+                actions.push(Action::ImportDoorsDialog);
             }
             ui.separator();
             ui.menu_button(t.recent, |ui| {
-                for path in app.recent.clone() {
+                for path in &shown.persisted.recent {
                     if ui.button(path.display().to_string()).clicked() {
-                        app.push(Action::Open(path));
+                        actions.push(Action::Open(path.clone()));
                     }
                 }
             });
             ui.separator();
             if ui.button(t.open_demo).clicked() {
-                app.push(Action::OpenDemo);
+                actions.push(Action::OpenDemo);
             }
             if ui.button(t.reset_demo).clicked() {
-                app.push(Action::ResetDemo);
+                actions.push(Action::ResetDemo);
             }
         });
         ui.menu_button(t.view, |ui| {
             ui.label(t.language);
             for (lang, name) in [(Lang::En, "English"), (Lang::Fr, "Français")] {
-                if ui.radio(app.lang == lang, name).clicked() {
-                    app.push(Action::SetLanguage(lang));
+                if ui.radio(shown.persisted.lang == lang, name).clicked() {
+                    actions.push(Action::SetLanguage(lang));
                 }
             }
             ui.separator();
-            let mut dark = app.dark;
+            let mut dark = shown.persisted.dark;
             if ui.checkbox(&mut dark, t.dark_theme).changed() {
-                app.push(Action::SetDarkTheme(dark));
+                actions.push(Action::SetDarkTheme(dark));
             }
         });
         ui.separator();
         if tool(ui, icons::ICON_FOLDER_OPEN, t.open).clicked() {
-            app.push(Action::OpenDialog);
+            actions.push(Action::OpenDialog);
         }
         if tool(ui, icons::ICON_SAVE_AS, t.save_as).clicked() {
-            app.push(Action::SaveAsDialog);
+            actions.push(Action::SaveAsDialog);
         }
         if tool(ui, icons::ICON_UPLOAD_FILE, t.import_shapes).clicked() {
-            app.push(Action::ImportShapesDialog);
+            actions.push(Action::ImportShapesDialog);
         }
         if tool(ui, icons::ICON_HOW_TO_VOTE, t.import_results).clicked() {
-            app.push(Action::ImportResultsDialog);
+            actions.push(Action::ImportResultsDialog);
         }
         ui.separator();
         if tool(ui, icons::ICON_ZOOM_OUT_MAP, t.zoom_to_campaign).clicked() {
-            app.push(Action::ZoomToCampaign);
+            actions.push(Action::ZoomToCampaign);
         }
         if tool(ui, icons::ICON_CENTER_FOCUS_STRONG, t.zoom_to_selection).clicked() {
-            app.push(Action::ZoomToSelection);
+            actions.push(Action::ZoomToSelection);
         }
         if tool(ui, icons::ICON_DESELECT, t.clear_selection).clicked() {
-            app.push(Action::ClearSelection);
+            actions.push(Action::ClearSelection);
         }
         ui.separator();
         for (mode, icon, label) in [
-            (crate::action::Tool::Pan, icons::ICON_PAN_TOOL, t.pan_tool),
-            (
-                crate::action::Tool::Lasso,
-                icons::ICON_GESTURE,
-                t.lasso_tool,
-            ),
-            (
-                crate::action::Tool::Polygon,
-                icons::ICON_POLYLINE,
-                t.polygon_tool,
-            ),
+            (Tool::Pan, icons::ICON_PAN_TOOL, t.pan_tool),
+            (Tool::Lasso, icons::ICON_GESTURE, t.lasso_tool),
+            (Tool::Polygon, icons::ICON_POLYLINE, t.polygon_tool),
         ] {
             let button = egui::Button::new(RichText::new(String::from(icon)).size(18.0))
-                .selected(app.tool == mode);
+                .selected(shown.view.tool == mode);
             if ui
                 .add(button)
                 .on_hover_text(label)
                 .labelled_by_text(label)
                 .clicked()
             {
-                app.push(Action::SetTool(mode));
+                actions.push(Action::SetTool(mode));
             }
         }
         if tool(ui, icons::ICON_UNDO, t.undo).clicked() {
-            app.push(Action::Undo);
+            actions.push(Action::Undo);
         }
         if tool(ui, icons::ICON_REDO, t.redo).clicked() {
-            app.push(Action::Redo);
+            actions.push(Action::Redo);
         }
         ui.separator();
-        let other = match app.lang {
+        let other = match shown.persisted.lang {
             Lang::En => (Lang::Fr, "FR"),
             Lang::Fr => (Lang::En, "EN"),
         };
@@ -194,32 +205,33 @@ fn toolbar(app: &mut PlannerApp, ui: &mut egui::Ui) {
             .on_hover_text(t.language)
             .clicked()
         {
-            app.push(Action::SetLanguage(other.0));
+            actions.push(Action::SetLanguage(other.0));
         }
         ui.separator();
         let search = ui.add(
-            egui::TextEdit::singleline(&mut app.search)
+            egui::TextEdit::singleline(&mut forms.search)
                 .hint_text(t.search)
                 .desired_width(240.0),
         );
         if search.lost_focus()
             && ui.input(|i| i.key_pressed(egui::Key::Enter))
-            && let Some(i) = find(app)
+            && let Some(i) = find(shown, &forms.search)
         {
-            app.push(Action::ZoomToPrecinct(i));
+            actions.push(Action::ZoomToPrecinct(i));
         }
-        if let Some(l) = &app.loaded {
+        if let Some(l) = shown.session {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(RichText::new(&l.name).strong());
             });
         }
     });
+    actions
 }
 
 /// The precinct whose code or name matches the find box (exact code first).
-fn find(app: &PlannerApp) -> Option<usize> {
-    let l = app.loaded.as_ref()?;
-    let q = app.search.trim().to_lowercase();
+fn find(shown: &Shown<'_>, search: &str) -> Option<usize> {
+    let l = shown.session?;
+    let q = search.trim().to_lowercase();
     if q.is_empty() {
         return None;
     }

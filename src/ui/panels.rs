@@ -2,79 +2,76 @@
 
 use egui::{Color32, RichText};
 
-use crate::action::Action;
-use crate::app::PlannerApp;
 use crate::domain::classify::{ClassMethod, Ramp};
 use crate::domain::numbers::number;
 use crate::domain::scoring::Preset;
 use crate::map::basemap::{BasemapChoice, NetState};
+use crate::state::{Action, Forms, Shown};
 
 /// The layers section: precinct layer and basemap.
-pub fn layers(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    let t = app.tr();
+pub fn layers(ui: &mut egui::Ui, shown: &Shown<'_>) -> Vec<Action> {
+    let t = super::tr(shown);
+    let mut actions = Vec::new();
     ui.heading(t.layers);
-    let mut visible = app.precincts_visible;
+    let mut visible = shown.view.precincts_visible;
     if ui.checkbox(&mut visible, t.precincts).changed() {
-        app.push(Action::SetPrecinctsVisible(visible));
+        actions.push(Action::SetPrecinctsVisible(visible));
     }
-    let mut opacity = app.opacity;
+    let mut opacity = shown.view.opacity;
     if ui
         .add(egui::Slider::new(&mut opacity, 0.0..=1.0).text(t.opacity))
         .changed()
     {
-        app.push(Action::SetPrecinctOpacity(opacity));
+        actions.push(Action::SetPrecinctOpacity(opacity));
     }
-    let mut labels = app.labels;
+    let mut labels = shown.view.labels;
     if ui.checkbox(&mut labels, t.labels).changed() {
-        app.push(Action::SetLabels(labels));
+        actions.push(Action::SetLabels(labels));
     }
     ui.label(RichText::new(t.basemap).strong());
-    let mut basemap_opacity = app.basemap_opacity;
+    let mut basemap_opacity = shown.view.basemap_opacity;
     if ui
         .add(egui::Slider::new(&mut basemap_opacity, 0.0..=1.0).text(t.basemap_opacity))
         .changed()
     {
-        app.push(Action::SetBasemapOpacity(basemap_opacity));
+        actions.push(Action::SetBasemapOpacity(basemap_opacity));
     }
-    let current = app.basemap.choice.clone();
+    let current = shown.basemap.choice.clone();
     for (choice, label) in [
         (BasemapChoice::Offline, t.basemap_offline),
         (BasemapChoice::OpenStreetMap, t.basemap_osm),
         (BasemapChoice::None, t.basemap_none),
     ] {
         if ui.radio(current == choice, label).clicked() && current != choice {
-            app.push(Action::SetBasemap(choice));
+            actions.push(Action::SetBasemap(choice));
         }
     }
     let is_file = matches!(current, BasemapChoice::File(_));
-    if ui.radio(is_file, t.basemap_mbtiles_file).clicked()
-        && let Some(path) = rfd::FileDialog::new()
-            .add_filter("MBTiles", &["mbtiles"])
-            .pick_file()
-    {
-        app.push(Action::SetBasemap(BasemapChoice::File(path)));
+    if ui.radio(is_file, t.basemap_mbtiles_file).clicked() {
+        actions.push(Action::BasemapFileDialog);
     }
-    if current == BasemapChoice::OpenStreetMap && app.basemap.net == NetState::Offline {
+    if current == BasemapChoice::OpenStreetMap && shown.basemap.net == NetState::Offline {
         ui.horizontal(|ui| {
             ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), t.status_offline);
             if ui.button(t.retry).clicked() {
-                app.push(Action::RetryNetwork);
+                actions.push(Action::RetryNetwork);
             }
         });
     }
+    actions
 }
 
 /// The scoring section: method, our side, elections, classes, legend.
-pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    let t = app.tr();
+pub fn scoring(ui: &mut egui::Ui, shown: &Shown<'_>, formula_text: &mut String) -> Vec<Action> {
+    let t = super::tr(shown);
     ui.heading(t.scoring);
-    let Some(l) = &app.loaded else {
+    let Some(l) = shown.session else {
         ui.label(t.no_campaign);
-        return;
+        return Vec::new();
     };
     if l.data.elections.is_empty() {
         ui.label(t.results_needed);
-        return;
+        return Vec::new();
     }
     let params = l.params.clone();
     let lists = l.lists();
@@ -126,14 +123,14 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
     if params.preset == Preset::Custom {
         ui.horizontal(|ui| {
             let edit = ui.add(
-                egui::TextEdit::singleline(&mut app.formula_text)
+                egui::TextEdit::singleline(formula_text)
                     .hint_text(shown_formula.clone())
                     .desired_width(180.0),
             );
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button(t.apply_formula).clicked() || enter {
                 let mut next = params.clone();
-                next.formula = Some(app.formula_text.clone());
+                next.formula = Some(formula_text.clone());
                 actions.push(Action::SetScoring(next));
             }
         });
@@ -160,8 +157,8 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
         ui.label(RichText::new(t.elections).strong());
         for i in 0..elections.len() {
             let mut on = params.elections.is_empty() || chosen_now.contains(&i);
-            let shown = l.data.elections[i].label(app.lang);
-            if ui.checkbox(&mut on, shown).changed() {
+            let label = l.data.elections[i].label(shown.persisted.lang);
+            if ui.checkbox(&mut on, label).changed() {
                 let mut next = params.clone();
                 let chosen: Vec<String> = elections
                     .iter()
@@ -238,28 +235,27 @@ pub fn scoring(app: &mut PlannerApp, ui: &mut egui::Ui) {
     if let Some(error) = &l.scoring_error {
         ui.colored_label(
             Color32::from_rgb(0xc0, 0x39, 0x2b),
-            error.localized(app.lang),
+            error.localized(shown.persisted.lang),
         );
     }
-    for a in actions {
-        app.push(a);
-    }
+    actions
 }
 
 /// The selected precinct's details and the sentence explaining its score.
-pub fn inspector(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    let t = app.tr();
-    let Some(l) = &app.loaded else {
+pub fn inspector(ui: &mut egui::Ui, shown: &Shown<'_>) {
+    let t = super::tr(shown);
+    let Some(l) = shown.session else {
         return;
     };
-    if app.selection.is_empty() {
+    let selection = &shown.selection.precincts;
+    if selection.is_empty() {
         return;
     }
-    if app.selection.len() > 1 {
-        ui.label(format!("{} {}", app.selection.len(), t.selected));
+    if selection.len() > 1 {
+        ui.label(format!("{} {}", selection.len(), t.selected));
         return;
     }
-    let Some(&i) = app.selection.iter().next() else {
+    let Some(&i) = selection.iter().next() else {
         return;
     };
     ui.heading(&l.data.names[i]);
@@ -268,27 +264,33 @@ pub fn inspector(app: &mut PlannerApp, ui: &mut egui::Ui) {
         ui.label(format!(
             "{}: {}",
             t.registered,
-            number(r as f64, 0, app.lang)
+            number(r as f64, 0, shown.persisted.lang)
         ));
     }
     if let Some(s) = &l.scored {
         ui.label(RichText::new(t.why_this_score).strong());
-        ui.add(egui::Label::new(s.explain(&l.data, i, app.lang)).wrap());
+        ui.add(egui::Label::new(s.explain(&l.data, i, shown.persisted.lang)).wrap());
     }
 }
 
 /// The status bar: coordinates, zoom, basemap state, work in progress, messages.
-pub fn status_bar(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    let t = app.tr();
+pub fn status_bar(
+    ui: &mut egui::Ui,
+    shown: &Shown<'_>,
+    cursor: Option<(f64, f64)>,
+    zoom: f64,
+) -> Vec<Action> {
+    let t = super::tr(shown);
+    let mut actions = Vec::new();
     ui.horizontal(|ui| {
-        match app.cursor {
+        match cursor {
             Some((lon, lat)) => ui.monospace(format!("{lat:>9.5}, {lon:>10.5}")),
             None => ui.monospace(" ".repeat(21)),
         };
         ui.separator();
-        ui.label(format!("{} {:.1}", t.status_zoom, app.map_memory.zoom()));
+        ui.label(format!("{} {zoom:.1}", t.status_zoom));
         ui.separator();
-        let (text, colour) = match (&app.basemap.choice, app.basemap.net) {
+        let (text, colour) = match (&shown.basemap.choice, shown.basemap.net) {
             (BasemapChoice::None, _) => (t.status_no_basemap.to_owned(), None),
             (BasemapChoice::Offline | BasemapChoice::File(_), _) => {
                 (t.status_offline_basemap.to_owned(), None)
@@ -301,7 +303,7 @@ pub fn status_bar(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 (t.status_checking.to_owned(), None)
             }
             (BasemapChoice::OpenStreetMap, NetState::Online) => {
-                let n = app.basemap.downloads();
+                let n = shown.basemap.downloads;
                 (
                     if n > 0 {
                         format!("{} ({n}…)", t.status_online)
@@ -316,43 +318,43 @@ pub fn status_bar(app: &mut PlannerApp, ui: &mut egui::Ui) {
             Some(c) => ui.colored_label(c, text),
             None => ui.label(text),
         };
-        if app.basemap.choice == BasemapChoice::OpenStreetMap
-            && app.basemap.net == NetState::Offline
+        if shown.basemap.choice == BasemapChoice::OpenStreetMap
+            && shown.basemap.net == NetState::Offline
             && ui.small_button(t.retry).clicked()
         {
-            app.push(Action::RetryNetwork);
+            actions.push(Action::RetryNetwork);
         }
-        if !app.selection.is_empty() {
+        if !shown.selection.precincts.is_empty() {
             ui.separator();
-            ui.label(format!("{} {}", app.selection.len(), t.selected));
+            ui.label(format!(
+                "{} {}",
+                shown.selection.precincts.len(),
+                t.selected
+            ));
         }
-        if let Some(job) = &app.job {
+        if let Some(job) = &shown.job {
             ui.separator();
-            let fraction = job.progress.lock().ok().and_then(|p| *p).map_or(0.0, |p| {
-                if p.total == 0 {
-                    0.0
-                } else {
-                    p.done as f32 / p.total as f32
-                }
-            });
             ui.label(format!("{} {}", t.working, job.label));
             ui.add(
-                egui::ProgressBar::new(fraction)
+                egui::ProgressBar::new(job.fraction)
                     .desired_width(120.0)
                     .show_percentage(),
             );
             if ui.button(t.cancel).clicked() {
-                app.push(Action::CancelJob);
+                actions.push(Action::CancelJob);
             }
         }
     });
+    actions
 }
 
 /// The message banner and the election dialog of a results import.
-pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
-    let t = app.tr();
-    if let Some((error, text)) = app.message.clone() {
-        egui::Window::new(String::from(if error {
+pub fn dialogs(ctx: &egui::Context, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Action> {
+    let t = super::tr(shown);
+    let mut actions = Vec::new();
+    if let Some(message) = &shown.view.message {
+        let text = message.text.clone();
+        egui::Window::new(String::from(if message.error {
             egui_material_icons::icons::ICON_WARNING
         } else {
             egui_material_icons::icons::ICON_CHECK_CIRCLE
@@ -377,11 +379,12 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
                     }
                 });
             if ui.button(t.dismiss).clicked() {
-                app.push(Action::DismissMessage);
+                actions.push(Action::DismissMessage);
             }
         });
     }
-    if let Some((text, action)) = app.confirm.clone() {
+    if let Some(confirm) = &shown.view.confirm {
+        let text = confirm.question.clone();
         egui::Window::new(t.replace_question)
             .id(egui::Id::unique("confirm"))
             .order(egui::Order::Foreground)
@@ -393,17 +396,17 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
                 ui.label(text);
                 ui.horizontal(|ui| {
                     if ui.button(t.replace_anyway).clicked() {
-                        app.push(action);
+                        actions.push(confirm.action.clone());
                     }
                     if ui.button(t.cancel).clicked() {
-                        app.push(Action::DismissConfirm);
+                        actions.push(Action::DismissConfirm);
                     }
                 });
             });
     }
     let mut import = None;
     let mut close = false;
-    if let Some(d) = &mut app.results_dialog {
+    if let Some(d) = &mut forms.results_dialog {
         egui::Window::new(t.import_results)
             .order(egui::Order::Foreground)
             .collapsible(false)
@@ -413,9 +416,8 @@ pub fn dialogs(app: &mut PlannerApp, ctx: &egui::Context) {
             });
     }
     if import.is_some() || close {
-        app.results_dialog = None;
+        forms.results_dialog = None;
     }
-    if let Some(a) = import {
-        app.push(a);
-    }
+    actions.extend(import);
+    actions
 }

@@ -5,23 +5,22 @@ use egui::RichText;
 use egui_extras::{Column as Width, TableBuilder};
 use egui_material_icons::icons;
 
-use crate::action::{Action, Column, SelectMode};
-use crate::app::PlannerApp;
 use crate::domain::numbers::number;
+use crate::state::{Action, Column, SelectMode, Shown};
 
-/// Draws the table.
-pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    let t = app.tr();
+/// Draws the table (scrolled once to `scroll_to`); returns what the user chose.
+pub fn table(ui: &mut egui::Ui, shown: &Shown<'_>, scroll_to: &mut Option<usize>) -> Vec<Action> {
+    let t = super::tr(shown);
     ui.horizontal(|ui| {
         ui.label(RichText::new(t.table).strong());
-        if let Some(l) = &app.loaded {
+        if let Some(l) = shown.session {
             ui.label(format!("({})", l.shapes.len()));
         }
     });
-    let Some(l) = &app.loaded else {
-        return;
+    let Some(l) = shown.session else {
+        return Vec::new();
     };
-    let lang = app.lang;
+    let lang = shown.persisted.lang;
     let mut actions = Vec::new();
     let header = |ui: &mut egui::Ui,
                   label: &str,
@@ -44,11 +43,11 @@ pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
             actions.push(Action::SortTable(column));
         }
     };
-    let sort = app.sort;
-    let scroll_to = app
-        .scroll_table_to
+    let sort = shown.view.sort;
+    let order = &shown.view.table_order;
+    let scroll_to = scroll_to
         .take()
-        .and_then(|i| app.table_order.iter().position(|&k| k == i));
+        .and_then(|i| order.iter().position(|&k| k == i));
     let mut builder = TableBuilder::new(ui);
     if let Some(row) = scroll_to {
         builder = builder.scroll_to_row(row, Some(egui::Align::Center));
@@ -69,9 +68,9 @@ pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
             row.col(|ui| header(ui, t.class, Column::Class, sort, &mut actions));
         })
         .body(|body| {
-            body.rows(20.0, app.table_order.len(), |mut row| {
-                let i = app.table_order[row.index()];
-                let selected = app.selection.contains(&i);
+            body.rows(20.0, order.len(), |mut row| {
+                let i = order[row.index()];
+                let selected = shown.selection.precincts.contains(&i);
                 row.set_selected(selected);
                 let mut clicks: Vec<egui::Response> = Vec::with_capacity(5);
                 let cell = |ui: &mut egui::Ui, text: String| {
@@ -119,7 +118,5 @@ pub fn table(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 }
             });
         });
-    for a in actions {
-        app.push(a);
-    }
+    actions
 }

@@ -4,48 +4,44 @@
 use egui::RichText;
 use egui_material_icons::icons;
 
-use crate::action::Action;
-use crate::app::PlannerApp;
 use crate::domain::classify::{parse_hex, to_hex};
 use crate::domain::numbers::number;
 use crate::domain::selection::Membership;
+use crate::domain::turf::TurfStatus;
+use crate::state::{Action, Forms, Shown};
 use crate::ui::LabelledBy as _;
 
-/// Draws the section.
-pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
-    let t = app.tr();
+/// Draws the section; returns what the user chose.
+pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Action> {
+    let t = super::tr(shown);
     ui.heading(t.turfs_teams);
-    let Some(l) = &app.loaded else {
-        return;
+    let Some(l) = shown.session else {
+        return Vec::new();
     };
-    let lang = app.lang;
-    // Live figures of the selection.
-    if !app.selection.is_empty() {
-        let registered: i64 = app.selection.iter().filter_map(|&i| l.registered[i]).sum();
-        let priority: f64 = l.scored.as_ref().map_or(0.0, |s| {
-            app.selection
-                .iter()
-                .map(|&i| s.scores[i])
-                .filter(|v| v.is_finite())
-                .sum()
-        });
-        let per_household = l.campaign_voters_per_household();
-        let doors = (registered as f64 / per_household).ceil();
+    let lang = shown.persisted.lang;
+    let selection = shown.selection;
+    // Live figures of the selection: what a turf of exactly these precincts would count.
+    if !selection.precincts.is_empty() {
+        let figures = l.figures_of(&selection.precincts);
         ui.label(format!(
-            "{} {} · {} {} · {} {} ({}) · {} {}",
-            app.selection.len(),
+            "{} {} · {} {} · {} {}{} · {} {}",
+            selection.precincts.len(),
             t.precincts_count,
-            number(registered as f64, 0, lang),
+            number(figures.registered as f64, 0, lang),
             t.registered.to_lowercase(),
-            number(doors, 0, lang),
+            number(figures.doors as f64, 0, lang),
             t.doors,
-            t.estimated,
+            if figures.doors_estimated {
+                format!(" ({})", t.estimated)
+            } else {
+                String::new()
+            },
             t.priority_sum,
-            number(priority, 2, lang)
+            number(figures.priority, 2, lang)
         ));
     }
     let mut actions = Vec::new();
-    let mut per_household = l.campaign_voters_per_household();
+    let mut per_household = l.voters_per_household;
     let changed = ui
         .horizontal(|ui| {
             let label = ui.label(t.voters_per_household);
@@ -60,40 +56,40 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
             r.drag_stopped() || r.lost_focus()
         })
         .inner;
-    if changed && (per_household - l.campaign_voters_per_household()).abs() > 1e-9 {
+    if changed && (per_household - l.voters_per_household).abs() > 1e-9 {
         actions.push(Action::SetVotersPerHousehold(per_household));
     }
     ui.add(
-        egui::TextEdit::singleline(&mut app.turf_name)
+        egui::TextEdit::singleline(&mut forms.turf_name)
             .hint_text(t.turf_name_hint)
             .desired_width(200.0),
     );
-    if !app.selected_doors.is_empty() {
-        let households: i64 = app
-            .selected_doors
+    if !selection.doors.is_empty() {
+        let households: i64 = selection
+            .doors
             .iter()
-            .map(|&d| app.doors[d].households)
+            .filter_map(|&d| l.doors.get(d))
+            .map(|d| d.households)
             .sum();
         ui.label(format!(
             "{} {} ({} {})",
-            number(app.selected_doors.len() as f64, 0, lang),
+            number(selection.doors.len() as f64, 0, lang),
             t.door_points,
             number(households as f64, 0, lang),
             t.households
         ));
     }
-    let can = (!app.selection.is_empty() || !app.selected_doors.is_empty())
-        && !app.turf_name.trim().is_empty();
+    let can = !selection.is_empty() && !forms.turf_name.trim().is_empty();
     if ui
         .add_enabled(can, egui::Button::new(t.make_turf))
         .clicked()
     {
-        actions.push(Action::CreateTurf(app.turf_name.trim().to_owned()));
+        actions.push(Action::CreateTurf(forms.turf_name.trim().to_owned()));
     }
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(t.autocut);
         ui.add(
-            egui::DragValue::new(&mut app.autocut_target)
+            egui::DragValue::new(&mut forms.autocut_target)
                 .range(3..=5000)
                 .speed(5),
         )
@@ -105,7 +101,7 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
             .labelled_by_text(t.cut_now)
             .clicked()
         {
-            actions.push(Action::Autocut(app.autocut_target));
+            actions.push(Action::Autocut(forms.autocut_target));
         }
     });
     ui.horizontal_wrapped(|ui| {
@@ -115,12 +111,12 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
             (Membership::Intersects, t.intersects),
             (Membership::Within, t.within),
         ] {
-            if ui.radio(app.membership == m, name).clicked() {
+            if ui.radio(shown.view.membership == m, name).clicked() {
                 actions.push(Action::SetMembership(m));
             }
         }
     });
-    for turf in &app.turfs {
+    for turf in &l.turfs {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&turf.name).strong());
             ui.label(format!(
@@ -136,7 +132,7 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
                 t.area,
                 turf.team.as_deref().unwrap_or(t.no_team)
             ));
-            let has_selection = !app.selection.is_empty() || !app.selected_doors.is_empty();
+            let has_selection = !selection.is_empty();
             if ui
                 .add_enabled(
                     has_selection,
@@ -169,8 +165,8 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
             }
         });
     }
-    if app.turfs.len() >= 2 || !app.turfs.is_empty() {
-        let names: Vec<(String, String)> = app
+    if !l.turfs.is_empty() {
+        let names: Vec<(String, String)> = l
             .turfs
             .iter()
             .map(|x| (x.uuid.clone(), x.name.clone()))
@@ -184,34 +180,34 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
         };
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("edit-turf")
-                .selected_text(name_of(&app.turf_edit.0))
+                .selected_text(name_of(&forms.turf_edit.turf))
                 .width(80.0)
                 .show_ui(ui, |ui| {
                     for (uuid, name) in &names {
-                        ui.selectable_value(&mut app.turf_edit.0, uuid.clone(), name);
+                        ui.selectable_value(&mut forms.turf_edit.turf, uuid.clone(), name);
                     }
                 });
-            ui.add(egui::TextEdit::singleline(&mut app.turf_edit.1).desired_width(80.0));
+            ui.add(egui::TextEdit::singleline(&mut forms.turf_edit.new_name).desired_width(80.0));
             if ui
                 .add_enabled(
-                    !app.turf_edit.0.is_empty() && !app.turf_edit.1.trim().is_empty(),
+                    !forms.turf_edit.turf.is_empty() && !forms.turf_edit.new_name.trim().is_empty(),
                     egui::Button::new(t.rename),
                 )
                 .clicked()
             {
-                let colour = app
+                let colour = l
                     .turfs
                     .iter()
-                    .find(|x| x.uuid == app.turf_edit.0)
+                    .find(|x| x.uuid == forms.turf_edit.turf)
                     .and_then(|x| x.colour.clone());
                 actions.push(Action::UpdateTurf(
-                    app.turf_edit.0.clone(),
-                    app.turf_edit.1.trim().to_owned(),
+                    forms.turf_edit.turf.clone(),
+                    forms.turf_edit.new_name.trim().to_owned(),
                     colour,
                 ));
             }
             // The turf's own colour (used when it has no team, or outlines go by status).
-            if let Some(turf) = app.turfs.iter().find(|x| x.uuid == app.turf_edit.0) {
+            if let Some(turf) = l.turfs.iter().find(|x| x.uuid == forms.turf_edit.turf) {
                 let mut rgb = turf.colour.as_deref().map_or([40, 40, 40], parse_hex);
                 if egui::color_picker::color_edit_button_srgb(ui, &mut rgb)
                     .labelled_by_text(t.turf_colour)
@@ -229,109 +225,116 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
             ui.horizontal_wrapped(|ui| {
                 ui.label(t.merge);
                 egui::ComboBox::from_id_salt("merge-from")
-                    .selected_text(name_of(&app.turf_edit.2))
+                    .selected_text(name_of(&forms.turf_edit.merge_from))
                     .width(70.0)
                     .show_ui(ui, |ui| {
                         for (uuid, name) in &names {
-                            ui.selectable_value(&mut app.turf_edit.2, uuid.clone(), name);
+                            ui.selectable_value(
+                                &mut forms.turf_edit.merge_from,
+                                uuid.clone(),
+                                name,
+                            );
                         }
                     });
                 ui.label(t.merge_into);
                 egui::ComboBox::from_id_salt("merge-into")
-                    .selected_text(name_of(&app.turf_edit.0))
+                    .selected_text(name_of(&forms.turf_edit.turf))
                     .width(70.0)
                     .show_ui(ui, |ui| {
                         for (uuid, name) in &names {
-                            ui.selectable_value(&mut app.turf_edit.0, uuid.clone(), name);
+                            ui.selectable_value(&mut forms.turf_edit.turf, uuid.clone(), name);
                         }
                     });
                 if ui
                     .add_enabled(
-                        !app.turf_edit.0.is_empty() && !app.turf_edit.2.is_empty(),
+                        !forms.turf_edit.turf.is_empty() && !forms.turf_edit.merge_from.is_empty(),
                         egui::Button::new(t.merge),
                     )
                     .clicked()
                 {
                     actions.push(Action::MergeTurfs(
-                        app.turf_edit.0.clone(),
-                        app.turf_edit.2.clone(),
+                        forms.turf_edit.turf.clone(),
+                        forms.turf_edit.merge_from.clone(),
                     ));
                 }
             });
         }
-        if !app.turf_edit.0.is_empty() {
-            let current = app
+        if !forms.turf_edit.turf.is_empty() {
+            let current = l
                 .turfs
                 .iter()
-                .find(|x| x.uuid == app.turf_edit.0)
-                .map(|x| x.status.clone());
+                .find(|x| x.uuid == forms.turf_edit.turf)
+                .map(|x| x.status);
             ui.horizontal_wrapped(|ui| {
                 for (status, name) in [
-                    ("planned", t.status_planned),
-                    ("in progress", t.status_in_progress),
-                    ("done", t.status_done),
+                    (TurfStatus::Planned, t.status_planned),
+                    (TurfStatus::InProgress, t.status_in_progress),
+                    (TurfStatus::Done, t.status_done),
                 ] {
-                    if ui.radio(current.as_deref() == Some(status), name).clicked() {
-                        actions.push(Action::SetTurfStatus(
-                            app.turf_edit.0.clone(),
-                            status.to_owned(),
-                        ));
+                    if ui.radio(current == Some(status), name).clicked() {
+                        actions.push(Action::SetTurfStatus(forms.turf_edit.turf.clone(), status));
                     }
                 }
             });
         }
         ui.horizontal(|ui| {
-            if ui.radio(!app.turfs_by_status, t.colour_by_team).clicked() {
+            if ui
+                .radio(!shown.view.turfs_by_status, t.colour_by_team)
+                .clicked()
+            {
                 actions.push(Action::SetTurfColouring(false));
             }
-            if ui.radio(app.turfs_by_status, t.colour_by_status).clicked() {
+            if ui
+                .radio(shown.view.turfs_by_status, t.colour_by_status)
+                .clicked()
+            {
                 actions.push(Action::SetTurfColouring(true));
             }
         });
     }
     ui.label(RichText::new(t.teams).strong());
     ui.add(
-        egui::TextEdit::singleline(&mut app.team_name)
+        egui::TextEdit::singleline(&mut forms.team_name)
             .hint_text(t.team_name_hint)
             .desired_width(200.0),
     );
     ui.horizontal_wrapped(|ui| {
         if ui
             .add_enabled(
-                !app.team_name.trim().is_empty(),
+                !forms.team_name.trim().is_empty(),
                 egui::Button::new(t.create_team),
             )
             .clicked()
         {
-            actions.push(Action::CreateTeam(app.team_name.trim().to_owned()));
+            actions.push(Action::CreateTeam(forms.team_name.trim().to_owned()));
         }
-        let target = app
+        let target = l
             .teams
             .iter()
-            .find(|x| x.name == app.assign.1)
+            .find(|x| x.name == forms.assign.team)
             .map(|x| (x.uuid.clone(), x.colour.clone()));
         if let Some((uuid, colour)) = target {
-            let label = format!("{} {}", t.rename_team, app.assign.1);
+            let label = format!("{} {}", t.rename_team, forms.assign.team);
             if ui
-                .add_enabled(!app.team_name.trim().is_empty(), egui::Button::new(label))
+                .add_enabled(!forms.team_name.trim().is_empty(), egui::Button::new(label))
                 .clicked()
             {
                 actions.push(Action::UpdateTeam(
                     uuid,
-                    app.team_name.trim().to_owned(),
+                    forms.team_name.trim().to_owned(),
                     colour,
                 ));
             }
         }
     });
-    for team in &app.teams {
-        let theirs: Vec<&str> = app
+    for team in &l.teams {
+        let theirs: Vec<&str> = l
             .turfs
             .iter()
             .filter(|x| x.team.as_deref() == Some(team.name.as_str()))
             .map(|x| x.name.as_str())
             .collect();
-        let doors: i64 = app
+        let doors: i64 = l
             .turfs
             .iter()
             .filter(|x| x.team.as_deref() == Some(team.name.as_str()))
@@ -366,39 +369,37 @@ pub fn turfs(app: &mut PlannerApp, ui: &mut egui::Ui) {
             }
         });
     }
-    if !app.turfs.is_empty() && !app.teams.is_empty() {
+    if !l.turfs.is_empty() && !l.teams.is_empty() {
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("assign-turf")
-                .selected_text(app.assign.0.clone())
+                .selected_text(forms.assign.turf.clone())
                 .width(80.0)
                 .show_ui(ui, |ui| {
-                    for turf in &app.turfs {
-                        ui.selectable_value(&mut app.assign.0, turf.name.clone(), &turf.name);
+                    for turf in &l.turfs {
+                        ui.selectable_value(&mut forms.assign.turf, turf.name.clone(), &turf.name);
                     }
                 });
             egui::ComboBox::from_id_salt("assign-team")
-                .selected_text(app.assign.1.clone())
+                .selected_text(forms.assign.team.clone())
                 .width(80.0)
                 .show_ui(ui, |ui| {
-                    for team in &app.teams {
-                        ui.selectable_value(&mut app.assign.1, team.name.clone(), &team.name);
+                    for team in &l.teams {
+                        ui.selectable_value(&mut forms.assign.team, team.name.clone(), &team.name);
                     }
                 });
             ui.add(
-                egui::TextEdit::singleline(&mut app.assign.2)
+                egui::TextEdit::singleline(&mut forms.assign.date)
                     .hint_text(t.date_hint)
                     .desired_width(80.0),
             );
             if ui.button(t.assign).clicked() {
                 actions.push(Action::AssignTurf {
-                    turf: app.assign.0.clone(),
-                    team: app.assign.1.clone(),
-                    date: app.assign.2.clone(),
+                    turf: forms.assign.turf.clone(),
+                    team: forms.assign.team.clone(),
+                    date: forms.assign.date.clone(),
                 });
             }
         });
     }
-    for a in actions {
-        app.push(a);
-    }
+    actions
 }

@@ -1,10 +1,11 @@
-//! Every user intent is one `Action`. UI code only emits actions; `PlannerApp::apply` is the
-//! one place that carries them out, so logging, tests and (later) undo have a single seam.
+//! Every user intent is one `Action`. Panels only return actions; the app shell's `apply` is
+//! the one place that carries them out, so logging, tests and undo have a single seam.
 
 use std::path::PathBuf;
 
 use crate::domain::numbers::Lang;
 use crate::domain::scoring::ScoringParams;
+use crate::domain::turf::TurfStatus;
 use crate::io::csv_results::ColumnMapping;
 use crate::map::basemap::BasemapChoice;
 use crate::store::ElectionMeta;
@@ -110,6 +111,8 @@ pub enum Action {
     SetDarkTheme(bool),
     /// Choose the basemap.
     SetBasemap(BasemapChoice),
+    /// Ask for an MBTiles file to use as the basemap.
+    BasemapFileDialog,
     /// Check the network again and retry failed online tiles.
     RetryNetwork,
     /// Show or hide the precinct layer.
@@ -166,8 +169,8 @@ pub enum Action {
     Autocut(i64),
     /// How the lasso and polygon decide that a precinct is inside.
     SetMembership(crate::domain::selection::Membership),
-    /// Set the status of a turf (UUID): planned, in progress, done.
-    SetTurfStatus(String, String),
+    /// Set the status of a turf (UUID).
+    SetTurfStatus(String, TurfStatus),
     /// Set the voters per household used to estimate doors.
     SetVotersPerHousehold(f64),
     /// Rename and recolour a team (UUID, name, colour).
@@ -180,33 +183,4 @@ pub enum Action {
     Undo,
     /// Redo the last undone edit.
     Redo,
-}
-
-/// An edit of turfs and teams, as the undo history keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Edit {
-    /// Turfs changed (created, deleted, members moved, renamed…): their states before and
-    /// after, put back by undo and redo.
-    Turfs {
-        /// The turfs as they were.
-        before: Vec<crate::store::TurfState>,
-        /// The turfs as the edit left them.
-        after: Vec<crate::store::TurfState>,
-    },
-    /// A team was created.
-    CreatedTeam(String),
-    /// A team was deleted.
-    DeletedTeam(String),
-    /// Doors were imported: those added and those they replaced (UUID, geometry).
-    Doors {
-        /// The doors added.
-        added: Vec<(String, Vec<u8>)>,
-        /// The doors replaced.
-        replaced: Vec<(String, Vec<u8>)>,
-    },
-    /// A team was renamed or recoloured: (uuid, old name, old colour, new name, new colour).
-    UpdatedTeam(String, String, Option<String>, String, Option<String>),
-    /// A turf was assigned: (turf uuid, previous team uuid, previous status, new team uuid,
-    /// new status).
-    Assigned(String, Option<String>, String, String, String),
 }

@@ -1,0 +1,293 @@
+//! Files: opening and creating campaigns, saving a copy, the demo, and the imports (shapes,
+//! results and doors run as background jobs).
+
+use std::path::{Path, PathBuf};
+
+use super::{JobDone, JobNote, JobOutcome, PlannerApp};
+use crate::io::csv_results::{ColumnMapping, import_results};
+use crate::io::{ImportOptions, import_precincts};
+use crate::state::results_form::ResultsDialog;
+use crate::state::{Edit, Message, Session};
+use crate::store::{Campaign, ElectionMeta};
+
+/// The file's name, for messages.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+impl PlannerApp {
+    /// Opens a campaign in the background (nothing when it is already open).
+    pub(super) fn open(&mut self, ctx: &egui::Context, path: PathBuf) {
+        if self.session.as_ref().is_some_and(|s| s.path == path) {
+            return;
+        }
+        self.jobs
+            .start(ctx, format!("{}", path.display()), move |_| JobDone {
+                outcome: JobOutcome::Opened(Box::new(Session::open(&path))),
+                note: None,
+                edit: None,
+            });
+    }
+
+    /// Creates a campaign (never over a file) and opens it.
+    pub(super) fn create(&mut self, path: &Path) {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().trim_end_matches(".campaign").to_owned())
+            .unwrap_or_default();
+        match Campaign::create(path, &name)
+            .map_err(|e| e.to_string())
+            .and_then(Session::from_campaign)
+        {
+            Ok(s) => {
+                self.session = None;
+                self.show_new(s);
+            }
+            Err(e) => self.view.say(Message::error(e)),
+        }
+    }
+
+    /// Saves a copy of the campaign and goes on working in the copy.
+    pub(super) fn save_as(&mut self, path: &Path) {
+        let Some(campaign) = self.session.as_mut().and_then(Session::take_campaign) else {
+            return;
+        };
+        match campaign.save_as(path) {
+            Ok(copy) => match Session::from_campaign(copy) {
+                Ok(new) => {
+                    self.session = None;
+                    self.show_new(new);
+                    self.view.say(Message::info(format!("{}", path.display())));
+                }
+                Err(e) => self.view.say(Message::error(e)),
+            },
+            Err((campaign, e)) => {
+                if let Some(s) = &mut self.session {
+                    s.put_back(campaign);
+                }
+                self.view.say(Message::error(e.to_string()));
+            }
+        }
+    }
+
+    /// Opens the demo campaign.
+    pub(super) fn open_demo(&mut self, ctx: &egui::Context) {
+        match crate::demo::demo_path() {
+            Ok(p) => self.open(ctx, p),
+            Err(e) => self.view.say(Message::error(e.to_string())),
+        }
+    }
+
+    /// Rebuilds the demo campaign from the shipped data and opens it.
+    pub(super) fn reset_demo(&mut self) {
+        let is_demo = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.path.starts_with(crate::paths::data_dir()));
+        if is_demo {
+            // The demo's file is closed before it is rebuilt.
+            self.session = None;
+        }
+        match crate::demo::reset_demo()
+            .map_err(|e| e.to_string())
+            .and_then(|p| Session::open(&p))
+        {
+            Ok(s) => self.show_new(s),
+            Err(e) => self.view.say(Message::error(e)),
+        }
+    }
+
+    /// Opens the results dialog for a file.
+    pub(super) fn ask_election(&mut self, path: PathBuf) {
+        self.forms.results_dialog = Some(ResultsDialog::new(path));
+    }
+
+    /// Files dropped on the window: campaigns are opened, door points, shapes and results
+    /// imported.
+    pub(super) fn dropped(&mut self, paths: Vec<PathBuf>, ctx: &egui::Context) {
+        for path in paths {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default();
+            let is_campaign = ext == "gpkg" && Campaign::open_read_only(&path).is_ok();
+            let is_pbf = path
+                .to_string_lossy()
+                .to_ascii_lowercase()
+                .ends_with(".pbf");
+            match ext.as_str() {
+                _ if is_campaign => self.open(ctx, path),
+                _ if is_pbf => self.import_doors(ctx, path),
+                "csv" | "txt" => self.ask_election(path),
+                _ => self.import_shapes(ctx, path, false),
+            }
+        }
+    }
+
+    /// The campaign file for a background job, or the message that none is open.
+    fn campaign_for_job(&mut self) -> Option<Campaign> {
+        if self.jobs.is_running() {
+            return None;
+        }
+        let campaign = self.session.as_mut().and_then(Session::take_campaign);
+        if campaign.is_none() {
+            self.view.say(Message::error(self.tr().no_campaign));
+        }
+        campaign
+    }
+
+    /// Imports precinct shapes in the background; an import that would remove precincts in
+    /// use is asked about (`replace` when the user agreed).
+    pub(super) fn import_shapes(&mut self, ctx: &egui::Context, path: PathBuf, replace: bool) {
+        self.view.confirm = None;
+        let Some(mut campaign) = self.campaign_for_job() else {
+            return;
+        };
+        let label = path.display().to_string();
+        let (t, lang) = (self.tr(), self.persisted.lang);
+        self.jobs.start(ctx, label, move |progress| {
+            let options = ImportOptions {
+                replace,
+                ..ImportOptions::default()
+            };
+            let result = import_precincts(&mut campaign, &path, &options, progress);
+            let note = match result {
+                Ok(r) => {
+                    let mut text = format!(
+                        "{}: {} (+{} ~{} −{})",
+                        r.file, r.features, r.changes.added, r.changes.updated, r.changes.removed
+                    );
+                    // What the reader worked around, and a system it had to assume.
+                    for note in &r.notes {
+                        text.push('\n');
+                        text.push_str(note);
+                    }
+                    if r.crs_assumed {
+                        text.push('\n');
+                        text.push_str(t.crs_assumed);
+                    }
+                    JobNote::Say(Message {
+                        error: r.crs_assumed,
+                        text,
+                    })
+                }
+                // An import that would remove precincts in use is asked about, not refused.
+                Err(crate::io::ImportError::WouldRemove { impact, .. }) => JobNote::Confirm(
+                    t.replace_detail
+                        .replace("{file}", &file_name(&path))
+                        .replace("{what}", &crate::io::removal(&impact, lang)),
+                    Box::new(crate::state::Action::ImportShapesReplacing(path.clone())),
+                ),
+                Err(e) => JobNote::Say(Message::error(e.to_string())),
+            };
+            JobDone {
+                outcome: JobOutcome::Opened(Box::new(Session::from_campaign(campaign))),
+                note: Some(note),
+                edit: None,
+            }
+        });
+    }
+
+    /// Imports a results file in the background, as the dialog described it.
+    pub(super) fn import_results(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        meta: ElectionMeta,
+        mapping: ColumnMapping,
+    ) {
+        let Some(mut campaign) = self.campaign_for_job() else {
+            return;
+        };
+        let label = path.display().to_string();
+        let t = self.tr();
+        self.jobs.start(ctx, label, move |_| {
+            let result = import_results(&mut campaign, &path, &meta, &mapping);
+            let note = match result {
+                Ok(r) => {
+                    let mut lines: Vec<String> = r
+                        .elections
+                        .iter()
+                        .map(|e| {
+                            format!(
+                                "{}: {} {} / {}; {} {}; {} {}",
+                                e.election.name,
+                                e.join.matched,
+                                t.precincts_matched,
+                                e.join.matched + e.join.precincts_without_results.len(),
+                                e.join.unmatched_rows.len(),
+                                t.rows_unmatched,
+                                e.lists.len(),
+                                t.lists_found
+                            )
+                        })
+                        .collect();
+                    lines.extend(
+                        r.read
+                            .warnings
+                            .iter()
+                            .map(|w| format!("{}: {w}", t.warning)),
+                    );
+                    JobNote::Say(Message::info(lines.join("\n")))
+                }
+                Err(e) => JobNote::Say(Message::error(e.to_string())),
+            };
+            JobDone {
+                outcome: JobOutcome::Opened(Box::new(Session::from_campaign(campaign))),
+                note: Some(note),
+                edit: None,
+            }
+        });
+    }
+
+    /// Imports door points in the background; the import can be undone.
+    pub(super) fn import_doors(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let Some(mut campaign) = self.campaign_for_job() else {
+            return;
+        };
+        let label = path.display().to_string();
+        let t = self.tr();
+        self.jobs.start(ctx, label, move |_| {
+            let source = file_name(&path);
+            let result = crate::io::doors::read_doors(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|doors| {
+                    campaign
+                        .replace_doors(&doors, &source)
+                        .map_err(|e| e.to_string())
+                });
+            let (note, edit) = match result {
+                Ok(w) => {
+                    let already = if w.already_there > 0 {
+                        format!(
+                            "; {} {} {}",
+                            w.already_there,
+                            t.doors_already_there,
+                            w.already_from.join(", ")
+                        )
+                    } else {
+                        String::new()
+                    };
+                    let text = format!(
+                        "{source}: {} ({} / {}){already}",
+                        w.doors, w.in_precincts, w.households
+                    );
+                    let edit = Edit::Doors {
+                        added: w.added,
+                        replaced: w.replaced_doors,
+                    };
+                    (Message::info(text), Some(edit))
+                }
+                Err(e) => (Message::error(e), None),
+            };
+            JobDone {
+                outcome: JobOutcome::Returned(campaign),
+                note: Some(JobNote::Say(note)),
+                edit,
+            }
+        });
+    }
+}

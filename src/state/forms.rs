@@ -1,0 +1,65 @@
+//! What the user is typing or choosing before it becomes an action: the drafts of the panels'
+//! forms. Panels edit these in place; nothing here touches the campaign.
+
+use super::results_form::ResultsDialog;
+
+/// The turf being edited: which one, its new name, and the turf to merge into it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TurfEditForm {
+    /// The turf (UUID).
+    pub turf: String,
+    /// Its new name, as typed.
+    pub new_name: String,
+    /// The turf to merge into it (UUID).
+    pub merge_from: String,
+}
+
+/// The assignment being prepared.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssignForm {
+    /// The turf's name.
+    pub turf: String,
+    /// The team's name.
+    pub team: String,
+    /// The date, as typed (YYYY-MM-DD).
+    pub date: String,
+}
+
+/// Every form draft of the app.
+#[derive(Debug)]
+pub struct Forms {
+    /// The find box's text.
+    pub search: String,
+    /// The formula being edited.
+    pub formula_text: String,
+    /// The name typed for a new turf.
+    pub turf_name: String,
+    /// The name typed for a new team.
+    pub team_name: String,
+    /// The door target of the auto-cut.
+    pub autocut_target: i64,
+    /// The turf being edited.
+    pub turf_edit: TurfEditForm,
+    /// The assignment being prepared.
+    pub assign: AssignForm,
+    /// A results import waiting for its election's name.
+    pub results_dialog: Option<ResultsDialog>,
+    /// A precinct the table should scroll to once (selected on the map).
+    pub scroll_table_to: Option<usize>,
+}
+
+impl Default for Forms {
+    fn default() -> Self {
+        Self {
+            search: String::new(),
+            formula_text: String::new(),
+            turf_name: String::new(),
+            team_name: String::new(),
+            autocut_target: 150,
+            turf_edit: TurfEditForm::default(),
+            assign: AssignForm::default(),
+            results_dialog: None,
+            scroll_table_to: None,
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! What the app remembers between sessions, saved whole as one value.
+
+use std::path::{Path, PathBuf};
+
+use crate::domain::numbers::Lang;
+
+/// How many recent campaigns are remembered.
+const RECENT: usize = 8;
+
+/// The settings saved when the app closes and restored when it opens.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Persisted {
+    /// The interface language.
+    pub lang: Lang,
+    /// Dark theme.
+    pub dark: bool,
+    /// Recently opened campaigns, newest first.
+    pub recent: Vec<PathBuf>,
+}
+
+impl Default for Persisted {
+    fn default() -> Self {
+        Self {
+            lang: Lang::En,
+            dark: false,
+            recent: Vec::new(),
+        }
+    }
+}
+
+impl Persisted {
+    /// The storage key.
+    pub const KEY: &'static str = "campaign-planner";
+
+    /// Puts a campaign first in the recent list.
+    pub fn opened(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(RECENT);
+    }
+
+    /// Takes what an earlier session saved: its language and theme, and its recent files that
+    /// still exist after those opened in this one.
+    pub fn restore(&mut self, saved: Self) {
+        self.lang = saved.lang;
+        self.dark = saved.dark;
+        for path in saved.recent.into_iter().rev() {
+            if path.exists() && !self.recent.contains(&path) {
+                self.recent.insert(0, path);
+            }
+        }
+        self.recent.truncate(RECENT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_campaign_opened_again_moves_first_and_the_list_keeps_eight() {
+        let mut p = Persisted::default();
+        for k in 0..10 {
+            p.opened(Path::new(&format!("/c/{k}.gpkg")));
+        }
+        p.opened(Path::new("/c/5.gpkg"));
+        assert_eq!(p.recent.len(), 8);
+        assert_eq!(p.recent[0], Path::new("/c/5.gpkg"));
+        assert_eq!(p.recent.iter().filter(|r| r.ends_with("5.gpkg")).count(), 1);
+    }
+
+    #[test]
+    fn settings_saved_by_an_older_version_without_a_field_still_restore() {
+        let saved: Persisted = serde_json::from_str(r#"{"lang":"fr"}"#).unwrap();
+        assert_eq!(saved.lang, Lang::Fr);
+        assert!(!saved.dark);
+    }
+}

@@ -1,0 +1,376 @@
+//! The open campaign as the app shows it: the file, its precincts ready to draw, results and
+//! scores, turfs, teams and door points, with the indexes and fill colours built from them.
+//!
+//! Everything here is read from the file when the campaign opens and re-read when an edit
+//! lands (`refresh_*`); nothing is queried while a frame is drawn. A read that fails is said
+//! (`Err`), never shown as an empty list.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui::Color32;
+
+use crate::domain::results::ScoringData;
+use crate::domain::scoring::{Preset, Scored, ScoringError, ScoringParams, score};
+use crate::domain::selection::{DoorIndex, PrecinctIndex};
+use crate::domain::turf::{self, PrecinctFigures, TurfStats};
+use crate::map::layer::PrecinctShapes;
+use crate::store::{Campaign, StoredDoor, TeamInfo, TurfInfo};
+
+/// Why a campaign's saved scoring could not be used when it was opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScoringReset {
+    /// The saved method could not be read.
+    Unreadable(String),
+    /// The saved method cannot run (a formula that no longer parses, or one too long to).
+    Unusable(ScoringError),
+}
+
+impl ScoringReset {
+    /// The sentence for the user.
+    #[must_use]
+    pub fn localized(&self, lang: crate::domain::numbers::Lang) -> String {
+        use crate::domain::numbers::Lang;
+        let reason = match self {
+            Self::Unreadable(e) => e.clone(),
+            Self::Unusable(e) => e.localized(lang),
+        };
+        match lang {
+            Lang::En => format!(
+                "The campaign's saved scoring could not be used ({reason}); the scoring was reset \
+                 to the performance of the first list."
+            ),
+            Lang::Fr => format!(
+                "La méthode de score enregistrée ne pouvait pas être utilisée ({reason}) ; elle a \
+                 été remplacée par la performance de la première liste."
+            ),
+        }
+    }
+}
+
+/// An open campaign, as the app shows it.
+pub struct Session {
+    /// The campaign file; `None` while a background job has it.
+    campaign: Option<Campaign>,
+    /// The file's path.
+    pub path: PathBuf,
+    /// The campaign's name.
+    pub name: String,
+    /// Registered voters per precinct, when known.
+    pub registered: Vec<Option<i64>>,
+    /// The precinct geometry, ready to draw.
+    pub shapes: Arc<PrecinctShapes>,
+    /// Codes, names and results of the precincts (same order as `shapes`).
+    pub data: ScoringData,
+    /// The scoring method.
+    pub params: ScoringParams,
+    /// Scores and classes, when they could be computed.
+    pub scored: Option<Scored>,
+    /// Why the last scoring asked for was refused (the scores shown are the previous ones),
+    /// or why there are no scores.
+    pub scoring_error: Option<ScoringError>,
+    /// Why the saved scoring was reset when the campaign was opened, to tell the user once.
+    pub scoring_reset: Option<ScoringReset>,
+    /// The campaign's turfs, by name.
+    pub turfs: Vec<TurfInfo>,
+    /// The campaign's teams.
+    pub teams: Vec<TeamInfo>,
+    /// The campaign's door points.
+    pub doors: Vec<StoredDoor>,
+    /// Voters per household, for door estimates.
+    pub voters_per_household: f64,
+    /// Each precinct's part in turf figures (same order as `shapes`).
+    pub figures: Vec<PrecinctFigures>,
+    door_index: Option<Arc<DoorIndex>>,
+    precinct_index: Option<Arc<PrecinctIndex>>,
+    fills: Arc<Vec<Color32>>,
+    fills_version: u64,
+}
+
+impl Session {
+    /// Opens `path` and reads everything the app shows.
+    ///
+    /// # Errors
+    /// The store's error, worded.
+    pub fn open(path: &Path) -> Result<Self, String> {
+        let campaign = Campaign::open(path).map_err(|e| e.to_string())?;
+        Self::from_campaign(campaign)
+    }
+
+    /// Reads everything the app shows from an open campaign.
+    ///
+    /// # Errors
+    /// The store's error, worded.
+    pub fn from_campaign(campaign: Campaign) -> Result<Self, String> {
+        let precincts = campaign.precincts().map_err(|e| e.to_string())?;
+        let data = campaign.scoring_data().map_err(|e| e.to_string())?;
+        // A saved scoring that cannot be read or run never keeps the campaign from opening.
+        let (saved, mut scoring_reset) = match campaign.scoring_params() {
+            Ok(saved) => (saved, None),
+            Err(e) => (None, Some(ScoringReset::Unreadable(e.to_string()))),
+        };
+        let params = match saved {
+            Some(p) if p.preset == Preset::Custom && !data.elections.is_empty() => {
+                match score(&data, &p) {
+                    Err(e @ ScoringError::Formula(_)) => {
+                        scoring_reset = Some(ScoringReset::Unusable(e));
+                        default_params(&data)
+                    }
+                    _ => p,
+                }
+            }
+            Some(p) => p,
+            None => default_params(&data),
+        };
+        let registered = precincts.iter().map(|p| p.registered).collect();
+        let shapes = Arc::new(PrecinctShapes::new(
+            precincts.into_iter().map(|p| p.geometry).collect(),
+        ));
+        shapes.prepare_in_background();
+        let mut session = Self {
+            path: campaign.path().to_path_buf(),
+            name: campaign.name().map_err(|e| e.to_string())?,
+            campaign: Some(campaign),
+            registered,
+            shapes,
+            data,
+            params,
+            scored: None,
+            scoring_error: None,
+            scoring_reset,
+            turfs: Vec::new(),
+            teams: Vec::new(),
+            doors: Vec::new(),
+            voters_per_household: turf::DEFAULT_VOTERS_PER_HOUSEHOLD,
+            figures: Vec::new(),
+            door_index: None,
+            precinct_index: None,
+            fills: Arc::new(Vec::new()),
+            fills_version: 0,
+        };
+        session.rescore();
+        session.refresh_turfs()?;
+        session.refresh_doors()?;
+        Ok(session)
+    }
+
+    /// Recomputes scores and classes with `self.params`. A method that cannot be applied is
+    /// refused: the previous scores and method stay, and `scoring_error` says why. Returns
+    /// whether the new method was applied.
+    pub fn rescore(&mut self) -> bool {
+        if self.data.elections.is_empty() {
+            self.scored = None;
+            self.scoring_error = None;
+            return false;
+        }
+        match score(&self.data, &self.params) {
+            Ok(s) => {
+                self.scored = Some(s);
+                self.scoring_error = None;
+                true
+            }
+            Err(e) => {
+                if let Some(previous) = &self.scored {
+                    self.params = previous.params.clone();
+                }
+                self.scoring_error = Some(e);
+                false
+            }
+        }
+    }
+
+    /// Saves the scores shown, and their method, in the campaign file.
+    ///
+    /// # Errors
+    /// The store's failure.
+    pub fn save_scores(&mut self) -> Result<(), crate::store::StoreError> {
+        match (&self.scored, &mut self.campaign) {
+            (Some(scored), Some(c)) => c.save_scores(&self.data.codes, scored),
+            _ => Ok(()),
+        }
+    }
+
+    /// The campaign file, unless a background job has it.
+    #[must_use]
+    pub fn campaign(&self) -> Option<&Campaign> {
+        self.campaign.as_ref()
+    }
+
+    /// The campaign file to write, unless a background job has it.
+    pub fn campaign_mut(&mut self) -> Option<&mut Campaign> {
+        self.campaign.as_mut()
+    }
+
+    /// Hands the campaign file to a background job.
+    pub fn take_campaign(&mut self) -> Option<Campaign> {
+        self.campaign.take()
+    }
+
+    /// Takes the campaign file back from a background job.
+    pub fn put_back(&mut self, campaign: Campaign) {
+        self.campaign = Some(campaign);
+    }
+
+    /// Re-reads turfs, teams, the voters per household and each precinct's figures: after an
+    /// edit of turfs or teams, a doors import, or new scores.
+    ///
+    /// # Errors
+    /// The store's error, worded; what was shown before stays.
+    pub fn refresh_turfs(&mut self) -> Result<(), String> {
+        let Some(c) = &self.campaign else {
+            return Ok(());
+        };
+        let turfs = c.turfs().map_err(|e| e.to_string())?;
+        let teams = c.teams().map_err(|e| e.to_string())?;
+        let by_code: std::collections::HashMap<String, PrecinctFigures> = c
+            .precinct_figures()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .collect();
+        self.voters_per_household = c.voters_per_household();
+        self.figures = self
+            .data
+            .codes
+            .iter()
+            .map(|code| by_code.get(code).copied().unwrap_or_default())
+            .collect();
+        self.turfs = turfs;
+        self.teams = teams;
+        Ok(())
+    }
+
+    /// Re-reads the door points; only imports (and their undo) change them.
+    ///
+    /// # Errors
+    /// The store's error, worded; what was shown before stays.
+    pub fn refresh_doors(&mut self) -> Result<(), String> {
+        let Some(c) = &self.campaign else {
+            return Ok(());
+        };
+        self.doors = c.doors().map_err(|e| e.to_string())?;
+        self.door_index = None;
+        Ok(())
+    }
+
+    /// The figures of some precincts together, as a turf of exactly them would count them.
+    #[must_use]
+    pub fn figures_of(&self, precincts: &HashSet<usize>) -> TurfStats {
+        turf::sum(
+            precincts.iter().filter_map(|&i| self.figures.get(i)),
+            self.voters_per_household,
+        )
+    }
+
+    /// Every list of every election, in order of first appearance.
+    #[must_use]
+    pub fn lists(&self) -> Vec<String> {
+        let mut lists: Vec<String> = Vec::new();
+        for e in &self.data.elections {
+            for l in &e.lists {
+                if !lists.contains(l) {
+                    lists.push(l.clone());
+                }
+            }
+        }
+        lists
+    }
+
+    /// The spatial index of the precincts, built on first use.
+    pub fn precinct_index(&mut self) -> Arc<PrecinctIndex> {
+        self.precinct_index
+            .get_or_insert_with(|| Arc::new(PrecinctIndex::new(self.shapes.geometries())))
+            .clone()
+    }
+
+    /// The spatial index of the door points, built on first use.
+    pub fn door_index(&mut self) -> Arc<DoorIndex> {
+        let doors = &self.doors;
+        self.door_index
+            .get_or_insert_with(|| {
+                let points: Vec<_> = doors.iter().map(|d| d.point).collect();
+                Arc::new(DoorIndex::new(&points))
+            })
+            .clone()
+    }
+
+    /// The codes of some precincts, in campaign order.
+    #[must_use]
+    pub fn codes_of(&self, precincts: &HashSet<usize>) -> Vec<String> {
+        let mut chosen: Vec<usize> = precincts.iter().copied().collect();
+        chosen.sort_unstable();
+        chosen
+            .into_iter()
+            .filter_map(|i| self.data.codes.get(i).cloned())
+            .collect()
+    }
+
+    /// The UUIDs of the turfs holding any of these precincts.
+    #[must_use]
+    pub fn turfs_holding(&self, codes: &[String]) -> Vec<String> {
+        self.turfs
+            .iter()
+            .filter(|t| t.precincts.iter().any(|p| codes.contains(p)))
+            .map(|t| t.uuid.clone())
+            .collect()
+    }
+
+    /// Fill colour per precinct, and its version (bumped on every change).
+    #[must_use]
+    pub fn fills(&self) -> (Arc<Vec<Color32>>, u64) {
+        (self.fills.clone(), self.fills_version)
+    }
+
+    /// Recomputes the fill colours from the classes and the layer's opacity.
+    pub fn recolour(&mut self, opacity: f32) {
+        let alpha = (opacity.clamp(0.0, 1.0) * 255.0) as u8;
+        let fills = match &self.scored {
+            None => {
+                vec![Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 2); self.shapes.len()]
+            }
+            Some(s) => {
+                let colours: Vec<Color32> = s
+                    .classes
+                    .legend
+                    .iter()
+                    .map(|c| {
+                        let [r, g, b] = crate::domain::classify::parse_hex(&c.colour);
+                        Color32::from_rgba_unmultiplied(r, g, b, alpha)
+                    })
+                    .collect();
+                let none = Color32::from_rgba_unmultiplied(190, 190, 190, alpha / 2);
+                s.classes
+                    .class_of
+                    .iter()
+                    .map(|&c| {
+                        if c == 0 {
+                            none
+                        } else {
+                            colours[usize::from(c) - 1]
+                        }
+                    })
+                    .collect()
+            }
+        };
+        self.fills = Arc::new(fills);
+        // Unique across sessions: the map's mesh cache outlives a campaign.
+        self.fills_version = FILLS_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    }
+}
+
+/// The last version given to a set of fill colours.
+static FILLS_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A sensible first method: performance of the first list.
+fn default_params(data: &ScoringData) -> ScoringParams {
+    ScoringParams {
+        preset: Preset::Performance,
+        ours: data
+            .elections
+            .first()
+            .and_then(|e| e.lists.first().cloned())
+            .into_iter()
+            .collect(),
+        ..ScoringParams::default()
+    }
+}
