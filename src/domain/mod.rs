@@ -8,6 +8,7 @@ pub mod classify;
 pub mod colour;
 pub mod date;
 pub mod dedupe;
+pub mod door;
 pub mod formula;
 pub mod geometry;
 pub mod name;

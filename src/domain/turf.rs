@@ -143,6 +143,35 @@ impl std::str::FromStr for TurfStatus {
 #[error("status {0:?}: use planned, in progress or done")]
 pub struct UnknownStatus(pub String);
 
+/// Which side of a polyline a point lies: positive on the left, using the segment whose
+/// projection is nearest.
+#[must_use]
+pub fn side_of_line(line: &[(f64, f64)], p: (f64, f64)) -> f64 {
+    let mut best = (f64::INFINITY, 0.0);
+    for w in line.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        if len2 == 0.0 {
+            continue;
+        }
+        let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0);
+        let (qx, qy) = (a.0 + t * dx, a.1 + t * dy);
+        let d2 = (p.0 - qx).powi(2) + (p.1 - qy).powi(2);
+        if d2 < best.0 {
+            best = (d2, dx * (p.1 - a.1) - dy * (p.0 - a.0));
+        }
+    }
+    best.1
+}
+
+/// The outline of a turf of single doors: the convex hull of its points.
+#[must_use]
+pub fn door_outline(points: Vec<geo_types::Point<f64>>) -> MultiPolygon<f64> {
+    use geo::ConvexHull as _;
+    MultiPolygon(vec![geo_types::MultiPoint(points).convex_hull()])
+}
+
 /// The outline of a turf: the union of its precincts.
 #[must_use]
 pub fn outline(precincts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
@@ -152,6 +181,13 @@ pub fn outline(precincts: &[&MultiPolygon<f64>]) -> MultiPolygon<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_point_left_of_a_line_walked_from_its_first_point_is_positive() {
+        let line = [(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)];
+        assert!(side_of_line(&line, (1.5, 1.0)) > 0.0);
+        assert!(side_of_line(&line, (0.5, -1.0)) < 0.0);
+    }
 
     #[test]
     fn a_status_is_read_back_from_the_word_it_is_stored_as() {

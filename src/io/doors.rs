@@ -8,16 +8,7 @@ use serde_json::Value;
 
 use super::{FeatureProblem, ImportError};
 
-/// A door read from a file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewDoor {
-    /// Where it is (longitude/latitude).
-    pub point: Point<f64>,
-    /// Its address, as the file writes it.
-    pub address: String,
-    /// Households behind it (1 when the file does not say).
-    pub households: i64,
-}
+pub use crate::domain::door::NewDoor;
 
 const HOUSEHOLD_NAMES: &[&str] = &[
     "households",

@@ -1,12 +1,13 @@
 //! Door points in the campaign file, each tied to the precinct it falls in.
 
+use crate::store::NOW;
 use geo_types::Rect;
 use rusqlite::params;
 
 use super::{Campaign, StoreError, gpkg};
 use crate::domain::dedupe::already_there;
+use crate::domain::door::NewDoor;
 use crate::domain::selection::PrecinctIndex;
-use crate::io::doors::NewDoor;
 
 /// What storing doors did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -67,9 +68,9 @@ impl Campaign {
                 .map_err(sql)?;
             let replaced = tx
                 .execute(
-                    "UPDATE doors SET geom = NULL, deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                     WHERE source = ?1 AND deleted_at IS NULL",
+                    &format!("UPDATE doors SET geom = NULL, deleted_at = {NOW}, \
+                     updated_at = {NOW} \
+                     WHERE source = ?1 AND deleted_at IS NULL"),
                     [source],
                 )
                 .map_err(sql)?;
@@ -157,8 +158,8 @@ impl Campaign {
             }
             if let Some(r) = extent {
                 tx.execute(
-                    "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2, max_x = ?3, max_y = ?4, \
-                     last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'doors'",
+                    &format!("UPDATE gpkg_contents SET min_x = ?1, min_y = ?2, max_x = ?3, max_y = ?4, \
+                     last_change = {NOW} WHERE table_name = 'doors'"),
                     params![r.min().x, r.min().y, r.max().x, r.max().y],
                 )
                 .map_err(sql)?;
@@ -181,16 +182,16 @@ impl Campaign {
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
             let mut kill = tx
-                .prepare(
-                    "UPDATE doors SET geom = NULL, deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
-                )
+                .prepare(&format!(
+                    "UPDATE doors SET geom = NULL, deleted_at = {NOW}, \
+                     updated_at = {NOW} WHERE uuid = ?1"
+                ))
                 .map_err(sql)?;
             let mut revive = tx
-                .prepare(
+                .prepare(&format!(
                     "UPDATE doors SET deleted_at = NULL, geom = ?2, \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
-                )
+                     updated_at = {NOW} WHERE uuid = ?1"
+                ))
                 .map_err(sql)?;
             for (u, blob) in added {
                 if undo {

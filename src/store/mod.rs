@@ -5,6 +5,10 @@
 //! one file and a crash in the middle of a write leaves it as it was before the write.
 //! Bad files are refused with a [`StoreError`] that names them, and are never changed.
 
+/// The SQL expression of "now" that every `created_at`, `updated_at` and `deleted_at` holds:
+/// UTC, ISO 8601, to the millisecond (the form GeoPackage timestamps use).
+pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+
 mod checks;
 mod doors;
 mod error;
@@ -13,7 +17,9 @@ pub mod lock;
 mod precincts;
 mod results;
 pub mod schema;
+mod settings;
 mod table;
+mod teams;
 mod turfs;
 mod validate;
 mod validate_rows;
@@ -32,7 +38,8 @@ pub use precincts::{PrecinctChanges, RemovalImpact, StoredPrecinct};
 pub use results::{ElectionMeta, ElectionResults, ResultsWritten};
 pub(crate) use table::column_names;
 pub use table::{Election, Layer, LayerKind, Table};
-pub use turfs::{AutocutReport, TeamInfo, TurfInfo, TurfState};
+pub use teams::TeamInfo;
+pub use turfs::{AutocutReport, TurfInfo, TurfState};
 pub use validate::ValidationReport;
 
 /// The pause before each commit, in milliseconds (0: none).

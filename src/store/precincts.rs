@@ -1,5 +1,6 @@
 //! Writing precincts into the campaign file.
 
+use crate::store::NOW;
 use std::collections::HashMap;
 
 use geo::BoundingRect as _;
@@ -136,11 +137,11 @@ impl Campaign {
                 )
                 .map_err(sql)?;
             let mut update = tx
-                .prepare(
+                .prepare(&format!(
                     "UPDATE precincts SET geom = ?1, name = ?3, \
                      registered = coalesce(?4, registered), properties = ?5, deleted_at = NULL, \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?2",
-                )
+                     updated_at = {NOW} WHERE uuid = ?2"
+                ))
                 .map_err(sql)?;
             let total = precincts.len();
             let mut seen = HashMap::with_capacity(total);
@@ -195,20 +196,20 @@ impl Campaign {
                 }
             }
             let mut tombstone = tx
-                .prepare(
+                .prepare(&format!(
                     "UPDATE precincts SET geom = NULL, \
-                     deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE uuid = ?1",
-                )
+                     deleted_at = {NOW}, \
+                     updated_at = {NOW} WHERE uuid = ?1"
+                ))
                 .map_err(sql)?;
             // A removed precinct leaves its turf (a turf emptied so is tombstoned), so no turf
             // keeps a member that is gone.
             let mut leave = tx
-                .prepare(
-                    "UPDATE turf_members SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') \
-                     WHERE precinct_uuid = ?1 AND deleted_at IS NULL RETURNING turf_uuid",
-                )
+                .prepare(&format!(
+                    "UPDATE turf_members SET deleted_at = {NOW}, \
+                     updated_at = {NOW} \
+                     WHERE precinct_uuid = ?1 AND deleted_at IS NULL RETURNING turf_uuid"
+                ))
                 .map_err(sql)?;
             let mut touched: Vec<String> = Vec::new();
             for (code, (uuid, live)) in &known {
@@ -259,8 +260,10 @@ fn set_extent(
         None => (None, None, None, None),
     };
     tx.execute(
-        "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2, max_x = ?3, max_y = ?4, \
-         last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?5",
+        &format!(
+            "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2, max_x = ?3, max_y = ?4, \
+         last_change = {NOW} WHERE table_name = ?5"
+        ),
         params![min_x, min_y, max_x, max_y, table],
     )?;
     Ok(())

@@ -1,5 +1,6 @@
 //! Elections, results and scores in the campaign file.
 
+use crate::store::NOW;
 use std::collections::HashMap;
 
 use rusqlite::types::ValueRef;
@@ -202,8 +203,10 @@ impl Campaign {
                     .map_err(sql)?;
             }
             tx.execute(
-                "UPDATE scoring SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), \
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE deleted_at IS NULL",
+                &format!(
+                    "UPDATE scoring SET deleted_at = {NOW}, \
+                 updated_at = {NOW} WHERE deleted_at IS NULL"
+                ),
                 [],
             )
             .map_err(sql)?;
@@ -265,8 +268,10 @@ fn store_election(
         tx.execute("DELETE FROM results WHERE election_id = ?1", [id])?;
         tx.execute("DELETE FROM results_totals WHERE election_id = ?1", [id])?;
         tx.execute(
-            "UPDATE elections SET date = coalesce(?2, date), \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1",
+            &format!(
+                "UPDATE elections SET date = coalesce(?2, date), \
+             updated_at = {NOW} WHERE id = ?1"
+            ),
             params![id, date],
         )?;
         id

@@ -4,6 +4,7 @@
 //! row of `campaign_meta`. Version 1 is the first. Upgrades are one function per version step,
 //! all run in one transaction: a file is either fully upgraded or left as it was.
 
+use crate::store::NOW;
 use rusqlite::{Connection, OptionalExtension as _, Transaction};
 
 /// `PRAGMA application_id` of every GeoPackage: "GPKG" in ASCII.
@@ -55,8 +56,10 @@ pub fn create(tx: &Transaction<'_>, name: &str, uuid: &str) -> rusqlite::Result<
         concat!("campaign-planner ", env!("CARGO_PKG_VERSION")),
     ))?;
     tx.execute(
-        "INSERT INTO campaign_meta (key, value) \
-         VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+        &format!(
+            "INSERT INTO campaign_meta (key, value) \
+         VALUES ('created_at', {NOW})"
+        ),
         [],
     )?;
     upgrade(tx, 1)

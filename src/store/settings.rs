@@ -1,0 +1,59 @@
+//! Campaign settings kept in `campaign_meta`: the voters per household doors are estimated
+//! with.
+
+use super::turfs::refresh_turf;
+use super::{Campaign, StoreError};
+use crate::domain::turf;
+
+/// The campaign's voters per household (doors are estimated from it where no door points
+/// exist): `campaign_meta.voters_per_household`, or the default.
+pub(in crate::store) fn voters_per_household(conn: &rusqlite::Connection) -> f64 {
+    conn.query_row(
+        "SELECT value FROM campaign_meta WHERE key = 'voters_per_household'",
+        [],
+        |r| r.get::<_, String>(0),
+    )
+    .ok()
+    .and_then(|v| v.parse::<f64>().ok())
+    .filter(|v| *v > 0.0 && v.is_finite())
+    .unwrap_or(turf::DEFAULT_VOTERS_PER_HOUSEHOLD)
+}
+
+impl Campaign {
+    /// Voters per household, used to estimate doors where no door points exist.
+    #[must_use]
+    pub fn voters_per_household(&self) -> f64 {
+        voters_per_household(self.conn())
+    }
+
+    /// Sets the voters per household (a campaign setting) and updates every turf's figures.
+    pub fn set_voters_per_household(&mut self, value: f64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        if !(value.is_finite() && (0.5..=10.0).contains(&value)) {
+            return Err(StoreError::Refused {
+                path,
+                detail: format!("{value} voters per household: give a number between 0.5 and 10"),
+            });
+        }
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO campaign_meta (key, value) VALUES ('voters_per_household', ?1) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [value.to_string()],
+            )
+            .map_err(sql)?;
+            let turfs: Vec<String> = tx
+                .prepare("SELECT uuid FROM turfs WHERE deleted_at IS NULL")
+                .map_err(sql)?
+                .query_map([], |r| r.get(0))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
+            for t in &turfs {
+                refresh_turf(tx, t).map_err(sql)?;
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,382 @@
+//! Turf members: creating a turf of precincts or doors, moving members between turfs,
+//! merging, splitting along a line, renaming.
+
+use crate::store::NOW;
+use rusqlite::{OptionalExtension as _, params};
+
+use super::{TurfInfo, name_taken, refresh_turf};
+use crate::domain::colour::Colour;
+use crate::domain::name::clean_name;
+use crate::domain::turf;
+use crate::store::{Campaign, StoreError};
+
+impl Campaign {
+    /// Creates a turf of the precincts `codes`. Precincts already in another turf are refused
+    /// (listed in the error) unless `take` moves them here; a turf emptied that way is
+    /// tombstoned.
+    pub fn create_turf(
+        &mut self,
+        name: &str,
+        codes: &[String],
+        take: bool,
+    ) -> Result<TurfInfo, StoreError> {
+        if codes.is_empty() {
+            return Err(self.invalid("a turf needs at least one precinct"));
+        }
+        let mut uuids = Vec::with_capacity(codes.len());
+        for code in codes {
+            let p: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
+                    [code],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| self.err(e))?;
+            let Some(p) = p else {
+                return Err(self.invalid(&format!("no precinct with code {code:?}")));
+            };
+            uuids.push(p);
+        }
+        self.create_member_turf(name, Member::Precinct, &uuids, codes, take)
+    }
+
+    /// Creates a turf of the members `uuids` (precincts or doors; `labels` name them in
+    /// errors), in one transaction. Members already in another turf are refused, listed,
+    /// unless `take` moves them here; every turf they leave is refreshed.
+    fn create_member_turf(
+        &mut self,
+        name: &str,
+        kind: Member,
+        uuids: &[String],
+        labels: &[String],
+        take: bool,
+    ) -> Result<TurfInfo, StoreError> {
+        let name = clean_name(name, "turf").map_err(|e| self.invalid(&e.to_string()))?;
+        let column = kind.column();
+        let path = self.path.clone();
+        let invalid = |detail: String| StoreError::Refused {
+            path: path.clone(),
+            detail,
+        };
+        let sql = |e| StoreError::sqlite(&path, e);
+        let uuid = self.write(|tx| {
+            if let Some(other) = name_taken(tx, "turfs", name, None).map_err(sql)? {
+                return Err(invalid(format!("a turf named {other:?} already exists")));
+            }
+            // (member, owning turf, its name) for members already in a turf.
+            let mut taken: Vec<(usize, String, String)> = Vec::new();
+            for (i, member) in uuids.iter().enumerate() {
+                let other: Option<(String, String)> = tx
+                    .query_row(
+                        &format!(
+                            "SELECT t.uuid, t.name FROM turf_members m JOIN turfs t ON t.uuid = m.turf_uuid \
+                             WHERE m.{column} = ?1 AND m.deleted_at IS NULL AND t.deleted_at IS NULL"
+                        ),
+                        [member],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                if let Some((t, tname)) = other {
+                    taken.push((i, t, tname));
+                }
+            }
+            if !taken.is_empty() && !take {
+                let list: Vec<String> = taken
+                    .iter()
+                    .map(|(i, _, t)| format!("{} (in {t})", labels.get(*i).map_or("?", String::as_str)))
+                    .collect();
+                return Err(invalid(format!(
+                    "{} {} are already in a turf: {}; move them with --move",
+                    taken.len(),
+                    kind.plural(),
+                    list.join(", ")
+                )));
+            }
+            let mut touched: Vec<String> = Vec::new();
+            for (i, turf_uuid, _) in &taken {
+                tx.execute(
+                    &format!(
+                        "UPDATE turf_members SET deleted_at = {NOW}, \
+                         updated_at = {NOW} \
+                         WHERE deleted_at IS NULL AND turf_uuid = ?1 AND {column} = ?2"
+                    ),
+                    params![turf_uuid, uuids[*i]],
+                )
+                .map_err(sql)?;
+                if !touched.contains(turf_uuid) {
+                    touched.push(turf_uuid.clone());
+                }
+            }
+            let uuid = uuid::Uuid::new_v4().to_string();
+            tx.execute(
+                "INSERT INTO turfs (uuid, name) VALUES (?1, ?2)",
+                params![uuid, name],
+            )
+            .map_err(sql)?;
+            for member in uuids {
+                tx.execute(
+                    &format!("INSERT INTO turf_members (uuid, turf_uuid, {column}) VALUES (?1, ?2, ?3)"),
+                    params![uuid::Uuid::new_v4().to_string(), uuid, member],
+                )
+                .map_err(sql)?;
+            }
+            touched.push(uuid.clone());
+            for t in &touched {
+                refresh_turf(tx, t).map_err(sql)?;
+            }
+            Ok(uuid)
+        })?;
+        self.turfs()?
+            .into_iter()
+            .find(|t| t.uuid == uuid)
+            .ok_or_else(|| self.invalid("the new turf could not be read back"))
+    }
+}
+
+impl Campaign {
+    /// Moves the precincts `codes` into an existing turf (taking them from any other turf).
+    pub fn add_to_turf(&mut self, turf_uuid: &str, codes: &[String]) -> Result<(), StoreError> {
+        self.edit_members(turf_uuid, codes, true)
+    }
+
+    /// Takes the precincts `codes` out of a turf (an emptied turf is tombstoned).
+    pub fn remove_from_turf(
+        &mut self,
+        turf_uuid: &str,
+        codes: &[String],
+    ) -> Result<(), StoreError> {
+        self.edit_members(turf_uuid, codes, false)
+    }
+
+    pub(in crate::store) fn edit_members(
+        &mut self,
+        turf_uuid: &str,
+        codes: &[String],
+        add: bool,
+    ) -> Result<(), StoreError> {
+        let mut uuids = Vec::with_capacity(codes.len());
+        let mut unknown = Vec::new();
+        for code in codes {
+            let p: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
+                    [code],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| self.err(e))?;
+            match p {
+                Some(uuid) if !uuids.contains(&uuid) => uuids.push(uuid),
+                Some(_) => {}
+                None => unknown.push(code.as_str()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(self.invalid(&format!(
+                "no precinct has the code {}; nothing was changed",
+                unknown.join(", ")
+            )));
+        }
+        self.move_members(turf_uuid, Member::Precinct, &uuids, add)
+    }
+
+    /// Moves members (precincts or doors, by UUID) into a turf, taking them from any other
+    /// turf (`add`), or takes them out of it; every turf touched is refreshed (an emptied one
+    /// is tombstoned), in one transaction.
+    fn move_members(
+        &mut self,
+        turf_uuid: &str,
+        kind: Member,
+        uuids: &[String],
+        add: bool,
+    ) -> Result<(), StoreError> {
+        let column = kind.column();
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            let mut touched = vec![turf_uuid.to_owned()];
+            for member in uuids {
+                let owner: Option<String> = tx
+                    .query_row(
+                        &format!("SELECT turf_uuid FROM turf_members WHERE {column} = ?1 AND deleted_at IS NULL"),
+                        [member],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                let release = match (&owner, add) {
+                    (Some(o), true) => o != turf_uuid,
+                    (Some(o), false) => o == turf_uuid,
+                    (None, _) => false,
+                };
+                if release {
+                    tx.execute(
+                        &format!(
+                            "UPDATE turf_members SET deleted_at = {NOW}, \
+                             updated_at = {NOW} \
+                             WHERE {column} = ?1 AND deleted_at IS NULL"
+                        ),
+                        [member],
+                    )
+                    .map_err(sql)?;
+                    if let Some(o) = owner.clone()
+                        && !touched.contains(&o) {
+                            touched.push(o);
+                        }
+                }
+                if add && owner.as_deref() != Some(turf_uuid) {
+                    tx.execute(
+                        &format!("INSERT INTO turf_members (uuid, turf_uuid, {column}) VALUES (?1, ?2, ?3)"),
+                        params![uuid::Uuid::new_v4().to_string(), turf_uuid, member],
+                    )
+                    .map_err(sql)?;
+                }
+            }
+            for t in &touched {
+                refresh_turf(tx, t).map_err(sql)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Moves every member of turf `from` into turf `into`; `from` is tombstoned.
+    pub fn merge_turfs(&mut self, into: &str, from: &str) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            tx.execute(
+                &format!(
+                    "UPDATE turf_members SET turf_uuid = ?1, updated_at = {NOW} \
+                 WHERE turf_uuid = ?2 AND deleted_at IS NULL"
+                ),
+                params![into, from],
+            )
+            .map_err(sql)?;
+            refresh_turf(tx, from).map_err(sql)?;
+            refresh_turf(tx, into).map_err(sql)?;
+            Ok(())
+        })
+    }
+
+    /// Renames and recolours a turf.
+    pub fn update_turf(
+        &mut self,
+        uuid: &str,
+        name: &str,
+        colour: Option<Colour>,
+    ) -> Result<(), StoreError> {
+        self.rename("turfs", "turf", uuid, name, colour)
+    }
+}
+
+impl Campaign {
+    /// Splits a turf along a line (`"lon lat"` points, two or more): its precincts whose
+    /// representative point lies left of the line (walking from its first point to its last)
+    /// move to a new turf named `new_name`. Returns the new turf's UUID.
+    pub fn split_turf(
+        &mut self,
+        uuid: &str,
+        line: &[(f64, f64)],
+        new_name: &str,
+    ) -> Result<String, StoreError> {
+        use geo::InteriorPoint as _;
+        let invalid = |detail: String| StoreError::Refused {
+            path: self.path.clone(),
+            detail,
+        };
+        if line.len() < 2 {
+            return Err(invalid("a split line needs two points or more".to_owned()));
+        }
+        let turf = self
+            .turfs()?
+            .into_iter()
+            .find(|t| t.uuid == uuid)
+            .ok_or_else(|| invalid(format!("no turf {uuid}")))?;
+        let precincts = self.precincts()?;
+        let left: Vec<String> = precincts
+            .iter()
+            .filter(|p| turf.precincts.contains(&p.code))
+            .filter(|p| {
+                p.geometry
+                    .interior_point()
+                    .is_some_and(|c| turf::side_of_line(line, (c.x(), c.y())) > 0.0)
+            })
+            .map(|p| p.code.clone())
+            .collect();
+        if left.is_empty() || left.len() == turf.precincts.len() {
+            return Err(invalid(format!(
+                "the line leaves every precinct of {} on one side; draw it across the turf",
+                turf.name
+            )));
+        }
+        Ok(self.create_turf(new_name, &left, true)?.uuid)
+    }
+}
+
+impl Campaign {
+    /// Creates a turf of single doors (by UUID); doors already in another turf are moved
+    /// when `take`, else refused.
+    pub fn create_door_turf(
+        &mut self,
+        name: &str,
+        doors: &[String],
+        take: bool,
+    ) -> Result<TurfInfo, StoreError> {
+        if doors.is_empty() {
+            return Err(self.invalid("a turf needs at least one door"));
+        }
+        let labels: Vec<String> = doors.iter().map(|d| format!("door {d}")).collect();
+        self.create_member_turf(name, Member::Door, doors, &labels, take)
+    }
+}
+
+impl Campaign {
+    /// Moves single doors (by UUID) into a turf, taking them from any other turf.
+    pub fn add_doors_to_turf(
+        &mut self,
+        turf_uuid: &str,
+        doors: &[String],
+    ) -> Result<(), StoreError> {
+        self.move_members(turf_uuid, Member::Door, doors, true)
+    }
+
+    /// Takes single doors (by UUID) out of a turf.
+    pub fn remove_doors_from_turf(
+        &mut self,
+        turf_uuid: &str,
+        doors: &[String],
+    ) -> Result<(), StoreError> {
+        self.move_members(turf_uuid, Member::Door, doors, false)
+    }
+}
+
+/// What a turf member is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Member {
+    /// A whole precinct.
+    Precinct,
+    /// A single door.
+    Door,
+}
+
+impl Member {
+    /// How errors name several of them.
+    pub(in crate::store) fn plural(self) -> &'static str {
+        match self {
+            Self::Precinct => "precincts",
+            Self::Door => "doors",
+        }
+    }
+
+    /// Its column in `turf_members`.
+    pub(in crate::store) fn column(self) -> &'static str {
+        match self {
+            Self::Precinct => "precinct_uuid",
+            Self::Door => "door_uuid",
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Turfs in the campaign file: listing them with their figures, and what their edits share.
+//! Every edit is one transaction; a precinct is in one turf at most. The edits are split by
+//! job: members (`members.rs`), outline and figures after a change (`refresh.rs`), undo
+//! snapshots and deletion (`history.rs`), the auto-cut (`autocut.rs`).
+
+mod autocut;
+mod history;
+mod members;
+mod refresh;
+
+pub use autocut::AutocutReport;
+pub use history::TurfState;
+pub(in crate::store) use history::{tombstone_assignments, undelete};
+pub(in crate::store) use refresh::refresh_turf;
+
+use rusqlite::{OptionalExtension as _, params};
+
+use super::settings::voters_per_household;
+use crate::domain::turf::{self, PrecinctFigures, TurfStats, TurfStatus};
+use crate::store::{Campaign, StoreError, gpkg};
+
+impl rusqlite::types::ToSql for TurfStatus {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for TurfStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let text = value.as_str()?;
+        TurfStatus::parse(text).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// A turf as listed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TurfInfo {
+    /// Its stable identifier.
+    pub uuid: String,
+    /// Its name.
+    pub name: String,
+    /// The team it is assigned to, if any.
+    pub team: Option<String>,
+    /// Its own colour, `#rrggbb`, if one was chosen.
+    pub colour: Option<String>,
+    /// Where it stands.
+    pub status: TurfStatus,
+    /// Its precincts' codes.
+    pub precincts: Vec<String>,
+    /// Its figures.
+    pub stats: TurfStats,
+    /// Its outline (longitude/latitude), for drawing.
+    #[serde(skip)]
+    pub outline: Option<geo_types::MultiPolygon<f64>>,
+}
+
+impl Campaign {
+    pub(in crate::store) fn invalid(&self, detail: &str) -> StoreError {
+        StoreError::Refused {
+            path: self.path.clone(),
+            detail: detail.to_owned(),
+        }
+    }
+
+    /// The live turfs, by name.
+    pub fn turfs(&self) -> Result<Vec<TurfInfo>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT t.uuid, t.name, t.status, (SELECT name FROM teams WHERE uuid = t.team_uuid AND deleted_at IS NULL), geom, t.colour \
+                 FROM turfs t WHERE t.deleted_at IS NULL ORDER BY t.name",
+            )
+            .map_err(q)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, TurfStatus>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<Vec<u8>>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })
+            .map_err(q)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(q)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (uuid, name, status, team, blob, colour) in rows {
+            let (mut codes, figures) = members(self.conn(), &uuid).map_err(q)?;
+            let outline = blob
+                .and_then(|b| gpkg::decode_polygons(&b))
+                .unwrap_or_else(|| geo_types::MultiPolygon(Vec::new()));
+            let mut stats = turf::stats(&figures, &outline, voters_per_household(self.conn()));
+            // A turf of doors (cut out of a precinct): its doors are counted, one by one.
+            let (doors, households, within): (i64, Option<i64>, Option<String>) = self
+                .conn()
+                .query_row(
+                    "SELECT count(*), sum(d.households), \
+                     (SELECT group_concat(DISTINCT p.code) FROM turf_members m2 JOIN doors d2 ON d2.uuid = m2.door_uuid \
+                      JOIN precincts p ON p.uuid = d2.precinct_uuid WHERE m2.turf_uuid = ?1 AND m2.deleted_at IS NULL) \
+                     FROM turf_members m JOIN doors d ON d.uuid = m.door_uuid \
+                     WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND d.deleted_at IS NULL",
+                    [&uuid],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .map_err(q)?;
+            if doors > 0 {
+                stats.doors += households.unwrap_or(doors);
+                if let Some(w) = within {
+                    codes.extend(w.split(',').map(str::to_owned));
+                }
+            }
+            out.push(TurfInfo {
+                uuid,
+                name,
+                team,
+                colour,
+                status,
+                precincts: codes,
+                stats,
+                outline: Some(outline).filter(|o| !o.0.is_empty()),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The name of another live row of `table` (turfs or teams) that has `name` in any case, if
+/// one does: names say which turf or team a command means, so they are unique per kind.
+pub(in crate::store) fn name_taken(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    name: &str,
+    except: Option<&str>,
+) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        &format!(
+            "SELECT name FROM {table} WHERE lower(trim(name)) = lower(trim(?1)) \
+             AND deleted_at IS NULL AND uuid IS NOT ?2 LIMIT 1"
+        ),
+        params![name, except],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// The election whose registered voters stand in for a precinct's own figure when the shapes
+/// file had none: the latest (by date, then by import) that has registered voters.
+const REGISTERED_ELECTION: &str = "(SELECT e.id FROM elections e WHERE e.deleted_at IS NULL \
+     AND EXISTS (SELECT 1 FROM results_totals x WHERE x.election_id = e.id \
+     AND x.registered IS NOT NULL) ORDER BY e.date DESC, e.id DESC LIMIT 1)";
+
+/// A turf's precinct codes and figures (registered voters from the shapes file, else from the
+/// latest election that has them).
+pub(in crate::store) fn members(
+    conn: &rusqlite::Connection,
+    turf: &str,
+) -> rusqlite::Result<(Vec<String>, Vec<PrecinctFigures>)> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT p.code, p.doors, coalesce(p.registered, t.registered), p.priority \
+         FROM turf_members m JOIN precincts p ON p.uuid = m.precinct_uuid \
+         LEFT JOIN results_totals t ON t.election_id = {REGISTERED_ELECTION} \
+         AND t.precinct_code = p.code \
+         WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.code"
+    ))?;
+    let rows = stmt
+        .query_map([turf], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                PrecinctFigures {
+                    doors_counted: r.get(1)?,
+                    registered: r.get(2)?,
+                    priority: r.get(3)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().unzip())
+}
+
+impl Campaign {
+    /// Every live precinct's code and figures, as a turf of it would count them (door points,
+    /// registered voters from the shapes file, else from the latest election that has them,
+    /// priority): the live figures of a selection are summed from these.
+    pub fn precinct_figures(&self) -> Result<Vec<(String, PrecinctFigures)>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(&format!(
+                "SELECT p.code, p.doors, coalesce(p.registered, t.registered), p.priority \
+                 FROM precincts p LEFT JOIN results_totals t ON t.election_id = {REGISTERED_ELECTION} \
+                 AND t.precinct_code = p.code WHERE p.deleted_at IS NULL"
+            ))
+            .map_err(q)?;
+        stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                PrecinctFigures {
+                    doors_counted: r.get(1)?,
+                    registered: r.get(2)?,
+                    priority: r.get(3)?,
+                },
+            ))
+        })
+        .map_err(q)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(q)
+    }
+}
