@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use campaign_planner::app::PlannerApp;
-use campaign_planner::cli::{Cli, Command, LangArg, Outcome, Worded, run};
+use campaign_planner::cli::{Cli, Command, Outcome, Worded, run};
 use campaign_planner::domain::numbers::Lang;
 use campaign_planner::state::{Message, Session};
 use clap::Parser as _;
@@ -30,11 +30,7 @@ fn main() -> std::process::ExitCode {
     }
     let cli = Cli::parse();
     if let Some(Command::Open { file, lang }) = &cli.command {
-        let lang = match lang {
-            LangArg::En => Lang::En,
-            LangArg::Fr => Lang::Fr,
-        };
-        return app(Some(file.clone()), lang, None);
+        return app(Some(file.clone()), Lang::from(*lang), None);
     }
     if let Some(Command::BenchFrames { file, steps }) = &cli.command {
         return app(Some(file.clone()), Lang::En, Some(*steps));

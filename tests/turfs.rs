@@ -85,6 +85,25 @@ fn a_precinct_is_in_one_turf_at_most() {
         err.contains("already in a turf") && err.contains("102 (in A)"),
         "{err}"
     );
+    assert!(
+        err.contains("move them with --move"),
+        "the command line names its option: {err}"
+    );
+    // The library's own words name no option: the app offers a button instead.
+    let mut campaign = campaign_planner::store::Campaign::open(&file).unwrap();
+    let refused = campaign
+        .create_turf("B", &["102".to_owned()], false)
+        .unwrap_err();
+    assert!(
+        matches!(
+            &refused,
+            campaign_planner::store::StoreError::AlreadyInTurf { taken, .. }
+                if taken == &[("102".to_owned(), "A".to_owned())]
+        ),
+        "{refused}"
+    );
+    assert!(!refused.to_string().contains("--"), "{refused}");
+    drop(campaign);
     cli_ok(&[
         "turf",
         s(&file),

@@ -20,9 +20,13 @@ impl PlannerApp {
         self.session.as_mut().and_then(Session::campaign_mut)
     }
 
-    /// Says a refused or failed edit.
+    /// Says a refused or failed edit, with the button that goes past a refusal.
     fn refused(&mut self, e: &StoreError) {
-        self.view.say(Message::error(e.to_string()));
+        let text = match e {
+            StoreError::AlreadyInTurf { .. } => format!("{e}; {}", self.tr().move_hint),
+            _ => e.to_string(),
+        };
+        self.view.say(Message::error(text));
     }
 
     /// Changes the scoring method; a method that cannot be applied is refused and said, and

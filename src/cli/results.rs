@@ -69,10 +69,7 @@ pub struct ResultsArgs {
 pub fn run(args: ResultsArgs) -> anyhow::Result<()> {
     let mut campaign = Campaign::open(&args.file)?;
     let mapping = ColumnMapping {
-        layout: args.format.map(|f| match f {
-            LayoutArg::Wide => Layout::Wide,
-            LayoutArg::Long => Layout::Long,
-        }),
+        layout: args.format.map(Layout::from),
         key: args.key,
         registered: args.registered,
         voters: args.voters,

@@ -77,12 +77,7 @@ impl ScoreArgs {
         };
         let mut params = saved.unwrap_or_default();
         if let Some(p) = self.preset {
-            params.preset = match p {
-                PresetArg::Mobilisation => Preset::Mobilisation,
-                PresetArg::Performance => Preset::Performance,
-                PresetArg::Persuasion => Preset::Persuasion,
-                PresetArg::Custom => Preset::Custom,
-            };
+            params.preset = p.into();
         }
         if let Some(o) = &self.ours {
             params.ours = o.iter().map(|s| s.trim().to_owned()).collect();
@@ -136,10 +131,7 @@ impl ScoreArgs {
             ));
         }
         if let Some(r) = self.ramp {
-            params.ramp = match r {
-                RampArg::Ylorrd => Ramp::YlOrRd,
-                RampArg::Viridis => Ramp::Viridis,
-            };
+            params.ramp = r.into();
         }
         Ok(params)
     }
@@ -147,10 +139,7 @@ impl ScoreArgs {
 
 /// Runs `score`.
 pub fn run(args: &ScoreArgs) -> anyhow::Result<()> {
-    let lang = match args.lang {
-        LangArg::En => Lang::En,
-        LangArg::Fr => Lang::Fr,
-    };
+    let lang = Lang::from(args.lang);
     let mut campaign = Campaign::open(&args.file)?;
     let saved = match campaign.scoring_params() {
         Ok(saved) => saved,

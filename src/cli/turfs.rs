@@ -1,12 +1,12 @@
-//! `turf` and `team`: cut precincts into turfs, edit them, create teams and assign turfs.
+//! `turf`: cut precincts into turfs, edit them, list them; the name lookups every command
+//! shares.
 
 use clap::Subcommand;
 
 use super::MembershipArg;
 use crate::domain::colour::Colour;
-use crate::domain::date::Date;
-use crate::domain::selection::{Membership, PrecinctIndex, parse_lasso};
-use crate::store::Campaign;
+use crate::domain::selection::{PrecinctIndex, parse_lasso};
+use crate::store::{Campaign, TeamInfo, TurfInfo};
 
 /// Turf commands.
 #[derive(Debug, Subcommand)]
@@ -109,73 +109,32 @@ pub enum TurfCommand {
     },
 }
 
-/// Team commands.
-#[derive(Debug, Subcommand)]
-pub enum TeamCommand {
-    /// List the teams with their turfs and assignments.
-    List {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Create a team.
-    Create {
-        /// The team's name.
-        name: String,
-        /// Its colour, `#rrggbb`.
-        #[arg(long)]
-        colour: Option<Colour>,
-        /// How many canvassers.
-        #[arg(long)]
-        size: Option<i64>,
-    },
-    /// Rename (and recolour) a team.
-    Rename {
-        /// The team's name.
-        team: String,
-        /// Its new name.
-        new_name: String,
-        /// Its colour, `#rrggbb`.
-        #[arg(long)]
-        colour: Option<Colour>,
-    },
-    /// Delete a team; its turfs lose their team.
-    Delete {
-        /// The team's name.
-        team: String,
-    },
-    /// Assign a turf to a team on a date.
-    Assign {
-        /// The team's name.
-        team: String,
-        /// The turf's name.
-        turf: String,
-        /// The date, YYYY-MM-DD.
-        #[arg(long)]
-        date: Date,
-        /// planned, in progress or done.
-        #[arg(long, default_value = "planned")]
-        status: crate::domain::turf::TurfStatus,
-    },
-}
-
 /// Whether a name given on the command line means a stored one: names are unique in any case
 /// and without surrounding spaces, so they are looked up the same way.
 fn same_name(stored: &str, given: &str) -> bool {
     stored.trim().to_lowercase() == given.trim().to_lowercase()
 }
 
-fn turf_uuid(campaign: &Campaign, name: &str) -> anyhow::Result<String> {
+/// The turf a name given on the command line means.
+pub(super) fn find_turf(campaign: &Campaign, name: &str) -> anyhow::Result<TurfInfo> {
     campaign
         .turfs()?
         .into_iter()
         .find(|t| same_name(&t.name, name))
-        .map(|t| t.uuid)
         .ok_or_else(|| anyhow::anyhow!("no turf named {name:?} in {}", campaign.path().display()))
 }
 
+/// The team a name given on the command line means.
+pub(super) fn find_team(campaign: &Campaign, name: &str) -> anyhow::Result<TeamInfo> {
+    campaign
+        .teams()?
+        .into_iter()
+        .find(|t| same_name(&t.name, name))
+        .ok_or_else(|| anyhow::anyhow!("no team named {name:?} in {}", campaign.path().display()))
+}
+
 /// Runs a turf command.
-pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Result<()> {
+pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result<()> {
     match action {
         TurfCommand::Create {
             name,
@@ -191,12 +150,7 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
                     let stored = campaign.precincts()?;
                     let geometries: Vec<_> = stored.iter().map(|p| p.geometry.clone()).collect();
                     let index = PrecinctIndex::new(&geometries);
-                    let membership = match membership {
-                        MembershipArg::Representative => Membership::Representative,
-                        MembershipArg::Intersects => Membership::Intersects,
-                        MembershipArg::Within => Membership::Within,
-                    };
-                    let chosen = index.select(&geometries, &lasso, membership);
+                    let chosen = index.select(&geometries, &lasso, membership.into());
                     if chosen.is_empty() {
                         anyhow::bail!("the lasso holds no precinct");
                     }
@@ -256,7 +210,7 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
             let mut campaign = Campaign::open(file)?;
             let points = crate::domain::selection::parse_points(&line)
                 .map_err(|e| anyhow::anyhow!("--line: {e}"))?;
-            let uuid = turf_uuid(&campaign, &turf)?;
+            let uuid = find_turf(&campaign, &turf)?.uuid;
             campaign.split_turf(&uuid, &points, &name)?;
             println!("split {turf:?}: its precincts left of the line are now turf {name:?}");
         }
@@ -266,13 +220,7 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
             colour,
         } => {
             let mut campaign = Campaign::open(file)?;
-            let current = campaign
-                .turfs()?
-                .into_iter()
-                .find(|t| same_name(&t.name, &turf));
-            let Some(current) = current else {
-                anyhow::bail!("no turf named {turf:?}");
-            };
+            let current = find_turf(&campaign, &turf)?;
             // A colour stored by an older version that cannot be read is dropped, not kept.
             let colour = colour.or_else(|| current.colour.and_then(|c| Colour::parse(&c).ok()));
             campaign.update_turf(&current.uuid, &new_name, colour)?;
@@ -285,7 +233,7 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
         }
         TurfCommand::Delete { turf } => {
             let mut campaign = Campaign::open(file)?;
-            let uuid = turf_uuid(&campaign, &turf)?;
+            let uuid = find_turf(&campaign, &turf)?.uuid;
             campaign.delete_turf(&uuid)?;
             println!("deleted turf {turf:?}");
         }
@@ -295,7 +243,7 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
             take,
         } => {
             let mut campaign = Campaign::open(file)?;
-            let uuid = turf_uuid(&campaign, &turf)?;
+            let uuid = find_turf(&campaign, &turf)?.uuid;
             let codes = codes_given(&precincts)?;
             let members = campaign
                 .turfs()?
@@ -345,7 +293,7 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
         }
         TurfCommand::Remove { turf, precincts } => {
             let mut campaign = Campaign::open(file)?;
-            let uuid = turf_uuid(&campaign, &turf)?;
+            let uuid = find_turf(&campaign, &turf)?.uuid;
             let codes = codes_given(&precincts)?;
             let members = campaign
                 .turfs()?
@@ -366,7 +314,10 @@ pub(super) fn turf(file: &std::path::Path, action: TurfCommand) -> anyhow::Resul
         }
         TurfCommand::Merge { into, from } => {
             let mut campaign = Campaign::open(file)?;
-            let (a, b) = (turf_uuid(&campaign, &into)?, turf_uuid(&campaign, &from)?);
+            let (a, b) = (
+                find_turf(&campaign, &into)?.uuid,
+                find_turf(&campaign, &from)?.uuid,
+            );
             if a == b {
                 anyhow::bail!("a turf cannot be merged into itself");
             }
@@ -422,103 +373,4 @@ fn precincts_word(n: usize) -> String {
     } else {
         format!("{n} precincts")
     }
-}
-
-/// Runs a team command.
-pub(super) fn team(file: &std::path::Path, action: TeamCommand) -> anyhow::Result<()> {
-    if let TeamCommand::List { json } = action {
-        return list_teams(file, json);
-    }
-    let mut campaign = Campaign::open(file)?;
-    match action {
-        TeamCommand::List { .. } => {}
-        TeamCommand::Create { name, colour, size } => {
-            campaign.create_team(&name, colour, size)?;
-            println!("created team {name:?}");
-        }
-        TeamCommand::Rename {
-            team,
-            new_name,
-            colour,
-        } => {
-            let found = campaign
-                .teams()?
-                .into_iter()
-                .find(|t| same_name(&t.name, &team));
-            let Some(t) = found else {
-                anyhow::bail!("no team named {team:?}");
-            };
-            let colour = colour.or_else(|| t.colour.and_then(|c| Colour::parse(&c).ok()));
-            campaign.update_team(&t.uuid, &new_name, colour)?;
-            println!("renamed team {:?} to {:?}", t.name, new_name.trim());
-        }
-        TeamCommand::Delete { team } => {
-            let found = campaign
-                .teams()?
-                .into_iter()
-                .find(|t| same_name(&t.name, &team));
-            let Some(t) = found else {
-                anyhow::bail!("no team named {team:?}");
-            };
-            campaign.delete_team(&t.uuid)?;
-            println!("deleted team {:?}", t.name);
-        }
-        TeamCommand::Assign {
-            team,
-            turf,
-            date,
-            status,
-        } => {
-            campaign.assign(&team, &turf, date, status)?;
-            println!("assigned turf {turf:?} to team {team:?} on {date} ({status})");
-        }
-    }
-    Ok(())
-}
-
-/// One team, with its turfs, for `team list`.
-#[derive(serde::Serialize)]
-struct TeamJson {
-    name: String,
-    colour: Option<String>,
-    size: Option<i64>,
-    turfs: Vec<String>,
-}
-
-/// `team list`: every team, its colour, size and turfs.
-fn list_teams(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
-    let campaign = Campaign::open_read_only(file)?;
-    let turfs = campaign.turfs()?;
-    let teams: Vec<TeamJson> = campaign
-        .teams()?
-        .into_iter()
-        .map(|t| TeamJson {
-            turfs: turfs
-                .iter()
-                .filter(|turf| turf.team.as_deref() == Some(t.name.as_str()))
-                .map(|turf| turf.name.clone())
-                .collect(),
-            name: t.name,
-            colour: t.colour,
-            size: t.size,
-        })
-        .collect();
-    if json {
-        println!("{}", serde_json::to_string_pretty(&teams)?);
-        return Ok(());
-    }
-    for t in &teams {
-        println!(
-            "{:<24} {:<8} {:>3} canvassers  turfs: {}",
-            t.name,
-            t.colour.as_deref().unwrap_or("–"),
-            t.size.map_or("–".to_owned(), |s| s.to_string()),
-            if t.turfs.is_empty() {
-                "–".to_owned()
-            } else {
-                t.turfs.join(", ")
-            }
-        );
-    }
-    Ok(())
 }

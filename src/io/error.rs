@@ -97,6 +97,12 @@ pub enum ImportError {
         /// What would let the file in (an option to use), when something would.
         hint: Option<String>,
     },
+    /// An export would replace an existing file; it was left as it is.
+    #[error("{}: the file already exists (it was left as it is): choose another name", path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file is not what its name says, or is malformed.
     #[error("{}: {detail}", path.display())]
     Format {
@@ -134,7 +140,7 @@ pub enum ImportError {
         problems: Vec<FeatureProblem>,
     },
     /// The import would remove most precincts, or precincts in use; nothing was imported.
-    #[error("{}: importing it would remove {}; nothing was imported. Check that it is the right file; import it with --replace to replace the precincts anyway", path.display(), removal(impact, Lang::En))]
+    #[error("{}: importing it would remove {}; nothing was imported. Check that it is the right file", path.display(), removal(impact, Lang::En))]
     WouldRemove {
         /// The file.
         path: PathBuf,

@@ -88,11 +88,8 @@ pub fn export_layer(
         super::input::check_regular_file(out, u64::MAX)?;
     }
     if out.exists() && !overwrite {
-        return Err(ImportError::Format {
+        return Err(ImportError::Exists {
             path: out.to_path_buf(),
-            detail: "the file already exists (it was left as it is): choose another name, or \
-                     add --overwrite to replace it"
-                .to_owned(),
         });
     }
     let (bytes, rows) = layer_bytes(campaign, layer, format).map_err(|e| match e {

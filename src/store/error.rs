@@ -130,6 +130,20 @@ pub enum StoreError {
         /// Why, and the accepted forms.
         detail: String,
     },
+    /// Precincts or doors asked for a turf are in another turf already; nothing was changed.
+    /// The command line and the app each say how to move them anyway.
+    #[error("{} {what} are already in a turf: {}; nothing was changed in {}",
+        taken.len(),
+        taken.iter().map(|(m, t)| format!("{m} (in {t})")).collect::<Vec<_>>().join(", "),
+        path.display())]
+    AlreadyInTurf {
+        /// The file.
+        path: PathBuf,
+        /// What they are: "precincts" or "doors".
+        what: &'static str,
+        /// Each one taken, by code or address, and the turf it is in.
+        taken: Vec<(String, String)>,
+    },
     /// The file's content breaks a rule of the campaign format.
     #[error("invalid campaign data ({detail}): {}", path.display())]
     Invalid {

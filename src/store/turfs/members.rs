@@ -84,16 +84,14 @@ impl Campaign {
                 }
             }
             if !taken.is_empty() && !take {
-                let list: Vec<String> = taken
-                    .iter()
-                    .map(|(i, _, t)| format!("{} (in {t})", labels.get(*i).map_or("?", String::as_str)))
-                    .collect();
-                return Err(invalid(format!(
-                    "{} {} are already in a turf: {}; move them with --move",
-                    taken.len(),
-                    kind.plural(),
-                    list.join(", ")
-                )));
+                return Err(StoreError::AlreadyInTurf {
+                    path: path.clone(),
+                    what: kind.plural(),
+                    taken: taken
+                        .iter()
+                        .map(|(i, _, t)| (labels.get(*i).cloned().unwrap_or_default(), t.clone()))
+                        .collect(),
+                });
             }
             let mut touched: Vec<String> = Vec::new();
             for (i, turf_uuid, _) in &taken {

@@ -1,0 +1,306 @@
+//! The command line's arguments: every command, and the value enums with their conversions
+//! into the model's types.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use super::results::ResultsArgs;
+use super::score::ScoreArgs;
+use super::teams::TeamCommand;
+use super::turfs::TurfCommand;
+use crate::domain::classify::Ramp;
+use crate::domain::numbers::Lang;
+use crate::domain::scoring::Preset;
+use crate::domain::selection::Membership;
+use crate::io::csv_results::Layout;
+
+/// Plan a door-to-door campaign: score precincts, cut turfs, keep it all in one campaign file
+/// (a GeoPackage QGIS and GDAL can open).
+#[derive(Debug, Parser)]
+#[command(name = "campaign-planner", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open a campaign in the desktop app (also: `campaign-planner FILE`; no argument at all
+    /// opens the demo campaign).
+    Open {
+        /// The campaign file.
+        file: PathBuf,
+        /// The interface language.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+    },
+    /// Benchmark: open FILE in the app, replay a fixed zoom from the whole campaign to street
+    /// level and back, print whole-frame and precinct-layer times, and quit.
+    #[command(hide = true)]
+    BenchFrames {
+        /// The campaign file.
+        file: PathBuf,
+        /// Frames from the whole campaign to street level.
+        #[arg(long, default_value_t = 60)]
+        steps: usize,
+    },
+    /// Write the France-scale synthetic campaign of the benchmarks (69,000 precincts, scored)
+    /// to FILE, for demonstrations at national scale.
+    #[command(hide = true)]
+    GenerateFrance {
+        /// The campaign file to create.
+        file: PathBuf,
+        /// Precinct outlines of ~150 vertices instead of ~7.
+        #[arg(long)]
+        detailed: bool,
+    },
+    /// Create a new, empty campaign file (never overwrites an existing file).
+    New {
+        /// The campaign file to create, e.g. `montreal.campaign.gpkg`.
+        file: PathBuf,
+        /// The campaign's name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Import precinct shapes (GeoJSON, Shapefile, GeoPackage) into a campaign.
+    ///
+    /// Precincts are matched by code: known codes are updated, new ones added, missing ones
+    /// marked deleted. Invalid features stop the import with every problem listed; nothing
+    /// is then imported.
+    Import {
+        /// The campaign file.
+        file: PathBuf,
+        /// The shapes file (.geojson/.json, .shp with its .dbf/.prj, .gpkg).
+        shapes: PathBuf,
+        /// The field holding the precinct code (guessed when absent).
+        #[arg(long)]
+        key: Option<String>,
+        /// The field holding the precinct name (guessed when absent).
+        #[arg(long = "name-field")]
+        name_field: Option<String>,
+        /// The layer to import from a GeoPackage with several.
+        #[arg(long)]
+        layer: Option<String>,
+        /// The coordinate system of a file that does not say (a Shapefile without .prj),
+        /// e.g. EPSG:2154.
+        #[arg(long)]
+        crs: Option<String>,
+        /// Replace the precincts even when most would be removed, or some that turfs, results
+        /// or doors use (without it, such an import is refused and says what would be lost).
+        #[arg(long)]
+        replace: bool,
+        /// Print the import report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Print progress lines on stderr.
+        #[arg(long)]
+        progress: bool,
+    },
+    /// Import election results (CSV, wide or long) and join them to the precincts.
+    ///
+    /// Prints the join report: matched precincts, rows with no precinct, precincts with no
+    /// results. Importing an election of the same name (and round) again replaces it.
+    Results(ResultsArgs),
+    /// Score every precinct, class the scores, save them in the file, and print them.
+    ///
+    /// The campaign's saved scoring (the last one run here or in the app) is the starting
+    /// point: each option given replaces its part of it, and the settings used are printed.
+    /// Without a saved scoring, options not given take the defaults shown.
+    Score(ScoreArgs),
+    /// Import door (address) points: GeoJSON points, or a CSV with lon/lat columns.
+    Doors {
+        /// The campaign file.
+        file: PathBuf,
+        /// What to do with doors.
+        #[command(subcommand)]
+        action: DoorsCommand,
+    },
+    /// Cut precincts into turfs, list turfs.
+    Turf {
+        /// The campaign file.
+        file: PathBuf,
+        /// What to do with turfs.
+        #[command(subcommand)]
+        action: TurfCommand,
+    },
+    /// Create teams and assign turfs to them.
+    Team {
+        /// The campaign file.
+        file: PathBuf,
+        /// What to do with teams.
+        #[command(subcommand)]
+        action: TeamCommand,
+    },
+    /// Describe a campaign: layers, feature counts, extent, schema version, elections.
+    Info {
+        /// The campaign file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a layer to GeoJSON or CSV.
+    Export {
+        /// The campaign file.
+        file: PathBuf,
+        /// The layer: precincts, turfs, doors, elections, results, teams…
+        #[arg(long)]
+        layer: String,
+        /// The output format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write (`-`: standard output).
+        out: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        overwrite: bool,
+    },
+    /// Check a campaign file thoroughly (SQLite integrity, GeoPackage rules, geometries,
+    /// references); exits with status 2 when it finds problems.
+    Validate {
+        /// The campaign file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Export formats on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// GeoJSON FeatureCollection.
+    Geojson,
+    /// Comma-separated values.
+    Csv,
+}
+
+/// Door commands.
+#[derive(Debug, Subcommand)]
+pub enum DoorsCommand {
+    /// Import door points; doors imported before from the same file name are replaced.
+    Import {
+        /// The points file (.geojson/.json, .csv or .osm.pbf).
+        path: PathBuf,
+    },
+    /// Set the voters per household used to estimate doors where no door points exist.
+    Households {
+        /// Voters per household (e.g. 1.9).
+        voters_per_household: f64,
+    },
+}
+
+/// Lasso membership on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MembershipArg {
+    /// The precinct's representative point is inside.
+    Representative,
+    /// The precinct touches the lasso.
+    Intersects,
+    /// The precinct is wholly inside.
+    Within,
+}
+
+/// Results layouts on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// A row per precinct, a column per list.
+    Wide,
+    /// A row per precinct and list.
+    Long,
+}
+
+/// Scoring presets on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    /// Sympathetic abstainers: (registered − voters) × ours / valid.
+    Mobilisation,
+    /// Our share of valid votes, on the turnout × performance grid.
+    Performance,
+    /// Close margins and a volatile share.
+    Persuasion,
+    /// A formula of yours (--formula).
+    Custom,
+}
+
+/// Class methods on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Equal counts per class.
+    Quantile,
+    /// Natural breaks.
+    Jenks,
+    /// Equal widths.
+    Equal,
+    /// Your breaks (--breaks).
+    Manual,
+}
+
+/// Colour ramps on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RampArg {
+    /// Yellow-orange-red.
+    Ylorrd,
+    /// Viridis.
+    Viridis,
+}
+
+/// Languages on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+impl From<MembershipArg> for Membership {
+    fn from(arg: MembershipArg) -> Self {
+        match arg {
+            MembershipArg::Representative => Self::Representative,
+            MembershipArg::Intersects => Self::Intersects,
+            MembershipArg::Within => Self::Within,
+        }
+    }
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(arg: LayoutArg) -> Self {
+        match arg {
+            LayoutArg::Wide => Self::Wide,
+            LayoutArg::Long => Self::Long,
+        }
+    }
+}
+
+impl From<PresetArg> for Preset {
+    fn from(arg: PresetArg) -> Self {
+        match arg {
+            PresetArg::Mobilisation => Self::Mobilisation,
+            PresetArg::Performance => Self::Performance,
+            PresetArg::Persuasion => Self::Persuasion,
+            PresetArg::Custom => Self::Custom,
+        }
+    }
+}
+
+impl From<RampArg> for Ramp {
+    fn from(arg: RampArg) -> Self {
+        match arg {
+            RampArg::Ylorrd => Self::YlOrRd,
+            RampArg::Viridis => Self::Viridis,
+        }
+    }
+}
+
+impl From<LangArg> for Lang {
+    fn from(arg: LangArg) -> Self {
+        match arg {
+            LangArg::En => Self::En,
+            LangArg::Fr => Self::Fr,
+        }
+    }
+}
