@@ -10,7 +10,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use campaign_planner::map::layer::{MeshCache, Style, View, world};
+use campaign_planner::map::coords::World;
+use campaign_planner::map::layer::{MeshCache, Style, View};
 use campaign_planner::state::Session;
 use campaign_planner::synth;
 use egui::{Color32, Pos2, Rect, vec2};
@@ -49,7 +50,7 @@ fn run(path: &std::path::Path) {
     let b = loaded.shapes.bounds(None).expect("bounds");
     let country = View {
         rect,
-        center: [f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3])],
+        center: World::center_of(b),
         scale: (1280.0 / (b[2] - b[0])).min(800.0 / (b[3] - b[1])) * 0.95,
     };
     let mut cache = MeshCache::default();
@@ -64,15 +65,15 @@ fn run(path: &std::path::Path) {
 
     // The replay: zoom from the country to a street in Paris, pan, and back out; every frame
     // is a new view (the worst case: no mesh reused), then a few still frames.
-    let paris = world(2.3488, 48.8534);
+    let paris = World::from_lon_lat(2.3488, 48.8534);
     let mut views = Vec::new();
     for step in 0..=60 {
         let t = f64::from(step) / 60.0;
         let zoom = country.scale.log2() + t * (17.0 - country.scale.log2());
-        let center = [
-            country.center[0] + (paris[0] - country.center[0]) * t.sqrt(),
-            country.center[1] + (paris[1] - country.center[1]) * t.sqrt(),
-        ];
+        let center = World {
+            x: country.center.x + (paris.x - country.center.x) * t.sqrt(),
+            y: country.center.y + (paris.y - country.center.y) * t.sqrt(),
+        };
         views.push(View {
             rect,
             center,
@@ -83,7 +84,10 @@ fn run(path: &std::path::Path) {
         let last = views[60];
         let d = f64::from(step) * 40.0 / last.scale;
         views.push(View {
-            center: [last.center[0] + d, last.center[1] - d / 2.0],
+            center: World {
+                x: last.center.x + d,
+                y: last.center.y - d / 2.0,
+            },
             ..last
         });
     }

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::map::layer::lon_lat;
+use crate::map::coords::{Position, World};
 
 /// The replay's views and what was measured.
 pub struct Replay {
@@ -48,8 +48,8 @@ impl Replay {
         }
     }
 
-    /// The view of the coming frame (longitude, latitude, zoom), or `None` when finished.
-    pub fn advance(&mut self, layer_time: Duration) -> Option<(f64, f64, f64)> {
+    /// The view of the coming frame (its centre and zoom), or `None` when finished.
+    pub fn advance(&mut self, layer_time: Duration) -> Option<(Position, f64)> {
         let now = Instant::now();
         if let Some(last) = self.last {
             self.frames.push(now - last);
@@ -58,8 +58,7 @@ impl Replay {
         self.last = Some(now);
         let (w, zoom) = *self.views.get(self.next)?;
         self.next += 1;
-        let (lon, lat) = lon_lat(w);
-        Some((lon, lat, zoom))
+        Some((World { x: w[0], y: w[1] }.position(), zoom))
     }
 
     /// p50 and p99 of `times`, in milliseconds.

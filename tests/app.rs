@@ -176,9 +176,9 @@ fn a_lasso_drag_makes_a_turf_that_undo_removes_redo_restores_and_a_team_gets() {
         use geo::{Contains as _, InteriorPoint as _};
         let app = h.state();
         let l = app.session.as_ref().unwrap();
-        let ring: Vec<(f64, f64)> = corners
+        let ring: Vec<geo_types::Coord<f64>> = corners
             .iter()
-            .map(|p| campaign_planner::map::layer::lon_lat(view.to_world(*p)))
+            .map(|p| view.to_world(*p).position().0)
             .collect();
         let lasso = geo_types::Polygon::new(ring.into(), vec![]);
         let mut codes: Vec<String> = (0..l.shapes.len())
@@ -371,7 +371,12 @@ fn a_doors_import_is_undone_and_redone() {
     h.run_steps(3);
     assert_eq!(live_doors(), 3, "redo brought them back");
     // A lasso selects door points too, and a turf can be made of doors alone.
-    let ring = vec![(-73.9, 45.4), (-73.4, 45.4), (-73.4, 45.7), (-73.9, 45.7)];
+    let ring = vec![
+        walkers::lon_lat(-73.9, 45.4),
+        walkers::lon_lat(-73.4, 45.4),
+        walkers::lon_lat(-73.4, 45.7),
+        walkers::lon_lat(-73.9, 45.7),
+    ];
     h.state_mut().push(campaign_planner::state::Action::Lasso(
         ring,
         campaign_planner::state::SelectMode::Replace,

@@ -147,7 +147,7 @@ impl PlannerApp {
             Action::Select(precincts, mode) => self.select(precincts, mode),
             Action::ClearSelection => self.selection.clear(),
             Action::SelectClassAtLeast(k) => self.select_class_at_least(k),
-            Action::Lasso(ring, mode) => self.lasso(ring, mode),
+            Action::Lasso(ring, mode) => self.lasso(&ring, mode),
             Action::ZoomToCampaign => self.zoom_to(false),
             Action::ZoomToSelection => self.zoom_to(true),
             Action::ZoomToPrecinct(i) => self.zoom_to_precinct(i),
@@ -245,8 +245,8 @@ impl PlannerApp {
         let Some(replay) = &mut self.replay else {
             return;
         };
-        if let Some((lon, lat, zoom)) = replay.advance(self.map.layer_time) {
-            self.map.memory.center_at(walkers::lon_lat(lon, lat));
+        if let Some((center, zoom)) = replay.advance(self.map.layer_time) {
+            self.map.memory.center_at(center);
             let _ = self.map.memory.set_zoom(zoom);
             ctx.request_repaint();
         } else {

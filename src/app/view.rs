@@ -34,14 +34,15 @@ impl PlannerApp {
         self.select(chosen, SelectMode::Replace);
     }
 
-    /// Selects the door points and precincts inside a lasso (longitude/latitude vertices).
-    pub(super) fn lasso(&mut self, ring: Vec<(f64, f64)>, mode: SelectMode) {
+    /// Selects the door points and precincts inside a lasso.
+    pub(super) fn lasso(&mut self, ring: &[crate::map::coords::Position], mode: SelectMode) {
         let Some(s) = &mut self.session else {
             return;
         };
         if ring.len() < 3 {
             return;
         }
+        let ring: Vec<geo_types::Coord<f64>> = ring.iter().map(|p| p.0).collect();
         let lasso = geo_types::Polygon::new(ring.into(), vec![]);
         if !s.doors.is_empty() {
             let inside = s.door_index().select(&lasso);

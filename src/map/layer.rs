@@ -15,31 +15,15 @@ use egui::{Color32, Mesh, Pos2, Rect, Shape, pos2, vec2};
 use geo::{Contains as _, Simplify as _, TriangulateEarcut as _};
 use geo_types::{MultiPolygon, Point, Polygon};
 
-/// Web-Mercator "world" coordinates: zoom-0 pixels of a 256-pixel tile, x east, y south.
-#[must_use]
-pub fn world(lon: f64, lat: f64) -> [f64; 2] {
-    let lat = lat.clamp(-85.051_128_78, 85.051_128_78).to_radians();
-    let x = (lon + 180.0) / 360.0 * 256.0;
-    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * 256.0;
-    [x, y]
-}
-
-/// Longitude/latitude of a world coordinate.
-#[must_use]
-pub fn lon_lat(w: [f64; 2]) -> (f64, f64) {
-    let lon = w[0] / 256.0 * 360.0 - 180.0;
-    let n = std::f64::consts::PI * (1.0 - 2.0 * w[1] / 256.0);
-    let lat = n.sinh().atan().to_degrees();
-    (lon, lat)
-}
+use super::coords::World;
 
 /// Where the map is looking: screen = `rect.center() + (world − center) × scale`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct View {
     /// The map's rectangle on screen.
     pub rect: Rect,
-    /// The world coordinate at the rectangle's centre.
-    pub center: [f64; 2],
+    /// The world point at the rectangle's centre.
+    pub center: World,
     /// Screen points per world unit (256 × 2^zoom / 256 = 2^zoom).
     pub scale: f64,
 }
@@ -47,22 +31,22 @@ pub struct View {
 impl View {
     /// The screen position of a world coordinate.
     #[must_use]
-    pub fn to_screen(&self, w: [f64; 2]) -> Pos2 {
+    pub fn to_screen(&self, w: World) -> Pos2 {
         let c = self.rect.center();
         pos2(
-            c.x + ((w[0] - self.center[0]) * self.scale) as f32,
-            c.y + ((w[1] - self.center[1]) * self.scale) as f32,
+            c.x + ((w.x - self.center.x) * self.scale) as f32,
+            c.y + ((w.y - self.center.y) * self.scale) as f32,
         )
     }
 
     /// The world coordinate under a screen position.
     #[must_use]
-    pub fn to_world(&self, p: Pos2) -> [f64; 2] {
+    pub fn to_world(&self, p: Pos2) -> World {
         let c = self.rect.center();
-        [
-            self.center[0] + f64::from(p.x - c.x) / self.scale,
-            self.center[1] + f64::from(p.y - c.y) / self.scale,
-        ]
+        World {
+            x: self.center.x + f64::from(p.x - c.x) / self.scale,
+            y: self.center.y + f64::from(p.y - c.y) / self.scale,
+        }
     }
 
     /// The visible world rectangle `[min_x, min_y, max_x, max_y]`.
@@ -70,7 +54,7 @@ impl View {
     pub fn world_bounds(&self) -> [f64; 4] {
         let a = self.to_world(self.rect.min);
         let b = self.to_world(self.rect.max);
-        [a[0], a[1], b[0], b[1]]
+        [a.x, a.y, b.x, b.y]
     }
 }
 
@@ -106,7 +90,7 @@ pub struct PrecinctShapes {
     /// World `[min_x, min_y, max_x, max_y]` per precinct.
     bbox: Vec<[f64; 4]>,
     /// A point inside each precinct (world), for labels; found the first time it is needed.
-    label_at: Vec<OnceLock<[f64; 2]>>,
+    label_at: Vec<OnceLock<World>>,
     /// The mean precinct width (world units), to decide when outlines are worth drawing.
     mean_width: f64,
     /// The box around every precinct, computed once.
@@ -124,9 +108,9 @@ impl PrecinctShapes {
             .iter()
             .map(|g| match geo::BoundingRect::bounding_rect(g) {
                 Some(r) => {
-                    let a = world(r.min().x, r.max().y);
-                    let b = world(r.max().x, r.min().y);
-                    [a[0], a[1], b[0], b[1]]
+                    let a = World::from_lon_lat(r.min().x, r.max().y);
+                    let b = World::from_lon_lat(r.max().x, r.min().y);
+                    [a.x, a.y, b.x, b.y]
                 }
                 None => [
                     f64::INFINITY,
@@ -168,13 +152,12 @@ impl PrecinctShapes {
     }
 
     /// A point inside precinct `i` (world), where its label goes.
-    fn label_point(&self, i: usize) -> [f64; 2] {
+    fn label_point(&self, i: usize) -> World {
         *self.label_at[i].get_or_init(|| {
-            let b = self.bbox[i];
-            geo::InteriorPoint::interior_point(&self.geometries[i]).map_or(
-                [f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3])],
-                |p| world(p.x(), p.y()),
-            )
+            geo::InteriorPoint::interior_point(&self.geometries[i])
+                .map_or(World::center_of(self.bbox[i]), |p| {
+                    World::from_lon_lat(p.x(), p.y())
+                })
         })
     }
 
@@ -224,13 +207,12 @@ fn union<'a>(boxes: impl Iterator<Item = &'a [f64; 4]>) -> Option<[f64; 4]> {
 impl PrecinctShapes {
     /// The precinct under a world point, if any.
     #[must_use]
-    pub fn hit(&self, w: [f64; 2]) -> Option<usize> {
-        let (lon, lat) = lon_lat(w);
-        let point = Point::new(lon, lat);
+    pub fn hit(&self, w: World) -> Option<usize> {
+        let point: Point<f64> = w.position();
         self.bbox
             .iter()
             .enumerate()
-            .filter(|(_, b)| w[0] >= b[0] && w[0] <= b[2] && w[1] >= b[1] && w[1] <= b[3])
+            .filter(|(_, b)| w.x >= b[0] && w.x <= b[2] && w.y >= b[1] && w.y <= b[3])
             .find(|(i, _)| self.geometries[*i].contains(&point))
             .map(|(i, _)| i)
     }
@@ -309,14 +291,14 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
         lod.rings_of.push(lod.ring_start.len() as u32);
         let origin = [b[0], b[1]];
         let local = |lon: f64, lat: f64| {
-            let w = world(lon, lat);
-            [(w[0] - origin[0]) as f32, (w[1] - origin[1]) as f32]
+            let w = World::from_lon_lat(lon, lat);
+            [(w.x - origin[0]) as f32, (w.y - origin[1]) as f32]
         };
         for polygon in &g.0 {
             // Simplify in world units, so a tolerance means the same on screen everywhere.
             let projected: Polygon<f64> = polygon.map_coords(|c| {
-                let w = world(c.x, c.y);
-                geo_types::coord! { x: w[0], y: w[1] }
+                let w = World::from_lon_lat(c.x, c.y);
+                geo_types::coord! { x: w.x, y: w.y }
             });
             let shape = if tolerance > 0.0 {
                 let simple = projected.simplify(tolerance);
@@ -512,8 +494,8 @@ fn build_part(
         part.visible += 1;
         let colour = style.fills.get(i).copied().unwrap_or(Color32::TRANSPARENT);
         let origin = pos2(
-            c.x + ((b[0] - view.center[0]) * view.scale) as f32,
-            c.y + ((b[1] - view.center[1]) * view.scale) as f32,
+            c.x + ((b[0] - view.center.x) * view.scale) as f32,
+            c.y + ((b[1] - view.center.y) * view.scale) as f32,
         );
         let width = ((b[2] - b[0]) * view.scale) as f32;
         let height = ((b[3] - b[1]) * view.scale) as f32;
@@ -593,14 +575,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn world_and_lon_lat_are_inverse() {
-        for (lon, lat) in [(-73.6, 45.5), (2.35, 48.85), (0.0, 0.0), (179.0, -60.0)] {
-            let (a, b) = lon_lat(world(lon, lat));
-            assert!((a - lon).abs() < 1e-9 && (b - lat).abs() < 1e-9);
-        }
-    }
-
-    #[test]
     fn a_concave_precinct_with_a_hole_is_hit_inside_and_not_in_its_hole() {
         let shell = geo_types::LineString::from(vec![
             (0.0, 0.0),
@@ -618,9 +592,17 @@ mod tests {
             (1.0, 0.5),
         ]);
         let shapes = PrecinctShapes::new(vec![MultiPolygon(vec![Polygon::new(shell, vec![hole])])]);
-        assert_eq!(shapes.hit(world(0.5, 3.0)), Some(0));
-        assert_eq!(shapes.hit(world(2.0, 0.75)), None, "in the hole");
-        assert_eq!(shapes.hit(world(2.0, 3.5)), None, "in the notch");
+        assert_eq!(shapes.hit(World::from_lon_lat(0.5, 3.0)), Some(0));
+        assert_eq!(
+            shapes.hit(World::from_lon_lat(2.0, 0.75)),
+            None,
+            "in the hole"
+        );
+        assert_eq!(
+            shapes.hit(World::from_lon_lat(2.0, 3.5)),
+            None,
+            "in the notch"
+        );
     }
 
     #[test]
@@ -650,7 +632,7 @@ mod tests {
         };
         let view = View {
             rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
-            center: world(1.0, 41.0),
+            center: World::from_lon_lat(1.0, 41.0),
             scale: 2f64.powi(8),
         };
         let mut cache = MeshCache::default();
@@ -659,7 +641,7 @@ mod tests {
         let (_, second) = cache.shapes(&shapes, &view, &style, &HashSet::new(), 0);
         assert!(!second.rebuilt);
         let moved = View {
-            center: world(2.5, 41.0),
+            center: World::from_lon_lat(2.5, 41.0),
             ..view
         };
         let (_, third) = cache.shapes(&shapes, &moved, &style, &HashSet::new(), 0);

@@ -133,8 +133,8 @@ pub enum Action {
     Dropped(Vec<PathBuf>),
     /// Choose the map tool.
     SetTool(Tool),
-    /// Select the precincts inside a lasso (longitude/latitude vertices).
-    Lasso(Vec<(f64, f64)>, SelectMode),
+    /// Select the precincts and doors inside a lasso (its vertices).
+    Lasso(Vec<crate::map::coords::Position>, SelectMode),
     /// Select every precinct in class `k` or above.
     SelectClassAtLeast(u8),
     /// Make a turf of the selected precincts.

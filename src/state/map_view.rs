@@ -4,7 +4,8 @@
 
 use walkers::MapMemory;
 
-use crate::map::layer::{DrawStats, MeshCache, View as WorldView, lon_lat};
+use crate::map::coords::{Position, World, WorldBounds};
+use crate::map::layer::{DrawStats, MeshCache, View as WorldView};
 
 /// The map's state between frames.
 #[derive(Default)]
@@ -15,12 +16,12 @@ pub struct MapView {
     pub mesh_cache: MeshCache,
     /// The lasso being drawn (screen points).
     pub lasso: Vec<egui::Pos2>,
-    /// The polygon being drawn with the polygon tool (longitude/latitude).
-    pub polygon: Vec<(f64, f64)>,
+    /// The polygon being drawn with the polygon tool.
+    pub polygon: Vec<Position>,
     /// A world rectangle to fit when the map is next drawn.
-    pub zoom_request: Option<[f64; 4]>,
-    /// Longitude/latitude under the pointer.
-    pub cursor: Option<(f64, f64)>,
+    pub zoom_request: Option<WorldBounds>,
+    /// The position under the pointer.
+    pub cursor: Option<Position>,
     /// The precinct under the pointer.
     pub hovered: Option<usize>,
     /// What the precinct layer drew last frame.
@@ -33,18 +34,14 @@ pub struct MapView {
 
 impl MapView {
     /// Fits the map to a world rectangle inside `rect`.
-    pub fn fit(&mut self, bounds: [f64; 4], rect: egui::Rect) {
+    pub fn fit(&mut self, bounds: WorldBounds, rect: egui::Rect) {
         let (w, h) = (
             (bounds[2] - bounds[0]).max(1e-9),
             (bounds[3] - bounds[1]).max(1e-9),
         );
         let scale = (f64::from(rect.width()) / w).min(f64::from(rect.height()) / h) * 0.9;
         let zoom = scale.log2().clamp(0.0, 19.0);
-        let (lon, lat) = lon_lat([
-            f64::midpoint(bounds[0], bounds[2]),
-            f64::midpoint(bounds[1], bounds[3]),
-        ]);
-        self.memory.center_at(walkers::lon_lat(lon, lat));
+        self.memory.center_at(World::center_of(bounds).position());
         let _ = self.memory.set_zoom(zoom);
     }
 

@@ -15,6 +15,7 @@ use crate::domain::results::ScoringData;
 use crate::domain::scoring::{Preset, Scored, ScoringError, ScoringParams, score};
 use crate::domain::selection::{DoorIndex, PrecinctIndex};
 use crate::domain::turf::{self, PrecinctFigures, TurfStats};
+use crate::map::batches::{DoorBatch, Outline};
 use crate::map::layer::PrecinctShapes;
 use crate::store::{Campaign, StoredDoor, TeamInfo, TurfInfo};
 
@@ -82,6 +83,10 @@ pub struct Session {
     pub voters_per_household: f64,
     /// Each precinct's part in turf figures (same order as `shapes`).
     pub figures: Vec<PrecinctFigures>,
+    /// The door points, projected for drawing.
+    pub door_batch: DoorBatch,
+    /// Each turf's outline, projected for drawing (same order as `turfs`).
+    pub outlines: Vec<Outline>,
     door_index: Option<Arc<DoorIndex>>,
     precinct_index: Option<Arc<PrecinctIndex>>,
     fills: Arc<Vec<Color32>>,
@@ -144,6 +149,8 @@ impl Session {
             doors: Vec::new(),
             voters_per_household: turf::DEFAULT_VOTERS_PER_HOUSEHOLD,
             figures: Vec::new(),
+            door_batch: DoorBatch::default(),
+            outlines: Vec::new(),
             door_index: None,
             precinct_index: None,
             fills: Arc::new(Vec::new()),
@@ -235,6 +242,10 @@ impl Session {
             .iter()
             .map(|code| by_code.get(code).copied().unwrap_or_default())
             .collect();
+        self.outlines = turfs
+            .iter()
+            .map(|t| t.outline.as_ref().map(Outline::new).unwrap_or_default())
+            .collect();
         self.turfs = turfs;
         self.teams = teams;
         Ok(())
@@ -249,6 +260,7 @@ impl Session {
             return Ok(());
         };
         self.doors = c.doors().map_err(|e| e.to_string())?;
+        self.door_batch = DoorBatch::new(self.doors.iter().map(|d| d.point));
         self.door_index = None;
         Ok(())
     }

@@ -7,18 +7,10 @@ use walkers::Map;
 use crate::domain::numbers::number;
 use crate::domain::turf::TurfStatus;
 use crate::map::basemap::{BasemapChoice, NetState};
-use crate::map::layer::{Style, View, lon_lat, world};
+use crate::map::coords::World;
+use crate::map::layer::{Style, View};
+use crate::map::style;
 use crate::state::{Action, MapView, SelectMode, Session, Shown, Tool};
-
-/// Colours of teams' turfs (`ColorBrewer` Dark2: distinct, colour-blind friendly).
-const TEAM_COLOURS: [Color32; 6] = [
-    Color32::from_rgb(0x1b, 0x9e, 0x77),
-    Color32::from_rgb(0xd9, 0x5f, 0x02),
-    Color32::from_rgb(0x75, 0x70, 0xb3),
-    Color32::from_rgb(0xe7, 0x29, 0x8a),
-    Color32::from_rgb(0x66, 0xa6, 0x1e),
-    Color32::from_rgb(0xe6, 0xab, 0x02),
-];
 
 /// Draws the map in the remaining space, on the basemap's `tiles`; returns what the user chose
 /// (a click, a lasso or polygon closed). The map keeps its own state in `map`.
@@ -33,13 +25,12 @@ pub fn map(
     if let Some(bounds) = map.zoom_request.take() {
         map.fit(bounds, rect);
     }
-    let default_center = shown.session.and_then(|l| l.shapes.bounds(None)).map_or(
-        walkers::lon_lat(2.35, 48.85),
-        |b| {
-            let (lon, lat) = lon_lat([f64::midpoint(b[0], b[2]), f64::midpoint(b[1], b[3])]);
-            walkers::lon_lat(lon, lat)
-        },
-    );
+    let default_center = shown
+        .session
+        .and_then(|l| l.shapes.bounds(None))
+        .map_or(walkers::lon_lat(2.35, 48.85), |b| {
+            World::center_of(b).position()
+        });
     let (fills, fills_version) = shown
         .session
         .map_or_else(|| (std::sync::Arc::new(Vec::new()), 0), Session::fills);
@@ -61,15 +52,17 @@ pub fn map(
         let polygon_tool = shown.view.tool == Tool::Polygon;
         let polygon = &mut map.polygon;
         let by_status = shown.view.turfs_by_status;
-        let no_doors = Vec::new();
-        let doors = loaded.map_or(&no_doors, |l| &l.doors);
+        let no_doors = crate::map::batches::DoorBatch::default();
+        let doors = loaded.map_or(&no_doors, |l| &l.door_batch);
         let selected_doors = &shown.selection.doors;
         let lasso = &mut map.lasso;
         let no_turfs = Vec::new();
         let no_teams = Vec::new();
+        let no_outlines = Vec::new();
         let turfs = loaded.map_or(&no_turfs, |l| &l.turfs);
         let teams = loaded.map_or(&no_teams, |l| &l.teams);
-        let mut lasso_done: Option<(Vec<(f64, f64)>, SelectMode)> = None;
+        let outlines = loaded.map_or(&no_outlines, |l| &l.outlines);
+        let mut lasso_done: Option<(Vec<crate::map::coords::Position>, SelectMode)> = None;
         let mut walkers_map = Map::new(None, &mut memory, default_center)
             .panning(!lasso_tool)
             .double_click_to_zoom(!polygon_tool);
@@ -81,13 +74,13 @@ pub fn map(
             let center = projector.unproject(map_rect.center().to_vec2());
             let view = View {
                 rect: map_rect,
-                center: world(center.x(), center.y()),
+                center: World::of(center),
                 scale: 2f64.powf(projector.zoom()),
             };
             drawn_view = Some(view);
             if let Some(p) = response.hover_pos() {
                 let w = view.to_world(p);
-                cursor = Some(lon_lat(w));
+                cursor = Some(w.position());
                 hovered = loaded.and_then(|l| l.shapes.hit(w));
             }
             if response.clicked() && !lasso_tool && !polygon_tool {
@@ -99,9 +92,7 @@ pub fn map(
                 let on_first = response
                     .interact_pointer_pos()
                     .zip(polygon.first())
-                    .is_some_and(|(p, &(lon, lat))| {
-                        p.distance(view.to_screen(world(lon, lat))) < 8.0
-                    });
+                    .is_some_and(|(p, &first)| p.distance(view.to_screen(World::of(first))) < 8.0);
                 let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if response.double_clicked()
                     || enter
@@ -115,11 +106,11 @@ pub fn map(
                 } else if response.clicked()
                     && let Some(p) = response.interact_pointer_pos()
                 {
-                    polygon.push(lon_lat(view.to_world(p)));
+                    polygon.push(view.to_world(p).position());
                 }
                 let mut points: Vec<egui::Pos2> = polygon
                     .iter()
-                    .map(|&(lon, lat)| view.to_screen(world(lon, lat)))
+                    .map(|&p| view.to_screen(World::of(p)))
                     .collect();
                 if let Some(p) = response.hover_pos() {
                     points.push(p);
@@ -127,7 +118,7 @@ pub fn map(
                 if points.len() >= 2 {
                     ui.painter().add(egui::Shape::line(
                         points,
-                        Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
+                        Stroke::new(2.0, style::SELECTION),
                     ));
                 }
             }
@@ -144,75 +135,57 @@ pub fn map(
                 if response.drag_stopped() && lasso.len() >= 3 {
                     let modifiers = ui.input(|i| i.modifiers);
                     let mode = SelectMode::from_modifiers(modifiers);
-                    let ring = lasso.iter().map(|p| lon_lat(view.to_world(*p))).collect();
+                    let ring = lasso.iter().map(|p| view.to_world(*p).position()).collect();
                     lasso_done = Some((ring, mode));
                     lasso.clear();
                 }
                 if lasso.len() >= 2 {
                     ui.painter().add(egui::Shape::line(
                         lasso.clone(),
-                        Stroke::new(2.0, Color32::from_rgb(0x1f, 0x6f, 0xeb)),
+                        Stroke::new(2.0, style::SELECTION),
                     ));
                 }
             }
             // Door points, once the street level is near enough to tell them apart.
             if view.scale >= 2f64.powi(13) && !doors.is_empty() {
-                let [min_x, min_y, max_x, max_y] = view.world_bounds();
                 let painter = ui.painter();
-                let mut drawn = 0;
-                for (k, d) in doors.iter().enumerate() {
-                    let w = world(d.point.x(), d.point.y());
-                    if w[0] < min_x || w[0] > max_x || w[1] < min_y || w[1] > max_y {
-                        continue;
-                    }
+                for (k, w) in doors.within(view.world_bounds()).take(20_000) {
                     let selected = selected_doors.contains(&k);
-                    let colour = if selected {
-                        Color32::from_rgb(0x1f, 0x6f, 0xeb)
-                    } else {
-                        Color32::from_rgb(60, 60, 60)
-                    };
                     painter.circle_filled(
                         view.to_screen(w),
                         if selected { 3.5 } else { 2.5 },
-                        colour,
+                        if selected {
+                            style::SELECTION
+                        } else {
+                            style::DOOR
+                        },
                     );
-                    drawn += 1;
-                    if drawn > 20_000 {
-                        break;
-                    }
                 }
             }
-            // Turf outlines, coloured by team.
-            for turf in turfs {
-                let Some(outline) = &turf.outline else {
+            // Turf outlines, coloured by team (or by status).
+            let in_view = view.world_bounds();
+            for (turf, outline) in turfs.iter().zip(outlines) {
+                if outline.rings.is_empty() || !outline.meets(in_view) {
                     continue;
-                };
+                }
                 let colour = if by_status {
                     match turf.status {
-                        TurfStatus::Done => Color32::from_rgb(0x1a, 0x98, 0x50),
-                        TurfStatus::InProgress => Color32::from_rgb(0xf4, 0x6d, 0x43),
-                        TurfStatus::Planned => Color32::from_rgb(0x45, 0x75, 0xb4),
+                        TurfStatus::Done => style::STATUS_DONE,
+                        TurfStatus::InProgress => style::STATUS_IN_PROGRESS,
+                        TurfStatus::Planned => style::STATUS_PLANNED,
                     }
                 } else {
                     let team = turf
                         .team
                         .as_ref()
                         .and_then(|n| teams.iter().position(|t| &t.name == n));
-                    let own = turf.colour.as_deref().map(colour);
-                    team.map_or(own.unwrap_or(Color32::from_rgb(40, 40, 40)), |k| {
-                        teams[k]
-                            .colour
-                            .as_deref()
-                            .map_or(TEAM_COLOURS[k % TEAM_COLOURS.len()], colour)
-                    })
+                    match team {
+                        Some(k) => style::team_colour(k, teams[k].colour.as_deref()),
+                        None => turf.colour.as_deref().map_or(style::TURF_PLAIN, style::hex),
+                    }
                 };
-                for polygon in &outline.0 {
-                    let points: Vec<egui::Pos2> = polygon
-                        .exterior()
-                        .0
-                        .iter()
-                        .map(|c| view.to_screen(world(c.x, c.y)))
-                        .collect();
+                for ring in &outline.rings {
+                    let points: Vec<egui::Pos2> = ring.iter().map(|&w| view.to_screen(w)).collect();
                     ui.painter()
                         .add(egui::Shape::closed_line(points, Stroke::new(2.5, colour)));
                 }
@@ -226,7 +199,7 @@ pub fn map(
             let style = Style {
                 fills: fills.clone(),
                 fills_version,
-                outline: Color32::from_rgba_unmultiplied(60, 60, 60, 160),
+                outline: style::PRECINCT_OUTLINE,
                 outline_min_px: 6.0,
             };
             let started = std::time::Instant::now();
@@ -240,8 +213,8 @@ pub fn map(
                 // A light outline under the pointer.
                 if let Some(b) = l.shapes.bbox_of(h) {
                     let r = egui::Rect::from_two_pos(
-                        view.to_screen([b[0], b[1]]),
-                        view.to_screen([b[2], b[3]]),
+                        view.to_screen(World { x: b[0], y: b[1] }),
+                        view.to_screen(World { x: b[2], y: b[3] }),
                     );
                     painter.rect_stroke(
                         r,
@@ -258,7 +231,7 @@ pub fn map(
                         Align2::CENTER_CENTER,
                         &l.data.names[i],
                         FontId::proportional(11.0),
-                        Color32::from_rgb(30, 30, 30),
+                        style::LABEL,
                     );
                 }
             }
@@ -355,7 +328,7 @@ fn legend(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) {
                     ui.horizontal(|ui| {
                         let (swatch, _) =
                             ui.allocate_exact_size(vec2(18.0, 14.0), egui::Sense::hover());
-                        ui.painter().rect_filled(swatch, 2.0, colour(&c.colour));
+                        ui.painter().rect_filled(swatch, 2.0, style::hex(&c.colour));
                         let range = match (c.min, c.max) {
                             (Some(a), Some(b)) => format!(
                                 "{} – {}",
@@ -390,11 +363,6 @@ impl LegendLabel for egui::Response {
         });
         self
     }
-}
-
-fn colour(hex: &str) -> Color32 {
-    let [r, g, b] = crate::domain::classify::parse_hex(hex);
-    Color32::from_rgb(r, g, b)
 }
 
 /// Attribution, and the offline notice with its retry button.
@@ -432,7 +400,7 @@ fn overlay(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) -> Option<Action>
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.horizontal(|ui| {
-                        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), t.status_offline);
+                        ui.colored_label(style::ERROR, t.status_offline);
                         retry = ui.button(t.retry).clicked();
                     });
                 });

@@ -1,6 +1,6 @@
 //! The side panel (layers, scoring, inspector), the status bar and the dialogs.
 
-use egui::{Color32, RichText};
+use egui::RichText;
 
 use crate::domain::classify::{ClassMethod, Ramp};
 use crate::domain::numbers::number;
@@ -52,7 +52,7 @@ pub fn layers(ui: &mut egui::Ui, shown: &Shown<'_>) -> Vec<Action> {
     }
     if current == BasemapChoice::OpenStreetMap && shown.basemap.net == NetState::Offline {
         ui.horizontal(|ui| {
-            ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), t.status_offline);
+            ui.colored_label(crate::map::style::ERROR, t.status_offline);
             if ui.button(t.retry).clicked() {
                 actions.push(Action::RetryNetwork);
             }
@@ -234,7 +234,7 @@ pub fn scoring(ui: &mut egui::Ui, shown: &Shown<'_>, formula_text: &mut String) 
     }
     if let Some(error) = &l.scoring_error {
         ui.colored_label(
-            Color32::from_rgb(0xc0, 0x39, 0x2b),
+            crate::map::style::ERROR,
             error.localized(shown.persisted.lang),
         );
     }
@@ -277,14 +277,14 @@ pub fn inspector(ui: &mut egui::Ui, shown: &Shown<'_>) {
 pub fn status_bar(
     ui: &mut egui::Ui,
     shown: &Shown<'_>,
-    cursor: Option<(f64, f64)>,
+    cursor: Option<crate::map::coords::Position>,
     zoom: f64,
 ) -> Vec<Action> {
     let t = super::tr(shown);
     let mut actions = Vec::new();
     ui.horizontal(|ui| {
         match cursor {
-            Some((lon, lat)) => ui.monospace(format!("{lat:>9.5}, {lon:>10.5}")),
+            Some(p) => ui.monospace(format!("{:>9.5}, {:>10.5}", p.y(), p.x())),
             None => ui.monospace(" ".repeat(21)),
         };
         ui.separator();
@@ -295,10 +295,9 @@ pub fn status_bar(
             (BasemapChoice::Offline | BasemapChoice::File(_), _) => {
                 (t.status_offline_basemap.to_owned(), None)
             }
-            (BasemapChoice::OpenStreetMap, NetState::Offline) => (
-                t.status_offline.to_owned(),
-                Some(Color32::from_rgb(0xc0, 0x39, 0x2b)),
-            ),
+            (BasemapChoice::OpenStreetMap, NetState::Offline) => {
+                (t.status_offline.to_owned(), Some(crate::map::style::ERROR))
+            }
             (BasemapChoice::OpenStreetMap, NetState::Checking | NetState::Unknown) => {
                 (t.status_checking.to_owned(), None)
             }

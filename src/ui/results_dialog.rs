@@ -1,8 +1,6 @@
 //! The results import dialog: draws the form of `state::results_form` and returns the import
 //! to run.
 
-use egui::Color32;
-
 use crate::io::csv_results::Layout;
 use crate::state::Action;
 use crate::state::results_form::ResultsDialog;
@@ -52,7 +50,7 @@ pub fn show(
         ui.text_edit_singleline(&mut d.date);
     });
     if d.date().is_err() {
-        ui.colored_label(Color32::from_rgb(0xc0, 0x39, 0x2b), t.bad_date);
+        ui.colored_label(crate::map::style::ERROR, t.bad_date);
     }
     ui.add(egui::Slider::new(&mut d.round, 0..=2).text(t.round));
     ui.checkbox(&mut d.missing_as_empty, t.missing_as_empty);

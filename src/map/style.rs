@@ -1,0 +1,47 @@
+//! The map's colours, in one place: team and status colours of turf outlines, selection,
+//! door points, drawing tools, outlines, labels.
+
+use egui::Color32;
+
+/// Colours of teams' turfs without a colour of their own (`ColorBrewer` Dark2: distinct,
+/// colour-blind friendly).
+pub const TEAM_COLOURS: [Color32; 6] = [
+    Color32::from_rgb(0x1b, 0x9e, 0x77),
+    Color32::from_rgb(0xd9, 0x5f, 0x02),
+    Color32::from_rgb(0x75, 0x70, 0xb3),
+    Color32::from_rgb(0xe7, 0x29, 0x8a),
+    Color32::from_rgb(0x66, 0xa6, 0x1e),
+    Color32::from_rgb(0xe6, 0xab, 0x02),
+];
+
+/// A turf with neither team nor colour of its own.
+pub const TURF_PLAIN: Color32 = Color32::from_rgb(40, 40, 40);
+/// Turf outlines by status: planned.
+pub const STATUS_PLANNED: Color32 = Color32::from_rgb(0x45, 0x75, 0xb4);
+/// Turf outlines by status: in progress.
+pub const STATUS_IN_PROGRESS: Color32 = Color32::from_rgb(0xf4, 0x6d, 0x43);
+/// Turf outlines by status: done.
+pub const STATUS_DONE: Color32 = Color32::from_rgb(0x1a, 0x98, 0x50);
+/// Selected door points, and the lasso and polygon being drawn.
+pub const SELECTION: Color32 = Color32::from_rgb(0x1f, 0x6f, 0xeb);
+/// Door points.
+pub const DOOR: Color32 = Color32::from_rgb(60, 60, 60);
+/// Precinct outlines.
+pub const PRECINCT_OUTLINE: Color32 = Color32::from_rgba_unmultiplied_const(60, 60, 60, 160);
+/// Precinct labels.
+pub const LABEL: Color32 = Color32::from_rgb(30, 30, 30);
+/// Errors said on the map and in panels.
+pub const ERROR: Color32 = Color32::from_rgb(0xc0, 0x39, 0x2b);
+
+/// A `#rrggbb` colour (black when unreadable).
+#[must_use]
+pub fn hex(text: &str) -> Color32 {
+    let [r, g, b] = crate::domain::classify::parse_hex(text);
+    Color32::from_rgb(r, g, b)
+}
+
+/// A team's colour: its own, else the palette's for its place in the list.
+#[must_use]
+pub fn team_colour(index: usize, own: Option<&str>) -> Color32 {
+    own.map_or(TEAM_COLOURS[index % TEAM_COLOURS.len()], hex)
+}
