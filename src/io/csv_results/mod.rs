@@ -21,6 +21,7 @@ mod number;
 mod problems;
 mod read;
 mod text;
+mod values;
 
 use std::path::Path;
 
