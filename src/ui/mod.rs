@@ -3,11 +3,11 @@
 //! app shell.
 
 pub mod i18n;
-mod map_view;
-mod panels;
+pub mod map_view;
+pub mod panels;
 pub mod results_dialog;
-mod table;
-mod turfs;
+pub mod table;
+pub mod turfs;
 
 use egui::RichText;
 use egui_material_icons::icons;

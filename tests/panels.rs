@@ -1,0 +1,105 @@
+//! Panels drawn alone, without the app or a window: each reads the state it is given and
+//! returns the actions the user chose (`egui_kittest` drives them by label).
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+use campaign_planner::map::basemap::{BasemapChoice, NetState};
+use campaign_planner::state::{
+    Action, BasemapStatus, Forms, Persisted, SelectMode, Selection, Session, Shown, View,
+};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+fn basemap() -> BasemapStatus {
+    BasemapStatus {
+        choice: BasemapChoice::None,
+        net: NetState::Unknown,
+        downloads: 0,
+    }
+}
+
+#[test]
+fn the_layers_panel_returns_the_switch_the_user_clicked_and_changes_nothing_itself() {
+    let (persisted, selection, view) =
+        (Persisted::default(), Selection::default(), View::default());
+    let shown = Shown {
+        persisted: &persisted,
+        session: None,
+        selection: &selection,
+        view: &view,
+        basemap: basemap(),
+        job: None,
+    };
+    let mut h = Harness::new_ui_state(
+        |ui, actions: &mut Vec<Action>| {
+            actions.extend(campaign_planner::ui::panels::layers(ui, &shown));
+        },
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("Labels").click();
+    h.run();
+    assert!(
+        h.state().contains(&Action::SetLabels(false)),
+        "{:?}",
+        h.state()
+    );
+    assert!(view.labels, "the panel only asks; the view is unchanged");
+    h.get_by_label("MBTiles file…").click();
+    h.run();
+    assert!(
+        h.state().contains(&Action::BasemapFileDialog),
+        "a file is asked for by an action, not by the panel: {:?}",
+        h.state()
+    );
+}
+
+#[test]
+fn the_turfs_panel_shows_the_selection_s_figures_and_returns_the_turf_to_make() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("panel.campaign.gpkg");
+    let mut campaign = campaign_planner::store::Campaign::create(&file, "panel").unwrap();
+    campaign_planner::io::import_precincts(
+        &mut campaign,
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/montreal-districts.geojson"
+        )),
+        &campaign_planner::io::ImportOptions::default(),
+        &mut campaign_planner::progress::ignore,
+    )
+    .unwrap();
+    let session = Session::from_campaign(campaign).unwrap();
+    let (persisted, view) = (Persisted::default(), View::default());
+    let mut selection = Selection::default();
+    selection.select_precincts(0..session.shapes.len().min(3), SelectMode::Replace);
+    let shown = Shown {
+        persisted: &persisted,
+        session: Some(&session),
+        selection: &selection,
+        view: &view,
+        basemap: basemap(),
+        job: None,
+    };
+    let mut forms = Forms {
+        turf_name: "Nord".to_owned(),
+        ..Forms::default()
+    };
+    let mut icons = false;
+    let mut h = Harness::new_ui_state(
+        |ui, actions: &mut Vec<Action>| {
+            // The panel's icon buttons need the icon font, in place from the next frame.
+            if !icons {
+                egui_material_icons::initialize(ui.ctx());
+                icons = true;
+                return;
+            }
+            actions.extend(campaign_planner::ui::turfs::turfs(ui, &shown, &mut forms));
+        },
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label_contains("3 precincts ·");
+    h.get_by_label("Make a turf of the selection").click();
+    h.run();
+    assert_eq!(h.state(), &vec![Action::CreateTurf("Nord".to_owned())]);
+}
