@@ -5,7 +5,7 @@ use super::PlannerApp;
 use crate::domain::colour::Colour;
 use crate::domain::date::Date;
 use crate::domain::scoring::ScoringParams;
-use crate::domain::turf::TurfStatus;
+use crate::domain::turf::{TeamId, TurfId, TurfStatus};
 use crate::state::history::{TeamLook, TurfAssignment};
 use crate::state::{Edit, Message, Session};
 use crate::store::{Campaign, StoreError, TurfState};
@@ -50,8 +50,8 @@ impl PlannerApp {
     /// `edit` returns the UUIDs of the turfs it created, if any. Returns whether it was done.
     fn turf_edit(
         &mut self,
-        affected: Vec<String>,
-        edit: impl FnOnce(&mut Campaign) -> Result<Vec<String>, StoreError>,
+        affected: Vec<TurfId>,
+        edit: impl FnOnce(&mut Campaign) -> Result<Vec<TurfId>, StoreError>,
     ) -> bool {
         let Some(c) = self.campaign_mut() else {
             return false;
@@ -103,14 +103,14 @@ impl PlannerApp {
     }
 
     /// Every turf's UUID (an edit of doors may touch any of them).
-    fn all_turfs(&self) -> Vec<String> {
+    fn all_turfs(&self) -> Vec<TurfId> {
         self.session.as_ref().map_or_else(Vec::new, |s| {
             s.turfs.iter().map(|t| t.uuid.clone()).collect()
         })
     }
 
     /// The turfs holding any of these precincts.
-    fn turfs_holding(&self, codes: &[String]) -> Vec<String> {
+    fn turfs_holding(&self, codes: &[String]) -> Vec<TurfId> {
         self.session
             .as_ref()
             .map_or_else(Vec::new, |s| s.turfs_holding(codes))
@@ -137,14 +137,14 @@ impl PlannerApp {
     }
 
     /// Deletes a turf.
-    pub(super) fn delete_turf(&mut self, uuid: &str) {
-        self.turf_edit(vec![uuid.to_owned()], |c| {
+    pub(super) fn delete_turf(&mut self, uuid: &TurfId) {
+        self.turf_edit(vec![uuid.clone()], |c| {
             c.delete_turf(uuid).map(|()| Vec::new())
         });
     }
 
     /// Moves the selected precincts (or doors alone) into a turf.
-    pub(super) fn add_to_turf(&mut self, uuid: &str) {
+    pub(super) fn add_to_turf(&mut self, uuid: &TurfId) {
         let (codes, doors) = self.selected();
         if self.selection.doors_only() {
             let affected = self.all_turfs();
@@ -153,7 +153,7 @@ impl PlannerApp {
             });
         } else {
             let mut affected = self.turfs_holding(&codes);
-            affected.push(uuid.to_owned());
+            affected.push(uuid.clone());
             self.turf_edit(affected, |c| {
                 c.add_to_turf(uuid, &codes).map(|()| Vec::new())
             });
@@ -161,10 +161,10 @@ impl PlannerApp {
     }
 
     /// Takes the selected precincts (or doors alone) out of a turf.
-    pub(super) fn remove_from_turf(&mut self, uuid: &str) {
+    pub(super) fn remove_from_turf(&mut self, uuid: &TurfId) {
         let (codes, doors) = self.selected();
         let doors_only = self.selection.doors_only();
-        self.turf_edit(vec![uuid.to_owned()], |c| {
+        self.turf_edit(vec![uuid.clone()], |c| {
             if doors_only {
                 c.remove_doors_from_turf(uuid, &doors)
             } else {
@@ -175,27 +175,27 @@ impl PlannerApp {
     }
 
     /// Merges the second turf into the first.
-    pub(super) fn merge_turfs(&mut self, into: &str, from: &str) {
+    pub(super) fn merge_turfs(&mut self, into: &TurfId, from: &TurfId) {
         if into != from {
-            self.turf_edit(vec![into.to_owned(), from.to_owned()], |c| {
+            self.turf_edit(vec![into.clone(), from.clone()], |c| {
                 c.merge_turfs(into, from).map(|()| Vec::new())
             });
         }
     }
 
     /// Renames and recolours a turf.
-    pub(super) fn update_turf(&mut self, uuid: &str, name: &str, colour: Option<&String>) {
-        self.turf_edit(vec![uuid.to_owned()], |c| {
+    pub(super) fn update_turf(&mut self, uuid: &TurfId, name: &str, colour: Option<&String>) {
+        self.turf_edit(vec![uuid.clone()], |c| {
             c.update_turf(uuid, name, colour_of(colour))
                 .map(|()| Vec::new())
         });
     }
 
     /// Sets a turf's status (its team stays).
-    pub(super) fn set_turf_status(&mut self, uuid: &str, status: TurfStatus) {
-        self.turf_edit(vec![uuid.to_owned()], |c| {
+    pub(super) fn set_turf_status(&mut self, uuid: &TurfId, status: TurfStatus) {
+        self.turf_edit(vec![uuid.clone()], |c| {
             let (team, _) = c.turf_assignment(uuid)?;
-            c.set_turf_assignment(uuid, team.as_deref(), status)
+            c.set_turf_assignment(uuid, team.as_ref(), status)
                 .map(|()| Vec::new())
         });
     }
@@ -245,9 +245,9 @@ impl PlannerApp {
     }
 
     /// Renames and recolours a team.
-    pub(super) fn update_team(&mut self, uuid: &str, name: &str, colour: Option<&String>) {
+    pub(super) fn update_team(&mut self, uuid: &TeamId, name: &str, colour: Option<&String>) {
         let before = self.session.as_ref().and_then(|s| {
-            s.teams.iter().find(|t| t.uuid == uuid).map(|t| TeamLook {
+            s.teams.iter().find(|t| t.uuid == *uuid).map(|t| TeamLook {
                 name: t.name.clone(),
                 colour: t.colour.clone(),
             })
@@ -263,7 +263,7 @@ impl PlannerApp {
             Some(Ok(())) => {
                 if let Some(before) = before {
                     self.history.record(Edit::UpdatedTeam {
-                        team: uuid.to_owned(),
+                        team: uuid.clone(),
                         before,
                         after,
                     });
@@ -276,11 +276,11 @@ impl PlannerApp {
     }
 
     /// Deletes a team; its turfs lose their team.
-    pub(super) fn delete_team(&mut self, uuid: &str) {
+    pub(super) fn delete_team(&mut self, uuid: &TeamId) {
         match self.campaign_mut().map(|c| c.delete_team(uuid)) {
-            Some(Ok(())) => self.history.record(Edit::DeletedTeam {
-                team: uuid.to_owned(),
-            }),
+            Some(Ok(())) => self
+                .history
+                .record(Edit::DeletedTeam { team: uuid.clone() }),
             Some(Err(e)) => self.refused(&e),
             None => {}
         }

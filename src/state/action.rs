@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::domain::numbers::Lang;
 use crate::domain::scoring::ScoringParams;
-use crate::domain::turf::TurfStatus;
+use crate::domain::turf::{TeamId, TurfId, TurfStatus};
 use crate::io::csv_results::ColumnMapping;
 use crate::map::basemap::BasemapChoice;
 use crate::store::ElectionMeta;
@@ -139,8 +139,8 @@ pub enum Action {
     SelectClassAtLeast(u8),
     /// Make a turf of the selected precincts.
     CreateTurf(String),
-    /// Delete a turf (by UUID).
-    DeleteTurf(String),
+    /// Delete a turf.
+    DeleteTurf(TurfId),
     /// Create a team.
     CreateTeam(String),
     /// Assign a turf (by name) to a team (by name) on a date.
@@ -152,14 +152,14 @@ pub enum Action {
         /// The date, YYYY-MM-DD.
         date: String,
     },
-    /// Move the selected precincts into a turf (by UUID).
-    AddToTurf(String),
-    /// Take the selected precincts out of a turf (by UUID).
-    RemoveFromTurf(String),
-    /// Merge the second turf into the first (by UUID).
-    MergeTurfs(String, String),
-    /// Rename and recolour a turf (UUID, name, colour).
-    UpdateTurf(String, String, Option<String>),
+    /// Move the selected precincts into a turf.
+    AddToTurf(TurfId),
+    /// Take the selected precincts out of a turf.
+    RemoveFromTurf(TurfId),
+    /// Merge the second turf into the first.
+    MergeTurfs(TurfId, TurfId),
+    /// Rename and recolour a turf (its new name and colour).
+    UpdateTurf(TurfId, String, Option<String>),
     /// Ask for a door points file to import.
     ImportDoorsDialog,
     /// Import door points (GeoJSON, CSV, `.osm.pbf`).
@@ -169,14 +169,14 @@ pub enum Action {
     Autocut(i64),
     /// How the lasso and polygon decide that a precinct is inside.
     SetMembership(crate::domain::selection::Membership),
-    /// Set the status of a turf (UUID).
-    SetTurfStatus(String, TurfStatus),
+    /// Set the status of a turf.
+    SetTurfStatus(TurfId, TurfStatus),
     /// Set the voters per household used to estimate doors.
     SetVotersPerHousehold(f64),
-    /// Rename and recolour a team (UUID, name, colour).
-    UpdateTeam(String, String, Option<String>),
-    /// Delete a team (by UUID); its turfs lose their team.
-    DeleteTeam(String),
+    /// Rename and recolour a team (its new name and colour).
+    UpdateTeam(TeamId, String, Option<String>),
+    /// Delete a team; its turfs lose their team.
+    DeleteTeam(TeamId),
     /// Colour turf outlines by status instead of by team.
     SetTurfColouring(bool),
     /// Undo the last edit of turfs and teams.

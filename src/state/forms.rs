@@ -2,16 +2,17 @@
 //! forms. Panels edit these in place; nothing here touches the campaign.
 
 use super::results_form::ResultsDialog;
+use crate::domain::turf::TurfId;
 
 /// The turf being edited: which one, its new name, and the turf to merge into it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TurfEditForm {
-    /// The turf (UUID).
-    pub turf: String,
+    /// The turf.
+    pub turf: Option<TurfId>,
     /// Its new name, as typed.
     pub new_name: String,
-    /// The turf to merge into it (UUID).
-    pub merge_from: String,
+    /// The turf to merge into it.
+    pub merge_from: Option<TurfId>,
 }
 
 /// The assignment being prepared.

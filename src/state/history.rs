@@ -2,7 +2,7 @@
 //! backwards or forwards on the campaign file.
 
 use crate::domain::colour::Colour;
-use crate::domain::turf::TurfStatus;
+use crate::domain::turf::{TeamId, TurfId, TurfStatus};
 use crate::store::{Campaign, StoreError, TurfState};
 
 /// A team's name and colour, before or after an edit.
@@ -17,8 +17,8 @@ pub struct TeamLook {
 /// A turf's team and status, before or after an assignment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TurfAssignment {
-    /// The team (UUID), if any.
-    pub team: Option<String>,
+    /// The team, if any.
+    pub team: Option<TeamId>,
     /// The status.
     pub status: TurfStatus,
 }
@@ -36,13 +36,13 @@ pub enum Edit {
     },
     /// A team was created.
     CreatedTeam {
-        /// The team's UUID.
-        team: String,
+        /// The team.
+        team: TeamId,
     },
     /// A team was deleted.
     DeletedTeam {
-        /// The team's UUID.
-        team: String,
+        /// The team.
+        team: TeamId,
     },
     /// Doors were imported: those added and those they replaced (UUID, geometry).
     Doors {
@@ -53,8 +53,8 @@ pub enum Edit {
     },
     /// A team was renamed or recoloured.
     UpdatedTeam {
-        /// The team's UUID.
-        team: String,
+        /// The team.
+        team: TeamId,
         /// Its name and colour before.
         before: TeamLook,
         /// Its name and colour after.
@@ -62,8 +62,8 @@ pub enum Edit {
     },
     /// A turf was assigned to a team.
     Assigned {
-        /// The turf's UUID.
-        turf: String,
+        /// The turf.
+        turf: TurfId,
         /// Its team and status before.
         before: TurfAssignment,
         /// Its team and status after.
@@ -107,7 +107,7 @@ impl Edit {
                     ..
                 },
                 false,
-            ) => c.set_turf_assignment(turf, before.team.as_deref(), before.status),
+            ) => c.set_turf_assignment(turf, before.team.as_ref(), before.status),
         }
     }
 
@@ -171,7 +171,7 @@ mod tests {
 
     fn team(name: &str) -> Edit {
         Edit::CreatedTeam {
-            team: name.to_owned(),
+            team: TeamId(name.to_owned()),
         }
     }
 

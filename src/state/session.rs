@@ -317,9 +317,9 @@ impl Session {
             .collect()
     }
 
-    /// The UUIDs of the turfs holding any of these precincts.
+    /// The turfs holding any of these precincts.
     #[must_use]
-    pub fn turfs_holding(&self, codes: &[String]) -> Vec<String> {
+    pub fn turfs_holding(&self, codes: &[String]) -> Vec<crate::domain::turf::TurfId> {
         self.turfs
             .iter()
             .filter(|t| t.precincts.iter().any(|p| codes.contains(p)))

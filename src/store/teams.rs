@@ -7,14 +7,14 @@ use super::turfs::{name_taken, tombstone_assignments, undelete};
 use crate::domain::colour::Colour;
 use crate::domain::date::Date;
 use crate::domain::name::clean_name;
-use crate::domain::turf::TurfStatus;
+use crate::domain::turf::{TeamId, TurfId, TurfStatus};
 use crate::store::{Campaign, StoreError};
 
 /// A team as listed.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct TeamInfo {
     /// Its stable identifier.
-    pub uuid: String,
+    pub uuid: TeamId,
     /// Its name.
     pub name: String,
     /// Its colour, `#rrggbb`.
@@ -30,7 +30,7 @@ impl Campaign {
         name: &str,
         colour: Option<Colour>,
         size: Option<i64>,
-    ) -> Result<String, StoreError> {
+    ) -> Result<TeamId, StoreError> {
         let name = clean_name(name, "team").map_err(|e| self.invalid(&e.to_string()))?;
         if size.is_some_and(|s| !(1..=1000).contains(&s)) {
             return Err(self.invalid("a team's size is 1 to 1,000 canvassers"));
@@ -51,7 +51,7 @@ impl Campaign {
                 params![uuid, name, colour, size],
             )
             .map_err(sql)?;
-            Ok(uuid)
+            Ok(TeamId(uuid))
         })
     }
 
@@ -145,8 +145,8 @@ impl Campaign {
     /// The team UUID and status of a turf.
     pub fn turf_assignment(
         &self,
-        turf_uuid: &str,
-    ) -> Result<(Option<String>, TurfStatus), StoreError> {
+        turf_uuid: &TurfId,
+    ) -> Result<(Option<TeamId>, TurfStatus), StoreError> {
         self.conn()
             .query_row(
                 "SELECT team_uuid, status FROM turfs WHERE uuid = ?1",
@@ -159,8 +159,8 @@ impl Campaign {
     /// Sets a turf's team and status directly (undo and redo of assignments).
     pub fn set_turf_assignment(
         &mut self,
-        turf_uuid: &str,
-        team_uuid: Option<&str>,
+        turf_uuid: &TurfId,
+        team_uuid: Option<&TeamId>,
         status: TurfStatus,
     ) -> Result<(), StoreError> {
         self.write_one(
@@ -173,7 +173,7 @@ impl Campaign {
     }
 
     /// Tombstones a team (undone by [`Campaign::restore_team`]).
-    pub fn delete_team(&mut self, uuid: &str) -> Result<(), StoreError> {
+    pub fn delete_team(&mut self, uuid: &TeamId) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
@@ -185,7 +185,7 @@ impl Campaign {
                 [uuid],
             )
             .map_err(sql)?;
-            tombstone_assignments(tx, "team_uuid", uuid).map_err(sql)?;
+            tombstone_assignments(tx, "team_uuid", uuid.as_str()).map_err(sql)?;
             Ok(())
         })
     }
@@ -193,11 +193,11 @@ impl Campaign {
     /// Renames and recolours a team.
     pub fn update_team(
         &mut self,
-        uuid: &str,
+        uuid: &TeamId,
         name: &str,
         colour: Option<Colour>,
     ) -> Result<(), StoreError> {
-        self.rename("teams", "team", uuid, name, colour)
+        self.rename("teams", "team", uuid.as_str(), name, colour)
     }
 
     /// Renames and recolours a turf or team; another of the same kind with the name is refused.
@@ -233,11 +233,11 @@ impl Campaign {
     }
 
     /// Brings a tombstoned team back.
-    pub fn restore_team(&mut self, uuid: &str) -> Result<(), StoreError> {
+    pub fn restore_team(&mut self, uuid: &TeamId) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            undelete(tx, "teams", "team_uuid", uuid).map_err(sql)?;
+            undelete(tx, "teams", "team_uuid", uuid.as_str()).map_err(sql)?;
             Ok(())
         })
     }

@@ -7,7 +7,7 @@ use egui_material_icons::icons;
 use crate::domain::classify::{parse_hex, to_hex};
 use crate::domain::numbers::number;
 use crate::domain::selection::Membership;
-use crate::domain::turf::TurfStatus;
+use crate::domain::turf::{TurfId, TurfStatus};
 use crate::state::{Action, Forms, Shown};
 use crate::ui::LabelledBy as _;
 
@@ -166,15 +166,15 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
         });
     }
     if !l.turfs.is_empty() {
-        let names: Vec<(String, String)> = l
+        let names: Vec<(TurfId, String)> = l
             .turfs
             .iter()
             .map(|x| (x.uuid.clone(), x.name.clone()))
             .collect();
-        let name_of = |uuid: &str| {
+        let name_of = |id: &Option<TurfId>| {
             names
                 .iter()
-                .find(|n| n.0 == uuid)
+                .find(|n| Some(&n.0) == id.as_ref())
                 .map(|n| n.1.clone())
                 .unwrap_or_default()
         };
@@ -184,30 +184,31 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                 .width(80.0)
                 .show_ui(ui, |ui| {
                     for (uuid, name) in &names {
-                        ui.selectable_value(&mut forms.turf_edit.turf, uuid.clone(), name);
+                        ui.selectable_value(&mut forms.turf_edit.turf, Some(uuid.clone()), name);
                     }
                 });
             ui.add(egui::TextEdit::singleline(&mut forms.turf_edit.new_name).desired_width(80.0));
+            let editing = forms
+                .turf_edit
+                .turf
+                .as_ref()
+                .and_then(|id| l.turfs.iter().find(|x| &x.uuid == id));
             if ui
                 .add_enabled(
-                    !forms.turf_edit.turf.is_empty() && !forms.turf_edit.new_name.trim().is_empty(),
+                    editing.is_some() && !forms.turf_edit.new_name.trim().is_empty(),
                     egui::Button::new(t.rename),
                 )
                 .clicked()
+                && let Some(turf) = editing
             {
-                let colour = l
-                    .turfs
-                    .iter()
-                    .find(|x| x.uuid == forms.turf_edit.turf)
-                    .and_then(|x| x.colour.clone());
                 actions.push(Action::UpdateTurf(
-                    forms.turf_edit.turf.clone(),
+                    turf.uuid.clone(),
                     forms.turf_edit.new_name.trim().to_owned(),
-                    colour,
+                    turf.colour.clone(),
                 ));
             }
             // The turf's own colour (used when it has no team, or outlines go by status).
-            if let Some(turf) = l.turfs.iter().find(|x| x.uuid == forms.turf_edit.turf) {
+            if let Some(turf) = editing {
                 let mut rgb = turf.colour.as_deref().map_or([40, 40, 40], parse_hex);
                 if egui::color_picker::color_edit_button_srgb(ui, &mut rgb)
                     .labelled_by_text(t.turf_colour)
@@ -231,7 +232,7 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                         for (uuid, name) in &names {
                             ui.selectable_value(
                                 &mut forms.turf_edit.merge_from,
-                                uuid.clone(),
+                                Some(uuid.clone()),
                                 name,
                             );
                         }
@@ -242,29 +243,29 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                     .width(70.0)
                     .show_ui(ui, |ui| {
                         for (uuid, name) in &names {
-                            ui.selectable_value(&mut forms.turf_edit.turf, uuid.clone(), name);
+                            ui.selectable_value(
+                                &mut forms.turf_edit.turf,
+                                Some(uuid.clone()),
+                                name,
+                            );
                         }
                     });
+                let pair = forms
+                    .turf_edit
+                    .turf
+                    .clone()
+                    .zip(forms.turf_edit.merge_from.clone());
                 if ui
-                    .add_enabled(
-                        !forms.turf_edit.turf.is_empty() && !forms.turf_edit.merge_from.is_empty(),
-                        egui::Button::new(t.merge),
-                    )
+                    .add_enabled(pair.is_some(), egui::Button::new(t.merge))
                     .clicked()
+                    && let Some((into, from)) = pair
                 {
-                    actions.push(Action::MergeTurfs(
-                        forms.turf_edit.turf.clone(),
-                        forms.turf_edit.merge_from.clone(),
-                    ));
+                    actions.push(Action::MergeTurfs(into, from));
                 }
             });
         }
-        if !forms.turf_edit.turf.is_empty() {
-            let current = l
-                .turfs
-                .iter()
-                .find(|x| x.uuid == forms.turf_edit.turf)
-                .map(|x| x.status);
+        if let Some(editing) = forms.turf_edit.turf.clone() {
+            let current = l.turfs.iter().find(|x| x.uuid == editing).map(|x| x.status);
             ui.horizontal_wrapped(|ui| {
                 for (status, name) in [
                     (TurfStatus::Planned, t.status_planned),
@@ -272,7 +273,7 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                     (TurfStatus::Done, t.status_done),
                 ] {
                     if ui.radio(current == Some(status), name).clicked() {
-                        actions.push(Action::SetTurfStatus(forms.turf_edit.turf.clone(), status));
+                        actions.push(Action::SetTurfStatus(editing.clone(), status));
                     }
                 }
             });

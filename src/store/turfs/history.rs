@@ -5,7 +5,7 @@ use crate::store::NOW;
 use rusqlite::{OptionalExtension as _, params};
 
 use super::refresh_turf;
-use crate::domain::turf::TurfStatus;
+use crate::domain::turf::{TeamId, TurfId, TurfStatus};
 use crate::store::{Campaign, StoreError};
 
 /// Tombstones the live assignments of a turf or team (`column` says which) that was deleted.
@@ -83,19 +83,19 @@ pub(in crate::store) fn deleted_at(
 }
 
 /// A turf's row: name, colour, team, status, tombstoned.
-type TurfRow = (String, Option<String>, Option<String>, TurfStatus, bool);
+type TurfRow = (String, Option<String>, Option<TeamId>, TurfStatus, bool);
 
 /// Everything about one turf that its edits change: the unit of undo and redo.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TurfState {
     /// The turf.
-    pub uuid: String,
+    pub uuid: TurfId,
     /// Its name.
     pub name: String,
     /// Its colour.
     pub colour: Option<String>,
     /// Its team.
-    pub team_uuid: Option<String>,
+    pub team_uuid: Option<TeamId>,
     /// Its status.
     pub status: TurfStatus,
     /// Whether it is tombstoned.
@@ -108,7 +108,7 @@ pub struct TurfState {
 
 impl Campaign {
     /// The current state of some turfs (unknown UUIDs are left out).
-    pub fn turf_states(&self, uuids: &[String]) -> Result<Vec<TurfState>, StoreError> {
+    pub fn turf_states(&self, uuids: &[TurfId]) -> Result<Vec<TurfState>, StoreError> {
         let q = |e| self.err(e);
         let mut out = Vec::new();
         for uuid in uuids {
@@ -170,7 +170,7 @@ impl Campaign {
                 .map_err(sql)?;
             }
             for s in states {
-                let since = deleted_at(tx, "turfs", &s.uuid).map_err(sql)?;
+                let since = deleted_at(tx, "turfs", s.uuid.as_str()).map_err(sql)?;
                 tx.execute(
                     &format!("UPDATE turfs SET name = ?2, colour = ?3, team_uuid = ?4, status = ?5, \
                      deleted_at = CASE WHEN ?6 THEN coalesce(deleted_at, {NOW}) END, \
@@ -180,10 +180,10 @@ impl Campaign {
                 .map_err(sql)?;
                 if s.deleted {
                     tx.execute("UPDATE turfs SET geom = NULL WHERE uuid = ?1", [&s.uuid]).map_err(sql)?;
-                    tombstone_assignments(tx, "turf_uuid", &s.uuid).map_err(sql)?;
+                    tombstone_assignments(tx, "turf_uuid", s.uuid.as_str()).map_err(sql)?;
                     continue;
                 }
-                restore_assignments(tx, "turfs", "turf_uuid", &s.uuid, since.as_deref())
+                restore_assignments(tx, "turfs", "turf_uuid", s.uuid.as_str(), since.as_deref())
                     .map_err(sql)?;
                 for p in &s.precincts {
                     tx.execute(
@@ -201,7 +201,7 @@ impl Campaign {
                 }
             }
             for s in states.iter().filter(|s| !s.deleted) {
-                refresh_turf(tx, &s.uuid).map_err(sql)?;
+                refresh_turf(tx, s.uuid.as_str()).map_err(sql)?;
             }
             Ok(())
         })
@@ -210,14 +210,14 @@ impl Campaign {
 
 impl Campaign {
     /// Tombstones a turf and its memberships (undone by [`Campaign::restore_turf`]).
-    pub fn delete_turf(&mut self, uuid: &str) -> Result<(), StoreError> {
-        self.set_turf_deleted(uuid, true)
+    pub fn delete_turf(&mut self, uuid: &TurfId) -> Result<(), StoreError> {
+        self.set_turf_deleted(uuid.as_str(), true)
     }
 
     /// Brings back a tombstoned turf with the precincts it had, unless they have been put in
     /// another turf meanwhile.
-    pub fn restore_turf(&mut self, uuid: &str) -> Result<(), StoreError> {
-        self.set_turf_deleted(uuid, false)
+    pub fn restore_turf(&mut self, uuid: &TurfId) -> Result<(), StoreError> {
+        self.set_turf_deleted(uuid.as_str(), false)
     }
 
     pub(in crate::store) fn set_turf_deleted(

@@ -8,6 +8,7 @@ use super::{TurfInfo, name_taken, refresh_turf};
 use crate::domain::colour::Colour;
 use crate::domain::name::clean_name;
 use crate::domain::turf;
+use crate::domain::turf::TurfId;
 use crate::store::{Campaign, StoreError};
 
 impl Campaign {
@@ -129,21 +130,21 @@ impl Campaign {
         })?;
         self.turfs()?
             .into_iter()
-            .find(|t| t.uuid == uuid)
+            .find(|t| t.uuid.as_str() == uuid)
             .ok_or_else(|| self.invalid("the new turf could not be read back"))
     }
 }
 
 impl Campaign {
     /// Moves the precincts `codes` into an existing turf (taking them from any other turf).
-    pub fn add_to_turf(&mut self, turf_uuid: &str, codes: &[String]) -> Result<(), StoreError> {
+    pub fn add_to_turf(&mut self, turf_uuid: &TurfId, codes: &[String]) -> Result<(), StoreError> {
         self.edit_members(turf_uuid, codes, true)
     }
 
     /// Takes the precincts `codes` out of a turf (an emptied turf is tombstoned).
     pub fn remove_from_turf(
         &mut self,
-        turf_uuid: &str,
+        turf_uuid: &TurfId,
         codes: &[String],
     ) -> Result<(), StoreError> {
         self.edit_members(turf_uuid, codes, false)
@@ -151,7 +152,7 @@ impl Campaign {
 
     pub(in crate::store) fn edit_members(
         &mut self,
-        turf_uuid: &str,
+        turf_uuid: &TurfId,
         codes: &[String],
         add: bool,
     ) -> Result<(), StoreError> {
@@ -187,11 +188,12 @@ impl Campaign {
     /// is tombstoned), in one transaction.
     fn move_members(
         &mut self,
-        turf_uuid: &str,
+        turf_uuid: &TurfId,
         kind: Member,
         uuids: &[String],
         add: bool,
     ) -> Result<(), StoreError> {
+        let turf_uuid = turf_uuid.as_str();
         let column = kind.column();
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
@@ -242,7 +244,7 @@ impl Campaign {
     }
 
     /// Moves every member of turf `from` into turf `into`; `from` is tombstoned.
-    pub fn merge_turfs(&mut self, into: &str, from: &str) -> Result<(), StoreError> {
+    pub fn merge_turfs(&mut self, into: &TurfId, from: &TurfId) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
@@ -254,8 +256,8 @@ impl Campaign {
                 params![into, from],
             )
             .map_err(sql)?;
-            refresh_turf(tx, from).map_err(sql)?;
-            refresh_turf(tx, into).map_err(sql)?;
+            refresh_turf(tx, from.as_str()).map_err(sql)?;
+            refresh_turf(tx, into.as_str()).map_err(sql)?;
             Ok(())
         })
     }
@@ -263,11 +265,11 @@ impl Campaign {
     /// Renames and recolours a turf.
     pub fn update_turf(
         &mut self,
-        uuid: &str,
+        uuid: &TurfId,
         name: &str,
         colour: Option<Colour>,
     ) -> Result<(), StoreError> {
-        self.rename("turfs", "turf", uuid, name, colour)
+        self.rename("turfs", "turf", uuid.as_str(), name, colour)
     }
 }
 
@@ -277,10 +279,10 @@ impl Campaign {
     /// move to a new turf named `new_name`. Returns the new turf's UUID.
     pub fn split_turf(
         &mut self,
-        uuid: &str,
+        uuid: &TurfId,
         line: &[(f64, f64)],
         new_name: &str,
-    ) -> Result<String, StoreError> {
+    ) -> Result<TurfId, StoreError> {
         use geo::InteriorPoint as _;
         let invalid = |detail: String| StoreError::Refused {
             path: self.path.clone(),
@@ -292,7 +294,7 @@ impl Campaign {
         let turf = self
             .turfs()?
             .into_iter()
-            .find(|t| t.uuid == uuid)
+            .find(|t| t.uuid == *uuid)
             .ok_or_else(|| invalid(format!("no turf {uuid}")))?;
         let precincts = self.precincts()?;
         let left: Vec<String> = precincts
@@ -336,7 +338,7 @@ impl Campaign {
     /// Moves single doors (by UUID) into a turf, taking them from any other turf.
     pub fn add_doors_to_turf(
         &mut self,
-        turf_uuid: &str,
+        turf_uuid: &TurfId,
         doors: &[String],
     ) -> Result<(), StoreError> {
         self.move_members(turf_uuid, Member::Door, doors, true)
@@ -345,7 +347,7 @@ impl Campaign {
     /// Takes single doors (by UUID) out of a turf.
     pub fn remove_doors_from_turf(
         &mut self,
-        turf_uuid: &str,
+        turf_uuid: &TurfId,
         doors: &[String],
     ) -> Result<(), StoreError> {
         self.move_members(turf_uuid, Member::Door, doors, false)

@@ -16,7 +16,7 @@ pub(in crate::store) use refresh::refresh_turf;
 use rusqlite::{OptionalExtension as _, params};
 
 use super::settings::voters_per_household;
-use crate::domain::turf::{self, PrecinctFigures, TurfStats, TurfStatus};
+use crate::domain::turf::{self, PrecinctFigures, TeamId, TurfId, TurfStats, TurfStatus};
 use crate::store::{Campaign, StoreError, gpkg};
 
 impl rusqlite::types::ToSql for TurfStatus {
@@ -24,6 +24,28 @@ impl rusqlite::types::ToSql for TurfStatus {
         Ok(self.as_str().into())
     }
 }
+
+/// Typed identifiers are stored as their UUID's text.
+macro_rules! sql_id {
+    ($name:ident) => {
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                value.as_str().map(|s| Self(s.to_owned()))
+            }
+        }
+    };
+}
+
+sql_id!(TurfId);
+sql_id!(TeamId);
 
 impl rusqlite::types::FromSql for TurfStatus {
     fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
@@ -36,7 +58,7 @@ impl rusqlite::types::FromSql for TurfStatus {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct TurfInfo {
     /// Its stable identifier.
-    pub uuid: String,
+    pub uuid: TurfId,
     /// Its name.
     pub name: String,
     /// The team it is assigned to, if any.
@@ -113,7 +135,7 @@ impl Campaign {
                 }
             }
             out.push(TurfInfo {
-                uuid,
+                uuid: TurfId(uuid),
                 name,
                 team,
                 colour,
