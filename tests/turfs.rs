@@ -219,6 +219,22 @@ fn teams_are_created_and_assigned_turfs_on_a_date() {
         serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
     assert_eq!(turfs[0]["team"], "Équipe Nord");
     assert_eq!(turfs[0]["status"], "in progress");
+    // The assignment is read back with its day, typed.
+    let assignments = campaign_planner::store::Campaign::open_read_only(&file)
+        .unwrap()
+        .assignments()
+        .unwrap();
+    assert_eq!(assignments.len(), 1);
+    assert_eq!(assignments[0].date.to_string(), "2026-12-01");
+    assert_eq!(
+        assignments[0].status,
+        campaign_planner::domain::turf::TurfStatus::InProgress
+    );
+    let list = cli_ok(&["team", s(&file), "list"]);
+    assert!(
+        list.contains("assigned: Centre on 2026-12-01 (in progress)"),
+        "{list}"
+    );
     // The turfs layer is real GeoPackage: exported and read back with its outline.
     let out = dir.path().join("turfs.geojson");
     cli_ok(&[

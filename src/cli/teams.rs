@@ -97,19 +97,29 @@ pub(super) fn run(file: &std::path::Path, action: TeamCommand) -> anyhow::Result
     Ok(())
 }
 
-/// One team, with its turfs, for `team list`.
+/// One team, with its turfs and assignments, for `team list`.
 #[derive(serde::Serialize)]
 struct TeamJson {
     name: String,
     colour: Option<String>,
     size: Option<i64>,
     turfs: Vec<String>,
+    assignments: Vec<AssignmentJson>,
+}
+
+/// A turf given to the team for a day.
+#[derive(serde::Serialize)]
+struct AssignmentJson {
+    turf: String,
+    date: Date,
+    status: crate::domain::turf::TurfStatus,
 }
 
 /// `team list`: every team, its colour, size and turfs.
 fn list_teams(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
     let campaign = Campaign::open_read_only(file)?;
     let turfs = campaign.turfs()?;
+    let assignments = campaign.assignments()?;
     let teams: Vec<TeamJson> = campaign
         .teams()?
         .into_iter()
@@ -118,6 +128,18 @@ fn list_teams(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
                 .iter()
                 .filter(|turf| turf.team.as_deref() == Some(t.name.as_str()))
                 .map(|turf| turf.name.clone())
+                .collect(),
+            assignments: assignments
+                .iter()
+                .filter(|a| a.team == t.uuid)
+                .filter_map(|a| {
+                    let turf = turfs.iter().find(|turf| turf.uuid == a.turf)?;
+                    Some(AssignmentJson {
+                        turf: turf.name.clone(),
+                        date: a.date,
+                        status: a.status,
+                    })
+                })
                 .collect(),
             name: t.name,
             colour: t.colour,
@@ -130,7 +152,7 @@ fn list_teams(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
     }
     for t in &teams {
         println!(
-            "{:<24} {:<8} {:>3} canvassers  turfs: {}",
+            "{:<24} {:<8} {:>3} canvassers  turfs: {}{}",
             t.name,
             t.colour.as_deref().unwrap_or("–"),
             t.size.map_or("–".to_owned(), |s| s.to_string()),
@@ -138,6 +160,16 @@ fn list_teams(file: &std::path::Path, json: bool) -> anyhow::Result<()> {
                 "–".to_owned()
             } else {
                 t.turfs.join(", ")
+            },
+            if t.assignments.is_empty() {
+                String::new()
+            } else {
+                let days: Vec<String> = t
+                    .assignments
+                    .iter()
+                    .map(|a| format!("{} on {} ({})", a.turf, a.date, a.status))
+                    .collect();
+                format!("  assigned: {}", days.join(", "))
             }
         );
     }

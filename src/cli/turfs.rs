@@ -6,7 +6,8 @@ use clap::Subcommand;
 use super::MembershipArg;
 use crate::domain::colour::Colour;
 use crate::domain::selection::{PrecinctIndex, parse_lasso};
-use crate::store::{Campaign, TeamInfo, TurfInfo};
+use crate::domain::turf::{Team, Turf};
+use crate::store::Campaign;
 
 /// Turf commands.
 #[derive(Debug, Subcommand)]
@@ -116,7 +117,7 @@ fn same_name(stored: &str, given: &str) -> bool {
 }
 
 /// The turf a name given on the command line means.
-pub(super) fn find_turf(campaign: &Campaign, name: &str) -> anyhow::Result<TurfInfo> {
+pub(super) fn find_turf(campaign: &Campaign, name: &str) -> anyhow::Result<Turf> {
     campaign
         .turfs()?
         .into_iter()
@@ -125,7 +126,7 @@ pub(super) fn find_turf(campaign: &Campaign, name: &str) -> anyhow::Result<TurfI
 }
 
 /// The team a name given on the command line means.
-pub(super) fn find_team(campaign: &Campaign, name: &str) -> anyhow::Result<TeamInfo> {
+pub(super) fn find_team(campaign: &Campaign, name: &str) -> anyhow::Result<Team> {
     campaign
         .teams()?
         .into_iter()

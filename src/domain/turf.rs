@@ -114,6 +114,54 @@ id_type!(
     TeamId
 );
 
+/// A turf: precincts or doors a team canvasses, with its figures.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Turf {
+    /// Its stable identifier.
+    pub uuid: TurfId,
+    /// Its name.
+    pub name: String,
+    /// The team it is assigned to, if any.
+    pub team: Option<String>,
+    /// Its own colour, `#rrggbb`, if one was chosen.
+    pub colour: Option<String>,
+    /// Where it stands.
+    pub status: TurfStatus,
+    /// Its precincts' codes.
+    pub precincts: Vec<String>,
+    /// Its figures.
+    pub stats: TurfStats,
+    /// Its outline (longitude/latitude), for drawing.
+    #[serde(skip)]
+    pub outline: Option<geo_types::MultiPolygon<f64>>,
+}
+
+/// A team of canvassers.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Team {
+    /// Its stable identifier.
+    pub uuid: TeamId,
+    /// Its name.
+    pub name: String,
+    /// Its colour, `#rrggbb`.
+    pub colour: Option<String>,
+    /// How many canvassers.
+    pub size: Option<i64>,
+}
+
+/// A turf given to a team for a day.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Assignment {
+    /// The turf.
+    pub turf: TurfId,
+    /// The team.
+    pub team: TeamId,
+    /// The day.
+    pub date: crate::domain::date::Date,
+    /// Where the turf stands.
+    pub status: TurfStatus,
+}
+
 /// Where a turf stands: the status the director and teams give it.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,

@@ -15,9 +15,10 @@ use crate::domain::results::ScoringData;
 use crate::domain::scoring::{Preset, Scored, ScoringError, ScoringParams, score};
 use crate::domain::selection::{DoorIndex, PrecinctIndex};
 use crate::domain::turf::{self, PrecinctFigures, TurfStats};
+use crate::domain::turf::{Team, Turf};
 use crate::map::batches::{DoorBatch, Outline};
 use crate::map::layer::PrecinctShapes;
-use crate::store::{Campaign, StoredDoor, TeamInfo, TurfInfo};
+use crate::store::{Campaign, StoredDoor};
 
 /// Why a campaign's saved scoring could not be used when it was opened.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,9 +75,9 @@ pub struct Session {
     /// Why the saved scoring was reset when the campaign was opened, to tell the user once.
     pub scoring_reset: Option<ScoringReset>,
     /// The campaign's turfs, by name.
-    pub turfs: Vec<TurfInfo>,
+    pub turfs: Vec<Turf>,
     /// The campaign's teams.
-    pub teams: Vec<TeamInfo>,
+    pub teams: Vec<Team>,
     /// The campaign's door points.
     pub doors: Vec<StoredDoor>,
     /// Voters per household, for door estimates.

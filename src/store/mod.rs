@@ -38,8 +38,7 @@ pub use precincts::{PrecinctChanges, RemovalImpact, StoredPrecinct};
 pub use results::{ElectionMeta, ElectionResults, ResultsWritten};
 pub(crate) use table::column_names;
 pub use table::{Election, Layer, LayerKind, Table};
-pub use teams::TeamInfo;
-pub use turfs::{AutocutReport, TurfInfo, TurfState};
+pub use turfs::{AutocutReport, TurfState};
 pub use validate::ValidationReport;
 
 /// The pause before each commit, in milliseconds (0: none).

@@ -7,21 +7,8 @@ use super::turfs::{name_taken, tombstone_assignments, undelete};
 use crate::domain::colour::Colour;
 use crate::domain::date::Date;
 use crate::domain::name::clean_name;
-use crate::domain::turf::{TeamId, TurfId, TurfStatus};
+use crate::domain::turf::{Assignment, Team, TeamId, TurfId, TurfStatus};
 use crate::store::{Campaign, StoreError};
-
-/// A team as listed.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct TeamInfo {
-    /// Its stable identifier.
-    pub uuid: TeamId,
-    /// Its name.
-    pub name: String,
-    /// Its colour, `#rrggbb`.
-    pub colour: Option<String>,
-    /// How many canvassers.
-    pub size: Option<i64>,
-}
 
 impl Campaign {
     /// Creates a team; a live team of the same name is refused.
@@ -122,7 +109,7 @@ impl Campaign {
 
 impl Campaign {
     /// The live teams, by name.
-    pub fn teams(&self) -> Result<Vec<TeamInfo>, StoreError> {
+    pub fn teams(&self) -> Result<Vec<Team>, StoreError> {
         let mut stmt = self
             .conn()
             .prepare(
@@ -130,7 +117,7 @@ impl Campaign {
             )
             .map_err(|e| self.err(e))?;
         stmt.query_map([], |r| {
-            Ok(TeamInfo {
+            Ok(Team {
                 uuid: r.get(0)?,
                 name: r.get(1)?,
                 colour: r.get(2)?,
@@ -140,6 +127,47 @@ impl Campaign {
         .map_err(|e| self.err(e))?
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| self.err(e))
+    }
+
+    /// The live assignments of live turfs and teams, by date; a date the file holds that is
+    /// not a calendar day is said, not skipped.
+    pub fn assignments(&self) -> Result<Vec<Assignment>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT a.turf_uuid, a.team_uuid, a.date, a.status FROM assignments a \
+                 JOIN turfs t ON t.uuid = a.turf_uuid AND t.deleted_at IS NULL \
+                 JOIN teams m ON m.uuid = a.team_uuid AND m.deleted_at IS NULL \
+                 WHERE a.deleted_at IS NULL ORDER BY a.date, t.name",
+            )
+            .map_err(q)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, TurfId>(0)?,
+                    r.get::<_, TeamId>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, TurfStatus>(3)?,
+                ))
+            })
+            .map_err(q)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(q)?;
+        rows.into_iter()
+            .map(|(turf, team, date, status)| {
+                let date = Date::parse(&date).map_err(|e| StoreError::Invalid {
+                    path: self.path.clone(),
+                    detail: format!("an assignment's date: {e}"),
+                })?;
+                Ok(Assignment {
+                    turf,
+                    team,
+                    date,
+                    status,
+                })
+            })
+            .collect()
     }
 
     /// The team UUID and status of a turf.

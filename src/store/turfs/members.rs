@@ -4,11 +4,11 @@
 use crate::store::NOW;
 use rusqlite::{OptionalExtension as _, params};
 
-use super::{TurfInfo, name_taken, refresh_turf};
+use super::{name_taken, refresh_turf};
 use crate::domain::colour::Colour;
 use crate::domain::name::clean_name;
 use crate::domain::turf;
-use crate::domain::turf::TurfId;
+use crate::domain::turf::{Turf, TurfId};
 use crate::store::{Campaign, StoreError};
 
 impl Campaign {
@@ -20,7 +20,7 @@ impl Campaign {
         name: &str,
         codes: &[String],
         take: bool,
-    ) -> Result<TurfInfo, StoreError> {
+    ) -> Result<Turf, StoreError> {
         if codes.is_empty() {
             return Err(self.invalid("a turf needs at least one precinct"));
         }
@@ -53,7 +53,7 @@ impl Campaign {
         uuids: &[String],
         labels: &[String],
         take: bool,
-    ) -> Result<TurfInfo, StoreError> {
+    ) -> Result<Turf, StoreError> {
         let name = clean_name(name, "turf").map_err(|e| self.invalid(&e.to_string()))?;
         let column = kind.column();
         let path = self.path.clone();
@@ -325,7 +325,7 @@ impl Campaign {
         name: &str,
         doors: &[String],
         take: bool,
-    ) -> Result<TurfInfo, StoreError> {
+    ) -> Result<Turf, StoreError> {
         if doors.is_empty() {
             return Err(self.invalid("a turf needs at least one door"));
         }

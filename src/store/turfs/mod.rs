@@ -16,7 +16,7 @@ pub(in crate::store) use refresh::refresh_turf;
 use rusqlite::{OptionalExtension as _, params};
 
 use super::settings::voters_per_household;
-use crate::domain::turf::{self, PrecinctFigures, TeamId, TurfId, TurfStats, TurfStatus};
+use crate::domain::turf::{self, PrecinctFigures, TeamId, Turf, TurfId, TurfStatus};
 use crate::store::{Campaign, StoreError, gpkg};
 
 impl rusqlite::types::ToSql for TurfStatus {
@@ -54,28 +54,6 @@ impl rusqlite::types::FromSql for TurfStatus {
     }
 }
 
-/// A turf as listed.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct TurfInfo {
-    /// Its stable identifier.
-    pub uuid: TurfId,
-    /// Its name.
-    pub name: String,
-    /// The team it is assigned to, if any.
-    pub team: Option<String>,
-    /// Its own colour, `#rrggbb`, if one was chosen.
-    pub colour: Option<String>,
-    /// Where it stands.
-    pub status: TurfStatus,
-    /// Its precincts' codes.
-    pub precincts: Vec<String>,
-    /// Its figures.
-    pub stats: TurfStats,
-    /// Its outline (longitude/latitude), for drawing.
-    #[serde(skip)]
-    pub outline: Option<geo_types::MultiPolygon<f64>>,
-}
-
 impl Campaign {
     pub(in crate::store) fn invalid(&self, detail: &str) -> StoreError {
         StoreError::Refused {
@@ -85,7 +63,7 @@ impl Campaign {
     }
 
     /// The live turfs, by name.
-    pub fn turfs(&self) -> Result<Vec<TurfInfo>, StoreError> {
+    pub fn turfs(&self) -> Result<Vec<Turf>, StoreError> {
         let q = |e| self.err(e);
         let mut stmt = self
             .conn()
@@ -134,7 +112,7 @@ impl Campaign {
                     codes.extend(w.split(',').map(str::to_owned));
                 }
             }
-            out.push(TurfInfo {
+            out.push(Turf {
                 uuid: TurfId(uuid),
                 name,
                 team,
