@@ -266,13 +266,19 @@ impl Session {
         Ok(())
     }
 
-    /// The figures of some precincts together, as a turf of exactly them would count them.
+    /// The figures of some precincts together, as a turf of exactly them would count them
+    /// (its priority from the scores shown, which the file may not hold yet).
     #[must_use]
     pub fn figures_of(&self, precincts: &HashSet<usize>) -> TurfStats {
-        turf::sum(
-            precincts.iter().filter_map(|&i| self.figures.get(i)),
-            self.voters_per_household,
-        )
+        let live = |i: usize| {
+            let mut f = self.figures.get(i).copied()?;
+            if let Some(s) = &self.scored {
+                f.priority = s.scores.get(i).copied().filter(|v| v.is_finite());
+            }
+            Some(f)
+        };
+        let figures: Vec<PrecinctFigures> = precincts.iter().filter_map(|&i| live(i)).collect();
+        turf::sum(&figures, self.voters_per_household)
     }
 
     /// Every list of every election, in order of first appearance.
