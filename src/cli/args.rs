@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use super::import::ImportArgs;
 use super::results::ResultsArgs;
 use super::score::ScoreArgs;
 use super::teams::TeamCommand;
@@ -70,35 +71,7 @@ pub enum Command {
     /// Precincts are matched by code: known codes are updated, new ones added, missing ones
     /// marked deleted. Invalid features stop the import with every problem listed; nothing
     /// is then imported.
-    Import {
-        /// The campaign file.
-        file: PathBuf,
-        /// The shapes file (.geojson/.json, .shp with its .dbf/.prj, .gpkg).
-        shapes: PathBuf,
-        /// The field holding the precinct code (guessed when absent).
-        #[arg(long)]
-        key: Option<String>,
-        /// The field holding the precinct name (guessed when absent).
-        #[arg(long = "name-field")]
-        name_field: Option<String>,
-        /// The layer to import from a GeoPackage with several.
-        #[arg(long)]
-        layer: Option<String>,
-        /// The coordinate system of a file that does not say (a Shapefile without .prj),
-        /// e.g. EPSG:2154.
-        #[arg(long)]
-        crs: Option<String>,
-        /// Replace the precincts even when most would be removed, or some that turfs, results
-        /// or doors use (without it, such an import is refused and says what would be lost).
-        #[arg(long)]
-        replace: bool,
-        /// Print the import report as JSON.
-        #[arg(long)]
-        json: bool,
-        /// Print progress lines on stderr.
-        #[arg(long)]
-        progress: bool,
-    },
+    Import(ImportArgs),
     /// Import election results (CSV, wide or long) and join them to the precincts.
     ///
     /// Prints the join report: matched precincts, rows with no precinct, precincts with no

@@ -8,16 +8,35 @@ use crate::io::{ImportOptions, import_precincts};
 use crate::progress::{Progress, Stage};
 use crate::store::Campaign;
 
-/// What `import` was given.
-pub(super) struct ImportArgs {
+/// What `import` is given.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The campaign file.
     pub file: PathBuf,
+    /// The shapes file (.geojson/.json, .shp with its .dbf/.prj, .gpkg).
     pub shapes: PathBuf,
+    /// The field holding the precinct code (guessed when absent).
+    #[arg(long)]
     pub key: Option<String>,
+    /// The field holding the precinct name (guessed when absent).
+    #[arg(long = "name-field")]
     pub name_field: Option<String>,
+    /// The layer to import from a GeoPackage with several.
+    #[arg(long)]
     pub layer: Option<String>,
+    /// The coordinate system of a file that does not say (a Shapefile without .prj),
+    /// e.g. EPSG:2154.
+    #[arg(long)]
     pub crs: Option<String>,
+    /// Replace the precincts even when most would be removed, or some that turfs, results
+    /// or doors use (without it, such an import is refused and says what would be lost).
+    #[arg(long)]
     pub replace: bool,
+    /// Print the import report as JSON.
+    #[arg(long)]
     pub json: bool,
+    /// Print progress lines on stderr.
+    #[arg(long)]
     pub progress: bool,
 }
 

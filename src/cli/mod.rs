@@ -109,27 +109,7 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
             Campaign::create(&file, &name)?;
             println!("created campaign {name:?} in {}", file.display());
         }
-        Command::Import {
-            file,
-            shapes,
-            key,
-            name_field,
-            layer,
-            crs,
-            replace,
-            json,
-            progress,
-        } => import::run(import::ImportArgs {
-            file,
-            shapes,
-            key,
-            name_field,
-            layer,
-            crs,
-            replace,
-            json,
-            progress,
-        })?,
+        Command::Import(args) => import::run(args)?,
         Command::Results(args) => results::run(args)?,
         Command::Score(args) => score::run(&args)?,
         Command::Doors { file, action } => doors::run(&file, action)?,

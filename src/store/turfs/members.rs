@@ -26,16 +26,7 @@ impl Campaign {
         }
         let mut uuids = Vec::with_capacity(codes.len());
         for code in codes {
-            let p: Option<String> = self
-                .conn()
-                .query_row(
-                    "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
-                    [code],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(|e| self.err(e))?;
-            let Some(p) = p else {
+            let Some(p) = self.precinct_uuid(code)? else {
                 return Err(self.invalid(&format!("no precinct with code {code:?}")));
             };
             uuids.push(p);
@@ -159,16 +150,7 @@ impl Campaign {
         let mut uuids = Vec::with_capacity(codes.len());
         let mut unknown = Vec::new();
         for code in codes {
-            let p: Option<String> = self
-                .conn()
-                .query_row(
-                    "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
-                    [code],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(|e| self.err(e))?;
-            match p {
+            match self.precinct_uuid(code)? {
                 Some(uuid) if !uuids.contains(&uuid) => uuids.push(uuid),
                 Some(_) => {}
                 None => unknown.push(code.as_str()),
@@ -318,6 +300,18 @@ impl Campaign {
 }
 
 impl Campaign {
+    /// The UUID of the live precinct with this code, if there is one.
+    fn precinct_uuid(&self, code: &str) -> Result<Option<String>, StoreError> {
+        self.conn()
+            .query_row(
+                "SELECT uuid FROM precincts WHERE code = ?1 AND deleted_at IS NULL",
+                [code],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
     /// Creates a turf of single doors (by UUID); doors already in another turf are moved
     /// when `take`, else refused.
     pub fn create_door_turf(

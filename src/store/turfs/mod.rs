@@ -166,18 +166,21 @@ pub(in crate::store) fn members(
          WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND p.deleted_at IS NULL ORDER BY p.code"
     ))?;
     let rows = stmt
-        .query_map([turf], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                PrecinctFigures {
-                    doors_counted: r.get(1)?,
-                    registered: r.get(2)?,
-                    priority: r.get(3)?,
-                },
-            ))
-        })?
+        .query_map([turf], figures_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows.into_iter().unzip())
+}
+
+/// A precinct's code and figures from a row of `code, doors, registered, priority`.
+fn figures_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, PrecinctFigures)> {
+    Ok((
+        r.get(0)?,
+        PrecinctFigures {
+            doors_counted: r.get(1)?,
+            registered: r.get(2)?,
+            priority: r.get(3)?,
+        },
+    ))
 }
 
 impl Campaign {
@@ -194,18 +197,9 @@ impl Campaign {
                  AND t.precinct_code = p.code WHERE p.deleted_at IS NULL"
             ))
             .map_err(q)?;
-        stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                PrecinctFigures {
-                    doors_counted: r.get(1)?,
-                    registered: r.get(2)?,
-                    priority: r.get(3)?,
-                },
-            ))
-        })
-        .map_err(q)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(q)
+        stmt.query_map([], figures_row)
+            .map_err(q)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(q)
     }
 }
