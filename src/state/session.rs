@@ -130,6 +130,17 @@ impl Session {
             None => default_params(&data),
         };
         let registered = precincts.iter().map(|p| p.registered).collect();
+        // Each precinct's part in a turf's figures, from the rows just read (a second read of
+        // the precincts table would walk every outline again).
+        let stand_ins = campaign.registered_stand_ins().map_err(|e| e.to_string())?;
+        let figures = precincts
+            .iter()
+            .map(|p| PrecinctFigures {
+                doors_counted: p.doors,
+                registered: p.registered.or_else(|| stand_ins.get(&p.code).copied()),
+                priority: p.priority,
+            })
+            .collect();
         let shapes = Arc::new(PrecinctShapes::new(
             precincts.into_iter().map(|p| p.geometry).collect(),
         ));
@@ -149,7 +160,7 @@ impl Session {
             teams: Vec::new(),
             doors: Vec::new(),
             voters_per_household: turf::DEFAULT_VOTERS_PER_HOUSEHOLD,
-            figures: Vec::new(),
+            figures,
             door_batch: DoorBatch::default(),
             outlines: Vec::new(),
             door_index: None,
@@ -159,7 +170,10 @@ impl Session {
         };
         session.rescore();
         session.refresh_turfs()?;
-        session.refresh_doors()?;
+        if let Some(c) = &session.campaign {
+            session.doors = c.doors().map_err(|e| e.to_string())?;
+            session.door_batch = DoorBatch::new(session.doors.iter().map(|d| d.point));
+        }
         Ok(session)
     }
 
@@ -220,8 +234,8 @@ impl Session {
         self.campaign = Some(campaign);
     }
 
-    /// Re-reads turfs, teams, the voters per household and each precinct's figures: after an
-    /// edit of turfs or teams, a doors import, or new scores.
+    /// Re-reads turfs, teams and the voters per household: after an edit of turfs or teams,
+    /// a doors import, or new scores.
     ///
     /// # Errors
     /// The store's error, worded; what was shown before stays.
@@ -231,18 +245,7 @@ impl Session {
         };
         let turfs = c.turfs().map_err(|e| e.to_string())?;
         let teams = c.teams().map_err(|e| e.to_string())?;
-        let by_code: std::collections::HashMap<String, PrecinctFigures> = c
-            .precinct_figures()
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .collect();
         self.voters_per_household = c.voters_per_household();
-        self.figures = self
-            .data
-            .codes
-            .iter()
-            .map(|code| by_code.get(code).copied().unwrap_or_default())
-            .collect();
         self.outlines = turfs
             .iter()
             .map(|t| t.outline.as_ref().map(Outline::new).unwrap_or_default())
@@ -260,8 +263,21 @@ impl Session {
         let Some(c) = &self.campaign else {
             return Ok(());
         };
-        self.doors = c.doors().map_err(|e| e.to_string())?;
-        self.door_batch = DoorBatch::new(self.doors.iter().map(|d| d.point));
+        let doors = c.doors().map_err(|e| e.to_string())?;
+        // Door points change the precincts' counted doors.
+        let by_code: std::collections::HashMap<String, PrecinctFigures> = c
+            .precinct_figures()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .collect();
+        self.figures = self
+            .data
+            .codes
+            .iter()
+            .map(|code| by_code.get(code).copied().unwrap_or_default())
+            .collect();
+        self.door_batch = DoorBatch::new(doors.iter().map(|d| d.point));
+        self.doors = doors;
         self.door_index = None;
         Ok(())
     }

@@ -278,6 +278,10 @@ pub struct StoredPrecinct {
     pub name: String,
     /// Registered voters, when known.
     pub registered: Option<i64>,
+    /// Door points counted in it (`None`: no door points were imported).
+    pub doors: Option<i64>,
+    /// Its saved priority score.
+    pub priority: Option<f64>,
     /// Its outline (longitude/latitude).
     pub geometry: geo_types::MultiPolygon<f64>,
 }
@@ -289,8 +293,8 @@ impl Campaign {
         let mut stmt = self
             .conn()
             .prepare(
-                "SELECT code, name, registered, geom FROM precincts WHERE deleted_at IS NULL \
-                 ORDER BY fid",
+                "SELECT code, name, registered, geom, doors, priority FROM precincts \
+                 WHERE deleted_at IS NULL ORDER BY fid",
             )
             .map_err(q)?;
         let mut rows = stmt.query([]).map_err(q)?;
@@ -303,6 +307,8 @@ impl Campaign {
                     code,
                     name: row.get(1).map_err(q)?,
                     registered: row.get(2).map_err(q)?,
+                    doors: row.get(4).map_err(q)?,
+                    priority: row.get(5).map_err(q)?,
                     geometry: mp,
                 });
                 continue;
@@ -322,6 +328,8 @@ impl Campaign {
                 code,
                 name: row.get(1).map_err(q)?,
                 registered: row.get(2).map_err(q)?,
+                doors: row.get(4).map_err(q)?,
+                priority: row.get(5).map_err(q)?,
                 geometry,
             });
         }

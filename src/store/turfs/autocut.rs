@@ -3,7 +3,7 @@
 
 use rusqlite::params;
 
-use super::{REGISTERED_ELECTION, name_taken, refresh_turf};
+use super::{name_taken, refresh_turf};
 use crate::domain::name::clean_name;
 use crate::domain::turf;
 use crate::store::settings::voters_per_household;
@@ -95,19 +95,7 @@ impl Campaign {
             }
         }
         // Where the shapes file gave no registered voters, the latest election's stand in.
-        let from_results: std::collections::HashMap<String, i64> = {
-            let mut stmt = self
-                .conn()
-                .prepare(&format!(
-                    "SELECT precinct_code, registered FROM results_totals \
-                     WHERE election_id = {REGISTERED_ELECTION} AND registered IS NOT NULL"
-                ))
-                .map_err(q)?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(q)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(q)?
-        };
+        let from_results = self.registered_stand_ins()?;
         let per_household = voters_per_household(self.conn());
         let mut report = AutocutReport::default();
         let mut offered = Vec::new();

@@ -184,6 +184,25 @@ fn figures_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, PrecinctFigur
 }
 
 impl Campaign {
+    /// Registered voters from the latest election that has them, by precinct code: they
+    /// stand in for a precinct's own figure when the shapes file had none.
+    pub fn registered_stand_ins(
+        &self,
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(&format!(
+                "SELECT precinct_code, registered FROM results_totals \
+                 WHERE election_id = {REGISTERED_ELECTION} AND registered IS NOT NULL"
+            ))
+            .map_err(q)?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(q)?
+            .collect::<Result<_, _>>()
+            .map_err(q)
+    }
+
     /// Every live precinct's code and figures, as a turf of it would count them (door points,
     /// registered voters from the shapes file, else from the latest election that has them,
     /// priority): the live figures of a selection are summed from these.
