@@ -3,6 +3,7 @@
 //! Nothing here knows about files, SQLite or the UI; it is the same code the app and the command
 //! line run, and it is tested without a display.
 
+pub mod address;
 pub mod autocut;
 pub mod classify;
 pub mod colour;
