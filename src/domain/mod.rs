@@ -20,6 +20,7 @@ pub mod scoring;
 pub mod selection;
 pub mod turf;
 pub mod validity;
+pub mod walk;
 
 pub use geometry::{GeometryProblem, RawPolygons, Repairs, clean_polygons};
 pub use precinct::NewPrecinct;
