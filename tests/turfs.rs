@@ -263,7 +263,25 @@ fn turfs_grow_shrink_merge_rename_and_come_back_as_they_were() {
     let a = c.create_turf("A", &codes(&["101", "102"]), false).unwrap();
     let b = c.create_turf("B", &codes(&["111"]), false).unwrap();
     let before = c.turf_states(&[a.uuid.clone(), b.uuid.clone()]).unwrap();
-    c.add_to_turf(&a.uuid, &codes(&["111", "112"])).unwrap();
+    // Without `take`, a precinct of another turf is refused by the store, naming it.
+    let refused = c
+        .add_to_turf(&a.uuid, &codes(&["111", "112"]), false)
+        .unwrap_err();
+    assert!(
+        matches!(
+            &refused,
+            campaign_planner::store::StoreError::AlreadyInTurf { taken, .. }
+                if taken == &[("111".to_owned(), "B".to_owned())]
+        ),
+        "{refused}"
+    );
+    assert_eq!(
+        c.turf_states(&[a.uuid.clone(), b.uuid.clone()]).unwrap(),
+        before,
+        "nothing changed"
+    );
+    c.add_to_turf(&a.uuid, &codes(&["111", "112"]), true)
+        .unwrap();
     let precincts = |c: &Campaign, name: &str| {
         c.turfs()
             .unwrap()

@@ -155,7 +155,7 @@ impl PlannerApp {
             let mut affected = self.turfs_holding(&codes);
             affected.push(uuid.clone());
             self.turf_edit(affected, |c| {
-                c.add_to_turf(uuid, &codes).map(|()| Vec::new())
+                c.add_to_turf(uuid, &codes, true).map(|()| Vec::new())
             });
         }
     }

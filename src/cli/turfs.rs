@@ -244,43 +244,14 @@ pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result
             take,
         } => {
             let mut campaign = Campaign::open(file)?;
-            let uuid = find_turf(&campaign, &turf)?.uuid;
+            let target = find_turf(&campaign, &turf)?;
             let codes = codes_given(&precincts)?;
-            let members = campaign
-                .turfs()?
+            let (already, codes): (Vec<String>, Vec<String>) = codes
                 .into_iter()
-                .find(|t| t.uuid == uuid)
-                .map(|t| t.precincts)
-                .unwrap_or_default();
-            let (already, codes): (Vec<String>, Vec<String>) =
-                codes.into_iter().partition(|c| members.contains(c));
-            if !take {
-                let elsewhere: Vec<String> = campaign
-                    .turfs()?
-                    .into_iter()
-                    .filter(|t| t.uuid != uuid)
-                    .flat_map(|t| {
-                        let name = t.name;
-                        t.precincts
-                            .into_iter()
-                            .filter(|p| codes.contains(p))
-                            .map(move |p| format!("{p} (in {name})"))
-                    })
-                    .collect();
-                if !elsewhere.is_empty() {
-                    anyhow::bail!(
-                        "{} already in another turf: {}; add --move to move them",
-                        if elsewhere.len() == 1 {
-                            "a precinct is"
-                        } else {
-                            "precincts are"
-                        },
-                        elsewhere.join(", ")
-                    );
-                }
-            }
+                .partition(|c| target.precincts.contains(c));
             if !codes.is_empty() {
-                campaign.add_to_turf(&uuid, &codes)?;
+                // Precincts of another turf are refused by the store unless --move.
+                campaign.add_to_turf(&target.uuid, &codes, take)?;
             }
             println!(
                 "added {} to turf {turf:?}{}",
@@ -294,23 +265,17 @@ pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result
         }
         TurfCommand::Remove { turf, precincts } => {
             let mut campaign = Campaign::open(file)?;
-            let uuid = find_turf(&campaign, &turf)?.uuid;
+            let target = find_turf(&campaign, &turf)?;
             let codes = codes_given(&precincts)?;
-            let members = campaign
-                .turfs()?
-                .into_iter()
-                .find(|t| t.uuid == uuid)
-                .map(|t| t.precincts)
-                .unwrap_or_default();
             let outside: Vec<&str> = codes
                 .iter()
-                .filter(|c| !members.contains(c))
+                .filter(|c| !target.precincts.contains(c))
                 .map(String::as_str)
                 .collect();
             if !outside.is_empty() {
                 anyhow::bail!("not in turf {turf:?}: {}", outside.join(", "));
             }
-            campaign.remove_from_turf(&uuid, &codes)?;
+            campaign.remove_from_turf(&target.uuid, &codes)?;
             println!("took {} out of turf {turf:?}", precincts_word(codes.len()));
         }
         TurfCommand::Merge { into, from } => {

@@ -132,8 +132,8 @@ pub enum StoreError {
     },
     /// Precincts or doors asked for a turf are in another turf already; nothing was changed.
     /// The command line and the app each say how to move them anyway.
-    #[error("{} {what} are already in a turf: {}; nothing was changed in {}",
-        taken.len(),
+    #[error("{} already in a turf: {}; nothing was changed in {}",
+        counted(taken.len(), what),
         taken.iter().map(|(m, t)| format!("{m} (in {t})")).collect::<Vec<_>>().join(", "),
         path.display())]
     AlreadyInTurf {
@@ -195,5 +195,14 @@ impl StoreError {
             },
             _ => Self::Sqlite { path, source },
         }
+    }
+}
+
+/// "1 precinct is", "3 precincts are" (`what` is the plural).
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {} is", what.trim_end_matches('s'))
+    } else {
+        format!("{n} {what} are")
     }
 }

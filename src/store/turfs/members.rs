@@ -57,33 +57,9 @@ impl Campaign {
             if let Some(other) = name_taken(tx, "turfs", name, None).map_err(sql)? {
                 return Err(invalid(format!("a turf named {other:?} already exists")));
             }
-            // (member, owning turf, its name) for members already in a turf.
-            let mut taken: Vec<(usize, String, String)> = Vec::new();
-            for (i, member) in uuids.iter().enumerate() {
-                let other: Option<(String, String)> = tx
-                    .query_row(
-                        &format!(
-                            "SELECT t.uuid, t.name FROM turf_members m JOIN turfs t ON t.uuid = m.turf_uuid \
-                             WHERE m.{column} = ?1 AND m.deleted_at IS NULL AND t.deleted_at IS NULL"
-                        ),
-                        [member],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                if let Some((t, tname)) = other {
-                    taken.push((i, t, tname));
-                }
-            }
+            let taken = owners(tx, kind, uuids).map_err(sql)?;
             if !taken.is_empty() && !take {
-                return Err(StoreError::AlreadyInTurf {
-                    path: path.clone(),
-                    what: kind.plural(),
-                    taken: taken
-                        .iter()
-                        .map(|(i, _, t)| (labels.get(*i).cloned().unwrap_or_default(), t.clone()))
-                        .collect(),
-                });
+                return Err(already_in_turf(&path, kind, &taken, labels));
             }
             let mut touched: Vec<String> = Vec::new();
             for (i, turf_uuid, _) in &taken {
@@ -108,7 +84,9 @@ impl Campaign {
             .map_err(sql)?;
             for member in uuids {
                 tx.execute(
-                    &format!("INSERT INTO turf_members (uuid, turf_uuid, {column}) VALUES (?1, ?2, ?3)"),
+                    &format!(
+                        "INSERT INTO turf_members (uuid, turf_uuid, {column}) VALUES (?1, ?2, ?3)"
+                    ),
                     params![uuid::Uuid::new_v4().to_string(), uuid, member],
                 )
                 .map_err(sql)?;
@@ -127,9 +105,16 @@ impl Campaign {
 }
 
 impl Campaign {
-    /// Moves the precincts `codes` into an existing turf (taking them from any other turf).
-    pub fn add_to_turf(&mut self, turf_uuid: &TurfId, codes: &[String]) -> Result<(), StoreError> {
-        self.edit_members(turf_uuid, codes, true)
+    /// Moves the precincts `codes` into an existing turf. Precincts in another turf are
+    /// refused (listed in the error) unless `take` moves them here; a turf emptied that way is
+    /// tombstoned.
+    pub fn add_to_turf(
+        &mut self,
+        turf_uuid: &TurfId,
+        codes: &[String],
+        take: bool,
+    ) -> Result<(), StoreError> {
+        self.edit_members(turf_uuid, codes, Some(take))
     }
 
     /// Takes the precincts `codes` out of a turf (an emptied turf is tombstoned).
@@ -138,20 +123,25 @@ impl Campaign {
         turf_uuid: &TurfId,
         codes: &[String],
     ) -> Result<(), StoreError> {
-        self.edit_members(turf_uuid, codes, false)
+        self.edit_members(turf_uuid, codes, None)
     }
 
-    pub(in crate::store) fn edit_members(
+    /// Adds precincts (`Some(take)`) or takes them out (`None`).
+    fn edit_members(
         &mut self,
         turf_uuid: &TurfId,
         codes: &[String],
-        add: bool,
+        add: Option<bool>,
     ) -> Result<(), StoreError> {
         let mut uuids = Vec::with_capacity(codes.len());
+        let mut labels = Vec::with_capacity(codes.len());
         let mut unknown = Vec::new();
         for code in codes {
             match self.precinct_uuid(code)? {
-                Some(uuid) if !uuids.contains(&uuid) => uuids.push(uuid),
+                Some(uuid) if !uuids.contains(&uuid) => {
+                    uuids.push(uuid);
+                    labels.push(code.clone());
+                }
                 Some(_) => {}
                 None => unknown.push(code.as_str()),
             }
@@ -162,24 +152,37 @@ impl Campaign {
                 unknown.join(", ")
             )));
         }
-        self.move_members(turf_uuid, Member::Precinct, &uuids, add)
+        self.move_members(turf_uuid, Member::Precinct, &uuids, &labels, add)
     }
 
-    /// Moves members (precincts or doors, by UUID) into a turf, taking them from any other
-    /// turf (`add`), or takes them out of it; every turf touched is refreshed (an emptied one
-    /// is tombstoned), in one transaction.
+    /// Moves members (precincts or doors, by UUID; `labels` name them in errors) into a turf
+    /// (`Some(take)`: those in another turf are refused unless `take`), or takes them out of
+    /// it (`None`); every turf touched is refreshed (an emptied one is tombstoned), in one
+    /// transaction.
     fn move_members(
         &mut self,
         turf_uuid: &TurfId,
         kind: Member,
         uuids: &[String],
-        add: bool,
+        labels: &[String],
+        add: Option<bool>,
     ) -> Result<(), StoreError> {
         let turf_uuid = turf_uuid.as_str();
         let column = kind.column();
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
+            if add == Some(false) {
+                let elsewhere: Vec<(usize, String, String)> = owners(tx, kind, uuids)
+                    .map_err(sql)?
+                    .into_iter()
+                    .filter(|(_, owner, _)| owner != turf_uuid)
+                    .collect();
+                if !elsewhere.is_empty() {
+                    return Err(already_in_turf(&path, kind, &elsewhere, labels));
+                }
+            }
+            let add = add.is_some();
             let mut touched = vec![turf_uuid.to_owned()];
             for member in uuids {
                 let owner: Option<String> = tx
@@ -335,7 +338,7 @@ impl Campaign {
         turf_uuid: &TurfId,
         doors: &[String],
     ) -> Result<(), StoreError> {
-        self.move_members(turf_uuid, Member::Door, doors, true)
+        self.move_members(turf_uuid, Member::Door, doors, doors, Some(true))
     }
 
     /// Takes single doors (by UUID) out of a turf.
@@ -344,7 +347,7 @@ impl Campaign {
         turf_uuid: &TurfId,
         doors: &[String],
     ) -> Result<(), StoreError> {
-        self.move_members(turf_uuid, Member::Door, doors, false)
+        self.move_members(turf_uuid, Member::Door, doors, doors, None)
     }
 }
 
@@ -372,5 +375,46 @@ impl Member {
             Self::Precinct => "precinct_uuid",
             Self::Door => "door_uuid",
         }
+    }
+}
+
+/// The members (by position in `uuids`) that are in a live turf already, with its UUID and
+/// name.
+fn owners(
+    tx: &rusqlite::Transaction<'_>,
+    kind: Member,
+    uuids: &[String],
+) -> rusqlite::Result<Vec<(usize, String, String)>> {
+    let column = kind.column();
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT t.uuid, t.name FROM turf_members m JOIN turfs t ON t.uuid = m.turf_uuid \
+         WHERE m.{column} = ?1 AND m.deleted_at IS NULL AND t.deleted_at IS NULL"
+    ))?;
+    let mut out = Vec::new();
+    for (i, member) in uuids.iter().enumerate() {
+        let owner: Option<(String, String)> = stmt
+            .query_row([member], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((uuid, name)) = owner {
+            out.push((i, uuid, name));
+        }
+    }
+    Ok(out)
+}
+
+/// The refusal of members that are in another turf, each named by its label.
+fn already_in_turf(
+    path: &std::path::Path,
+    kind: Member,
+    taken: &[(usize, String, String)],
+    labels: &[String],
+) -> StoreError {
+    StoreError::AlreadyInTurf {
+        path: path.to_path_buf(),
+        what: kind.plural(),
+        taken: taken
+            .iter()
+            .map(|(i, _, turf)| (labels.get(*i).cloned().unwrap_or_default(), turf.clone()))
+            .collect(),
     }
 }
