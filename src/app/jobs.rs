@@ -4,7 +4,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use super::PlannerApp;
 use crate::progress::{Progress, ProgressFn};
@@ -46,8 +45,6 @@ pub struct Job {
     pub progress: Arc<Mutex<Option<Progress>>>,
     cancel: Arc<AtomicBool>,
     done: Receiver<JobDone>,
-    /// When it started.
-    pub started: Instant,
 }
 
 /// The background work: one job at a time.
@@ -123,7 +120,6 @@ impl Jobs {
             progress,
             cancel,
             done: rx,
-            started: Instant::now(),
         });
         true
     }

@@ -324,7 +324,7 @@ impl eframe::App for PlannerApp {
         );
         self.pending.extend(actions);
         self.apply_pending(&ctx);
-        if self.jobs.status().is_some() || self.basemap.downloads() > 0 {
+        if self.jobs.is_running() || self.basemap.downloads() > 0 {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }

@@ -22,16 +22,10 @@ pub fn check_regular_file(path: &Path, limit: u64) -> Result<u64, ImportError> {
         }
         Err(e) => return Err(io(e)),
     };
-    if meta.is_dir() {
-        return Err(ImportError::NotAFile {
-            path: path.to_path_buf(),
-            kind: "a folder",
-        });
-    }
     if !meta.is_file() {
         return Err(ImportError::NotAFile {
             path: path.to_path_buf(),
-            kind: "a special file (a pipe or a device)",
+            kind: crate::store::kind_of(&meta),
         });
     }
     if meta.len() > limit {

@@ -171,8 +171,7 @@ impl Session {
         session.rescore();
         session.refresh_turfs()?;
         if let Some(c) = &session.campaign {
-            session.doors = c.doors().map_err(|e| e.to_string())?;
-            session.door_batch = DoorBatch::new(session.doors.iter().map(|d| d.point));
+            (session.doors, session.door_batch) = read_doors(c)?;
         }
         Ok(session)
     }
@@ -263,7 +262,7 @@ impl Session {
         let Some(c) = &self.campaign else {
             return Ok(());
         };
-        let doors = c.doors().map_err(|e| e.to_string())?;
+        let (doors, batch) = read_doors(c)?;
         // Door points change the precincts' counted doors.
         let by_code: std::collections::HashMap<String, PrecinctFigures> = c
             .precinct_figures()
@@ -276,7 +275,7 @@ impl Session {
             .iter()
             .map(|code| by_code.get(code).copied().unwrap_or_default())
             .collect();
-        self.door_batch = DoorBatch::new(doors.iter().map(|d| d.point));
+        self.door_batch = batch;
         self.doors = doors;
         self.door_index = None;
         Ok(())
@@ -391,6 +390,13 @@ impl Session {
         // Unique across sessions: the map's mesh cache outlives a campaign.
         self.fills_version = FILLS_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     }
+}
+
+/// The campaign's door points, and the same projected for drawing.
+fn read_doors(c: &Campaign) -> Result<(Vec<StoredDoor>, DoorBatch), String> {
+    let doors = c.doors().map_err(|e| e.to_string())?;
+    let batch = DoorBatch::new(doors.iter().map(|d| d.point));
+    Ok((doors, batch))
 }
 
 /// The last version given to a set of fill colours.

@@ -43,8 +43,8 @@ pub fn sidecars(path: &Path) -> [PathBuf; 4] {
     ]
 }
 
-/// What a file that is not a regular file is, in words.
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+/// What a file that is not a regular file is, in words (the importers say it the same way).
+pub(crate) fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     if meta.is_dir() {
         "a folder"
     } else if meta.file_type().is_symlink() {
@@ -221,16 +221,10 @@ pub(super) fn check_header(path: &Path) -> Result<Header, StoreError> {
     };
     // Looked at before opening: opening a named pipe would wait for a writer forever.
     let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_dir() {
-        return Err(StoreError::NotAFile {
-            path: path.to_path_buf(),
-            kind: "a folder",
-        });
-    }
     if !meta.is_file() {
         return Err(StoreError::NotAFile {
             path: path.to_path_buf(),
-            kind: "a special file (a pipe or a device)",
+            kind: kind_of(&meta),
         });
     }
     // SQLite opens the journal beside the file as it finds it: a pipe there would block every

@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 
+pub(crate) use checks::kind_of;
 pub use checks::sidecars;
 use checks::{Header, check_header, check_recovery, has_hot_journal, remove_stale_builds};
 pub use doors::{DoorsWritten, StoredDoor};
