@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use campaign_planner::io::{ImportOptions, import_precincts};
 use campaign_planner::progress::ignore;
 use campaign_planner::store::Campaign;
-use common::{bytes, cli, cli_err, cli_ok, fixture, montreal_campaign, s};
+use common::{bytes, cli, cli_err, cli_ok, create_turfs, fixture, montreal_campaign, s};
 
 /// A copy of a fixture Shapefile (all its parts) under `dir`, returned by its `.shp`.
 fn shapefile_copy(dir: &Path, stem: &str) -> PathBuf {
@@ -278,17 +278,7 @@ fn importing_another_places_shapes_is_refused_without_replace_and_says_what_woul
 fn renames_onto_a_taken_name_and_bad_colours_and_dates_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = montreal_campaign(dir.path());
-    for (name, codes) in [("A", "101"), ("B", "102")] {
-        cli_ok(&[
-            "turf",
-            s(&file),
-            "create",
-            "--name",
-            name,
-            "--precincts",
-            codes,
-        ]);
-    }
+    create_turfs(&file, &[("A", "101"), ("B", "102")]);
     // Said with the name as it is stored.
     let err = cli_err(&["turf", s(&file), "rename", "A", "b"]);
     assert!(err.contains("a turf named \"B\" already exists"), "{err}");
@@ -383,17 +373,7 @@ fn validate_finds_what_other_programs_write_wrong_and_deletes_leave_nothing_dang
         "--ours",
         "Joly",
     ]);
-    for (name, codes) in [("A", "101"), ("B", "102"), ("C", "111")] {
-        cli_ok(&[
-            "turf",
-            s(&file),
-            "create",
-            "--name",
-            name,
-            "--precincts",
-            codes,
-        ]);
-    }
+    create_turfs(&file, &[("A", "101"), ("B", "102"), ("C", "111")]);
     cli_ok(&["team", s(&file), "create", "Nord"]);
     cli_ok(&[
         "team",
@@ -437,17 +417,7 @@ fn validate_finds_what_other_programs_write_wrong_and_deletes_leave_nothing_dang
 fn turfs_gain_add_remove_and_merge_teams_a_list_and_assignments_an_export() {
     let dir = tempfile::tempdir().unwrap();
     let file = montreal_campaign(dir.path());
-    for (name, codes) in [("A", "101,102"), ("B", "111")] {
-        cli_ok(&[
-            "turf",
-            s(&file),
-            "create",
-            "--name",
-            name,
-            "--precincts",
-            codes,
-        ]);
-    }
+    create_turfs(&file, &[("A", "101,102"), ("B", "111")]);
     let err = cli_err(&["turf", s(&file), "add", "A", "--precincts", "111"]);
     assert!(
         err.contains("111 (in B)") && err.contains("--move"),
@@ -880,17 +850,7 @@ fn names_are_looked_up_as_they_are_kept_apart_assignments_are_not_doubled_and_ex
  {
     let dir = tempfile::tempdir().unwrap();
     let file = montreal_campaign(dir.path());
-    for (name, codes) in [("A", "101"), ("B", "102")] {
-        cli_ok(&[
-            "turf",
-            s(&file),
-            "create",
-            "--name",
-            name,
-            "--precincts",
-            codes,
-        ]);
-    }
+    create_turfs(&file, &[("A", "101"), ("B", "102")]);
     cli_ok(&["team", s(&file), "create", "Blue"]);
     for _ in 0..2 {
         cli_ok(&[

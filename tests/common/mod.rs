@@ -72,6 +72,21 @@ pub fn montreal_campaign(dir: &Path) -> PathBuf {
     file
 }
 
+/// Creates turfs in `file` with the command line: (name, comma-separated precinct codes).
+pub fn create_turfs(file: &Path, turfs: &[(&str, &str)]) {
+    for (name, codes) in turfs {
+        cli_ok(&[
+            "turf",
+            s(file),
+            "create",
+            "--name",
+            name,
+            "--precincts",
+            codes,
+        ]);
+    }
+}
+
 /// The bytes of a file, to prove it was left untouched.
 pub fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("readable file")
