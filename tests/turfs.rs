@@ -194,6 +194,9 @@ fn teams_are_created_and_assigned_turfs_on_a_date() {
     ]);
     let err = cli_err(&["team", s(&file), "create", "Équipe Nord"]);
     assert!(err.contains("already exists"), "{err}");
+    // In any case, accented capitals too (SQLite's own lower() knows only ASCII).
+    let err = cli_err(&["team", s(&file), "create", "ÉQUIPE NORD"]);
+    assert!(err.contains("already exists"), "{err}");
     let err = cli_err(&[
         "team",
         s(&file),
@@ -210,6 +213,18 @@ fn teams_are_created_and_assigned_turfs_on_a_date() {
         "assign",
         "Équipe Nord",
         "Centre",
+        "--date",
+        "2026-12-01",
+        "--status",
+        "in progress",
+    ]);
+    // Named in another case, the same team and turf: the same assignment, not a second.
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "équipe nord",
+        "centre",
         "--date",
         "2026-12-01",
         "--status",

@@ -113,7 +113,7 @@ pub enum TurfCommand {
 /// Whether a name given on the command line means a stored one: names are unique in any case
 /// and without surrounding spaces, so they are looked up the same way.
 fn same_name(stored: &str, given: &str) -> bool {
-    stored.trim().to_lowercase() == given.trim().to_lowercase()
+    crate::domain::name::name_key(stored) == crate::domain::name::name_key(given)
 }
 
 /// The turf a name given on the command line means.

@@ -3,6 +3,13 @@
 /// The longest name, in characters: a walk sheet's title line, a legend entry.
 pub const MAX_NAME_CHARS: usize = 100;
 
+/// What two names must share to be one name: names are unique in any case (any alphabet's:
+/// "Équipe" and "équipe" are one) and without surrounding spaces.
+#[must_use]
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 /// Why a name is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum NameProblem {

@@ -1,9 +1,9 @@
 //! Teams and assignments in the campaign file.
 
 use crate::store::NOW;
-use rusqlite::{OptionalExtension as _, params};
+use rusqlite::params;
 
-use super::turfs::{name_taken, tombstone_assignments, undelete};
+use super::turfs::{name_taken, named, tombstone_assignments, undelete};
 use crate::domain::colour::Colour;
 use crate::domain::date::Date;
 use crate::domain::name::clean_name;
@@ -58,25 +58,11 @@ impl Campaign {
             detail,
         };
         self.write(|tx| {
-            let team_uuid: Option<String> = tx
-                .query_row(
-                    "SELECT uuid FROM teams WHERE lower(trim(name)) = lower(trim(?1)) AND deleted_at IS NULL",
-                    [team],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)?;
+            let team_uuid = named(tx, "teams", team, None).map_err(sql)?.map(|(u, _)| u);
             let Some(team_uuid) = team_uuid else {
                 return Err(invalid(format!("no team named {team:?}")));
             };
-            let turf_uuid: Option<String> = tx
-                .query_row(
-                    "SELECT uuid FROM turfs WHERE lower(trim(name)) = lower(trim(?1)) AND deleted_at IS NULL",
-                    [turf_name],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(sql)?;
+            let turf_uuid = named(tx, "turfs", turf_name, None).map_err(sql)?.map(|(u, _)| u);
             let Some(turf_uuid) = turf_uuid else {
                 return Err(invalid(format!("no turf named {turf_name:?}")));
             };

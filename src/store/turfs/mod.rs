@@ -13,9 +13,8 @@ pub use history::TurfState;
 pub(in crate::store) use history::{tombstone_assignments, undelete};
 pub(in crate::store) use refresh::refresh_turf;
 
-use rusqlite::{OptionalExtension as _, params};
-
 use super::settings::voters_per_household;
+use crate::domain::name::name_key;
 use crate::domain::turf::{self, PrecinctFigures, TeamId, Turf, TurfId, TurfStatus};
 use crate::store::{Campaign, StoreError, gpkg};
 
@@ -127,23 +126,39 @@ impl Campaign {
     }
 }
 
-/// The name of another live row of `table` (turfs or teams) that has `name` in any case, if
-/// one does: names say which turf or team a command means, so they are unique per kind.
+/// The UUID and name of the live row of `table` (turfs or teams) other than `except` that has
+/// `name` in any case, if one does: names say which turf or team a command means, so they are
+/// unique per kind. Compared in Rust ([`name_key`]): SQLite's `lower` knows only ASCII.
+pub(in crate::store) fn named(
+    conn: &rusqlite::Connection,
+    table: &str,
+    name: &str,
+    except: Option<&str>,
+) -> rusqlite::Result<Option<(String, String)>> {
+    let key = name_key(name);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT uuid, name FROM {table} WHERE deleted_at IS NULL AND uuid IS NOT ?1"
+    ))?;
+    let rows = stmt.query_map([except], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (uuid, stored) = row?;
+        if name_key(&stored) == key {
+            return Ok(Some((uuid, stored)));
+        }
+    }
+    Ok(None)
+}
+
+/// The name of another live row of `table` that has `name` in any case, if one does.
 pub(in crate::store) fn name_taken(
     tx: &rusqlite::Transaction<'_>,
     table: &str,
     name: &str,
     except: Option<&str>,
 ) -> rusqlite::Result<Option<String>> {
-    tx.query_row(
-        &format!(
-            "SELECT name FROM {table} WHERE lower(trim(name)) = lower(trim(?1)) \
-             AND deleted_at IS NULL AND uuid IS NOT ?2 LIMIT 1"
-        ),
-        params![name, except],
-        |r| r.get(0),
-    )
-    .optional()
+    Ok(named(tx, table, name, except)?.map(|(_, stored)| stored))
 }
 
 /// The election whose registered voters stand in for a precinct's own figure when the shapes
