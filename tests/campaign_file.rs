@@ -347,3 +347,57 @@ fn a_campaign_meta_without_a_readable_version_is_refused_untouched() {
     assert!(Campaign::open(&path).is_err());
     assert_eq!(bytes(&path), before);
 }
+
+#[test]
+fn a_version_2_file_from_the_fixture_is_upgraded_with_its_doors_read_into_address_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v2.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+
+    let campaign = Campaign::open(&path).unwrap();
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(campaign.name().unwrap(), "Schema v2 fixture");
+    assert_eq!(campaign.read_table("precincts").unwrap().rows.len(), 3);
+    // The doors, their households and their places are kept; their parts are read.
+    let doors = campaign.doors().unwrap();
+    assert_eq!(doors.len(), 3);
+    assert_eq!(doors.iter().map(|d| d.households).sum::<i64>(), 7);
+    let paix = doors
+        .iter()
+        .find(|d| d.address == "12 bis rue de la Paix")
+        .unwrap();
+    assert_eq!(paix.street.as_deref(), Some("rue de la Paix"));
+    assert_eq!(paix.housenumber, Some(12));
+    assert_eq!(paix.suffix.as_deref(), Some("bis"));
+    let blank = doors.iter().find(|d| d.address.is_empty()).unwrap();
+    assert_eq!((blank.street.as_deref(), blank.housenumber), (None, None));
+    // The turf, the team and the assignment survive; the turf has no meeting point yet.
+    let turfs = campaign.turfs().unwrap();
+    assert_eq!(turfs.len(), 1);
+    assert_eq!(turfs[0].name, "Nord");
+    assert_eq!(campaign.read_table("teams").unwrap().rows.len(), 1);
+    assert_eq!(campaign.read_table("assignments").unwrap().rows.len(), 1);
+    let meeting: Option<f64> = campaign
+        .conn_for_tests()
+        .query_row("SELECT meeting_lon FROM turfs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(meeting, None);
+    // The streets layer is there, empty, and declared to GeoPackage readers.
+    let declared: String = campaign
+        .conn_for_tests()
+        .query_row(
+            "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = 'streets'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(declared, "LINESTRING");
+    drop(campaign);
+    let again = Campaign::open_read_only(&path).unwrap();
+    assert_eq!(again.schema_version().unwrap(), schema::CURRENT_VERSION);
+    let report = again.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

@@ -36,7 +36,10 @@ fn helsinki_address_nodes_import_and_are_tied_to_their_precinct() {
         "import",
         s(&fixture("helsinki-address-points.geojson")),
     ]);
-    assert!(out.contains("imported 1377 doors"), "{out}");
+    assert!(
+        out.contains("1377 doors read") && out.contains("1377 new"),
+        "{out}"
+    );
     // Counted independently: the points inside the grid's box.
     let fc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fixture("helsinki-address-points.geojson")).unwrap())
@@ -55,7 +58,7 @@ fn helsinki_address_nodes_import_and_are_tied_to_their_precinct() {
         out.contains(&format!("{inside} inside a precinct")),
         "{out} (expected {inside})"
     );
-    // Re-importing the same file replaces, never doubles.
+    // Re-importing the same file matches every door, never doubles.
     let again = cli_ok(&[
         "doors",
         s(&file),
@@ -63,7 +66,7 @@ fn helsinki_address_nodes_import_and_are_tied_to_their_precinct() {
         s(&fixture("helsinki-address-points.geojson")),
     ]);
     assert!(
-        again.contains("1377 doors of the earlier import replaced"),
+        again.contains("0 new, 0 updated, 1377 unchanged"),
         "{again}"
     );
     let info: serde_json::Value =
@@ -104,7 +107,9 @@ fn a_french_csv_of_addresses_with_households_imports_and_bad_rows_are_listed() {
     std::fs::write(&csv, "adresse;longitude;latitude;logements\n1 rue A;2,305;48,805;12\n2 rue B;2,315;48,805;3\n3 rue C;9,9;48,805;1\n").unwrap();
     let out = cli_ok(&["doors", s(&file), "import", s(&csv)]);
     assert!(
-        out.contains("imported 3 doors (16 households)") && out.contains("2 inside a precinct"),
+        out.contains("3 doors read")
+            && out.contains("(16 households")
+            && out.contains("2 inside a precinct"),
         "{out}"
     );
     // No turf estimate where doors were counted: bureau 0101 holds 12 households.
@@ -182,7 +187,7 @@ fn an_openstreetmap_pbf_extract_gives_its_address_nodes_and_addressed_buildings(
     let out = cli_ok(&["doors", s(&file), "import", s(&fixture("helsinki.osm.pbf"))]);
     // The 1,377 address nodes (the GeoJSON fixture holds the same), plus buildings whose
     // address no node repeats.
-    let n: usize = out.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let n: usize = out.split_whitespace().next().unwrap().parse().unwrap();
     assert!(n > 1377, "{out}");
     let report: serde_json::Value = serde_json::from_str(&cli_ok(&[
         "turf",
@@ -227,10 +232,22 @@ fn the_same_addresses_from_a_second_file_are_not_added_twice() {
     let out = cli_ok(&["doors", s(&file), "import", s(&fixture("helsinki.osm.pbf"))]);
     assert!(
         out.contains(
-            "1359 doors were already in the campaign from helsinki-address-points.geojson"
+            "doors already in the campaign from helsinki-address-points.geojson were recognised"
         ),
         "{out}"
     );
+    // "1415 doors read from …: 68 new, 1347 updated, 0 unchanged": the extract's nodes are
+    // the GeoJSON's, matched by street, number, suffix and unit; what is new are the
+    // buildings whose address no node gives.
+    let counts: Vec<usize> = out
+        .split(": ")
+        .nth(1)
+        .unwrap()
+        .split(", ")
+        .map(|p| p.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    let (new, updated) = (counts[0], counts[1]);
+    assert!(updated > 1300 && new < 100, "{out}");
     let info: serde_json::Value =
         serde_json::from_str(&cli_ok(&["info", s(&file), "--json"])).unwrap();
     let doors = info["layers"]
@@ -241,7 +258,13 @@ fn the_same_addresses_from_a_second_file_are_not_added_twice() {
         .unwrap()["count"]
         .as_i64()
         .unwrap();
-    assert_eq!(doors, 1377 + 56, "each address once");
+    assert_eq!(doors, 1377 + new as i64, "each address once");
+    // The extract again: every door matched by its OpenStreetMap id.
+    let again = cli_ok(&["doors", s(&file), "import", s(&fixture("helsinki.osm.pbf"))]);
+    assert!(
+        again.contains("0 new, 0 updated, 1415 unchanged"),
+        "{again}"
+    );
 }
 
 #[test]
@@ -252,11 +275,160 @@ fn a_doors_csv_written_the_european_way_is_read_and_its_mistakes_are_worded_for_
     // Semicolons between cells, decimal commas inside them: more commas than semicolons.
     std::fs::write(&csv, "lon;lat\n-73,60;45,50\n").unwrap();
     let out = cli_ok(&["doors", s(&file), "import", s(&csv)]);
-    assert!(out.contains("imported 1 doors"), "{out}");
+    assert!(out.contains("1 doors read"), "{out}");
     std::fs::write(&csv, "-73,60;45,50\n-73,61;45,51\n").unwrap();
     let err = cli_err(&["doors", s(&file), "import", s(&csv)]);
     assert!(
         err.contains("looks like a row of doors") && !err.contains("results"),
         "{err}"
     );
+}
+
+#[test]
+fn the_french_national_address_file_layout_gives_streets_numbers_and_suffixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("f.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "F"]);
+    let out = cli_ok(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&fixture("fr/adresses-ban.csv")),
+    ]);
+    assert!(
+        out.contains("6 doors read") && out.contains("6 new"),
+        "{out}"
+    );
+    let campaign = campaign_planner::store::Campaign::open_read_only(&file).unwrap();
+    let doors = campaign.doors().unwrap();
+    let bis = doors
+        .iter()
+        .find(|d| d.suffix.as_deref() == Some("bis"))
+        .unwrap();
+    assert_eq!(bis.street.as_deref(), Some("Rue de la Paix"));
+    assert_eq!(bis.housenumber, Some(12));
+    assert_eq!(bis.address, "12 bis Rue de la Paix");
+    // Longitude and latitude, not the Lambert-93 x and y before them.
+    assert!((2.0..3.0).contains(&bis.point.x()) && (48.0..49.0).contains(&bis.point.y()));
+    drop(campaign);
+    // The same file again: matched by its BAN ids.
+    let again = cli_ok(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&fixture("fr/adresses-ban.csv")),
+    ]);
+    assert!(again.contains("0 new, 0 updated, 6 unchanged"), "{again}");
+}
+
+#[test]
+fn columns_named_by_flags_are_used_and_a_missing_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("f.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "F"]);
+    let csv = dir.path().join("points.csv");
+    std::fs::write(
+        &csv,
+        "lon,lat,voie_principale,no_maison\n2.33,48.87,Rue de la Paix,12bis\n2.331,48.871,Rue de la Paix,14\n",
+    )
+    .unwrap();
+    let err = cli_err(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&csv),
+        "--street-column",
+        "voie",
+    ]);
+    assert!(
+        err.contains("points.csv")
+            && err.contains("no column \"voie\"")
+            && err.contains("voie_principale"),
+        "{err}"
+    );
+    cli_ok(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&csv),
+        "--street-column",
+        "voie_principale",
+        "--number-column",
+        "no_maison",
+    ]);
+    let campaign = campaign_planner::store::Campaign::open_read_only(&file).unwrap();
+    let doors = campaign.doors().unwrap();
+    assert_eq!(doors[0].street.as_deref(), Some("Rue de la Paix"));
+    assert_eq!(
+        (doors[0].housenumber, doors[0].suffix.as_deref()),
+        (Some(12), Some("bis"))
+    );
+    assert_eq!(doors[1].address, "14 Rue de la Paix");
+}
+
+#[test]
+fn a_re_import_that_would_remove_most_of_its_doors_is_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("f.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "F"]);
+    let csv = dir.path().join("rue.csv");
+    let rows = |n: u32| {
+        let mut t = String::from("lon,lat,street,housenumber\n");
+        for i in 1..=n {
+            t = format!(
+                "{t}2.33,{},Rue de la Paix,{i}\n",
+                48.87 + f64::from(i) * 0.0003
+            );
+        }
+        t
+    };
+    std::fs::write(&csv, rows(20)).unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&csv)]);
+    let before = std::fs::read(&file).unwrap();
+    // The file cut short: 15 of its 20 doors would go.
+    std::fs::write(&csv, rows(5)).unwrap();
+    let err = cli_err(&["doors", s(&file), "import", s(&csv)]);
+    assert!(
+        err.contains("would remove 15 of the 20 doors") && err.contains("--allow-removal"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before, "nothing changed");
+    let out = cli_ok(&["doors", s(&file), "import", s(&csv), "--allow-removal"]);
+    assert!(
+        out.contains("5 unchanged") && out.contains("15 doors of the earlier import"),
+        "{out}"
+    );
+}
+
+#[test]
+fn undoing_a_re_import_puts_back_the_doors_it_updated_added_and_removed() {
+    use campaign_planner::domain::door::NewDoor;
+    use geo_types::Point;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.campaign.gpkg");
+    let mut c = campaign_planner::store::Campaign::create(&path, "U").unwrap();
+    let a = |y: f64, text: &str, h: i64| NewDoor::from_text(Point::new(2.33, y), text, h);
+    let first = vec![
+        a(48.870, "1 rue A", 1),
+        a(48.871, "2 rue A", 1),
+        a(48.872, "3 rue A", 1),
+    ];
+    c.import_doors(&first, "a.csv", false).unwrap();
+    let before = c.doors().unwrap();
+    // 1 moved 5 m and has 4 households now; 2 is gone; 4 is new.
+    let second = vec![
+        a(48.870_045, "1 rue A", 4),
+        a(48.872, "3 rue A", 1),
+        a(48.873, "4 rue A", 1),
+    ];
+    let w = c.import_doors(&second, "a.csv", false).unwrap();
+    assert_eq!((w.new, w.updated, w.unchanged, w.removed), (1, 1, 1, 1));
+    c.swap_doors(&w.added, &w.removed_doors, &w.changed, true)
+        .unwrap();
+    assert_eq!(c.doors().unwrap(), before);
+    c.swap_doors(&w.added, &w.removed_doors, &w.changed, false)
+        .unwrap();
+    let after = c.doors().unwrap();
+    assert_eq!(after.len(), 3);
+    assert_eq!(after.iter().map(|d| d.households).sum::<i64>(), 6);
 }

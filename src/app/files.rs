@@ -8,7 +8,7 @@ use crate::io::csv_results::{ColumnMapping, import_results};
 use crate::io::{ImportOptions, import_precincts};
 use crate::state::results_form::ResultsDialog;
 use crate::state::{Edit, Message, Session};
-use crate::store::{Campaign, ElectionMeta};
+use crate::store::{Campaign, ElectionMeta, StoreError};
 
 /// The file's name, for messages.
 fn file_name(path: &Path) -> String {
@@ -120,7 +120,7 @@ impl PlannerApp {
                 .ends_with(".pbf");
             match ext.as_str() {
                 _ if is_campaign => self.open(ctx, path),
-                _ if is_pbf => self.import_doors(ctx, path),
+                _ if is_pbf => self.import_doors(ctx, path, false),
                 "csv" | "txt" => self.ask_election(path),
                 _ => self.import_shapes(ctx, path, false),
             }
@@ -243,8 +243,11 @@ impl PlannerApp {
         });
     }
 
-    /// Imports door points in the background; the import can be undone.
-    pub(super) fn import_doors(&mut self, ctx: &egui::Context, path: PathBuf) {
+    /// Imports door points in the background; the import can be undone. An import that would
+    /// remove most doors of its file's earlier import is asked about (`removing` when the user
+    /// agreed).
+    pub(super) fn import_doors(&mut self, ctx: &egui::Context, path: PathBuf, removing: bool) {
+        self.view.confirm = None;
         let Some(mut campaign) = self.campaign_for_job() else {
             return;
         };
@@ -253,41 +256,76 @@ impl PlannerApp {
         self.jobs.start(ctx, label, move |_| {
             let source = file_name(&path);
             let result = crate::io::doors::read_doors(&path)
-                .map_err(|e| e.to_string())
+                .map_err(|e| DoorsFailed::Say(e.to_string()))
                 .and_then(|doors| {
                     campaign
-                        .replace_doors(&doors, &source)
-                        .map_err(|e| e.to_string())
+                        .import_doors(&doors, &source, removing)
+                        .map_err(|e| match e {
+                            StoreError::WouldRemoveDoors { removing, of, .. } => {
+                                DoorsFailed::WouldRemove(removing, of)
+                            }
+                            e => DoorsFailed::Say(e.to_string()),
+                        })
                 });
             let (note, edit) = match result {
                 Ok(w) => {
-                    let already = if w.already_there > 0 {
-                        format!(
-                            "; {} {} {}",
-                            w.already_there,
-                            t.doors_already_there,
-                            w.already_from.join(", ")
-                        )
-                    } else {
-                        String::new()
-                    };
-                    let text = format!(
-                        "{source}: {} ({} / {}){already}",
-                        w.doors, w.in_precincts, w.households
+                    let mut text = format!(
+                        "{source}: {} {} ({} {}, {} {}): {} {}, {} {}, {} {}",
+                        w.read,
+                        t.doors_read,
+                        w.households,
+                        t.households,
+                        w.in_precincts,
+                        t.in_precincts,
+                        w.new,
+                        t.doors_new,
+                        w.updated,
+                        t.doors_updated,
+                        w.unchanged,
+                        t.doors_unchanged
                     );
+                    if w.removed > 0 {
+                        text = format!("{text}; {} {}", w.removed, t.doors_removed);
+                    }
+                    if !w.also_from.is_empty() {
+                        text = format!(
+                            "{text}; {} {}",
+                            t.doors_already_there,
+                            w.also_from.join(", ")
+                        );
+                    }
                     let edit = Edit::Doors {
                         added: w.added,
-                        replaced: w.replaced_doors,
+                        removed: w.removed_doors,
+                        changed: w.changed,
                     };
-                    (Message::info(text), Some(edit))
+                    (JobNote::Say(Message::info(text)), Some(edit))
                 }
-                Err(e) => (Message::error(e), None),
+                Err(DoorsFailed::WouldRemove(removing, of)) => (
+                    JobNote::Confirm(
+                        t.doors_removal
+                            .replace("{file}", &source)
+                            .replace("{n}", &removing.to_string())
+                            .replace("{of}", &of.to_string()),
+                        Box::new(crate::state::Action::ImportDoorsRemoving(path.clone())),
+                    ),
+                    None,
+                ),
+                Err(DoorsFailed::Say(e)) => (JobNote::Say(Message::error(e)), None),
             };
             JobDone {
                 outcome: JobOutcome::Returned(campaign),
-                note: Some(JobNote::Say(note)),
+                note: Some(note),
                 edit,
             }
         });
     }
+}
+
+/// Why a doors import did not happen: a removal to ask about, or an error to say.
+enum DoorsFailed {
+    /// It would remove this many of that many doors.
+    WouldRemove(usize, usize),
+    /// An error, worded.
+    Say(String),
 }

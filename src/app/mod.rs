@@ -136,7 +136,8 @@ impl PlannerApp {
             Action::ImportResults(path, meta, mapping) => {
                 self.import_results(ctx, path, meta, mapping);
             }
-            Action::ImportDoors(path) => self.import_doors(ctx, path),
+            Action::ImportDoors(path) => self.import_doors(ctx, path, false),
+            Action::ImportDoorsRemoving(path) => self.import_doors(ctx, path, true),
             Action::Dropped(paths) => self.dropped(paths, ctx),
             Action::OpenDemo => self.open_demo(ctx),
             Action::ResetDemo => self.reset_demo(),

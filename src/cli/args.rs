@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::import::ImportArgs;
 use super::results::ResultsArgs;
@@ -154,16 +154,57 @@ pub enum ExportFormat {
 /// Door commands.
 #[derive(Debug, Subcommand)]
 pub enum DoorsCommand {
-    /// Import door points; doors imported before from the same file name are replaced.
+    /// Import door points with their addresses. The same address imported again (the same
+    /// source id, or the same street, number, suffix and unit within 30 m) is updated, never
+    /// doubled; doors an earlier import of the same file brought and the file no longer has
+    /// are removed.
     Import {
-        /// The points file (.geojson/.json, .csv or .osm.pbf).
+        /// The points file (.geojson/.json, .csv, the French national address file (BAN) CSV,
+        /// or an OpenStreetMap .osm.pbf extract).
         path: PathBuf,
+        /// Allow the import to remove most of the doors an earlier import of this file brought.
+        #[arg(long)]
+        allow_removal: bool,
+        /// The columns that hold the address parts, when the guess is wrong.
+        #[command(flatten)]
+        columns: Box<ColumnArgs>,
     },
     /// Set the voters per household used to estimate doors where no door points exist.
     Households {
         /// Voters per household (e.g. 1.9).
         voters_per_household: f64,
     },
+}
+
+/// The columns of a doors file that hold the address parts (each guessed when not given).
+// The flags are `--street-column` and the like: the field names say so.
+#[allow(clippy::struct_field_names)]
+#[derive(Args, Debug, Clone, Default)]
+pub struct ColumnArgs {
+    /// The column with the whole address on one line (guessed: `address`, `adresse`…).
+    #[arg(long, value_name = "COLUMN")]
+    pub address_column: Option<String>,
+    /// The column with the street name (guessed: `street`, `nom_voie`, `addr:street`…).
+    #[arg(long, value_name = "COLUMN")]
+    pub street_column: Option<String>,
+    /// The column with the house number (guessed: `housenumber`, `numero`…).
+    #[arg(long, value_name = "COLUMN")]
+    pub number_column: Option<String>,
+    /// The column with the house number's suffix (guessed: `rep`, `suffix`…).
+    #[arg(long, value_name = "COLUMN")]
+    pub suffix_column: Option<String>,
+    /// The column with the flat or unit (guessed: `unit`, `apt`, `addr:unit`…).
+    #[arg(long, value_name = "COLUMN")]
+    pub unit_column: Option<String>,
+    /// The column with the postcode (guessed: `postcode`, `code_postal`, `zip`…).
+    #[arg(long, value_name = "COLUMN")]
+    pub postcode_column: Option<String>,
+    /// The column with the source's own identifier (guessed: `id`, `osm_id`…).
+    #[arg(long, value_name = "COLUMN")]
+    pub id_column: Option<String>,
+    /// The column with the households at each address (guessed: `households`, `menages`…).
+    #[arg(long, value_name = "COLUMN")]
+    pub households_column: Option<String>,
 }
 
 /// Lasso membership on the command line.

@@ -4,38 +4,66 @@
 use std::path::Path;
 
 use super::args::DoorsCommand;
+use crate::io::doors::DoorColumns;
 use crate::store::Campaign;
 
 /// Runs a `doors` command.
 pub(super) fn run(file: &Path, action: DoorsCommand) -> anyhow::Result<()> {
     match action {
-        DoorsCommand::Import { path } => {
-            let doors = crate::io::doors::read_doors(&path)?;
+        DoorsCommand::Import {
+            path,
+            allow_removal,
+            columns,
+        } => {
+            let c = *columns;
+            let chosen = DoorColumns {
+                address: c.address_column,
+                street: c.street_column,
+                number: c.number_column,
+                suffix: c.suffix_column,
+                unit: c.unit_column,
+                postcode: c.postcode_column,
+                id: c.id_column,
+                households: c.households_column,
+            };
+            let doors = crate::io::doors::read_doors_with(&path, &chosen)?;
             let mut campaign = Campaign::open(file)?;
             let source = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let w = campaign.replace_doors(&doors, &source)?;
+            let w = campaign
+                .import_doors(&doors, &source, allow_removal)
+                .map_err(|e| match e {
+                    crate::store::StoreError::WouldRemoveDoors { .. } => {
+                        anyhow::anyhow!("{e}\n(add --allow-removal to remove them)")
+                    }
+                    e => e.into(),
+                })?;
             println!(
-                "imported {} doors ({} households) from {}: {} inside a precinct, {} outside{}",
-                w.doors,
-                w.households,
+                "{} doors read from {} ({} households, {} inside a precinct): {} new, {} \
+                 updated, {} unchanged{}",
+                w.read,
                 path.display(),
+                w.households,
                 w.in_precincts,
-                w.doors - w.in_precincts,
-                if w.replaced > 0 {
-                    format!("; {} doors of the earlier import replaced", w.replaced)
+                w.new,
+                w.updated,
+                w.unchanged,
+                if w.removed > 0 {
+                    format!(
+                        "; {} doors of the earlier import of this file removed (no longer in it)",
+                        w.removed
+                    )
                 } else {
                     String::new()
                 }
             );
-            if w.already_there > 0 {
+            if !w.also_from.is_empty() {
                 println!(
-                    "{} doors were already in the campaign from {} (the same address nearby) \
-                     and were not added twice",
-                    w.already_there,
-                    w.already_from.join(", ")
+                    "doors already in the campaign from {} were recognised (the same address \
+                     nearby) and not added twice",
+                    w.also_from.join(", ")
                 );
             }
         }

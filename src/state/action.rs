@@ -164,6 +164,9 @@ pub enum Action {
     ImportDoorsDialog,
     /// Import door points (GeoJSON, CSV, `.osm.pbf`).
     ImportDoors(PathBuf),
+    /// Import door points again, removing the doors an earlier import of the same file
+    /// brought that it no longer has (the user agreed).
+    ImportDoorsRemoving(PathBuf),
     /// Cut the selected precincts (all when none is selected) into turfs of about this many
     /// doors.
     Autocut(i64),

@@ -44,12 +44,15 @@ pub enum Edit {
         /// The team.
         team: TeamId,
     },
-    /// Doors were imported: those added and those they replaced (UUID, geometry).
+    /// Doors were imported: those added and removed (UUID, geometry) and those updated
+    /// (before, after).
     Doors {
         /// The doors added.
         added: Vec<(String, Vec<u8>)>,
-        /// The doors replaced.
-        replaced: Vec<(String, Vec<u8>)>,
+        /// The doors removed.
+        removed: Vec<(String, Vec<u8>)>,
+        /// The doors updated.
+        changed: Vec<(crate::store::DoorRow, crate::store::DoorRow)>,
     },
     /// A team was renamed or recoloured.
     UpdatedTeam {
@@ -98,7 +101,14 @@ impl Edit {
                 let colour = before.colour.as_deref().and_then(|h| Colour::parse(h).ok());
                 c.update_team(team, &before.name, colour)
             }
-            (Self::Doors { added, replaced }, undo) => c.swap_doors(added, replaced, undo),
+            (
+                Self::Doors {
+                    added,
+                    removed,
+                    changed,
+                },
+                undo,
+            ) => c.swap_doors(added, removed, changed, undo),
             (Self::Assigned { turf, before, .. }, true)
             | (
                 Self::Assigned {

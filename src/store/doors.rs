@@ -1,47 +1,96 @@
 //! Door points in the campaign file, each tied to the precinct it falls in.
+//!
+//! An import matches every door of the file to the doors already stored (the same source id,
+//! or the same address within 30 m: `domain::dedupe`), updates those that changed, adds the
+//! others, and removes the doors an earlier import of the same file brought that the file no
+//! longer has. Every change is kept for undo.
 
-use crate::store::NOW;
 use geo_types::Rect;
-use rusqlite::params;
+use rusqlite::{Transaction, params};
 
 use super::{Campaign, StoreError, gpkg};
-use crate::domain::dedupe::already_there;
+use crate::domain::address::Address;
+use crate::domain::dedupe::{Keyed, door_key, matches};
 use crate::domain::door::NewDoor;
 use crate::domain::selection::PrecinctIndex;
+use crate::store::NOW;
+
+/// One door row as stored: what an update replaces and its undo puts back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DoorRow {
+    /// Its stable identifier.
+    pub uuid: String,
+    /// Its geometry blob.
+    pub geom: Vec<u8>,
+    /// Its address string.
+    pub address: String,
+    /// Households behind it.
+    pub households: i64,
+    /// Its address in parts.
+    pub parts: Address,
+    /// The source's own identifier.
+    pub source_id: Option<String>,
+    /// The precinct it falls in.
+    pub precinct_uuid: Option<String>,
+}
 
 /// What storing doors did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct DoorsWritten {
-    /// The doors written (UUID and geometry blob), for undo.
+    /// The doors added (UUID and geometry blob), for undo.
     #[serde(skip)]
     pub added: Vec<(String, Vec<u8>)>,
-    /// The doors replaced (UUID and geometry blob), for undo.
+    /// The doors removed (UUID and geometry blob), for undo.
     #[serde(skip)]
-    pub replaced_doors: Vec<(String, Vec<u8>)>,
-    /// Doors written.
-    pub doors: usize,
-    /// Households behind them.
+    pub removed_doors: Vec<(String, Vec<u8>)>,
+    /// The doors updated, before and after, for undo.
+    #[serde(skip)]
+    pub changed: Vec<(DoorRow, DoorRow)>,
+    /// Doors in the file.
+    pub read: usize,
+    /// Doors added.
+    pub new: usize,
+    /// Doors already in the campaign that the file changed (place, households, address).
+    pub updated: usize,
+    /// Doors already in the campaign as the file has them.
+    pub unchanged: usize,
+    /// Doors an earlier import of the same file brought that the file no longer has.
+    pub removed: usize,
+    /// Households behind the file's doors.
     pub households: i64,
-    /// Doors inside a precinct.
+    /// The file's doors inside a precinct.
     pub in_precincts: usize,
-    /// Doors from the same source replaced (tombstoned).
-    pub replaced: usize,
-    /// Doors not added because the campaign has them from another file (same address
-    /// nearby), with those files' names.
-    pub already_there: usize,
-    /// The files the doors already there came from.
-    pub already_from: Vec<String>,
+    /// Files other than this one that the matched doors came from.
+    pub also_from: Vec<String>,
+}
+
+/// How many doors of an earlier import of the same file may go without asking: a file that
+/// would remove more than this share of them (and more than [`FEW_DOORS`]) is refused unless
+/// the caller allows it (a truncated or wrong file of the same name).
+pub const MOST_DOORS: f64 = 0.5;
+
+/// Removals this small never need asking.
+pub const FEW_DOORS: usize = 10;
+
+/// A live door as the import reads it to match.
+struct Existing {
+    row: DoorRow,
+    point: geo_types::Point<f64>,
+    key: String,
+    source: String,
 }
 
 impl Campaign {
-    /// Stores `doors` from `source` (a file name) in one transaction: doors earlier imported
-    /// from the same source are replaced, each door is tied to the precinct it falls in, and
-    /// every precinct's door count becomes the households counted in it (none counted: the
-    /// count stays empty and turfs estimate it from registered voters).
-    pub fn replace_doors(
+    /// Stores `doors` from `source` (a file name) in one transaction, matching them to the
+    /// doors already stored (see the module). Every precinct's door count becomes the
+    /// households counted in it (none counted: the count stays empty and turfs estimate it
+    /// from registered voters). Refused, with nothing changed, when the file would remove most
+    /// doors its earlier import brought and `allow_removal` is false.
+    pub fn import_doors(
         &mut self,
         doors: &[NewDoor],
         source: &str,
+        allow_removal: bool,
     ) -> Result<DoorsWritten, StoreError> {
         let precincts = self.precincts()?;
         let uuids: Vec<String> = {
@@ -58,80 +107,109 @@ impl Campaign {
         let index = PrecinctIndex::new(&geometries);
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
-        self.write(|tx| {
-            let replaced_doors: Vec<(String, Vec<u8>)> = tx
-                .prepare("SELECT uuid, geom FROM doors WHERE source = ?1 AND deleted_at IS NULL AND geom IS NOT NULL")
-                .map_err(sql)?
-                .query_map([source], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(sql)?
-                .collect::<Result<_, _>>()
-                .map_err(sql)?;
-            let replaced = tx
-                .execute(
-                    &format!("UPDATE doors SET geom = NULL, deleted_at = {NOW}, \
-                     updated_at = {NOW} \
-                     WHERE source = ?1 AND deleted_at IS NULL"),
-                    [source],
-                )
-                .map_err(sql)?;
-            let mut written = DoorsWritten {
-                replaced_doors,
-                replaced,
-                ..DoorsWritten::default()
-            };
-            // Doors another file brought already (the same address nearby) are not added twice.
-            let others: Vec<(Vec<u8>, String, String)> = tx
-                .prepare(
-                    "SELECT geom, coalesce(address, ''), source FROM doors \
-                     WHERE deleted_at IS NULL AND geom IS NOT NULL AND source IS NOT ?1",
-                )
-                .map_err(sql)?
-                .query_map([source], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .map_err(sql)?
-                .collect::<Result<_, _>>()
-                .map_err(sql)?;
-            let other_points: Vec<(geo_types::Point<f64>, &str, &str)> = others
-                .iter()
-                .filter_map(|(blob, address, from)| {
-                    match gpkg::decode(blob).ok()? {
-                        geo_types::Geometry::Point(p) => Some((p, address.as_str(), from.as_str())),
-                        _ => None,
-                    }
-                })
-                .collect();
-            let existing: Vec<(geo_types::Point<f64>, &str)> =
-                other_points.iter().map(|&(p, a, _)| (p, a)).collect();
-            let new: Vec<(geo_types::Point<f64>, &str)> =
-                doors.iter().map(|d| (d.point, d.address.as_str())).collect();
-            let twice = already_there(&existing, &new);
-            if twice.iter().any(|t| *t) {
-                let mut from: Vec<String> =
-                    other_points.iter().map(|&(_, _, f)| f.to_owned()).collect();
-                from.sort_unstable();
-                from.dedup();
-                written.already_from = from;
+        let invalid = |e: gpkg::BlobError| StoreError::Invalid {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let existing = read_existing(self)?;
+        let old: Vec<Keyed<'_>> = existing
+            .iter()
+            .map(|e| Keyed {
+                point: e.point,
+                key: &e.key,
+                source_id: e.row.source_id.as_deref(),
+            })
+            .collect();
+        let new_keys: Vec<String> = doors
+            .iter()
+            .map(|d| door_key(&d.parts, &d.address))
+            .collect();
+        let new: Vec<Keyed<'_>> = doors
+            .iter()
+            .zip(&new_keys)
+            .map(|(d, k)| Keyed {
+                point: d.point,
+                key: k,
+                source_id: d.source_id.as_deref(),
+            })
+            .collect();
+        let matched = matches(&old, &new);
+        let mut kept = vec![false; existing.len()];
+        for i in matched.iter().flatten() {
+            kept[*i] = true;
+        }
+        let mine = existing.iter().filter(|e| e.source == source).count();
+        let going: Vec<&Existing> = existing
+            .iter()
+            .zip(&kept)
+            .filter(|(e, k)| !**k && e.source == source)
+            .map(|(e, _)| e)
+            .collect();
+        if !allow_removal
+            && going.len() > FEW_DOORS
+            && going.len() as f64 > mine as f64 * MOST_DOORS
+        {
+            return Err(StoreError::WouldRemoveDoors {
+                path: path.clone(),
+                removing: going.len(),
+                of: mine,
+            });
+        }
+        let mut written = DoorsWritten {
+            read: doors.len(),
+            ..DoorsWritten::default()
+        };
+        let mut rows = Vec::with_capacity(doors.len());
+        for d in doors {
+            let blob = gpkg::encode_point(d.point).map_err(invalid)?;
+            let precinct = index.at(&geometries, d.point).map(|i| uuids[i].clone());
+            if precinct.is_some() {
+                written.in_precincts += 1;
             }
+            written.households += d.households;
+            rows.push((blob, precinct));
+        }
+        self.write(|tx| {
+            for e in &going {
+                kill(tx, &e.row.uuid).map_err(sql)?;
+                written
+                    .removed_doors
+                    .push((e.row.uuid.clone(), e.row.geom.clone()));
+            }
+            written.removed = going.len();
             let mut insert = tx
                 .prepare(
-                    "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, \
+                     street, housenumber, housenumber_suffix, unit, postcode, source_id) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .map_err(sql)?;
-            for (d, twice) in doors.iter().zip(&twice) {
-                if *twice {
-                    written.already_there += 1;
+            let mut also: Vec<String> = Vec::new();
+            for ((d, (blob, precinct)), m) in doors.iter().zip(rows).zip(&matched) {
+                if let Some(i) = m {
+                    let e = &existing[*i];
+                    if e.source != source {
+                        also.push(e.source.clone());
+                    }
+                    let after = DoorRow {
+                        uuid: e.row.uuid.clone(),
+                        geom: blob,
+                        address: d.address.clone(),
+                        households: d.households,
+                        parts: d.parts.clone(),
+                        source_id: d.source_id.clone().or_else(|| e.row.source_id.clone()),
+                        precinct_uuid: precinct,
+                    };
+                    if same_door(&e.row, &after) {
+                        written.unchanged += 1;
+                    } else {
+                        put(tx, &after).map_err(sql)?;
+                        written.changed.push((e.row.clone(), after));
+                        written.updated += 1;
+                    }
                     continue;
                 }
-                let blob = gpkg::encode_point(d.point).map_err(|e| StoreError::Invalid {
-                    path: path.clone(),
-                    detail: e.to_string(),
-                })?;
-                let precinct = index.at(&geometries, d.point).map(|i| uuids[i].as_str());
-                if precinct.is_some() {
-                    written.in_precincts += 1;
-                }
                 let door_uuid = uuid::Uuid::new_v4().to_string();
-                written.added.push((door_uuid.clone(), blob.clone()));
                 insert
                     .execute(params![
                         blob,
@@ -139,27 +217,34 @@ impl Campaign {
                         d.address,
                         d.households,
                         precinct,
-                        source
+                        source,
+                        d.parts.street,
+                        d.parts.housenumber,
+                        d.parts.suffix,
+                        d.parts.unit,
+                        d.parts.postcode,
+                        d.source_id,
                     ])
                     .map_err(sql)?;
-                written.doors += 1;
-                written.households += d.households;
+                written.added.push((door_uuid, blob));
+                written.new += 1;
             }
-            tx.execute(
-                "UPDATE precincts SET doors = (SELECT sum(households) FROM doors \
-                 WHERE doors.precinct_uuid = precincts.uuid AND doors.deleted_at IS NULL) \
-                 WHERE deleted_at IS NULL",
-                [],
-            )
-            .map_err(sql)?;
+            also.sort_unstable();
+            also.dedup();
+            written.also_from = also;
+            recount(tx).map_err(sql)?;
             let mut extent: Option<Rect<f64>> = None;
-            for (d, _) in doors.iter().zip(&twice).filter(|(_, t)| !**t) {
+            for d in doors {
                 gpkg::extend(&mut extent, Rect::new(d.point.0, d.point.0));
             }
             if let Some(r) = extent {
                 tx.execute(
-                    &format!("UPDATE gpkg_contents SET min_x = ?1, min_y = ?2, max_x = ?3, max_y = ?4, \
-                     last_change = {NOW} WHERE table_name = 'doors'"),
+                    &format!(
+                        "UPDATE gpkg_contents SET \
+                         min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2), \
+                         max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4), \
+                         last_change = {NOW} WHERE table_name = 'doors'"
+                    ),
                     params![r.min().x, r.min().y, r.max().x, r.max().y],
                 )
                 .map_err(sql)?;
@@ -167,59 +252,161 @@ impl Campaign {
             Ok(written)
         })
     }
-}
 
-impl Campaign {
-    /// Undoes (`undo`) or redoes a doors import: the added doors are tombstoned and the
-    /// replaced ones brought back with their geometry, or the other way round.
+    /// Undoes (`undo`) or redoes a doors import: the added doors are tombstoned, the removed
+    /// ones brought back and the updated ones put back as they were; or the other way round.
     pub fn swap_doors(
         &mut self,
         added: &[(String, Vec<u8>)],
-        replaced: &[(String, Vec<u8>)],
+        removed: &[(String, Vec<u8>)],
+        changed: &[(DoorRow, DoorRow)],
         undo: bool,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            let mut kill = tx
-                .prepare(&format!(
-                    "UPDATE doors SET geom = NULL, deleted_at = {NOW}, \
-                     updated_at = {NOW} WHERE uuid = ?1"
-                ))
-                .map_err(sql)?;
-            let mut revive = tx
-                .prepare(&format!(
-                    "UPDATE doors SET deleted_at = NULL, geom = ?2, \
-                     updated_at = {NOW} WHERE uuid = ?1"
-                ))
-                .map_err(sql)?;
-            for (u, blob) in added {
-                if undo {
-                    kill.execute([u]).map_err(sql)?;
-                } else {
-                    revive.execute(params![u, blob]).map_err(sql)?;
-                }
+            let (gone, back) = if undo {
+                (added, removed)
+            } else {
+                (removed, added)
+            };
+            for (u, _) in gone {
+                kill(tx, u).map_err(sql)?;
             }
-            for (u, blob) in replaced {
-                if undo {
-                    revive.execute(params![u, blob]).map_err(sql)?;
-                } else {
-                    kill.execute([u]).map_err(sql)?;
-                }
+            for (u, blob) in back {
+                tx.execute(
+                    &format!(
+                        "UPDATE doors SET deleted_at = NULL, geom = ?2, updated_at = {NOW} \
+                         WHERE uuid = ?1"
+                    ),
+                    params![u, blob],
+                )
+                .map_err(sql)?;
             }
-            tx.execute(
-                "UPDATE precincts SET doors = (SELECT sum(households) FROM doors \
-                 WHERE doors.precinct_uuid = precincts.uuid AND doors.deleted_at IS NULL) \
-                 WHERE deleted_at IS NULL",
-                [],
-            )
-            .map_err(sql)?;
+            for (before, after) in changed {
+                put(tx, if undo { before } else { after }).map_err(sql)?;
+            }
+            recount(tx).map_err(sql)?;
             Ok(())
         })
     }
 }
 
-/// A door as the app shows it.
+/// Whether an update would change nothing (a point moved by less than a millimetre is where
+/// it was).
+fn same_door(a: &DoorRow, b: &DoorRow) -> bool {
+    let moved = match (gpkg::decode(&a.geom), gpkg::decode(&b.geom)) {
+        (Ok(geo_types::Geometry::Point(p)), Ok(geo_types::Geometry::Point(q))) => {
+            (p.x() - q.x()).abs() > 1e-8 || (p.y() - q.y()).abs() > 1e-8
+        }
+        _ => true,
+    };
+    !moved
+        && a.address == b.address
+        && a.households == b.households
+        && a.parts.street == b.parts.street
+        && a.parts.housenumber == b.parts.housenumber
+        && a.parts.suffix == b.parts.suffix
+        && a.parts.unit == b.parts.unit
+        && a.parts.postcode == b.parts.postcode
+        && a.source_id == b.source_id
+        && a.precinct_uuid == b.precinct_uuid
+}
+
+/// Tombstones a door.
+fn kill(tx: &Transaction<'_>, uuid: &str) -> rusqlite::Result<usize> {
+    tx.execute(
+        &format!(
+            "UPDATE doors SET geom = NULL, deleted_at = {NOW}, updated_at = {NOW} WHERE uuid = ?1"
+        ),
+        [uuid],
+    )
+}
+
+/// Writes a door's fields (its UUID and source stay).
+fn put(tx: &Transaction<'_>, row: &DoorRow) -> rusqlite::Result<usize> {
+    tx.execute(
+        &format!(
+            "UPDATE doors SET geom = ?2, address = ?3, households = ?4, street = ?5, \
+             housenumber = ?6, housenumber_suffix = ?7, unit = ?8, postcode = ?9, \
+             source_id = ?10, precinct_uuid = ?11, deleted_at = NULL, updated_at = {NOW} \
+             WHERE uuid = ?1"
+        ),
+        params![
+            row.uuid,
+            row.geom,
+            row.address,
+            row.households,
+            row.parts.street,
+            row.parts.housenumber,
+            row.parts.suffix,
+            row.parts.unit,
+            row.parts.postcode,
+            row.source_id,
+            row.precinct_uuid,
+        ],
+    )
+}
+
+/// Every precinct's door count: the households of its live doors.
+fn recount(tx: &Transaction<'_>) -> rusqlite::Result<usize> {
+    tx.execute(
+        "UPDATE precincts SET doors = (SELECT sum(households) FROM doors \
+         WHERE doors.precinct_uuid = precincts.uuid AND doors.deleted_at IS NULL) \
+         WHERE deleted_at IS NULL",
+        [],
+    )
+}
+
+/// The live doors with what matching needs.
+fn read_existing(c: &Campaign) -> Result<Vec<Existing>, StoreError> {
+    let q = |e| c.err(e);
+    let mut stmt = c
+        .conn()
+        .prepare(
+            "SELECT uuid, geom, address, households, street, housenumber, housenumber_suffix, \
+             unit, postcode, source_id, precinct_uuid, coalesce(source, '') FROM doors \
+             WHERE deleted_at IS NULL AND geom IS NOT NULL",
+        )
+        .map_err(q)?;
+    let mut rows = stmt.query([]).map_err(q)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(q)? {
+        let geom: Vec<u8> = r.get(1).map_err(q)?;
+        let Ok(geo_types::Geometry::Point(point)) = gpkg::decode(&geom) else {
+            continue;
+        };
+        let row = DoorRow {
+            uuid: r.get(0).map_err(q)?,
+            geom,
+            address: r
+                .get::<_, Option<String>>(2)
+                .map_err(q)?
+                .unwrap_or_default(),
+            households: r.get(3).map_err(q)?,
+            parts: Address {
+                street: r.get(4).map_err(q)?,
+                housenumber: r.get(5).map_err(q)?,
+                suffix: r.get(6).map_err(q)?,
+                unit: r.get(7).map_err(q)?,
+                postcode: r.get(8).map_err(q)?,
+                locality: None,
+            },
+            source_id: r.get(9).map_err(q)?,
+            precinct_uuid: r.get(10).map_err(q)?,
+        };
+        let key = door_key(&row.parts, &row.address);
+        out.push(Existing {
+            row,
+            point,
+            key,
+            source: r.get(11).map_err(q)?,
+        });
+    }
+    Ok(out)
+}
+
+/// A door as the app and walk order use it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredDoor {
     /// Its stable identifier.
@@ -228,6 +415,14 @@ pub struct StoredDoor {
     pub point: geo_types::Point<f64>,
     /// Households behind it.
     pub households: i64,
+    /// Its address string.
+    pub address: String,
+    /// Its street.
+    pub street: Option<String>,
+    /// Its house number's integer part.
+    pub housenumber: Option<u32>,
+    /// Its house number's suffix.
+    pub suffix: Option<String>,
 }
 
 impl Campaign {
@@ -236,7 +431,11 @@ impl Campaign {
         let q = |e| self.err(e);
         let mut stmt = self
             .conn()
-            .prepare("SELECT uuid, geom, households FROM doors WHERE deleted_at IS NULL AND geom IS NOT NULL")
+            .prepare(
+                "SELECT uuid, geom, households, address, street, housenumber, \
+                 housenumber_suffix FROM doors WHERE deleted_at IS NULL AND geom IS NOT NULL \
+                 ORDER BY fid",
+            )
             .map_err(q)?;
         let mut rows = stmt.query([]).map_err(q)?;
         let mut out = Vec::new();
@@ -247,6 +446,13 @@ impl Campaign {
                     uuid: row.get(0).map_err(q)?,
                     point,
                     households: row.get(2).map_err(q)?,
+                    address: row
+                        .get::<_, Option<String>>(3)
+                        .map_err(q)?
+                        .unwrap_or_default(),
+                    street: row.get(4).map_err(q)?,
+                    housenumber: row.get(5).map_err(q)?,
+                    suffix: row.get(6).map_err(q)?,
                 });
             }
         }

@@ -130,6 +130,19 @@ pub enum StoreError {
         /// Why, and the accepted forms.
         detail: String,
     },
+    /// A doors import would remove most of the doors an earlier import of the same file
+    /// brought (a truncated or wrong file of the same name); nothing was changed. The command
+    /// line and the app each say how to remove them anyway.
+    #[error("this file would remove {removing} of the {of} doors its earlier import brought \
+             (they are not in it any more); nothing was changed in {}", path.display())]
+    WouldRemoveDoors {
+        /// The file.
+        path: PathBuf,
+        /// Doors that would go.
+        removing: usize,
+        /// Doors the earlier import brought.
+        of: usize,
+    },
     /// Precincts or doors asked for a turf are in another turf already; nothing was changed.
     /// The command line and the app each say how to move them anyway.
     #[error("{} already in a turf: {}; nothing was changed in {}",

@@ -32,7 +32,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 pub(crate) use checks::kind_of;
 pub use checks::sidecars;
 use checks::{Header, check_header, check_recovery, has_hot_journal, remove_stale_builds};
-pub use doors::{DoorsWritten, StoredDoor};
+pub use doors::{DoorRow, DoorsWritten, StoredDoor};
 pub use error::StoreError;
 pub use lock::WriteLock;
 pub use precincts::{PrecinctChanges, RemovalImpact, StoredPrecinct};

@@ -14,7 +14,7 @@ pub const GPKG_APPLICATION_ID: u32 = 0x4750_4B47;
 pub const GPKG_USER_VERSION: i32 = 10_200;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 2;
+pub const CURRENT_VERSION: i64 = 3;
 
 /// The `campaign_meta` key holding the schema version.
 pub const VERSION_KEY: &str = "schema_version";
@@ -22,13 +22,14 @@ pub const VERSION_KEY: &str = "schema_version";
 const GPKG_CORE: &str = include_str!("sql/gpkg_core.sql");
 const V1: &str = include_str!("sql/v1.sql");
 const V2: &str = include_str!("sql/v2.sql");
+const V3: &str = include_str!("sql/v3.sql");
 
 /// One upgrade step: `UPGRADES[i]` takes a file from version `i + 1` to `i + 2`.
 type Upgrade = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// The upgrade steps, oldest first. Each new version adds a step here, a fixture
 /// `fixtures/schema/vN.sql` of the version before, and a test that upgrades it.
-const UPGRADES: &[Upgrade] = &[to_v2];
+const UPGRADES: &[Upgrade] = &[to_v2, to_v3];
 
 // Every version but the last has an upgrade step.
 const _: () = assert!(UPGRADES.len() as i64 + 1 == CURRENT_VERSION);
@@ -36,6 +37,32 @@ const _: () = assert!(UPGRADES.len() as i64 + 1 == CURRENT_VERSION);
 /// Version 1 → 2: results owned by their election (see `sql/v2.sql`).
 fn to_v2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(V2)
+}
+
+/// Version 2 → 3: addresses in parts, streets, meeting points (see `sql/v3.sql`); the parts
+/// of the doors already stored are read from their address strings.
+fn to_v3(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V3)?;
+    let doors: Vec<(i64, String)> = tx
+        .prepare("SELECT fid, address FROM doors WHERE deleted_at IS NULL AND address <> ''")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut put = tx.prepare(
+        "UPDATE doors SET street = ?2, housenumber = ?3, housenumber_suffix = ?4, unit = ?5, \
+         postcode = ?6 WHERE fid = ?1",
+    )?;
+    for (fid, address) in doors {
+        let a = crate::domain::address::parse(&address);
+        put.execute(rusqlite::params![
+            fid,
+            a.street,
+            a.housenumber,
+            a.suffix,
+            a.unit,
+            a.postcode
+        ])?;
+    }
+    Ok(())
 }
 
 /// Creates the GeoPackage core tables and the current campaign schema in an empty database.

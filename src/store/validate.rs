@@ -42,13 +42,15 @@ fn check_geometry(
     let expected = match table {
         "precincts" | "turfs" => Some("a multipolygon"),
         "doors" => Some("a point"),
+        "streets" => Some("a line"),
         _ => None,
     };
     let fits = match geometry {
         geo_types::Geometry::MultiPolygon(_) | geo_types::Geometry::Polygon(_) => {
-            expected != Some("a point")
+            expected == Some("a multipolygon") || expected.is_none()
         }
-        geo_types::Geometry::Point(_) => expected != Some("a multipolygon"),
+        geo_types::Geometry::Point(_) => expected == Some("a point") || expected.is_none(),
+        geo_types::Geometry::LineString(_) => expected == Some("a line") || expected.is_none(),
         _ => expected.is_none(),
     };
     if let (false, Some(expected)) = (fits, expected) {
@@ -87,6 +89,7 @@ const REQUIRED: &[(&str, &str)] = &[
     ("precincts", "features"),
     ("turfs", "features"),
     ("doors", "features"),
+    ("streets", "features"),
     ("elections", "attributes"),
     ("results", "attributes"),
     ("results_totals", "attributes"),

@@ -81,6 +81,20 @@ pub struct Tr {
     pub missing_as_empty: &'static str,
     pub import_button: &'static str,
     pub doors_already_there: &'static str,
+    /// "doors read" after a count.
+    pub doors_read: &'static str,
+    /// "inside a precinct" after a count.
+    pub in_precincts: &'static str,
+    /// "new" after a count of doors.
+    pub doors_new: &'static str,
+    /// "updated" after a count of doors.
+    pub doors_updated: &'static str,
+    /// "unchanged" after a count of doors.
+    pub doors_unchanged: &'static str,
+    /// Doors of an earlier import removed, after a count.
+    pub doors_removed: &'static str,
+    /// The question before a doors import removes most of its file's earlier doors.
+    pub doors_removal: &'static str,
     pub replace_question: &'static str,
     pub replace_anyway: &'static str,
     pub replace_detail: &'static str,
@@ -227,6 +241,13 @@ const EN: Tr = Tr {
     missing_as_empty: "Store unreadable cells (n.d., NA) as missing values",
     import_button: "Import",
     doors_already_there: "doors already there (same address nearby), not added twice, from",
+    doors_read: "doors read",
+    in_precincts: "inside a precinct",
+    doors_new: "new",
+    doors_updated: "updated",
+    doors_unchanged: "unchanged",
+    doors_removed: "doors of the earlier import of this file removed (no longer in it)",
+    doors_removal: "{file} would remove {n} of the {of} doors its earlier import brought: they are not in it any more. Import it and remove them?",
     replace_question: "Replace the precincts?",
     replace_anyway: "Replace them anyway",
     replace_detail: "Importing {file} would remove {what}. Nothing has been changed yet. Check \
@@ -376,6 +397,13 @@ const FR: Tr = Tr {
     missing_as_empty: "Enregistrer les cellules illisibles (n.d., NA) comme manquantes",
     import_button: "Importer",
     doors_already_there: "portes déjà présentes (même adresse à proximité), non ajoutées deux fois, depuis",
+    doors_read: "portes lues",
+    in_precincts: "dans un bureau",
+    doors_new: "nouvelles",
+    doors_updated: "mises à jour",
+    doors_unchanged: "inchangées",
+    doors_removed: "portes de l’import précédent de ce fichier retirées (absentes du fichier)",
+    doors_removal: "{file} retirerait {n} des {of} portes que son import précédent avait apportées : elles n’y sont plus. L’importer et les retirer ?",
     replace_question: "Remplacer les bureaux ?",
     replace_anyway: "Les remplacer quand même",
     replace_detail: "Importer {file} supprimerait {what}. Rien n'a encore été modifié. Vérifiez \

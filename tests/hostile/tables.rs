@@ -491,7 +491,7 @@ impl Target for Doors {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         campaign
-            .replace_doors(&doors, &source)
+            .import_doors(&doors, &source, true)
             .map(|_| ())
             .map_err(|e| e.to_string())
     }

@@ -21,6 +21,39 @@ pub struct Address {
     pub locality: Option<String>,
 }
 
+impl Address {
+    /// The address on one line, in the order its street's language writes it: number after a
+    /// one-word street ("Mannerheimintie 12 A 5", "Hauptstraße 3"), before a longer one ("12 bis
+    /// rue de la Paix", "1600 Pennsylvania Ave NW Apt 2").
+    #[must_use]
+    pub fn line(&self) -> String {
+        let number = match (self.housenumber, &self.suffix) {
+            (Some(n), Some(s)) if s.chars().count() > 1 && s.chars().all(char::is_alphabetic) => {
+                format!("{n} {s}")
+            }
+            (Some(n), Some(s)) => format!("{n}{s}"),
+            (Some(n), None) => n.to_string(),
+            (None, _) => String::new(),
+        };
+        let street = self.street.as_deref().unwrap_or("");
+        let one_word = !street.trim().contains(' ');
+        let mut words: Vec<&str> = Vec::new();
+        if one_word {
+            words.extend([street, number.as_str()]);
+        } else {
+            words.extend([number.as_str(), street]);
+        }
+        if let Some(u) = &self.unit {
+            words.push(u);
+        }
+        words
+            .into_iter()
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// Suffixes of a French house number, written after it.
 const FRENCH_SUFFIXES: &[&str] = &["bis", "ter", "quater", "quinquies", "b", "t", "q"];
 
@@ -95,6 +128,21 @@ pub fn parse(text: &str) -> Address {
     }
     read_street_part(&joined[main], &mut out);
     out
+}
+
+/// A house number written alone ("12", "12bis", "12 bis", "12 B", "45-47"): its integer part
+/// and suffix, or `None` when it does not start with a number.
+#[must_use]
+pub fn house_number(text: &str) -> Option<(u32, Option<String>)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.as_slice() {
+        [one] => split_number(one),
+        [n, s] if n.chars().all(|c| c.is_ascii_digit()) && is_suffix(s) => {
+            let (number, _) = split_number(n)?;
+            Some((number, Some((*s).to_owned())))
+        }
+        _ => None,
+    }
 }
 
 /// Whether a part is a house number alone ("12", "12bis", "12 B").

@@ -1,5 +1,9 @@
-//! Door (address) points: GeoJSON Point features, or CSV files with longitude/latitude
-//! columns, with an optional households-per-address column.
+//! Door (address) points: GeoJSON Point features, CSV files with longitude/latitude columns
+//! (the French national address file among them), or OpenStreetMap extracts; each door with
+//! its address in parts (`columns`), its households and the source's own id.
+
+mod columns;
+mod osm;
 
 use std::path::Path;
 
@@ -9,26 +13,16 @@ use serde_json::Value;
 use super::{FeatureProblem, ImportError};
 
 pub use crate::domain::door::NewDoor;
+pub use columns::DoorColumns;
 
-const HOUSEHOLD_NAMES: &[&str] = &[
-    "households",
-    "household",
-    "menages",
-    "ménages",
-    "nb_menages",
-    "foyers",
-    "nb_foyers",
-    "logements",
-    "nb_logements",
-    "dwellings",
-    "units",
-];
-const ADDRESS_NAMES: &[&str] = &["address", "adresse", "addr", "full_address"];
-const LON_NAMES: &[&str] = &["lon", "lng", "long", "longitude", "x"];
-const LAT_NAMES: &[&str] = &["lat", "latitude", "y"];
-
-/// Reads doors from a `.geojson`/`.json` or `.csv` file.
+/// Reads doors from a `.geojson`/`.json`, `.csv` or `.osm.pbf` file, guessing which columns
+/// hold the address parts.
 pub fn read_doors(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
+    read_doors_with(path, &DoorColumns::default())
+}
+
+/// Reads doors from a file, with the columns the user named (the others guessed).
+pub fn read_doors_with(path: &Path, chosen: &DoorColumns) -> Result<Vec<NewDoor>, ImportError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -40,11 +34,11 @@ pub fn read_doors(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
         .unwrap_or_default();
     super::input::check_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
     let doors = if name.ends_with(".osm.pbf") || ext == "pbf" {
-        read_pbf(path)?
+        osm::read_pbf(path)?
     } else {
         match ext.as_str() {
-            "geojson" | "json" => read_geojson(path)?,
-            "csv" | "txt" => read_csv(path)?,
+            "geojson" | "json" => read_geojson(path, chosen)?,
+            "csv" | "txt" => read_csv(path, chosen)?,
             _ => {
                 return Err(ImportError::Format {
                     path: path.to_path_buf(),
@@ -85,7 +79,7 @@ fn check(
     }
 }
 
-fn valid(x: f64, y: f64) -> Result<Point<f64>, String> {
+pub(super) fn valid(x: f64, y: f64) -> Result<Point<f64>, String> {
     if !x.is_finite() || !y.is_finite() {
         return Err("coordinate is not a number".to_owned());
     }
@@ -97,7 +91,7 @@ fn valid(x: f64, y: f64) -> Result<Point<f64>, String> {
     Ok(Point::new(x, y))
 }
 
-fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
+fn read_geojson(path: &Path, chosen: &DoorColumns) -> Result<Vec<NewDoor>, ImportError> {
     let text = super::input::read_regular_file_after(path, super::input::MAX_SHAPES_BYTES, |h| {
         super::geojson::starts_like_json(path, h)
     })?;
@@ -119,39 +113,35 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
         }
     };
     let total = features.len();
+    // The properties of every feature, in the order they first appear, are the columns.
+    let mut names: Vec<String> = Vec::new();
+    for f in &features {
+        for k in f.properties.iter().flat_map(|p| p.keys()) {
+            if !names.contains(k) {
+                names.push(k.clone());
+            }
+        }
+    }
+    let found = columns::find(path, &names, chosen)?;
     let mut doors = Vec::with_capacity(total);
     let mut problems = Vec::new();
     for (i, f) in features.into_iter().enumerate() {
         let props = f.properties.unwrap_or_default();
-        let get = |names: &[&str]| {
-            names.iter().find_map(|n| {
-                props
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(n))
-                    .map(|(_, v)| v.clone())
-            })
+        let text = |name: &str| match props.get(name) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
         };
-        let address = if let Some(Value::String(s)) = get(ADDRESS_NAMES) {
-            s
-        } else {
-            let street = props
-                .get("addr_street")
-                .or_else(|| props.get("addr:street"))
-                .and_then(Value::as_str);
-            let number = props
-                .get("addr_housenumber")
-                .or_else(|| props.get("addr:housenumber"))
-                .and_then(Value::as_str);
-            match (number, street) {
-                (Some(n), Some(s)) => format!("{s} {n}"),
-                (None, Some(s)) => s.to_owned(),
-                _ => String::new(),
-            }
-        };
-        let households = match get(HOUSEHOLD_NAMES) {
+        let (line, parts) = found.parts(text);
+        let id = found.id(text).or_else(|| match &f.id {
+            Some(geojson::feature::Id::String(s)) => Some(s.clone()),
+            Some(geojson::feature::Id::Number(n)) => Some(n.to_string()),
+            None => None,
+        });
+        let households = match found.households.as_deref().and_then(|h| props.get(h)) {
             None | Some(Value::Null) => Ok(1),
             Some(Value::Number(n)) => household_count(&n.to_string(), false),
-            Some(Value::String(t)) => household_count(&t, false),
+            Some(Value::String(t)) => household_count(t, false),
             Some(other) => Err(format!(
                 "households {other}: write a whole number from 1 to 10,000"
             )),
@@ -197,11 +187,10 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
         };
         for (x, y) in points {
             match valid(x, y) {
-                Ok(point) => doors.push(NewDoor {
-                    point,
-                    address: address.clone(),
-                    households,
-                }),
+                Ok(point) => doors.push(
+                    NewDoor::from_parts(point, &line, parts.clone(), households)
+                        .with_source_id(id.clone()),
+                ),
                 Err(problem) => problems.push(FeatureProblem {
                     feature: i + 1,
                     code: None,
@@ -213,17 +202,19 @@ fn read_geojson(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
     check(path, doors, problems, total)
 }
 
-fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
+fn read_csv(path: &Path, chosen: &DoorColumns) -> Result<Vec<NewDoor>, ImportError> {
     // The results reader's table: encodings, delimiters, title lines, the file's own line
     // numbers, and refusals of unbalanced quotes and rows of the wrong width.
     let table = super::csv_results::read_table(path, super::csv_results::TableOf::Doors)?;
     let headers = &table.headers;
-    let find = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+    let at = |name: &Option<String>| {
+        name.as_ref()
+            .and_then(|n| headers.iter().position(|h| h == n))
     };
-    let (Some(lon), Some(lat)) = (find(LON_NAMES), find(LAT_NAMES)) else {
+    let (Some(lon), Some(lat)) = (
+        at(&columns::guess(headers, columns::LON)),
+        at(&columns::guess(headers, columns::LAT)),
+    ) else {
         return Err(ImportError::Field {
             path: path.to_path_buf(),
             detail: format!(
@@ -232,8 +223,8 @@ fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
             ),
         });
     };
-    let address = find(ADDRESS_NAMES);
-    let households = find(HOUSEHOLD_NAMES);
+    let found = columns::find(path, headers, chosen)?;
+    let households = at(&found.households);
     let mut doors = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     let mut total = 0;
@@ -256,11 +247,19 @@ fn read_csv(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
             Some(c) => household_count(cell(c), table.decimal_comma),
         };
         match (point, count) {
-            (Ok(point), Ok(households)) => doors.push(NewDoor {
-                point,
-                address: address.map(|c| cell(c).to_owned()).unwrap_or_default(),
-                households,
-            }),
+            (Ok(point), Ok(households)) => {
+                let text = |name: &str| {
+                    headers
+                        .iter()
+                        .position(|h| h == name)
+                        .map(|c| cell(c).to_owned())
+                };
+                let (line, parts) = found.parts(text);
+                doors.push(
+                    NewDoor::from_parts(point, &line, parts, households)
+                        .with_source_id(found.id(text)),
+                );
+            }
             (Err(problem), _) | (_, Err(problem)) => {
                 problems.push(format!("line {line}: {problem}"));
             }
@@ -300,110 +299,4 @@ fn household_count(text: &str, decimal_comma: bool) -> Result<i64, String> {
         Ok(Some(n)) if (1..=10_000).contains(&n) => Ok(i64::from(n)),
         _ => Err(wrong()),
     }
-}
-
-/// Reads the address nodes and the addressed buildings (at the centre of their outline) of an
-/// OpenStreetMap `.osm.pbf` extract. A building's `building:flats` gives its households. An
-/// address given both by a node and by its building counts once.
-fn read_pbf(path: &Path) -> Result<Vec<NewDoor>, ImportError> {
-    use std::collections::{HashMap, HashSet};
-
-    use osmpbf::{Element, ElementReader, IndexedReader};
-
-    fn door<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<(String, i64)> {
-        let mut street = None;
-        let mut number = None;
-        let mut flats = None;
-        for (k, v) in tags {
-            match k {
-                "addr:street" | "addr:place" => street = Some(v.to_owned()),
-                "addr:housenumber" => number = Some(v.to_owned()),
-                "building:flats" => flats = v.trim().parse::<i64>().ok(),
-                _ => {}
-            }
-        }
-        let number = number?;
-        let address = match street {
-            Some(s) => format!("{s} {number}"),
-            None => number,
-        };
-        Some((address, flats.unwrap_or(1).max(1)))
-    }
-
-    let format = |e: osmpbf::Error| ImportError::Format {
-        path: path.to_path_buf(),
-        detail: format!("not a readable OpenStreetMap PBF extract: {e}"),
-    };
-    let mut doors = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    ElementReader::from_path(path)
-        .map_err(format)?
-        .for_each(|element| {
-            let found = match &element {
-                Element::Node(n) => door(n.tags()).map(|d| (d, n.lon(), n.lat())),
-                Element::DenseNode(n) => door(n.tags()).map(|d| (d, n.lon(), n.lat())),
-                _ => None,
-            };
-            if let Some(((address, households), lon, lat)) = found
-                && let Ok(point) = valid(lon, lat)
-            {
-                seen.insert(address.clone());
-                doors.push(NewDoor {
-                    point,
-                    address,
-                    households,
-                });
-            }
-        })
-        .map_err(format)?;
-    let mut ways: Vec<(String, i64, Vec<i64>)> = Vec::new();
-    let mut nodes: HashMap<i64, (f64, f64)> = HashMap::new();
-    IndexedReader::from_path(path)
-        .map_err(format)?
-        .read_ways_and_deps(
-            |way| way.tags().any(|(k, _)| k == "addr:housenumber"),
-            |element| match element {
-                Element::Way(w) => {
-                    if let Some((address, households)) = door(w.tags()) {
-                        ways.push((address, households, w.refs().collect()));
-                    }
-                }
-                Element::Node(n) => {
-                    nodes.insert(n.id(), (n.lon(), n.lat()));
-                }
-                Element::DenseNode(n) => {
-                    nodes.insert(n.id(), (n.lon(), n.lat()));
-                }
-                Element::Relation(_) => {}
-            },
-        )
-        .map_err(format)?;
-    for (address, households, refs) in ways {
-        if seen.contains(&address) {
-            continue;
-        }
-        // The outline's vertices, the closing one not counted twice.
-        let open = if refs.len() > 1 && refs.first() == refs.last() {
-            &refs[..refs.len() - 1]
-        } else {
-            &refs[..]
-        };
-        let coords: Vec<(f64, f64)> = open.iter().filter_map(|r| nodes.get(r).copied()).collect();
-        if coords.is_empty() {
-            continue;
-        }
-        let n = coords.len() as f64;
-        let (x, y) = coords
-            .iter()
-            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
-        if let Ok(point) = valid(x / n, y / n) {
-            seen.insert(address.clone());
-            doors.push(NewDoor {
-                point,
-                address,
-                households,
-            });
-        }
-    }
-    Ok(doors)
 }
