@@ -77,5 +77,50 @@ fn gdals_geopackage_validator_accepts_our_file() {
         "SELECT count(*) AS n FROM gpkg_contents",
         s(&file),
     ]);
-    assert!(listing.contains("n (Integer) = 12"), "{listing}");
+    assert!(listing.contains("n (Integer) = 13"), "{listing}");
+}
+
+#[test]
+fn ogrinfo_reads_the_streets_layer_an_extract_brought_with_names_and_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.campaign.gpkg");
+    common::cli_ok(&["new", s(&file), "--name", "Helsinki"]);
+    common::cli_ok(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&common::fixture("helsinki-address-points.geojson")),
+    ]);
+    let out = common::cli_ok(&[
+        "streets",
+        s(&file),
+        "import",
+        s(&common::fixture("helsinki.osm.pbf")),
+    ]);
+    assert!(
+        out.contains("imported") && out.contains("1 km around it"),
+        "{out}"
+    );
+    let listing = ogrinfo(&["-ro", s(&file)]);
+    assert!(listing.contains("streets (Line String)"), "{listing}");
+    let feature = ogrinfo(&[
+        "-ro",
+        "-q",
+        s(&file),
+        "streets",
+        "-where",
+        "name = 'Mannerheimintie'",
+    ]);
+    assert!(feature.contains("highway (String) = "), "{feature}");
+    assert!(feature.contains("LINESTRING (24.9"), "{feature}");
+    let out = Command::new("/usr/bin/python3")
+        .args(["-m", "osgeo_utils.samples.validate_gpkg", s(&file)])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "validate_gpkg.py refused the file with streets:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

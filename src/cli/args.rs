@@ -83,13 +83,23 @@ pub enum Command {
     /// point: each option given replaces its part of it, and the settings used are printed.
     /// Without a saved scoring, options not given take the defaults shown.
     Score(ScoreArgs),
-    /// Import door (address) points: GeoJSON points, or a CSV with lon/lat columns.
+    /// Import door (address) points: GeoJSON points, a CSV with lon/lat columns (the French
+    /// national address file among them), or an OpenStreetMap extract.
     Doors {
         /// The campaign file.
         file: PathBuf,
         /// What to do with doors.
         #[command(subcommand)]
         action: DoorsCommand,
+    },
+    /// Import the streets of an OpenStreetMap extract: the offline street map doors are
+    /// walked along.
+    Streets {
+        /// The campaign file.
+        file: PathBuf,
+        /// What to do with streets.
+        #[command(subcommand)]
+        action: StreetsCommand,
     },
     /// Cut precincts into turfs, list turfs.
     Turf {
@@ -205,6 +215,22 @@ pub struct ColumnArgs {
     /// The column with the households at each address (guessed: `households`, `menages`…).
     #[arg(long, value_name = "COLUMN")]
     pub households_column: Option<String>,
+}
+
+/// `streets` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum StreetsCommand {
+    /// Import the named streets (`highway=*` ways with a name) of an `.osm.pbf` extract, read
+    /// in bounded memory whatever its size, clipped to the campaign's extent and a margin of
+    /// 1 km (the whole extract when the campaign holds nothing yet). Streets an earlier import
+    /// of the same file brought are replaced.
+    Import {
+        /// The OpenStreetMap extract (.osm.pbf).
+        extract: PathBuf,
+        /// Clip to the campaign's extent exactly, without the margin.
+        #[arg(long)]
+        within_campaign: bool,
+    },
 }
 
 /// Lasso membership on the command line.

@@ -17,12 +17,13 @@ mod import;
 mod inspect;
 mod results;
 mod score;
+mod streets;
 mod teams;
 mod turfs;
 
 pub use args::{
     Cli, Command, DoorsCommand, ExportFormat, LangArg, LayoutArg, MembershipArg, MethodArg,
-    PresetArg, RampArg,
+    PresetArg, RampArg, StreetsCommand,
 };
 pub use teams::TeamCommand;
 pub use turfs::TurfCommand;
@@ -113,6 +114,7 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Results(args) => results::run(args)?,
         Command::Score(args) => score::run(&args)?,
         Command::Doors { file, action } => doors::run(&file, action)?,
+        Command::Streets { file, action } => streets::run(&file, action)?,
         Command::Turf { file, action } => turfs::run(&file, action)?,
         Command::Team { file, action } => teams::run(&file, action)?,
         Command::Info { file, json } => inspect::info(&file, json)?,

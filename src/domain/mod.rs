@@ -18,6 +18,7 @@ pub mod precinct;
 pub mod results;
 pub mod scoring;
 pub mod selection;
+pub mod street;
 pub mod turf;
 pub mod validity;
 pub mod walk;

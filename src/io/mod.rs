@@ -15,6 +15,7 @@ pub mod import;
 pub mod input;
 pub mod shapefile;
 mod source;
+pub mod streets;
 
 pub use error::{FeatureProblem, ImportError, removal};
 pub use import::{ImportOptions, ImportReport, import_precincts, read_precincts};

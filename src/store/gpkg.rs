@@ -34,6 +34,17 @@ pub fn encode_point(p: Point<f64>) -> Result<Vec<u8>, BlobError> {
         .map_err(|e| BlobError(e.to_string()))
 }
 
+/// Encodes a line as a GeoPackage blob in EPSG:4326, with its envelope.
+pub fn encode_linestring(line: &geo_types::LineString<f64>) -> Result<Vec<u8>, BlobError> {
+    let envelope = line
+        .bounding_rect()
+        .map(|r| vec![r.min().x, r.max().x, r.min().y, r.max().y])
+        .unwrap_or_default();
+    Geometry::LineString(line.clone())
+        .to_gpkg_wkb(CoordDimensions::xy(), Some(WGS84), envelope)
+        .map_err(|e| BlobError(e.to_string()))
+}
+
 /// Decodes any GeoPackage blob. Its counts are checked against its length first: the generic
 /// reader reserves what a count announces, and a damaged count of billions would ask for more
 /// memory than the machine has.
