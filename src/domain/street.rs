@@ -84,7 +84,7 @@ pub fn clip_box(extent: Rect<f64>, exact: bool) -> Rect<f64> {
     if exact {
         return extent;
     }
-    let mid = (extent.min().y + extent.max().y) / 2.0;
+    let mid = f64::midpoint(extent.min().y, extent.max().y);
     let dy = MARGIN_METRES / 111_320.0;
     let dx = dy / mid.to_radians().cos().max(0.01);
     Rect::new(

@@ -46,7 +46,7 @@ pub fn read_streets(
     progress: &mut ProgressFn<'_>,
 ) -> Result<StreetsRead, ImportError> {
     super::input::check_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0).max(1);
+    let size = std::fs::metadata(path).map_or(0, |m| m.len()).max(1);
     let passes = if clip.is_some() { 1 } else { 2 };
     let mut read = match clip {
         Some(clip) => one_pass(path, clip, size, progress)?,
