@@ -1,0 +1,283 @@
+//! Walk order: a turf's doors in the order a canvasser walks them.
+//!
+//! Doors are grouped by street. Where the campaign has the street's geometry, each door is
+//! snapped to it: its side is the side of the line it stands on and its place is how far along
+//! the street it is (a street made of several OpenStreetMap ways is chained into one line; two
+//! unconnected streets of one name are two streets). Without geometry, the sides are the
+//! house-number parities and the place is the number. In the default mode a street is walked
+//! up one side and back down the other, so it starts and ends at the same end. Streets, and
+//! doors with neither a street nor a number, are then chained: nearest neighbour from the
+//! meeting point, improved by 2-opt. Each street may be walked from either end.
+
+mod chain;
+mod lines;
+
+use chain::chain;
+use lines::{along_line, lines_by_name, snap};
+
+/// How hard the chaining of stretches searches: a nearest-neighbour start and/or seeded random
+/// starts, each improved by 2-opt and Or-opt; the shortest wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Search {
+    /// Start from the nearest-neighbour chain.
+    pub nearest_neighbour: bool,
+    /// Random starting chains.
+    pub restarts: u64,
+    /// The seed of the random starts.
+    pub seed: u64,
+}
+
+impl Default for Search {
+    /// What walk order uses: the nearest-neighbour chain and eight random restarts.
+    fn default() -> Self {
+        Self {
+            nearest_neighbour: true,
+            restarts: chain::RESTARTS,
+            seed: 0,
+        }
+    }
+}
+
+/// A door to put in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WalkDoor {
+    /// Where it is (longitude, latitude).
+    pub point: (f64, f64),
+    /// Its street, if known.
+    pub street: Option<String>,
+    /// The integer part of its house number, if known.
+    pub housenumber: Option<u32>,
+    /// What follows the number ("bis", "A"), if anything.
+    pub suffix: Option<String>,
+}
+
+/// A street's geometry, for snapping doors to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WalkStreet {
+    /// Its name, as the doors' street names write it.
+    pub name: String,
+    /// Its vertices (longitude, latitude).
+    pub points: Vec<(f64, f64)>,
+}
+
+/// How far from its street's line a door may stand and still be snapped to it, in metres.
+pub const SNAP_METRES: f64 = 150.0;
+
+/// How a street is walked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WalkMode {
+    /// Up one side and back down the other (odd numbers up, even numbers back).
+    #[default]
+    UpAndBack,
+    /// Both sides together, in number order (a narrow street crossed back and forth).
+    BothSides,
+    /// Every street in name order, numbers ascending: the order of an address list.
+    NumberOrder,
+}
+
+/// A stretch walked without a break: one street (or one side of it), or one loose door.
+#[derive(Clone, Debug)]
+struct Stretch {
+    doors: Vec<usize>,
+    /// Where walking it starts and ends (metres), forwards.
+    entry: (f64, f64),
+    exit: (f64, f64),
+}
+
+/// The doors in walking order (indices into `doors`), starting at `start` (longitude,
+/// latitude; by default the door nearest the doors' centre), with no street geometry. Every
+/// door appears exactly once; the same input always gives the same order.
+#[must_use]
+pub fn walk_order(doors: &[WalkDoor], mode: WalkMode, start: Option<(f64, f64)>) -> Vec<usize> {
+    walk_order_on(doors, &[], mode, start)
+}
+
+/// The doors in walking order along `streets` (see the module): indices into `doors`, every
+/// door exactly once, the same for the same input.
+#[must_use]
+pub fn walk_order_on(
+    doors: &[WalkDoor],
+    geometry: &[WalkStreet],
+    mode: WalkMode,
+    start: Option<(f64, f64)>,
+) -> Vec<usize> {
+    walk_order_searched(doors, geometry, mode, start, Search::default())
+}
+
+/// [`walk_order_on`] with the chaining's search chosen (to compare searches).
+#[must_use]
+pub fn walk_order_searched(
+    doors: &[WalkDoor],
+    geometry: &[WalkStreet],
+    mode: WalkMode,
+    start: Option<(f64, f64)>,
+    search: Search,
+) -> Vec<usize> {
+    if doors.is_empty() {
+        return Vec::new();
+    }
+    let project = projection(doors);
+    let at: Vec<(f64, f64)> = doors.iter().map(|d| project(d.point)).collect();
+    // Streets by name, in name order so that the result never depends on a hash.
+    let mut streets: std::collections::BTreeMap<String, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    let mut loose = Vec::new();
+    for (i, d) in doors.iter().enumerate() {
+        match d.street.as_deref().map(normalise).filter(|s| !s.is_empty()) {
+            Some(name) => streets.entry(name).or_default().push(i),
+            None => loose.push(i),
+        }
+    }
+    if mode == WalkMode::NumberOrder {
+        let mut out = Vec::with_capacity(doors.len());
+        for members in streets.values() {
+            out.extend(by_number(doors, members));
+        }
+        out.extend(loose);
+        return out;
+    }
+    let lines = lines_by_name(geometry, &project, &at);
+    let mut stretches: Vec<Stretch> = Vec::new();
+    for (name, members) in &streets {
+        // Doors snapped to a line of their street's name, by line; the others by parity.
+        let mut on_line: std::collections::BTreeMap<usize, Vec<(usize, f64, bool)>> =
+            std::collections::BTreeMap::new();
+        let mut by_parity: Vec<usize> = Vec::new();
+        let named = lines.get(name).map_or(&[][..], Vec::as_slice);
+        for &i in members {
+            match snap(named, at[i]) {
+                Some((line, along, left)) => {
+                    on_line.entry(line).or_default().push((i, along, left));
+                }
+                None => by_parity.push(i),
+            }
+        }
+        for snapped in on_line.values() {
+            for order in along_line(snapped, mode, doors, &at) {
+                if !order.is_empty() {
+                    stretches.push(stretch(order, &at));
+                }
+            }
+        }
+        let numbered: Vec<usize> = by_parity
+            .iter()
+            .copied()
+            .filter(|&i| doors[i].housenumber.is_some())
+            .collect();
+        let unnumbered: Vec<usize> = by_parity
+            .iter()
+            .copied()
+            .filter(|&i| doors[i].housenumber.is_none())
+            .collect();
+        let order = match mode {
+            WalkMode::UpAndBack => {
+                let odd: Vec<usize> = numbered
+                    .iter()
+                    .copied()
+                    .filter(|&i| doors[i].housenumber.is_some_and(|n| n % 2 == 1))
+                    .collect();
+                let even: Vec<usize> = numbered
+                    .iter()
+                    .copied()
+                    .filter(|&i| doors[i].housenumber.is_some_and(|n| n % 2 == 0))
+                    .collect();
+                let mut order = by_number(doors, &odd);
+                let mut back = by_number(doors, &even);
+                back.reverse();
+                order.extend(back);
+                order
+            }
+            WalkMode::BothSides | WalkMode::NumberOrder => by_number(doors, &numbered),
+        };
+        if !order.is_empty() {
+            stretches.push(stretch(order, &at));
+        }
+        // Doors of the street with neither a place on its line nor a number are walked as
+        // loose doors.
+        loose.extend(unnumbered);
+    }
+    loose.sort_unstable();
+    for i in loose {
+        stretches.push(stretch(vec![i], &at));
+    }
+    let start = start.map_or_else(|| nearest_to_centre(&at), project);
+    chain(&stretches, start, search)
+        .into_iter()
+        .flat_map(|(k, forwards)| {
+            let doors = &stretches[k].doors;
+            let ordered: Vec<usize> = if forwards {
+                doors.clone()
+            } else {
+                doors.iter().rev().copied().collect()
+            };
+            ordered
+        })
+        .collect()
+}
+
+/// Names compared without case or repeated spaces.
+fn normalise(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Doors in number order (then suffix, then index).
+fn by_number(doors: &[WalkDoor], members: &[usize]) -> Vec<usize> {
+    let mut out = members.to_vec();
+    out.sort_by(|&a, &b| {
+        let key = |i: usize| {
+            (
+                doors[i].housenumber.unwrap_or(u32::MAX),
+                doors[i].suffix.as_deref().unwrap_or("").to_lowercase(),
+                i,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    out
+}
+
+fn stretch(doors: Vec<usize>, at: &[(f64, f64)]) -> Stretch {
+    let entry = at[doors[0]];
+    let exit = at[doors[doors.len() - 1]];
+    Stretch { doors, entry, exit }
+}
+
+/// Metres east and north of the doors' centre (equirectangular: exact enough within a turf).
+fn projection(doors: &[WalkDoor]) -> impl Fn((f64, f64)) -> (f64, f64) {
+    let n = doors.len() as f64;
+    let lon0 = doors.iter().map(|d| d.point.0).sum::<f64>() / n;
+    let lat0 = doors.iter().map(|d| d.point.1).sum::<f64>() / n;
+    let k = 111_320.0;
+    let kx = k * lat0.to_radians().cos();
+    move |(lon, lat)| ((lon - lon0) * kx, (lat - lat0) * k)
+}
+
+fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+    (a.0 - b.0).hypot(a.1 - b.1)
+}
+
+fn nearest_to_centre(at: &[(f64, f64)]) -> (f64, f64) {
+    at.iter()
+        .copied()
+        .min_by(|a, b| distance(*a, (0.0, 0.0)).total_cmp(&distance(*b, (0.0, 0.0))))
+        .unwrap_or((0.0, 0.0))
+}
+
+/// The length of a walk (metres, in straight lines), from its first door.
+#[must_use]
+pub fn walk_length(doors: &[WalkDoor], order: &[usize]) -> f64 {
+    if doors.is_empty() {
+        return 0.0;
+    }
+    let project = projection(doors);
+    order
+        .windows(2)
+        .map(|w| distance(project(doors[w[0]].point), project(doors[w[1]].point)))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests;
