@@ -63,6 +63,76 @@ pub struct WalkStreet {
 /// How far from its street's line a door may stand and still be snapped to it, in metres.
 pub const SNAP_METRES: f64 = 150.0;
 
+/// The streets of a campaign indexed by their extent, so that each turf's walk gets only the
+/// streets near its doors.
+pub struct StreetIndex {
+    streets: Vec<WalkStreet>,
+    tree: rstar::RTree<
+        rstar::primitives::GeomWithData<rstar::primitives::Rectangle<[f64; 2]>, usize>,
+    >,
+}
+
+impl StreetIndex {
+    /// Indexes `streets`.
+    #[must_use]
+    pub fn new(streets: Vec<WalkStreet>) -> Self {
+        let boxes = streets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.points.is_empty())
+            .map(|(k, s)| {
+                let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+                for &(x, y) in &s.points {
+                    x0 = x0.min(x);
+                    y0 = y0.min(y);
+                    x1 = x1.max(x);
+                    y1 = y1.max(y);
+                }
+                rstar::primitives::GeomWithData::new(
+                    rstar::primitives::Rectangle::from_corners([x0, y0], [x1, y1]),
+                    k,
+                )
+            })
+            .collect();
+        Self {
+            streets,
+            tree: rstar::RTree::bulk_load(boxes),
+        }
+    }
+
+    /// The streets within [`SNAP_METRES`] of the doors' extent, in their stored order.
+    #[must_use]
+    pub fn near(&self, doors: &[WalkDoor]) -> Vec<WalkStreet> {
+        let Some(first) = doors.first() else {
+            return Vec::new();
+        };
+        let (mut x0, mut y0, mut x1, mut y1) =
+            (first.point.0, first.point.1, first.point.0, first.point.1);
+        for d in doors {
+            x0 = x0.min(d.point.0);
+            y0 = y0.min(d.point.1);
+            x1 = x1.max(d.point.0);
+            y1 = y1.max(d.point.1);
+        }
+        let dy = SNAP_METRES / 111_320.0;
+        let dx = dy / f64::midpoint(y0, y1).to_radians().cos().max(0.01);
+        let envelope = rstar::AABB::from_corners([x0 - dx, y0 - dy], [x1 + dx, y1 + dy]);
+        let mut found: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|g| g.data)
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|k| self.streets[k].clone()).collect()
+    }
+
+    /// Whether there are no streets.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.streets.is_empty()
+    }
+}
+
 /// How a street is walked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WalkMode {
