@@ -186,3 +186,112 @@ fn helsinki_turfs_walked_along_their_streets_beat_an_address_list_and_come_near_
         assert!(l.walked <= 1.15 * l.restarts, "{label}");
     }
 }
+
+/// A Helsinki campaign: the address points and the streets first, then a 3 × 4 grid of
+/// illustrative precincts over them (the doors are tied to the precincts that come after
+/// them), cut into 100-door turfs.
+fn helsinki_campaign(dir: &std::path::Path) -> std::path::PathBuf {
+    use common::{cli_ok, s};
+    let file = dir.join("h.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "Helsinki"]);
+    cli_ok(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&fixture("helsinki-address-points.geojson")),
+    ]);
+    cli_ok(&[
+        "streets",
+        s(&file),
+        "import",
+        s(&fixture("helsinki.osm.pbf")),
+    ]);
+    let (x0, y0, w, h) = (24.93, 60.16, 0.008, 0.005);
+    let mut features = Vec::new();
+    for i in 0..3 {
+        for j in 0..4 {
+            let (x, y) = (x0 + f64::from(i) * w, y0 + f64::from(j) * h);
+            features.push(serde_json::json!({
+                "type": "Feature",
+                "properties": {"code": format!("G{i}{j}")},
+                "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]]}
+            }));
+        }
+    }
+    let grid = dir.join("grid.geojson");
+    std::fs::write(
+        &grid,
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    cli_ok(&["import", s(&file), s(&grid)]);
+    let cut = cli_ok(&["turf", s(&file), "autocut", "--target", "100"]);
+    assert!(cut.contains("doors in all"), "{cut}");
+    file
+}
+
+#[test]
+fn the_command_line_prints_a_turf_s_walk_and_its_meeting_point_moves_its_start() {
+    use common::{cli_err, cli_ok, s};
+    let dir = tempfile::tempdir().unwrap();
+    let file = helsinki_campaign(dir.path());
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let turf = turfs[0]["name"].as_str().unwrap().to_owned();
+    let doors = turfs[0]["stats"]["doors"].as_u64().unwrap() as usize;
+    let text = cli_ok(&["turf", s(&file), "walk", &turf]);
+    assert!(
+        text.contains("rank") && text.contains("side") && text.contains("households"),
+        "{text}"
+    );
+    assert!(
+        text.contains("odd side") || text.contains("even side"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("no street lines"),
+        "walked along the streets: {text}"
+    );
+    let walk: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "walk", &turf, "--json"])).unwrap();
+    let stops = walk["stops"].as_array().unwrap();
+    assert_eq!(stops.len(), doors, "every door of the turf once");
+    let mut uuids: Vec<&str> = stops.iter().map(|s| s["door"].as_str().unwrap()).collect();
+    uuids.sort_unstable();
+    uuids.dedup();
+    assert_eq!(uuids.len(), doors);
+    assert!(stops.iter().enumerate().all(|(k, s)| s["rank"] == k + 1));
+    // A meeting point at the turf's last door: the walk now starts there.
+    let last = &stops[stops.len() - 1]["point"];
+    let at = format!("{} {}", last[0], last[1]);
+    cli_ok(&["turf", s(&file), "meeting-point", &turf, &at]);
+    let moved: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "walk", &turf, "--json"])).unwrap();
+    assert_eq!(moved["meeting_point_set"], true);
+    assert_eq!(moved["stops"][0]["point"], *last);
+    let err = cli_err(&["turf", s(&file), "meeting-point", &turf, "north"]);
+    assert!(err.contains("\"north\" is not \"LON LAT\""), "{err}");
+    cli_ok(&["turf", s(&file), "meeting-point", &turf, "--clear"]);
+    // The address-list mode has no sides.
+    let list = cli_ok(&["turf", s(&file), "walk", &turf, "--mode", "number-order"]);
+    assert!(!list.contains("odd side"), "{list}");
+    // The doors export says each door's turf and rank, as the walk does.
+    let csv = cli_ok(&[
+        "export",
+        s(&file),
+        "-",
+        "--layer",
+        "doors",
+        "--format",
+        "csv",
+    ]);
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    assert!(
+        header.contains(&"turf") && header.contains(&"walk_rank"),
+        "{header:?}"
+    );
+    let first_door = stops[0]["door"].as_str().unwrap();
+    let row = csv.lines().find(|l| l.contains(first_door)).unwrap();
+    assert!(row.contains(&format!(",{turf},1,")), "{row}");
+}

@@ -20,6 +20,7 @@ mod score;
 mod streets;
 mod teams;
 mod turfs;
+mod walk;
 
 pub use args::{
     Cli, Command, DoorsCommand, ExportFormat, LangArg, LayoutArg, MembershipArg, MethodArg,

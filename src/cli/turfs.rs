@@ -108,6 +108,41 @@ pub enum TurfCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a turf's doors in walking order (rank, street, number, side, households), from
+    /// its meeting point, along the campaign's streets when it has them.
+    Walk {
+        /// The turf's name.
+        turf: String,
+        /// How each street is walked.
+        #[arg(long, value_enum, default_value_t = WalkModeArg::UpAndBack)]
+        mode: WalkModeArg,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set where a turf's walk starts ("LON LAT"), or clear it (the walk then starts at the door
+    /// nearest the turf's centre).
+    MeetingPoint {
+        /// The turf's name.
+        turf: String,
+        /// The point: "LON LAT" (or "LON,LAT").
+        #[arg(conflicts_with = "clear", required_unless_present = "clear")]
+        at: Option<String>,
+        /// Clear the meeting point.
+        #[arg(long)]
+        clear: bool,
+    },
+}
+
+/// How a street is walked, on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum WalkModeArg {
+    /// Up one side and back down the other.
+    UpAndBack,
+    /// Both sides together, crossing back and forth.
+    BothSides,
+    /// Street by street in name order, numbers ascending (an address list).
+    NumberOrder,
 }
 
 /// Whether a name given on the command line means a stored one: names are unique in any case
@@ -289,6 +324,10 @@ pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result
             }
             campaign.merge_turfs(&a, &b)?;
             println!("merged turf {from:?} into {into:?}");
+        }
+        TurfCommand::Walk { turf, mode, json } => super::walk::walk(file, &turf, mode, json)?,
+        TurfCommand::MeetingPoint { turf, at, clear } => {
+            super::walk::meeting_point(file, &turf, at.as_deref(), clear)?;
         }
         TurfCommand::List { json } => {
             let campaign = Campaign::open_read_only(file)?;

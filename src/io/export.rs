@@ -111,10 +111,36 @@ pub fn layer_bytes(
     format: Format,
 ) -> Result<(Vec<u8>, usize), ImportError> {
     // Assignments are exported with the names people use, not the ids rows carry.
-    let table = if layer == "assignments" {
-        campaign.assignments_table()?
-    } else {
-        campaign.read_table(layer)?
+    let table = match layer {
+        "assignments" => campaign.assignments_table()?,
+        // Doors gain the turf they are walked in and their rank in its walk.
+        "doors" => {
+            let mut table = campaign.read_table(layer)?;
+            let ranks = campaign.walk_ranks()?;
+            let uuid = table.columns.iter().position(|c| c == "uuid");
+            table.columns.push("turf".to_owned());
+            table.columns.push("walk_rank".to_owned());
+            for row in &mut table.rows {
+                let found = uuid
+                    .and_then(|k| match &row[k] {
+                        SqlValue::Text(u) => ranks.get(u),
+                        _ => None,
+                    })
+                    .cloned();
+                match found {
+                    Some((turf, rank)) => {
+                        row.push(SqlValue::Text(turf));
+                        row.push(SqlValue::Integer(rank as i64));
+                    }
+                    None => {
+                        row.push(SqlValue::Null);
+                        row.push(SqlValue::Null);
+                    }
+                }
+            }
+            table
+        }
+        _ => campaign.read_table(layer)?,
     };
     let bytes = match format {
         Format::GeoJson => geojson_bytes(&table),

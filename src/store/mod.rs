@@ -25,6 +25,7 @@ mod turfs;
 mod validate;
 mod validate_rows;
 mod validate_schema;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,7 @@ pub(crate) use table::column_names;
 pub use table::{Election, Layer, LayerKind, Table};
 pub use turfs::{AutocutReport, TurfState};
 pub use validate::ValidationReport;
+pub use walk::{TurfWalk, WalkStop};
 
 /// The pause before each commit, in milliseconds (0: none).
 static COMMIT_DELAY_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

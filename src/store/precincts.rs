@@ -145,6 +145,7 @@ impl Campaign {
                 .map_err(sql)?;
             let total = precincts.len();
             let mut seen = HashMap::with_capacity(total);
+            let mut uuids: Vec<String> = Vec::with_capacity(total);
             for (i, p) in precincts.iter().enumerate() {
                 if i % 64 == 0
                     && progress(Progress {
@@ -175,6 +176,7 @@ impl Campaign {
                     update
                         .execute(params![blob, uuid, p.name, p.registered, properties])
                         .map_err(sql)?;
+                    uuids.push(uuid.clone());
                     if *live {
                         changes.updated += 1;
                     } else {
@@ -182,6 +184,7 @@ impl Campaign {
                     }
                 } else {
                     let uuid = uuid::Uuid::new_v4().to_string();
+                    uuids.push(uuid.clone());
                     insert
                         .execute(params![
                             blob,
@@ -230,6 +233,7 @@ impl Campaign {
                 super::turfs::refresh_turf(tx, turf).map_err(sql)?;
             }
             set_extent(tx, "precincts", extent).map_err(sql)?;
+            retie_doors(tx, precincts, &uuids).map_err(sql)?;
             if progress(Progress {
                 stage: Stage::Writing,
                 done: total,
@@ -242,6 +246,42 @@ impl Campaign {
             Ok(changes)
         })
     }
+}
+
+/// Ties every live door to the precinct it now falls in (doors imported before the precincts,
+/// or precincts redrawn), and recounts the precincts' doors.
+fn retie_doors(
+    tx: &rusqlite::Transaction<'_>,
+    precincts: &[NewPrecinct],
+    uuids: &[String],
+) -> rusqlite::Result<()> {
+    let doors: Vec<(String, Vec<u8>, Option<String>)> = tx
+        .prepare("SELECT uuid, geom, precinct_uuid FROM doors WHERE deleted_at IS NULL AND geom IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    if doors.is_empty() {
+        return Ok(());
+    }
+    let geometries: Vec<geo_types::MultiPolygon<f64>> =
+        precincts.iter().map(|p| p.geometry.clone()).collect();
+    let index = crate::domain::selection::PrecinctIndex::new(&geometries);
+    let mut tie = tx.prepare("UPDATE doors SET precinct_uuid = ?2 WHERE uuid = ?1")?;
+    for (uuid, blob, was) in doors {
+        let Ok(geo_types::Geometry::Point(p)) = gpkg::decode(&blob) else {
+            continue;
+        };
+        let now = index.at(&geometries, p).map(|i| uuids[i].as_str());
+        if now != was.as_deref() {
+            tie.execute(params![uuid, now])?;
+        }
+    }
+    tx.execute(
+        "UPDATE precincts SET doors = (SELECT sum(households) FROM doors \
+         WHERE doors.precinct_uuid = precincts.uuid AND doors.deleted_at IS NULL) \
+         WHERE deleted_at IS NULL",
+        [],
+    )?;
+    Ok(())
 }
 
 /// Records a layer's extent and change time in `gpkg_contents`, as GeoPackage readers expect.

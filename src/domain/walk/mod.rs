@@ -145,6 +145,53 @@ pub enum WalkMode {
     NumberOrder,
 }
 
+/// Which side of its street a door is walked on, as a walk sheet says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The side of the odd numbers (by parity, or most of that side's numbers).
+    Odd,
+    /// The side of the even numbers.
+    Even,
+    /// One side of the street's line, where its doors have no numbers.
+    Left,
+    /// The other side.
+    Right,
+    /// Both sides together (the both-sides mode).
+    Both,
+    /// Not on a known street (a loose door), or an address list.
+    None,
+}
+
+impl Side {
+    /// The side in English or French words ("odd side", "côté impair").
+    #[must_use]
+    pub fn words(self, french: bool) -> &'static str {
+        match (self, french) {
+            (Self::Odd, false) => "odd side",
+            (Self::Odd, true) => "côté impair",
+            (Self::Even, false) => "even side",
+            (Self::Even, true) => "côté pair",
+            (Self::Left, false) => "one side",
+            (Self::Left, true) => "un côté",
+            (Self::Right, false) => "other side",
+            (Self::Right, true) => "autre côté",
+            (Self::Both, false) => "both sides",
+            (Self::Both, true) => "deux côtés",
+            (Self::None, _) => "",
+        }
+    }
+}
+
+/// One step of a walk: a door (an index into the doors given) and the side it is walked on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The door.
+    pub door: usize,
+    /// Its side.
+    pub side: Side,
+}
+
 /// A stretch walked without a break: one street (or one side of it), or one loose door.
 #[derive(Clone, Debug)]
 struct Stretch {
@@ -183,9 +230,39 @@ pub fn walk_order_searched(
     start: Option<(f64, f64)>,
     search: Search,
 ) -> Vec<usize> {
+    walk_steps(doors, geometry, mode, start, search)
+        .into_iter()
+        .map(|s| s.door)
+        .collect()
+}
+
+/// The steps of a walk along `geometry` (see the module): each door once, with its side.
+#[must_use]
+pub fn walk(
+    doors: &[WalkDoor],
+    geometry: &[WalkStreet],
+    mode: WalkMode,
+    start: Option<(f64, f64)>,
+) -> Vec<Step> {
+    walk_steps(doors, geometry, mode, start, Search::default())
+}
+
+fn walk_steps(
+    doors: &[WalkDoor],
+    geometry: &[WalkStreet],
+    mode: WalkMode,
+    start: Option<(f64, f64)>,
+    search: Search,
+) -> Vec<Step> {
     if doors.is_empty() {
         return Vec::new();
     }
+    let mut sides = vec![Side::None; doors.len()];
+    let parity = |i: usize| match doors[i].housenumber {
+        Some(n) if n % 2 == 1 => Side::Odd,
+        Some(_) => Side::Even,
+        None => Side::None,
+    };
     let project = projection(doors);
     let at: Vec<(f64, f64)> = doors.iter().map(|d| project(d.point)).collect();
     // Streets by name, in name order so that the result never depends on a hash.
@@ -204,7 +281,13 @@ pub fn walk_order_searched(
             out.extend(by_number(doors, members));
         }
         out.extend(loose);
-        return out;
+        return out
+            .into_iter()
+            .map(|door| Step {
+                door,
+                side: Side::None,
+            })
+            .collect();
     }
     let lines = lines_by_name(geometry, &project, &at);
     let mut stretches: Vec<Stretch> = Vec::new();
@@ -223,11 +306,35 @@ pub fn walk_order_searched(
             }
         }
         for snapped in on_line.values() {
-            for order in along_line(snapped, mode, doors, &at) {
-                if !order.is_empty() {
-                    stretches.push(stretch(order, &at));
+            for (k, order) in along_line(snapped, mode, doors, &at)
+                .into_iter()
+                .enumerate()
+            {
+                if order.is_empty() {
+                    continue;
                 }
+                // A side is named by most of its numbers' parity.
+                let odd = order.iter().filter(|&&i| parity(i) == Side::Odd).count();
+                let even = order.iter().filter(|&&i| parity(i) == Side::Even).count();
+                let side = match mode {
+                    WalkMode::BothSides => Side::Both,
+                    _ if odd > even => Side::Odd,
+                    _ if even > odd => Side::Even,
+                    _ if k == 0 => Side::Left,
+                    _ => Side::Right,
+                };
+                for &i in &order {
+                    sides[i] = side;
+                }
+                stretches.push(stretch(order, &at));
             }
+        }
+        for &i in &by_parity {
+            sides[i] = if mode == WalkMode::BothSides && doors[i].housenumber.is_some() {
+                Side::Both
+            } else {
+                parity(i)
+            };
         }
         let numbered: Vec<usize> = by_parity
             .iter()
@@ -282,6 +389,10 @@ pub fn walk_order_searched(
             };
             ordered
         })
+        .map(|door| Step {
+            door,
+            side: sides[door],
+        })
         .collect()
 }
 
@@ -334,6 +445,20 @@ fn nearest_to_centre(at: &[(f64, f64)]) -> (f64, f64) {
         .copied()
         .min_by(|a, b| distance(*a, (0.0, 0.0)).total_cmp(&distance(*b, (0.0, 0.0))))
         .unwrap_or((0.0, 0.0))
+}
+
+/// Where a walk starts when its turf has no meeting point: the door nearest the doors' centre
+/// (longitude, latitude); `None` without doors.
+#[must_use]
+pub fn default_start(doors: &[WalkDoor]) -> Option<(f64, f64)> {
+    let project = projection(doors);
+    let at: Vec<(f64, f64)> = doors.iter().map(|d| project(d.point)).collect();
+    let centre = nearest_to_centre(&at);
+    doors
+        .iter()
+        .zip(&at)
+        .find(|(_, p)| **p == centre)
+        .map(|(d, _)| d.point)
 }
 
 /// The length of a walk (metres, in straight lines), from its first door.

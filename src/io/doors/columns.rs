@@ -184,7 +184,17 @@ impl Found {
         };
         let line = get(&self.address).unwrap_or_default();
         let number_text = get(&self.number);
-        let (housenumber, mut suffix) = match number_text.as_deref().map(address::house_number) {
+        // "12", "12bis", or "7 B, sisäpiha" (a number, then what the building says of it).
+        let (mut unit_after, mut number_alone) = (None, number_text.clone());
+        if let Some(text) = &number_text
+            && address::house_number(text).is_none()
+            && let Some((head, rest)) = text.split_once(',')
+            && address::house_number(head.trim()).is_some()
+        {
+            number_alone = Some(head.trim().to_owned());
+            unit_after = Some(rest.trim().to_owned()).filter(|r| !r.is_empty());
+        }
+        let (housenumber, mut suffix) = match number_alone.as_deref().map(address::house_number) {
             Some(Some((n, s))) => (Some(n), s),
             _ => (None, None),
         };
@@ -196,7 +206,7 @@ impl Found {
             housenumber,
             suffix,
             street: street.clone(),
-            unit: get(&self.unit),
+            unit: get(&self.unit).or(unit_after),
             postcode: get(&self.postcode),
             locality: None,
         };
