@@ -127,15 +127,12 @@ pub fn layer_bytes(
                         _ => None,
                     })
                     .cloned();
-                match found {
-                    Some((turf, rank)) => {
-                        row.push(SqlValue::Text(turf));
-                        row.push(SqlValue::Integer(rank as i64));
-                    }
-                    None => {
-                        row.push(SqlValue::Null);
-                        row.push(SqlValue::Null);
-                    }
+                if let Some((turf, rank)) = found {
+                    row.push(SqlValue::Text(turf));
+                    row.push(SqlValue::Integer(rank as i64));
+                } else {
+                    row.push(SqlValue::Null);
+                    row.push(SqlValue::Null);
                 }
             }
             table

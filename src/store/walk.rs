@@ -207,10 +207,10 @@ fn order(
         .collect();
     let near = streets.near(&walk_doors);
     let start = set.or_else(|| walk::default_start(&walk_doors));
-    let steps = walk::walk(&walk_doors, &near, mode, start);
-    let indices: Vec<usize> = steps.iter().map(|s| s.door).collect();
+    let walked = walk::walk(&walk_doors, &near, mode, start);
+    let indices: Vec<usize> = walked.iter().map(|s| s.door).collect();
     let length_m = walk::walk_length(&walk_doors, &indices);
-    let stops = steps
+    let stops = walked
         .iter()
         .enumerate()
         .map(|(k, s)| {
