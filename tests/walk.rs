@@ -273,8 +273,8 @@ fn the_command_line_prints_a_turf_s_walk_and_its_meeting_point_moves_its_start()
     assert!(err.contains("\"north\" is not \"LON LAT\""), "{err}");
     cli_ok(&["turf", s(&file), "meeting-point", &turf, "--clear"]);
     // The address-list mode has no sides.
-    let list = cli_ok(&["turf", s(&file), "walk", &turf, "--mode", "number-order"]);
-    assert!(!list.contains("odd side"), "{list}");
+    let address_list = cli_ok(&["turf", s(&file), "walk", &turf, "--mode", "number-order"]);
+    assert!(!address_list.contains("odd side"), "{address_list}");
     // The doors export says each door's turf and rank, as the walk does.
     let csv = cli_ok(&[
         "export",
