@@ -583,3 +583,93 @@ fn registered_voters_from_the_results_stand_in_when_the_shapes_file_has_none() {
     // 1 204 + 2 010 + 950 + 1 500 inscrits in the results file.
     assert_eq!(registered, 5664, "{turfs}");
 }
+
+#[test]
+fn doors_without_precinct_outlines_are_cut_into_compact_turfs_and_the_report_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "D"]);
+    cli_ok(&[
+        "doors",
+        s(&file),
+        "import",
+        s(&fixture("helsinki-address-points.geojson")),
+    ]);
+    let out = cli_ok(&["turf", s(&file), "autocut", "--target", "100"]);
+    assert!(
+        out.contains("no precinct outlines") && out.contains("1377 doors in all"),
+        "{out}"
+    );
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let turfs = turfs.as_array().unwrap();
+    assert!(turfs.len() >= 10, "{} turfs", turfs.len());
+    let mut total = 0;
+    for t in turfs {
+        let d = t["stats"]["doors"].as_i64().unwrap();
+        assert!((34..=125).contains(&d), "a turf of {d} doors");
+        assert_eq!(t["stats"]["doors_estimated"], false);
+        total += d;
+    }
+    assert_eq!(total, 1377, "every door in one turf");
+    // Compact: each turf's doors lie within a few hundred metres of each other.
+    let campaign = campaign_planner::store::Campaign::open_read_only(&file).unwrap();
+    for t in campaign.turfs().unwrap() {
+        let doors = campaign.turf_doors(&t.uuid).unwrap();
+        let (x0, x1) = doors.iter().fold((f64::MAX, f64::MIN), |(a, b), d| {
+            (a.min(d.point.x()), b.max(d.point.x()))
+        });
+        let (y0, y1) = doors.iter().fold((f64::MAX, f64::MIN), |(a, b), d| {
+            (a.min(d.point.y()), b.max(d.point.y()))
+        });
+        let km = ((x1 - x0) * 55.6).hypot((y1 - y0) * 111.3);
+        assert!(km < 1.5, "turf {} spans {km:.2} km", t.name);
+    }
+    drop(campaign);
+    // Nothing left to cut: said, never "0 turfs" with success.
+    let err = cli_err(&["turf", s(&file), "autocut", "--target", "100"]);
+    assert!(
+        err.contains("all 1377 door points are in turfs already"),
+        "{err}"
+    );
+    let empty = dir.path().join("e.campaign.gpkg");
+    cli_ok(&["new", s(&empty), "--name", "E"]);
+    let err = cli_err(&["turf", s(&empty), "autocut", "--target", "100"]);
+    assert!(err.contains("no precincts and no door points"), "{err}");
+}
+
+#[test]
+fn without_door_points_turfs_and_the_auto_cut_estimate_doors_from_registered_voters_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("f.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "F"]);
+    cli_ok(&["import", s(&file), s(&fixture("fr/bureaux.geojson"))]);
+    cli_ok(&[
+        "results",
+        s(&file),
+        s(&fixture("fr/resultats-2020-t1.csv")),
+        "--election",
+        "Municipales 2020",
+    ]);
+    let out = cli_ok(&["turf", s(&file), "autocut", "--target", "600"]);
+    assert!(
+        out.contains("estimated from registered voters at 1.9 per household"),
+        "{out}"
+    );
+    let list = cli_ok(&["turf", s(&file), "list"]);
+    assert!(
+        list.contains("* doors estimated from registered voters"),
+        "{list}"
+    );
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    // Bureau 0101: 1,204 registered ÷ 1.9 = 633.7, so 634 doors.
+    let t = turfs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["precincts"][0] == "0101")
+        .unwrap();
+    assert_eq!(t["stats"]["doors"], 634);
+    assert_eq!(t["stats"]["doors_estimated"], true);
+}

@@ -143,6 +143,32 @@ impl PlannerApp {
         });
     }
 
+    /// Shows (or hides) a turf's walk on the map.
+    pub(super) fn show_walk(&mut self, turf: Option<TurfId>) {
+        self.view.walk_turf = turf;
+        if let Some(s) = &mut self.session
+            && let Err(e) = s.refresh_walk(self.view.walk_turf.as_ref())
+        {
+            self.view.add_error(&e);
+        }
+    }
+
+    /// Moves a turf's meeting point; the walk is ordered again from there. Undoable.
+    pub(super) fn set_meeting_point(&mut self, turf: &TurfId, at: (f64, f64)) {
+        let Some(c) = self.campaign_mut() else {
+            return;
+        };
+        match c.set_meeting_point(turf, Some(at)) {
+            Ok(before) => self.history.record(Edit::MeetingPoint {
+                turf: turf.clone(),
+                before,
+                after: Some(at),
+            }),
+            Err(e) => self.refused(&e),
+        }
+        self.refresh(false);
+    }
+
     /// Moves the selected precincts (or doors alone) into a turf.
     pub(super) fn add_to_turf(&mut self, uuid: &TurfId) {
         let (codes, doors) = self.selected();
@@ -206,15 +232,27 @@ impl PlannerApp {
         let (codes, _) = self.selected();
         let before = self.all_turfs();
         let prefix = self.tr().auto_prefix.trim().to_owned();
+        let mut doors_only = None;
         self.turf_edit(Vec::new(), |c| {
             let within = (!codes.is_empty()).then_some(codes.as_slice());
-            c.autocut(target.max(3), within, &prefix)?;
+            let report = c.autocut(target.max(3), within, &prefix)?;
+            if report.doors_only {
+                doors_only = Some(report);
+            }
             Ok(c.turfs()?
                 .into_iter()
                 .map(|t| t.uuid)
                 .filter(|u| !before.contains(u))
                 .collect())
         });
+        if let Some(r) = doors_only {
+            let text = self
+                .tr()
+                .autocut_doors_only
+                .replace("{turfs}", &r.turfs.to_string())
+                .replace("{doors}", &r.doors.to_string());
+            self.view.say(Message::info(text));
+        }
     }
 
     /// Sets the voters per household used to estimate doors.

@@ -166,6 +166,8 @@ impl PlannerApp {
             Action::SetTurfColouring(by_status) => self.view.turfs_by_status = by_status,
             Action::CreateTurf(name) => self.create_turf(&name),
             Action::DeleteTurf(uuid) => self.delete_turf(&uuid),
+            Action::ShowWalk(turf) => self.show_walk(turf),
+            Action::SetMeetingPoint(turf, at) => self.set_meeting_point(&turf, at),
             Action::AddToTurf(uuid) => self.add_to_turf(&uuid),
             Action::RemoveFromTurf(uuid) => self.remove_from_turf(&uuid),
             Action::MergeTurfs(into, from) => self.merge_turfs(&into, &from),
@@ -209,6 +211,12 @@ impl PlannerApp {
             self.selection.clear();
         }
         session.recolour(self.view.opacity);
+        if !keep_view {
+            self.view.walk_turf = None;
+        }
+        if let Err(e) = session.refresh_walk(self.view.walk_turf.as_ref()) {
+            self.view.add_error(&e);
+        }
         self.session = Some(session);
         self.history.clear();
         self.map.hovered = None;
@@ -226,6 +234,8 @@ impl PlannerApp {
             self.selection.doors.clear();
             result = result.and(s.refresh_doors());
         }
+        // The walk shown follows the turf's doors, streets and meeting point.
+        result = result.and(s.refresh_walk(self.view.walk_turf.as_ref()));
         if let Err(e) = result {
             self.view.add_error(&e);
         }

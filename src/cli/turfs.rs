@@ -223,14 +223,29 @@ pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result
             let report = campaign.autocut(target, within.as_deref(), &prefix)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if report.doors_only {
+                println!(
+                    "the campaign has no precinct outlines: cut its door points by position into \
+                     {} compact turfs of {}–{} doors ({} doors in all)",
+                    report.turfs, report.smallest, report.largest, report.doors
+                );
             } else {
                 println!(
-                    "cut {} precincts into {} turfs of {}–{} doors ({} doors in all){}",
+                    "cut {} precincts into {} turfs of {}–{} doors ({} doors in all{}){}",
                     report.precincts,
                     report.turfs,
                     report.smallest,
                     report.largest,
                     report.doors,
+                    if report.estimated {
+                        format!(
+                            ", estimated from registered voters at {} per household where no \
+                             door points were imported",
+                            report.voters_per_household
+                        )
+                    } else {
+                        String::new()
+                    },
                     if report.already_in_turfs.is_empty() {
                         String::new()
                     } else {

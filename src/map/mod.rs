@@ -6,3 +6,4 @@ pub mod coords;
 pub mod layer;
 pub mod mbtiles;
 pub mod style;
+pub mod walk;

@@ -141,6 +141,10 @@ pub enum Action {
     CreateTurf(String),
     /// Delete a turf.
     DeleteTurf(TurfId),
+    /// Show a turf's walk on the map (`None`: hide it).
+    ShowWalk(Option<TurfId>),
+    /// Move a turf's meeting point (longitude, latitude).
+    SetMeetingPoint(TurfId, (f64, f64)),
     /// Create a team.
     CreateTeam(String),
     /// Assign a turf (by name) to a team (by name) on a date.

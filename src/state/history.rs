@@ -24,7 +24,7 @@ pub struct TurfAssignment {
 }
 
 /// An edit of turfs and teams, as the undo history keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
     /// Turfs changed (created, deleted, members moved, renamed…): their states before and
     /// after, put back by undo and redo.
@@ -53,6 +53,15 @@ pub enum Edit {
         removed: Vec<(String, Vec<u8>)>,
         /// The doors updated.
         changed: Vec<(crate::store::DoorRow, crate::store::DoorRow)>,
+    },
+    /// A turf's meeting point was moved (`None`: the door nearest its centre).
+    MeetingPoint {
+        /// The turf.
+        turf: TurfId,
+        /// Where it was.
+        before: Option<(f64, f64)>,
+        /// Where it is.
+        after: Option<(f64, f64)>,
     },
     /// A team was renamed or recoloured.
     UpdatedTeam {
@@ -83,6 +92,12 @@ impl Edit {
         match (self, undo) {
             (Self::Turfs { before: states, .. }, true)
             | (Self::Turfs { after: states, .. }, false) => c.restore_turf_states(states),
+            (Self::MeetingPoint { turf, before, .. }, true) => {
+                c.set_meeting_point(turf, *before).map(|_| ())
+            }
+            (Self::MeetingPoint { turf, after, .. }, false) => {
+                c.set_meeting_point(turf, *after).map(|_| ())
+            }
             (Self::CreatedTeam { team }, true) | (Self::DeletedTeam { team }, false) => {
                 c.delete_team(team)
             }

@@ -15,7 +15,7 @@ use crate::domain::results::ScoringData;
 use crate::domain::scoring::{Preset, Scored, ScoringError, ScoringParams, score};
 use crate::domain::selection::{DoorIndex, PrecinctIndex};
 use crate::domain::turf::{self, PrecinctFigures, TurfStats};
-use crate::domain::turf::{Team, Turf};
+use crate::domain::turf::{Team, Turf, TurfId};
 use crate::map::batches::{DoorBatch, Outline};
 use crate::map::layer::PrecinctShapes;
 use crate::store::{Campaign, StoredDoor};
@@ -88,6 +88,10 @@ pub struct Session {
     pub door_batch: DoorBatch,
     /// Each turf's outline, projected for drawing (same order as `turfs`).
     pub outlines: Vec<Outline>,
+    /// The walk the map shows (the turf chosen in the turfs panel), if any.
+    pub walk: Option<crate::store::TurfWalk>,
+    /// The streets as walks take them, read once (and again when their count changes).
+    walk_streets: Option<(usize, Arc<crate::domain::walk::StreetIndex>)>,
     door_index: Option<Arc<DoorIndex>>,
     precinct_index: Option<Arc<PrecinctIndex>>,
     fills: Arc<Vec<Color32>>,
@@ -163,6 +167,8 @@ impl Session {
             figures,
             door_batch: DoorBatch::default(),
             outlines: Vec::new(),
+            walk: None,
+            walk_streets: None,
             door_index: None,
             precinct_index: None,
             fills: Arc::new(Vec::new()),
@@ -251,6 +257,35 @@ impl Session {
             .collect();
         self.turfs = turfs;
         self.teams = teams;
+        Ok(())
+    }
+
+    /// Orders the doors of `turf` for the map (`None`: no walk shown); the streets are read
+    /// again only when their number changed (an import).
+    ///
+    /// # Errors
+    /// The store's error, worded; no walk is shown then.
+    pub fn refresh_walk(&mut self, turf: Option<&TurfId>) -> Result<(), String> {
+        self.walk = None;
+        let (Some(c), Some(turf)) = (&self.campaign, turf) else {
+            return Ok(());
+        };
+        if !self.turfs.iter().any(|t| &t.uuid == turf) {
+            return Ok(());
+        }
+        let count = c.street_count().map_err(|e| e.to_string())?;
+        let streets = match &self.walk_streets {
+            Some((n, index)) if *n == count => Arc::clone(index),
+            _ => {
+                let index = Arc::new(c.walk_streets().map_err(|e| e.to_string())?);
+                self.walk_streets = Some((count, Arc::clone(&index)));
+                index
+            }
+        };
+        let walk = c
+            .turf_walk_on(turf, crate::domain::walk::WalkMode::UpAndBack, &streets)
+            .map_err(|e| e.to_string())?;
+        self.walk = Some(walk);
         Ok(())
     }
 

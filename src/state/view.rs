@@ -65,6 +65,8 @@ pub struct View {
     pub membership: Membership,
     /// Turf outlines coloured by status (planned, in progress, done) instead of by team.
     pub turfs_by_status: bool,
+    /// The turf whose walk the map shows.
+    pub walk_turf: Option<crate::domain::turf::TurfId>,
     /// A message for the user.
     pub message: Option<Message>,
     /// A question before an edit that would destroy work.
@@ -83,6 +85,7 @@ impl Default for View {
             tool: Tool::Pan,
             membership: Membership::Representative,
             turfs_by_status: false,
+            walk_turf: None,
             message: None,
             confirm: None,
         }

@@ -428,16 +428,31 @@ pub struct StoredDoor {
 impl Campaign {
     /// The live doors.
     pub fn doors(&self) -> Result<Vec<StoredDoor>, StoreError> {
+        self.doors_where("", [])
+    }
+
+    /// The live doors that `filter` (an SQL condition on `d`, the doors table, after `AND`)
+    /// keeps, in file order.
+    pub(in crate::store) fn doors_where<P: rusqlite::Params>(
+        &self,
+        filter: &str,
+        params: P,
+    ) -> Result<Vec<StoredDoor>, StoreError> {
         let q = |e| self.err(e);
         let mut stmt = self
             .conn()
-            .prepare(
-                "SELECT uuid, geom, households, address, street, housenumber, \
-                 housenumber_suffix FROM doors WHERE deleted_at IS NULL AND geom IS NOT NULL \
-                 ORDER BY fid",
-            )
+            .prepare(&format!(
+                "SELECT d.uuid, d.geom, d.households, d.address, d.street, d.housenumber, \
+                 d.housenumber_suffix FROM doors d WHERE d.deleted_at IS NULL AND d.geom IS NOT NULL \
+                 {} ORDER BY d.fid",
+                if filter.is_empty() {
+                    String::new()
+                } else {
+                    format!("AND ({filter})")
+                }
+            ))
             .map_err(q)?;
-        let mut rows = stmt.query([]).map_err(q)?;
+        let mut rows = stmt.query(params).map_err(q)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(q)? {
             let blob: Vec<u8> = row.get(1).map_err(q)?;

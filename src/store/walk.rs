@@ -56,27 +56,13 @@ pub struct TurfWalk {
 impl Campaign {
     /// The live doors of a turf: those in its precincts and those it holds one by one.
     pub fn turf_doors(&self, turf: &TurfId) -> Result<Vec<StoredDoor>, StoreError> {
-        let q = |e| self.err(e);
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
-                "SELECT d.uuid FROM doors d WHERE d.deleted_at IS NULL AND d.geom IS NOT NULL AND ( \
-                 d.precinct_uuid IN (SELECT m.precinct_uuid FROM turf_members m \
-                   WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND m.precinct_uuid IS NOT NULL) \
-                 OR d.uuid IN (SELECT m.door_uuid FROM turf_members m \
-                   WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND m.door_uuid IS NOT NULL))",
-            )
-            .map_err(q)?;
-        let wanted: std::collections::HashSet<String> = stmt
-            .query_map([turf], |r| r.get(0))
-            .map_err(q)?
-            .collect::<Result<_, _>>()
-            .map_err(q)?;
-        Ok(self
-            .doors()?
-            .into_iter()
-            .filter(|d| wanted.contains(&d.uuid))
-            .collect())
+        self.doors_where(
+            "d.precinct_uuid IN (SELECT m.precinct_uuid FROM turf_members m \
+               WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND m.precinct_uuid IS NOT NULL) \
+             OR d.uuid IN (SELECT m.door_uuid FROM turf_members m \
+               WHERE m.turf_uuid = ?1 AND m.deleted_at IS NULL AND m.door_uuid IS NOT NULL)",
+            [turf],
+        )
     }
 
     /// The streets as walk order takes them.

@@ -81,6 +81,18 @@ pub struct Tr {
     pub missing_as_empty: &'static str,
     pub import_button: &'static str,
     pub doors_already_there: &'static str,
+    /// What an auto-cut of door points alone (no precinct outlines) made.
+    pub autocut_doors_only: &'static str,
+    /// The walk button's tooltip.
+    pub show_walk: &'static str,
+    /// "in straight lines", after a walk's length.
+    pub walk_straight: &'static str,
+    /// A walk starting at the turf's meeting point.
+    pub walk_from_meeting_point: &'static str,
+    /// A walk starting at the door nearest the turf's centre.
+    pub walk_from_centre: &'static str,
+    /// A walk ordered without street lines.
+    pub walk_no_streets: &'static str,
     /// "doors read" after a count.
     pub doors_read: &'static str,
     /// "inside a precinct" after a count.
@@ -241,6 +253,12 @@ const EN: Tr = Tr {
     missing_as_empty: "Store unreadable cells (n.d., NA) as missing values",
     import_button: "Import",
     doors_already_there: "doors already there (same address nearby), not added twice, from",
+    autocut_doors_only: "No precinct outlines: the door points were cut by position into {turfs} compact turfs ({doors} doors).",
+    show_walk: "Show the walk: doors in walking order (drag the flag to move the meeting point)",
+    walk_straight: "in straight lines",
+    walk_from_meeting_point: "from the meeting point (the flag)",
+    walk_from_centre: "from the door nearest the centre (drag the flag to choose)",
+    walk_no_streets: "No street lines here: sides by house-number parity.",
     doors_read: "doors read",
     in_precincts: "inside a precinct",
     doors_new: "new",
@@ -397,6 +415,12 @@ const FR: Tr = Tr {
     missing_as_empty: "Enregistrer les cellules illisibles (n.d., NA) comme manquantes",
     import_button: "Importer",
     doors_already_there: "portes déjà présentes (même adresse à proximité), non ajoutées deux fois, depuis",
+    autocut_doors_only: "Pas de contours de bureaux : les portes ont été découpées selon leur position en {turfs} secteurs compacts ({doors} portes).",
+    show_walk: "Afficher le parcours : les portes dans l’ordre de la marche (glisser le drapeau pour déplacer le point de rendez-vous)",
+    walk_straight: "à vol d’oiseau",
+    walk_from_meeting_point: "depuis le point de rendez-vous (le drapeau)",
+    walk_from_centre: "depuis la porte la plus proche du centre (glisser le drapeau pour choisir)",
+    walk_no_streets: "Pas de rues ici : côtés selon la parité des numéros.",
     doors_read: "portes lues",
     in_precincts: "dans un bureau",
     doors_new: "nouvelles",

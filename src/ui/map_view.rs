@@ -63,6 +63,8 @@ pub fn map(
         let teams = loaded.map_or(&no_teams, |l| &l.teams);
         let outlines = loaded.map_or(&no_outlines, |l| &l.outlines);
         let mut lasso_done: Option<(Vec<crate::map::coords::Position>, SelectMode)> = None;
+        let walk = loaded.and_then(|l| l.walk.as_ref());
+        let mut moved_meeting_point: Option<(f64, f64)> = None;
         let mut walkers_map = Map::new(None, &mut memory, default_center)
             .panning(!lasso_tool)
             .double_click_to_zoom(!polygon_tool);
@@ -190,55 +192,58 @@ pub fn map(
                         .add(egui::Shape::closed_line(points, Stroke::new(2.5, colour)));
                 }
             }
-            let Some(l) = loaded else {
-                return;
-            };
-            if !visible {
-                return;
-            }
-            let style = Style {
-                fills: fills.clone(),
-                fills_version,
-                outline: style::PRECINCT_OUTLINE,
-                outline_min_px: 6.0,
-            };
-            let started = std::time::Instant::now();
-            let (shapes, s) =
-                mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
-            layer_time = started.elapsed();
-            stats = Some(s);
-            let painter = ui.painter().with_clip_rect(map_rect);
-            painter.extend(shapes);
-            if let Some(h) = hovered {
-                // A light outline under the pointer.
-                if let Some(b) = l.shapes.bbox_of(h) {
-                    let r = egui::Rect::from_two_pos(
-                        view.to_screen(World { x: b[0], y: b[1] }),
-                        view.to_screen(World { x: b[2], y: b[3] }),
-                    );
-                    painter.rect_stroke(
-                        r,
-                        0.0,
-                        Stroke::new(1.0, Color32::from_black_alpha(90)),
-                        egui::StrokeKind::Outside,
-                    );
+            if let (Some(l), true) = (loaded, visible) {
+                let style = Style {
+                    fills: fills.clone(),
+                    fills_version,
+                    outline: style::PRECINCT_OUTLINE,
+                    outline_min_px: 6.0,
+                };
+                let started = std::time::Instant::now();
+                let (shapes, s) =
+                    mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
+                layer_time = started.elapsed();
+                stats = Some(s);
+                let painter = ui.painter().with_clip_rect(map_rect);
+                painter.extend(shapes);
+                if let Some(h) = hovered {
+                    // A light outline under the pointer.
+                    if let Some(b) = l.shapes.bbox_of(h) {
+                        let r = egui::Rect::from_two_pos(
+                            view.to_screen(World { x: b[0], y: b[1] }),
+                            view.to_screen(World { x: b[2], y: b[3] }),
+                        );
+                        painter.rect_stroke(
+                            r,
+                            0.0,
+                            Stroke::new(1.0, Color32::from_black_alpha(90)),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                }
+                if show_labels {
+                    for &(pos, i) in mesh_cache.labels() {
+                        painter.text(
+                            pos,
+                            Align2::CENTER_CENTER,
+                            &l.data.names[i],
+                            FontId::proportional(11.0),
+                            style::LABEL,
+                        );
+                    }
                 }
             }
-            if show_labels {
-                for &(pos, i) in mesh_cache.labels() {
-                    painter.text(
-                        pos,
-                        Align2::CENTER_CENTER,
-                        &l.data.names[i],
-                        FontId::proportional(11.0),
-                        style::LABEL,
-                    );
-                }
+            // The walk of the turf chosen in the turfs panel, on top; its flag can be dragged.
+            if let Some(w) = walk {
+                moved_meeting_point = crate::map::walk::paint(ui, &view, w);
             }
         });
         map.memory = memory;
         if let Some((ring, mode)) = lasso_done {
             actions.push(Action::Lasso(ring, mode));
+        }
+        if let (Some(at), Some(turf)) = (moved_meeting_point, shown.view.walk_turf.clone()) {
+            actions.push(Action::SetMeetingPoint(turf, at));
         }
     }
     if let Some(s) = stats {

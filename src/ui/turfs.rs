@@ -163,7 +163,25 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
             {
                 actions.push(Action::DeleteTurf(turf.uuid.clone()));
             }
+            let shown_walk = shown.view.walk_turf.as_ref() == Some(&turf.uuid);
+            if ui
+                .add(
+                    egui::Button::new(String::from(icons::ICON_DIRECTIONS_WALK))
+                        .small()
+                        .selected(shown_walk),
+                )
+                .on_hover_text(t.show_walk)
+                .labelled_by_text(&format!("{} {}", t.show_walk, turf.name))
+                .clicked()
+            {
+                actions.push(Action::ShowWalk((!shown_walk).then(|| turf.uuid.clone())));
+            }
         });
+        if shown.view.walk_turf.as_ref() == Some(&turf.uuid)
+            && let Some(walk) = &l.walk
+        {
+            walk_list(ui, walk, t, lang);
+        }
     }
     if !l.turfs.is_empty() {
         let names: Vec<(TurfId, String)> = l
@@ -403,4 +421,48 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
         });
     }
     actions
+}
+
+/// A turf's walk under its row: how long, from where, and its doors in order.
+fn walk_list(
+    ui: &mut egui::Ui,
+    walk: &crate::store::TurfWalk,
+    t: &crate::ui::i18n::Tr,
+    lang: crate::domain::numbers::Lang,
+) {
+    let french = lang == crate::domain::numbers::Lang::Fr;
+    ui.label(format!(
+        "{} {}, {} km {}; {}",
+        walk.stops.len(),
+        t.doors,
+        number(walk.length_m / 1000.0, 1, lang),
+        t.walk_straight,
+        if walk.meeting_point_set {
+            t.walk_from_meeting_point
+        } else {
+            t.walk_from_centre
+        }
+    ));
+    if !walk.along_streets && !walk.stops.is_empty() {
+        ui.label(RichText::new(t.walk_no_streets).weak());
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("walk-list")
+        .max_height(160.0)
+        .show(ui, |ui| {
+            let mut street: Option<(&str, &str)> = None;
+            for s in &walk.stops {
+                let name = s.street.as_deref().unwrap_or(s.address.as_str());
+                let side = s.side.words(french);
+                if street != Some((name, side)) {
+                    ui.label(RichText::new(format!("{name} {side}")).strong());
+                    street = Some((name, side));
+                }
+                let number = s
+                    .housenumber
+                    .map(|n| format!("{n}{}", s.suffix.as_deref().unwrap_or("")))
+                    .unwrap_or_default();
+                ui.label(format!("{:>4}. {number} ({})", s.rank, s.households));
+            }
+        });
 }

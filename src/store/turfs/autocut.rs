@@ -24,6 +24,13 @@ pub struct AutocutReport {
     pub smallest: i64,
     /// The largest turf.
     pub largest: i64,
+    /// Whether the campaign had no precinct outlines and its door points were cut alone.
+    pub doors_only: bool,
+    /// Whether some doors were estimated from registered voters (precincts without door
+    /// points), at `voters_per_household`.
+    pub estimated: bool,
+    /// The voters per household the estimates used.
+    pub voters_per_household: f64,
 }
 
 impl Campaign {
@@ -45,6 +52,9 @@ impl Campaign {
         }
         let q = |e| self.err(e);
         let precincts = self.precincts()?;
+        if precincts.is_empty() && within.is_none() {
+            return self.autocut_doors(target, prefix);
+        }
         let (uuids, taken): (Vec<String>, Vec<bool>) = {
             let mut stmt = self
                 .conn()
@@ -146,13 +156,33 @@ impl Campaign {
                  file, or results with registered voters)",
             ));
         }
+        report.estimated = offered
+            .iter()
+            .any(|p| p.doors.is_empty() && p.estimated > 0);
+        report.voters_per_household = per_household;
         let cuts = autocut(&offered, &points, target);
+        self.write_cuts(&cuts, prefix, &uuids, &door_uuids, &points, &mut report)?;
+        report.smallest = cuts.iter().map(|c| c.size).min().unwrap_or(0);
+        report.largest = cuts.iter().map(|c| c.size).max().unwrap_or(0);
+        Ok(report)
+    }
+
+    /// Writes the turfs of an auto-cut, named "`prefix` N", in one transaction.
+    fn write_cuts(
+        &mut self,
+        cuts: &[crate::domain::autocut::Cut],
+        prefix: &str,
+        uuids: &[String],
+        door_uuids: &[String],
+        points: &[geo_types::Point<f64>],
+        report: &mut AutocutReport,
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
             // "Auto 1", "Auto 2"…, skipping numbers a turf already has (an earlier cut).
             let mut number = 0;
-            for cut in &cuts {
+            for cut in cuts {
                 let turf_uuid = uuid::Uuid::new_v4().to_string();
                 let name = loop {
                     number += 1;
@@ -198,6 +228,83 @@ impl Campaign {
             }
             Ok(())
         })?;
+        Ok(())
+    }
+
+    /// The auto-cut of a campaign without precinct outlines: its free door points alone, cut
+    /// into compact turfs of about `target` households.
+    fn autocut_doors(&mut self, target: i64, prefix: &str) -> Result<AutocutReport, StoreError> {
+        use crate::domain::autocut::{CutPrecinct, autocut};
+        let q = |e| self.err(e);
+        let mut points = Vec::new();
+        let mut door_uuids = Vec::new();
+        let mut doors = Vec::new();
+        {
+            let mut stmt = self
+                .conn()
+                .prepare(
+                    "SELECT d.uuid, d.geom, d.households FROM doors d \
+                     WHERE d.deleted_at IS NULL AND d.geom IS NOT NULL AND NOT EXISTS \
+                     (SELECT 1 FROM turf_members m WHERE m.door_uuid = d.uuid AND m.deleted_at IS NULL) \
+                     ORDER BY d.fid",
+                )
+                .map_err(q)?;
+            let mut rows = stmt.query([]).map_err(q)?;
+            while let Some(row) = rows.next().map_err(q)? {
+                let blob: Vec<u8> = row.get(1).map_err(q)?;
+                let Ok(geo_types::Geometry::Point(p)) = gpkg::decode(&blob) else {
+                    continue;
+                };
+                doors.push((points.len(), row.get::<_, i64>(2).map_err(q)?));
+                points.push(p);
+                door_uuids.push(row.get::<_, String>(0).map_err(q)?);
+            }
+        }
+        if points.is_empty() {
+            let all: i64 = self
+                .conn()
+                .query_row(
+                    "SELECT count(*) FROM doors WHERE deleted_at IS NULL AND geom IS NOT NULL",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(q)?;
+            return Err(self.invalid(&if all > 0 {
+                format!("all {all} door points are in turfs already: there is nothing left to cut")
+            } else {
+                "the campaign has no precincts and no door points to cut: import precinct shapes \
+                 or door points first"
+                    .to_owned()
+            }));
+        }
+        let n = points.len() as f64;
+        let center = geo_types::Point::new(
+            points.iter().map(|p| p.x()).sum::<f64>() / n,
+            points.iter().map(|p| p.y()).sum::<f64>() / n,
+        );
+        // All the doors as one area: the cut splits it by position into compact turfs.
+        let all = CutPrecinct {
+            index: 0,
+            center,
+            doors: doors.clone(),
+            estimated: 0,
+        };
+        let cuts: Vec<crate::domain::autocut::Cut> = autocut(&[all], &points, target)
+            .into_iter()
+            .map(|mut cut| {
+                if cut.precincts.contains(&0) {
+                    // Small enough for one turf: all its doors.
+                    cut.precincts.clear();
+                    cut.doors = doors.iter().map(|d| d.0).collect();
+                }
+                cut
+            })
+            .collect();
+        let mut report = AutocutReport {
+            doors_only: true,
+            ..AutocutReport::default()
+        };
+        self.write_cuts(&cuts, prefix, &[], &door_uuids, &points, &mut report)?;
         report.smallest = cuts.iter().map(|c| c.size).min().unwrap_or(0);
         report.largest = cuts.iter().map(|c| c.size).max().unwrap_or(0);
         Ok(report)
