@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use campaign_planner::app::PlannerApp;
-use campaign_planner::cli::{Cli, Command, Outcome, Worded, run};
+use campaign_planner::cli::{Cli, Command, DemoArg, Outcome, Worded, run};
 use campaign_planner::domain::numbers::Lang;
 use campaign_planner::state::{Message, Session};
 use clap::Parser as _;
@@ -31,6 +31,21 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     if let Some(Command::Open { file, lang }) = &cli.command {
         return app(Some(file.clone()), Lang::from(*lang), None);
+    }
+    if let Some(Command::Demo { which, reset, lang }) = &cli.command {
+        let path = match (which, reset) {
+            (DemoArg::Montreal, false) => campaign_planner::demo::demo_path(),
+            (DemoArg::Montreal, true) => campaign_planner::demo::reset_demo(),
+            (DemoArg::Field, false) => campaign_planner::demo::field_demo_path(),
+            (DemoArg::Field, true) => campaign_planner::demo::reset_field_demo(),
+        };
+        return match path {
+            Ok(p) => app(Some(p), Lang::from(*lang), None),
+            Err(e) => {
+                say(&format!("error: the demo could not be built: {}", sentence(&e)));
+                std::process::ExitCode::FAILURE
+            }
+        };
     }
     if let Some(Command::BenchFrames { file, steps }) = &cli.command {
         return app(Some(file.clone()), Lang::En, Some(*steps));

@@ -80,6 +80,14 @@ impl PlannerApp {
         }
     }
 
+    /// Opens the field demo (building it on first use).
+    pub(super) fn open_field_demo(&mut self, ctx: &egui::Context) {
+        match crate::demo::field_demo_path() {
+            Ok(p) => self.open(ctx, p),
+            Err(e) => self.view.say(Message::error(e.to_string())),
+        }
+    }
+
     /// Rebuilds the demo campaign from the shipped data and opens it.
     pub(super) fn reset_demo(&mut self) {
         let is_demo = self

@@ -140,6 +140,7 @@ impl PlannerApp {
             Action::ImportDoorsRemoving(path) => self.import_doors(ctx, path, true),
             Action::Dropped(paths) => self.dropped(paths, ctx),
             Action::OpenDemo => self.open_demo(ctx),
+            Action::OpenFieldDemo => self.open_field_demo(ctx),
             Action::ResetDemo => self.reset_demo(),
             Action::CancelJob => self.jobs.cancel(),
             Action::DismissMessage => self.view.message = None,
@@ -212,7 +213,13 @@ impl PlannerApp {
         }
         session.recolour(self.view.opacity);
         if !keep_view {
-            self.view.walk_turf = None;
+            // The field demo opens on its first turf's walk.
+            let field_demo = session.notice.as_deref() == Some(crate::demo::FIELD_NOTICE);
+            self.view.walk_turf = session
+                .turfs
+                .first()
+                .filter(|_| field_demo)
+                .map(|t| t.uuid.clone());
         }
         if let Err(e) = session.refresh_walk(self.view.walk_turf.as_ref()) {
             self.view.add_error(&e);

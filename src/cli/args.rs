@@ -48,6 +48,19 @@ pub enum Command {
         #[arg(long, default_value_t = 60)]
         steps: usize,
     },
+    /// Open a demo campaign in the app: the Montreal 2013 targeting demo, or the field demo
+    /// (central Helsinki's real streets and addresses, illustrative precincts, turfs and walks).
+    Demo {
+        /// Which demo.
+        #[arg(value_enum, default_value_t = DemoArg::Montreal)]
+        which: DemoArg,
+        /// Rebuild it from the shipped data first (edits made to it are lost).
+        #[arg(long)]
+        reset: bool,
+        /// The interface language.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+    },
     /// Write the France-scale synthetic campaign of the benchmarks (69,000 precincts, scored)
     /// to FILE, for demonstrations at national scale.
     #[command(hide = true)]
@@ -231,6 +244,15 @@ pub enum StreetsCommand {
         #[arg(long)]
         within_campaign: bool,
     },
+}
+
+/// The demos.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DemoArg {
+    /// Montreal 2013: 58 districts and the mayoral results, scored.
+    Montreal,
+    /// Central Helsinki: real streets and addresses, illustrative precincts, turfs and walks.
+    Field,
 }
 
 /// Lasso membership on the command line.

@@ -23,7 +23,7 @@ mod turfs;
 mod walk;
 
 pub use args::{
-    Cli, Command, DoorsCommand, ExportFormat, LangArg, LayoutArg, MembershipArg, MethodArg,
+    Cli, Command, DemoArg, DoorsCommand, ExportFormat, LangArg, LayoutArg, MembershipArg, MethodArg,
     PresetArg, RampArg, StreetsCommand,
 };
 pub use teams::TeamCommand;
@@ -98,6 +98,9 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
                 "`open` starts the desktop app: run `campaign-planner open {}` from a terminal with a display",
                 file.display()
             );
+        }
+        Command::Demo { .. } => {
+            anyhow::bail!("`demo` starts the desktop app: run it from a terminal with a display");
         }
         Command::GenerateFrance { file, detailed } => {
             let vertices = crate::synth::france_campaign(&file, detailed)?;

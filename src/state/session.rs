@@ -88,6 +88,8 @@ pub struct Session {
     pub door_batch: DoorBatch,
     /// Each turf's outline, projected for drawing (same order as `turfs`).
     pub outlines: Vec<Outline>,
+    /// The campaign's notice (what a demo's data is), shown on the map.
+    pub notice: Option<String>,
     /// The walk the map shows (the turf chosen in the turfs panel), if any.
     pub walk: Option<crate::store::TurfWalk>,
     /// The streets as walks take them, read once (and again when their count changes).
@@ -149,7 +151,9 @@ impl Session {
             precincts.into_iter().map(|p| p.geometry).collect(),
         ));
         shapes.prepare_in_background();
+        let notice = campaign.notice().map_err(|e| e.to_string())?;
         let mut session = Self {
+            notice,
             path: campaign.path().to_path_buf(),
             name: campaign.name().map_err(|e| e.to_string())?,
             campaign: Some(campaign),

@@ -57,3 +57,36 @@ impl Campaign {
         })
     }
 }
+
+impl Campaign {
+    /// The campaign's notice: a few lines the app shows on the map (what a demo's data is).
+    pub fn notice(&self) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension as _;
+        self.conn()
+            .query_row(
+                "SELECT value FROM campaign_meta WHERE key = 'notice'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets (or, with `None`, removes) the campaign's notice.
+    pub fn set_notice(&mut self, text: Option<&str>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            match text {
+                Some(t) => tx.execute(
+                    "INSERT INTO campaign_meta (key, value) VALUES ('notice', ?1) \
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [t],
+                ),
+                None => tx.execute("DELETE FROM campaign_meta WHERE key = 'notice'", []),
+            }
+            .map_err(sql)?;
+            Ok(())
+        })
+    }
+}

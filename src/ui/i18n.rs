@@ -81,6 +81,8 @@ pub struct Tr {
     pub missing_as_empty: &'static str,
     pub import_button: &'static str,
     pub doors_already_there: &'static str,
+    /// The File menu's entry for the field demo.
+    pub open_field_demo: &'static str,
     /// What an auto-cut of door points alone (no precinct outlines) made.
     pub autocut_doors_only: &'static str,
     /// The walk button's tooltip.
@@ -253,6 +255,7 @@ const EN: Tr = Tr {
     missing_as_empty: "Store unreadable cells (n.d., NA) as missing values",
     import_button: "Import",
     doors_already_there: "doors already there (same address nearby), not added twice, from",
+    open_field_demo: "Open the field demo (Helsinki: streets, addresses, walks)",
     autocut_doors_only: "No precinct outlines: the door points were cut by position into {turfs} compact turfs ({doors} doors).",
     show_walk: "Show the walk: doors in walking order (drag the flag to move the meeting point)",
     walk_straight: "in straight lines",
@@ -415,6 +418,7 @@ const FR: Tr = Tr {
     missing_as_empty: "Enregistrer les cellules illisibles (n.d., NA) comme manquantes",
     import_button: "Importer",
     doors_already_there: "portes déjà présentes (même adresse à proximité), non ajoutées deux fois, depuis",
+    open_field_demo: "Ouvrir la démo terrain (Helsinki : rues, adresses, parcours)",
     autocut_doors_only: "Pas de contours de bureaux : les portes ont été découpées selon leur position en {turfs} secteurs compacts ({doors} portes).",
     show_walk: "Afficher le parcours : les portes dans l’ordre de la marche (glisser le drapeau pour déplacer le point de rendez-vous)",
     walk_straight: "à vol d’oiseau",

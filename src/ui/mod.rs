@@ -128,6 +128,9 @@ fn toolbar(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Actio
             if ui.button(t.open_demo).clicked() {
                 actions.push(Action::OpenDemo);
             }
+            if ui.button(t.open_field_demo).clicked() {
+                actions.push(Action::OpenFieldDemo);
+            }
             if ui.button(t.reset_demo).clicked() {
                 actions.push(Action::ResetDemo);
             }

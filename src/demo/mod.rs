@@ -2,7 +2,11 @@
 //! 2013 mayoral results, scored, built once as a copy in the user's data directory (edits never
 //! touch the shipped files), on the bundled offline basemap.
 
+mod field;
+
 use std::path::{Path, PathBuf};
+
+pub use field::{NOTICE as FIELD_NOTICE, field_demo_path, reset_field_demo};
 
 use crate::domain::classify::ClassMethod;
 use crate::domain::scoring::{Preset, ScoringParams, score};
@@ -12,9 +16,9 @@ use crate::paths::data_dir;
 use crate::progress::ignore;
 use crate::store::{Campaign, ElectionMeta};
 
-const DISTRICTS: &[u8] = include_bytes!("../fixtures/montreal-districts.geojson");
-const RESULTS: &[u8] = include_bytes!("../fixtures/montreal-results-2013.csv");
-const BASEMAP: &[u8] = include_bytes!("../assets/basemap-world-z0-4-montreal-z5-6.mbtiles");
+const DISTRICTS: &[u8] = include_bytes!("../../fixtures/montreal-districts.geojson");
+const RESULTS: &[u8] = include_bytes!("../../fixtures/montreal-results-2013.csv");
+const BASEMAP: &[u8] = include_bytes!("../../assets/basemap-world-z0-4-montreal-z5-6.mbtiles");
 
 /// The bundled offline basemap, written to the data directory on first use.
 pub fn basemap_path() -> std::io::Result<PathBuf> {
