@@ -42,7 +42,10 @@ fn main() -> std::process::ExitCode {
         return match path {
             Ok(p) => app(Some(p), Lang::from(*lang), None),
             Err(e) => {
-                say(&format!("error: the demo could not be built: {}", sentence(&e)));
+                say(&format!(
+                    "error: the demo could not be built: {}",
+                    sentence(&e)
+                ));
                 std::process::ExitCode::FAILURE
             }
         };

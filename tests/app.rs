@@ -745,3 +745,106 @@ fn the_doors_shown_for_a_selection_are_the_doors_of_the_turf_made_of_it() {
     );
     assert_eq!(turfs[0].stats.registered, shown.registered);
 }
+
+/// The app on a private copy of the field demo (Helsinki).
+fn field_harness(name: &str) -> Harness<'static, PlannerApp> {
+    demo();
+    let field = campaign_planner::demo::field_demo_path().unwrap();
+    let copy = field.with_file_name(format!("{name}.campaign.gpkg"));
+    let _ = std::fs::remove_file(&copy);
+    std::fs::copy(&field, &copy).unwrap();
+    let mut harness = Harness::builder()
+        .with_size((1280.0, 800.0))
+        .build_eframe(move |cc| {
+            let mut app = PlannerApp::new(&cc.egui_ctx, None, Lang::En);
+            app.push(campaign_planner::state::Action::Open(copy.clone()));
+            app
+        });
+    harness.run_steps(2);
+    wait_for_job(&mut harness);
+    harness.run_steps(2);
+    harness
+}
+
+#[test]
+fn the_field_demo_opens_on_a_turf_s_walk_says_what_is_illustrative_and_its_flag_can_be_dragged() {
+    let mut h = field_harness("field");
+    {
+        let app = h.state();
+        let s = app.session.as_ref().expect("the field demo opened");
+        assert!(s.doors.len() > 1400, "{} doors", s.doors.len());
+        assert!(s.turfs.len() >= 10, "{} turfs", s.turfs.len());
+        assert!(
+            s.data
+                .names
+                .iter()
+                .all(|n| n.starts_with("Illustrative cell"))
+        );
+        let walk = s.walk.as_ref().expect("the first turf's walk is shown");
+        assert_eq!(walk.turf, s.turfs[0].name);
+        assert_eq!(walk.stops.len() as i64, s.turfs[0].stats.doors);
+        assert!(walk.along_streets, "walked along the extract's streets");
+        assert!(!walk.meeting_point_set);
+    }
+    // The notice says what is real and what is not.
+    h.get_by_label_contains("the precincts are an illustrative grid");
+    // The walk's doors are listed under the turf, by street and side.
+    h.get_by_label_contains("km in straight lines");
+    // Zoomed to the turf, the flag is dragged 60 points east: the walk starts there now.
+    let (bounds, meeting) = {
+        let app = h.state();
+        let s = app.session.as_ref().unwrap();
+        let w = s.walk.as_ref().unwrap();
+        let pts: Vec<(f64, f64)> = w.stops.iter().map(|s| s.point).collect();
+        let world = |(x, y): (f64, f64)| campaign_planner::map::coords::World::from_lon_lat(x, y);
+        let (mut b0, mut b1, mut b2, mut b3) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in &pts {
+            let w = world(*p);
+            b0 = b0.min(w.x);
+            b1 = b1.min(w.y);
+            b2 = b2.max(w.x);
+            b3 = b3.max(w.y);
+        }
+        ([b0, b1, b2, b3], w.meeting_point.unwrap())
+    };
+    h.state_mut().map.zoom_request = Some(bounds);
+    h.run_steps(4);
+    let view = h.state().map.last_view.unwrap();
+    let flag = view.to_screen(campaign_planner::map::coords::World::from_lon_lat(
+        meeting.0, meeting.1,
+    ));
+    let grab = flag + egui::vec2(4.0, -12.0);
+    let to = grab + egui::vec2(60.0, 0.0);
+    h.hover_at(grab);
+    h.run_steps(1);
+    h.drag_at(grab);
+    h.run_steps(1);
+    for k in 1..=6 {
+        h.hover_at(grab + egui::vec2(10.0 * k as f32, 0.0));
+        h.run_steps(1);
+    }
+    h.drop_at(to);
+    h.run_steps(3);
+    let moved = {
+        let app = h.state();
+        let w = app.session.as_ref().unwrap().walk.clone().unwrap();
+        assert!(
+            w.meeting_point_set,
+            "the flag was dropped: {:?}",
+            app.view.message
+        );
+        w.meeting_point.unwrap()
+    };
+    let expected = view.to_world(flag + egui::vec2(60.0, 0.0)).position();
+    assert!(
+        (moved.0 - expected.x()).abs() < 2e-4 && (moved.1 - expected.y()).abs() < 2e-4,
+        "{moved:?} against {expected:?}"
+    );
+    // Undo puts the meeting point back (the door nearest the centre again).
+    h.get_by_label("Undo (Ctrl+Z)").click();
+    h.run_steps(3);
+    let app = h.state();
+    let w = app.session.as_ref().unwrap().walk.as_ref().unwrap();
+    assert!(!w.meeting_point_set);
+    assert_eq!(w.meeting_point, Some(meeting));
+}

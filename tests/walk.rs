@@ -295,3 +295,40 @@ fn the_command_line_prints_a_turf_s_walk_and_its_meeting_point_moves_its_start()
     let row = csv.lines().find(|l| l.contains(first_door)).unwrap();
     assert!(row.contains(&format!(",{turf},1,")), "{row}");
 }
+
+#[test]
+fn the_field_demo_is_built_from_the_shipped_extract_with_real_streets_and_illustrative_precincts() {
+    let dir = tempfile::tempdir().unwrap();
+    campaign_planner::paths::set_data_dir(dir.path().to_path_buf());
+    let path = campaign_planner::demo::field_demo_path().unwrap();
+    let c = campaign_planner::store::Campaign::open_read_only(&path).unwrap();
+    assert_eq!(c.doors().unwrap().len(), 1415);
+    assert!(c.street_count().unwrap() > 700);
+    let precincts = c.precincts().unwrap();
+    assert_eq!(precincts.len(), 9);
+    assert!(
+        precincts
+            .iter()
+            .all(|p| p.name.starts_with("Illustrative cell"))
+    );
+    let turfs = c.turfs().unwrap();
+    assert!(turfs.len() >= 10);
+    let doors: i64 = turfs.iter().map(|t| t.stats.doors).sum();
+    assert_eq!(doors, 1415, "every door in a turf");
+    let notice = c.notice().unwrap().unwrap();
+    assert!(
+        notice.contains("real")
+            && notice.contains("illustrative grid")
+            && notice.contains("grille illustrative")
+    );
+    assert!(notice.contains("© OpenStreetMap contributors"));
+    let walk = c
+        .turf_walk(
+            &turfs[0].uuid,
+            campaign_planner::domain::walk::WalkMode::UpAndBack,
+        )
+        .unwrap();
+    assert!(walk.along_streets && !walk.stops.is_empty());
+    let report = c.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

@@ -23,8 +23,8 @@ mod turfs;
 mod walk;
 
 pub use args::{
-    Cli, Command, DemoArg, DoorsCommand, ExportFormat, LangArg, LayoutArg, MembershipArg, MethodArg,
-    PresetArg, RampArg, StreetsCommand,
+    Cli, Command, DemoArg, DoorsCommand, ExportFormat, LangArg, LayoutArg, MembershipArg,
+    MethodArg, PresetArg, RampArg, StreetsCommand,
 };
 pub use teams::TeamCommand;
 pub use turfs::TurfCommand;

@@ -74,18 +74,21 @@ pub fn paint(ui: &egui::Ui, view: &View, walk: &TurfWalk) -> Option<(f64, f64)> 
     let response = ui
         .interact(hit, id, Sense::drag())
         .on_hover_cursor(egui::CursorIcon::Grab);
-    let shown_at = if response.dragged() {
+    // The flag moves with the pointer from where it was grabbed; the offset is kept between
+    // frames, since the frame that ends the drag no longer knows where it began.
+    let shown_at = if let Some(offset) = response.total_drag_delta() {
         ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
-        response.interact_pointer_pos().unwrap_or(m)
+        ui.data_mut(|d| d.insert_temp(id, offset));
+        m + offset
     } else {
         m
     };
     flag(&painter, shown_at);
     if response.drag_stopped()
-        && let Some(p) = response.interact_pointer_pos()
-        && p.distance(m) > 2.0
+        && let Some(offset) = ui.data_mut(|d| d.remove_temp::<egui::Vec2>(id))
+        && offset.length() > 2.0
     {
-        let position = view.to_world(p).position();
+        let position = view.to_world(m + offset).position();
         return Some((position.x(), position.y()));
     }
     None
