@@ -176,32 +176,16 @@ fn one_pass(
     };
     blocks(path, size, (0, 1), progress, |block| {
         for group in block.groups() {
-            for n in group.nodes() {
+            let all = group
+                .nodes()
+                .map(|n| (n.id(), n.lon(), n.lat()))
+                .chain(group.dense_nodes().map(|n| (n.id(), n.lon(), n.lat())));
+            for (id, x, y) in all {
                 if saw_way {
                     return Err(unsorted());
                 }
-                if inside(n.lon(), n.lat()) {
-                    nodes.insert(
-                        n.id(),
-                        Coord {
-                            x: n.lon(),
-                            y: n.lat(),
-                        },
-                    );
-                }
-            }
-            for n in group.dense_nodes() {
-                if saw_way {
-                    return Err(unsorted());
-                }
-                if inside(n.lon(), n.lat()) {
-                    nodes.insert(
-                        n.id(),
-                        Coord {
-                            x: n.lon(),
-                            y: n.lat(),
-                        },
-                    );
+                if inside(x, y) {
+                    nodes.insert(id, Coord { x, y });
                 }
             }
             for w in group.ways() {
@@ -242,16 +226,14 @@ fn two_passes(
     let mut placed: Vec<Option<Coord<f64>>> = vec![None; wanted.len()];
     blocks(path, size, (1, passes), progress, |block| {
         for group in block.groups() {
-            let mut put = |id: i64, x: f64, y: f64| {
+            let all = group
+                .nodes()
+                .map(|n| (n.id(), n.lon(), n.lat()))
+                .chain(group.dense_nodes().map(|n| (n.id(), n.lon(), n.lat())));
+            for (id, x, y) in all {
                 if let Ok(i) = wanted.binary_search(&id) {
                     placed[i] = Some(Coord { x, y });
                 }
-            };
-            for n in group.nodes() {
-                put(n.id(), n.lon(), n.lat());
-            }
-            for n in group.dense_nodes() {
-                put(n.id(), n.lon(), n.lat());
             }
         }
         Ok(())

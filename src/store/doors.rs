@@ -238,16 +238,7 @@ impl Campaign {
                 gpkg::extend(&mut extent, Rect::new(d.point.0, d.point.0));
             }
             if let Some(r) = extent {
-                tx.execute(
-                    &format!(
-                        "UPDATE gpkg_contents SET \
-                         min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2), \
-                         max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4), \
-                         last_change = {NOW} WHERE table_name = 'doors'"
-                    ),
-                    params![r.min().x, r.min().y, r.max().x, r.max().y],
-                )
-                .map_err(sql)?;
+                gpkg::grow_extent(tx, "doors", r).map_err(sql)?;
             }
             Ok(written)
         })

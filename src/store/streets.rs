@@ -6,7 +6,6 @@ use rusqlite::params;
 
 use super::{Campaign, StoreError, gpkg};
 use crate::domain::street::{RoadClass, Street};
-use crate::store::NOW;
 
 /// What storing streets did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -72,16 +71,7 @@ impl Campaign {
                 written.streets += 1;
             }
             if let Some(r) = extent {
-                tx.execute(
-                    &format!(
-                        "UPDATE gpkg_contents SET \
-                         min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2), \
-                         max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4), \
-                         last_change = {NOW} WHERE table_name = 'streets'"
-                    ),
-                    params![r.min().x, r.min().y, r.max().x, r.max().y],
-                )
-                .map_err(sql)?;
+                gpkg::grow_extent(tx, "streets", r).map_err(sql)?;
             }
             Ok(written)
         })
