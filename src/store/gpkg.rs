@@ -296,6 +296,31 @@ pub fn extend(acc: &mut Option<Rect<f64>>, rect: Rect<f64>) {
     });
 }
 
+/// Grows a layer's extent in `gpkg_contents` to take in `rect` (what GIS readers show before
+/// reading a feature), and records the change time.
+pub(crate) fn grow_extent(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    rect: Rect<f64>,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        &format!(
+            "UPDATE gpkg_contents SET \
+             min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2), \
+             max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4), \
+             last_change = {} WHERE table_name = ?5",
+            crate::store::NOW
+        ),
+        rusqlite::params![
+            rect.min().x,
+            rect.min().y,
+            rect.max().x,
+            rect.max().y,
+            table
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,29 +396,4 @@ mod tests {
         }
         assert!(decode(&deep).is_err());
     }
-}
-
-/// Grows a layer's extent in `gpkg_contents` to take in `rect` (what GIS readers show before
-/// reading a feature), and records the change time.
-pub(crate) fn grow_extent(
-    tx: &rusqlite::Transaction<'_>,
-    table: &str,
-    rect: Rect<f64>,
-) -> rusqlite::Result<usize> {
-    tx.execute(
-        &format!(
-            "UPDATE gpkg_contents SET \
-             min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2), \
-             max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4), \
-             last_change = {} WHERE table_name = ?5",
-            crate::store::NOW
-        ),
-        rusqlite::params![
-            rect.min().x,
-            rect.min().y,
-            rect.max().x,
-            rect.max().y,
-            table
-        ],
-    )
 }
