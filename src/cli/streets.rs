@@ -29,12 +29,12 @@ pub(super) fn run(file: &Path, action: StreetsCommand) -> anyhow::Result<()> {
                 }
                 ControlFlow::Continue(())
             };
-            let read = crate::io::streets::read_streets(&extract, clip, &mut on_progress)?;
-            let source = extract
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let w = campaign.replace_streets(&read.streets, &source)?;
+            let (read, w) = crate::io::streets::import_streets(
+                &mut campaign,
+                &extract,
+                clip,
+                &mut on_progress,
+            )?;
             let kept = match clip {
                 Some(_) if within_campaign => "inside the campaign's extent".to_owned(),
                 Some(_) => format!(

@@ -62,9 +62,12 @@ fn build(dir: &Path, path: &Path) -> anyhow::Result<()> {
         let extent = campaign
             .content_extent()?
             .ok_or_else(|| anyhow::anyhow!("the demo extract has no doors"))?;
-        let streets =
-            crate::io::streets::read_streets(&extract, Some(clip_box(extent, false)), &mut ignore)?;
-        campaign.replace_streets(&streets.streets, "helsinki.osm.pbf")?;
+        crate::io::streets::import_streets(
+            &mut campaign,
+            &extract,
+            Some(clip_box(extent, false)),
+            &mut ignore,
+        )?;
         let grid = dir.join("helsinki-illustrative-grid.geojson");
         std::fs::write(&grid, illustrative_grid(extent).to_string())?;
         import_precincts(&mut campaign, &grid, &ImportOptions::default(), &mut ignore)?;

@@ -5,8 +5,10 @@
 //! With a clip box (the campaign's extent and a margin, the usual case), one pass keeps only
 //! the nodes inside the box, then cuts each way into the runs of its vertices that are there:
 //! memory grows with the campaign's area, not with the extract. Without one (a campaign with
-//! nothing in it yet), a first pass keeps the named ways' vertex ids and a second reads just
-//! those nodes' positions.
+//! nothing in it yet), a first pass keeps the named ways' vertex ids, a second their positions
+//! (8 bytes each), and a third reads the ways again to place them. Either way the streets go
+//! to a sink as they are found ([`read_streets_into`]; [`import_streets`] writes them straight
+//! into the campaign), so the streets themselves are never all held at once.
 
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -39,18 +41,41 @@ struct Way {
     refs: Vec<i64>,
 }
 
-/// Reads the named streets of an extract, clipped to `clip` (longitude/latitude) when given.
+/// Reads the named streets of an extract, clipped to `clip` (longitude/latitude) when given,
+/// all at once (for small extracts and tests; imports use [`import_streets`]).
 pub fn read_streets(
     path: &Path,
     clip: Option<Rect<f64>>,
     progress: &mut ProgressFn<'_>,
 ) -> Result<StreetsRead, ImportError> {
+    let mut streets = Vec::new();
+    let mut read = read_streets_into(path, clip, progress, &mut |s| {
+        streets.push(s);
+        Ok(())
+    })?;
+    streets.sort_by(|a, b| {
+        a.class
+            .cmp(&b.class)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.osm_id.cmp(&b.osm_id))
+    });
+    read.streets = streets;
+    Ok(read)
+}
+
+/// Reads the named streets of an extract into `sink` as they are found; the counts come back
+/// (with no streets in them). An extract without named streets is refused.
+pub fn read_streets_into(
+    path: &Path,
+    clip: Option<Rect<f64>>,
+    progress: &mut ProgressFn<'_>,
+    sink: &mut dyn FnMut(Street) -> Result<(), ImportError>,
+) -> Result<StreetsRead, ImportError> {
     super::input::check_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
     let size = std::fs::metadata(path).map_or(0, |m| m.len()).max(1);
-    let passes = if clip.is_some() { 1 } else { 2 };
-    let mut read = match clip {
-        Some(clip) => one_pass(path, clip, size, progress)?,
-        None => two_passes(path, size, passes, progress)?,
+    let read = match clip {
+        Some(clip) => one_pass(path, clip, size, progress, sink)?,
+        None => three_passes(path, size, progress, sink)?,
     };
     if read.ways == 0 {
         return Err(ImportError::Format {
@@ -58,13 +83,27 @@ pub fn read_streets(
             detail: "no named streets (highway ways with a name) in this extract".to_owned(),
         });
     }
-    read.streets.sort_by(|a, b| {
-        a.class
-            .cmp(&b.class)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.osm_id.cmp(&b.osm_id))
-    });
     Ok(read)
+}
+
+/// Imports the named streets of an extract into `campaign` as they are read, in one
+/// transaction (nothing is written when reading fails or is cancelled).
+pub fn import_streets(
+    campaign: &mut crate::store::Campaign,
+    path: &Path,
+    clip: Option<Rect<f64>>,
+    progress: &mut ProgressFn<'_>,
+) -> Result<(StreetsRead, crate::store::StreetsWritten), ImportError> {
+    let source = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut read = StreetsRead::default();
+    let written = campaign.replace_streets_with(&source, |put| {
+        read = read_streets_into(path, clip, progress, &mut |s| Ok(put(&s)?))?;
+        Ok::<(), ImportError>(())
+    })?;
+    Ok((read, written))
 }
 
 /// The blocks of an extract, in file order, with progress by bytes read. `visit` sees each
@@ -161,6 +200,7 @@ fn one_pass(
     clip: Rect<f64>,
     size: u64,
     progress: &mut ProgressFn<'_>,
+    sink: &mut dyn FnMut(Street) -> Result<(), ImportError>,
 ) -> Result<StreetsRead, ImportError> {
     let mut nodes: HashMap<i64, Coord<f64>> = HashMap::new();
     let mut read = StreetsRead::default();
@@ -198,7 +238,9 @@ fn one_pass(
                 if found.is_empty() {
                     read.outside += 1;
                 }
-                read.streets.extend(found);
+                for street in found {
+                    sink(street)?;
+                }
             }
         }
         Ok(())
@@ -206,55 +248,77 @@ fn one_pass(
     Ok(read)
 }
 
-/// Two passes: the named ways and their vertex ids, then those vertices' positions.
-fn two_passes(
+/// A node's position in OpenStreetMap's own units (1e-7 degree), or nothing yet.
+const UNPLACED: [i32; 2] = [i32::MIN, i32::MIN];
+
+/// Three passes: the named ways' vertex ids, then those vertices' positions, then the ways
+/// again, placed and sent to the sink.
+fn three_passes(
     path: &Path,
     size: u64,
-    passes: u64,
     progress: &mut ProgressFn<'_>,
+    sink: &mut dyn FnMut(Street) -> Result<(), ImportError>,
 ) -> Result<StreetsRead, ImportError> {
-    let mut ways: Vec<Way> = Vec::new();
-    blocks(path, size, (0, passes), progress, |block| {
+    let mut wanted: Vec<i64> = Vec::new();
+    blocks(path, size, (0, 3), progress, |block| {
         for group in block.groups() {
-            ways.extend(group.ways().filter_map(|w| street_way(&w)));
-        }
-        Ok(())
-    })?;
-    let mut wanted: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut placed: Vec<Option<Coord<f64>>> = vec![None; wanted.len()];
-    blocks(path, size, (1, passes), progress, |block| {
-        for group in block.groups() {
-            let all = group
-                .nodes()
-                .map(|n| (n.id(), n.lon(), n.lat()))
-                .chain(group.dense_nodes().map(|n| (n.id(), n.lon(), n.lat())));
-            for (id, x, y) in all {
-                if let Ok(i) = wanted.binary_search(&id) {
-                    placed[i] = Some(Coord { x, y });
+            for w in group.ways() {
+                if let Some(way) = street_way(&w) {
+                    wanted.extend(way.refs);
                 }
             }
         }
         Ok(())
     })?;
-    let mut read = StreetsRead {
-        ways: ways.len(),
-        ..StreetsRead::default()
-    };
-    for way in &ways {
-        let found = pieces(way, |r| {
-            wanted
-                .binary_search(&r)
-                .ok()
-                .and_then(|i| placed[i])
-                .filter(|c| c.x.is_finite() && c.y.is_finite())
-        });
-        if found.is_empty() {
-            read.outside += 1;
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted.shrink_to_fit();
+    let mut placed: Vec<[i32; 2]> = vec![UNPLACED; wanted.len()];
+    blocks(path, size, (1, 3), progress, |block| {
+        for group in block.groups() {
+            let all = group
+                .nodes()
+                .map(|n| (n.id(), n.decimicro_lon(), n.decimicro_lat()))
+                .chain(
+                    group
+                        .dense_nodes()
+                        .map(|n| (n.id(), n.decimicro_lon(), n.decimicro_lat())),
+                );
+            for (id, x, y) in all {
+                if let Ok(i) = wanted.binary_search(&id) {
+                    placed[i] = [x, y];
+                }
+            }
         }
-        read.streets.extend(found);
-    }
+        Ok(())
+    })?;
+    let place = |r: i64| {
+        let i = wanted.binary_search(&r).ok()?;
+        let [x, y] = placed[i];
+        (placed[i] != UNPLACED).then(|| Coord {
+            x: f64::from(x) * 1e-7,
+            y: f64::from(y) * 1e-7,
+        })
+    };
+    let mut read = StreetsRead::default();
+    blocks(path, size, (2, 3), progress, |block| {
+        for group in block.groups() {
+            for w in group.ways() {
+                let Some(way) = street_way(&w) else {
+                    continue;
+                };
+                read.ways += 1;
+                let found = pieces(&way, place);
+                if found.is_empty() {
+                    read.outside += 1;
+                }
+                for street in found {
+                    sink(street)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
     Ok(read)
 }
 
@@ -321,5 +385,31 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("no named streets"), "{e}");
+    }
+
+    #[test]
+    fn an_import_cancelled_halfway_writes_nothing_and_a_whole_one_writes_every_piece() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.campaign.gpkg");
+        let mut c = crate::store::Campaign::create(&path, "S").unwrap();
+        let mut calls = 0;
+        let mut cancel = |_: Progress| {
+            calls += 1;
+            if calls > 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let e =
+            import_streets(&mut c, &fixture("helsinki.osm.pbf"), None, &mut cancel).unwrap_err();
+        assert!(matches!(e, ImportError::Cancelled { .. }), "{e}");
+        assert_eq!(c.street_count().unwrap(), 0);
+        let (read, written) =
+            import_streets(&mut c, &fixture("helsinki.osm.pbf"), None, &mut ignore).unwrap();
+        let whole = read_streets(&fixture("helsinki.osm.pbf"), None, &mut ignore).unwrap();
+        assert_eq!(read.ways, whole.ways);
+        assert_eq!(written.streets, whole.streets.len());
+        assert_eq!(c.street_count().unwrap(), whole.streets.len());
     }
 }

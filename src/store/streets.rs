@@ -27,13 +27,30 @@ impl Campaign {
         streets: &[Street],
         source: &str,
     ) -> Result<StreetsWritten, StoreError> {
+        self.replace_streets_with(source, |put| {
+            for s in streets {
+                put(s)?;
+            }
+            Ok::<(), StoreError>(())
+        })
+    }
+
+    /// [`Campaign::replace_streets`] with the streets given one by one to `put` by `fill`, in
+    /// the same transaction: an import streams them in without holding them all. When `fill`
+    /// fails, nothing is written and its error comes back.
+    pub fn replace_streets_with<E: From<StoreError>>(
+        &mut self,
+        source: &str,
+        fill: impl FnOnce(&mut dyn FnMut(&Street) -> Result<(), StoreError>) -> Result<(), E>,
+    ) -> Result<StreetsWritten, E> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         let invalid = |e: gpkg::BlobError| StoreError::Invalid {
             path: path.clone(),
             detail: e.to_string(),
         };
-        self.write(|tx| {
+        let mut failed: Option<E> = None;
+        let result = self.write(|tx| {
             let replaced = tx
                 .execute("DELETE FROM streets WHERE source = ?1", [source])
                 .map_err(sql)?;
@@ -55,10 +72,10 @@ impl Campaign {
                 ..StreetsWritten::default()
             };
             let mut extent: Option<Rect<f64>> = None;
-            for s in streets {
+            let mut put = |s: &Street| -> Result<(), StoreError> {
                 if s.osm_id.is_some_and(|id| others.contains(&id)) {
                     written.already_there += 1;
-                    continue;
+                    return Ok(());
                 }
                 let line = LineString(s.points.clone());
                 let blob = gpkg::encode_linestring(&line).map_err(invalid)?;
@@ -69,12 +86,23 @@ impl Campaign {
                     .execute(params![blob, s.name, s.highway, s.osm_id, source])
                     .map_err(sql)?;
                 written.streets += 1;
+                Ok(())
+            };
+            if let Err(e) = fill(&mut put) {
+                failed = Some(e);
+                // Rolled back: nothing of a failed or cancelled read is kept.
+                return Err(StoreError::Cancelled { path: path.clone() });
             }
             if let Some(r) = extent {
                 gpkg::grow_extent(tx, "streets", r).map_err(sql)?;
             }
             Ok(written)
-        })
+        });
+        match (result, failed) {
+            (_, Some(e)) => Err(e),
+            (Ok(w), None) => Ok(w),
+            (Err(e), None) => Err(e.into()),
+        }
     }
 
     /// Every street of the street map.
