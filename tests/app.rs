@@ -745,3 +745,75 @@ fn the_doors_shown_for_a_selection_are_the_doors_of_the_turf_made_of_it() {
     );
     assert_eq!(turfs[0].stats.registered, shown.registered);
 }
+
+/// A campaign of Helsinki's address points and the streets of its extract around them (the
+/// fixtures), made as `doors import` and `streets import` make it.
+fn helsinki(name: &str) -> PathBuf {
+    use campaign_planner::store::Campaign;
+    let path = demo().with_file_name(format!("{name}.campaign.gpkg"));
+    let _ = std::fs::remove_file(&path);
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut c = Campaign::create(&path, "Helsinki").unwrap();
+    let doors =
+        campaign_planner::io::doors::read_doors(&fixtures.join("helsinki-address-points.geojson"))
+            .unwrap();
+    c.import_doors(&doors, "helsinki-address-points.geojson", false)
+        .unwrap();
+    let clip = c
+        .content_extent()
+        .unwrap()
+        .map(|e| campaign_planner::domain::street::clip_box(e, false));
+    let read = campaign_planner::io::streets::read_streets(
+        &fixtures.join("helsinki.osm.pbf"),
+        clip,
+        &mut campaign_planner::progress::ignore,
+    )
+    .unwrap();
+    c.replace_streets(&read.streets, "helsinki.osm.pbf")
+        .unwrap();
+    path
+}
+
+#[test]
+fn a_campaign_with_streets_opens_on_its_street_map_with_street_names_at_zoom_16() {
+    use campaign_planner::map::basemap::BasemapChoice;
+    let _ = demo();
+    let path = helsinki("helsinki-streets");
+    let mut h = Harness::builder()
+        .with_size((1280.0, 800.0))
+        .build_eframe(move |cc| {
+            PlannerApp::new(&cc.egui_ctx, Some(Session::open(&path).unwrap()), Lang::En)
+        });
+    h.run_steps(4);
+    assert_eq!(h.state().basemap.choice, BasemapChoice::Streets);
+    assert!(
+        h.state().map.street_stats.pieces > 0,
+        "the streets are drawn"
+    );
+    // Zoom 16 over Aleksanterinkatu, in the centre.
+    h.state_mut()
+        .map
+        .memory
+        .center_at(walkers::lon_lat(24.9470, 60.1693));
+    let _ = h.state_mut().map.memory.set_zoom(16.0);
+    h.run_steps(3);
+    let app = h.state();
+    let stats = app.map.street_stats;
+    assert!(stats.pieces > 50 && stats.labels >= 10, "{stats:?}");
+    let streets = &app.session.as_ref().unwrap().streets;
+    let names: Vec<&str> = app
+        .map
+        .street_cache
+        .labels(streets)
+        .map(|(name, _, _)| name)
+        .collect();
+    for name in ["Aleksanterinkatu", "Pohjoisesplanadi", "Fabianinkatu"] {
+        assert!(names.contains(&name), "{name} is written: {names:?}");
+    }
+    h.snapshot("helsinki_street_map_z16");
+    // The bundled map can still be chosen: the streets are then not drawn.
+    h.get_by_label("Offline map (bundled)").click();
+    h.run_steps(3);
+    assert_eq!(h.state().basemap.choice, BasemapChoice::Offline);
+    assert_eq!(h.state().map.street_stats.pieces, 0);
+}

@@ -205,10 +205,11 @@ impl PlannerApp {
         if keep_view {
             self.selection.keep_below(session.shapes.len());
         } else {
-            self.map.zoom_request = session.shapes.bounds(None);
+            self.map.zoom_request = session.bounds();
             self.selection.clear();
         }
         session.recolour(self.view.opacity);
+        self.basemap.suit(!session.streets.is_empty());
         self.session = Some(session);
         self.history.clear();
         self.map.hovered = None;
