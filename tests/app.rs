@@ -817,3 +817,57 @@ fn a_campaign_with_streets_opens_on_its_street_map_with_street_names_at_zoom_16(
     assert_eq!(h.state().basemap.choice, BasemapChoice::Offline);
     assert_eq!(h.state().map.street_stats.pieces, 0);
 }
+
+#[test]
+fn a_dropped_openstreetmap_extract_brings_its_doors_and_its_streets() {
+    use campaign_planner::map::basemap::BasemapChoice;
+    let path = demo().with_file_name("dropped-extract.campaign.gpkg");
+    let _ = std::fs::remove_file(&path);
+    campaign_planner::store::Campaign::create(&path, "Kluuvi").unwrap();
+    let mut h = Harness::builder()
+        .with_size((1280.0, 800.0))
+        .build_eframe(move |cc| {
+            PlannerApp::new(&cc.egui_ctx, Some(Session::open(&path).unwrap()), Lang::En)
+        });
+    h.run_steps(2);
+    assert_eq!(
+        h.state().basemap.choice,
+        BasemapChoice::Offline,
+        "no streets yet"
+    );
+    let extract = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("helsinki.osm.pbf");
+    h.state_mut()
+        .push(campaign_planner::state::Action::Dropped(vec![
+            extract.clone(),
+        ]));
+    h.run_steps(1);
+    wait_for_job(&mut h);
+    let app = h.state();
+    let message = &app.view.message.as_ref().unwrap().text;
+    assert!(message.contains("doors read"), "{message}");
+    assert!(message.contains("streets imported"), "{message}");
+    let session = app.session.as_ref().unwrap();
+    assert!(!session.doors.is_empty());
+    assert!(session.streets.len() > 500, "{}", session.streets.len());
+    assert_eq!(app.basemap.choice, BasemapChoice::Streets);
+    // Undo takes the doors back; the street map stays.
+    h.get_by_label("Undo (Ctrl+Z)").click();
+    h.run_steps(3);
+    let session = h.state().session.as_ref().unwrap();
+    assert!(session.doors.is_empty());
+    let streets = session.streets.len();
+    assert!(streets > 0);
+    // Importing the streets again (the menu's import) replaces those of the first import.
+    h.state_mut()
+        .push(campaign_planner::state::Action::ImportStreets(extract));
+    h.run_steps(1);
+    wait_for_job(&mut h);
+    let message = &h.state().view.message.as_ref().unwrap().text;
+    assert!(
+        message.contains(&format!("{streets} streets of its earlier import replaced")),
+        "{message}"
+    );
+    assert_eq!(h.state().session.as_ref().unwrap().streets.len(), streets);
+}

@@ -127,6 +127,7 @@ impl PlannerApp {
             | Action::ImportShapesDialog
             | Action::ImportResultsDialog
             | Action::ImportDoorsDialog
+            | Action::ImportStreetsDialog
             | Action::BasemapFileDialog => self.dialog(&action, ctx),
             Action::Open(path) => self.open(ctx, path),
             Action::New(path) => self.create(&path),
@@ -138,6 +139,7 @@ impl PlannerApp {
             }
             Action::ImportDoors(path) => self.import_doors(ctx, path, false),
             Action::ImportDoorsRemoving(path) => self.import_doors(ctx, path, true),
+            Action::ImportStreets(path) => self.import_osm(ctx, path, false),
             Action::Dropped(paths) => self.dropped(paths, ctx),
             Action::OpenDemo => self.open_demo(ctx),
             Action::ResetDemo => self.reset_demo(),

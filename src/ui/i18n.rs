@@ -13,6 +13,7 @@ pub struct Tr {
     pub import_shapes: &'static str,
     pub import_results: &'static str,
     pub import_doors: &'static str,
+    pub import_streets: &'static str,
     pub recent: &'static str,
     pub open_demo: &'static str,
     pub reset_demo: &'static str,
@@ -165,6 +166,12 @@ pub struct Tr {
     pub status_done: &'static str,
     pub area: &'static str,
     pub registered_short: &'static str,
+    pub streets_imported: &'static str,
+    pub streets_named_ways: &'static str,
+    pub streets_outside: &'static str,
+    pub streets_replaced: &'static str,
+    pub streets_already_there: &'static str,
+    pub streets_whole_extract: &'static str,
 }
 
 const EN: Tr = Tr {
@@ -176,6 +183,7 @@ const EN: Tr = Tr {
     import_shapes: "Import precincts…",
     import_results: "Import results…",
     import_doors: "Import doors (addresses)…",
+    import_streets: "Import streets (OpenStreetMap .osm.pbf)…",
     recent: "Recent files",
     open_demo: "Open the demo campaign",
     reset_demo: "Reset the demo campaign",
@@ -324,6 +332,12 @@ const EN: Tr = Tr {
     status_done: "done",
     area: "km²",
     registered_short: "reg.",
+    streets_imported: "streets imported",
+    streets_named_ways: "named street ways in the extract",
+    streets_outside: "of them outside the campaign",
+    streets_replaced: "streets of its earlier import replaced",
+    streets_already_there: "already there from another extract",
+    streets_whole_extract: "the campaign holds nothing yet to clip to: the whole extract was kept",
 };
 
 const FR: Tr = Tr {
@@ -335,6 +349,7 @@ const FR: Tr = Tr {
     import_shapes: "Importer des bureaux…",
     import_results: "Importer des résultats…",
     import_doors: "Importer des portes (adresses)…",
+    import_streets: "Importer des rues (OpenStreetMap .osm.pbf)…",
     recent: "Fichiers récents",
     open_demo: "Ouvrir la campagne de démonstration",
     reset_demo: "Réinitialiser la démonstration",
@@ -483,6 +498,12 @@ const FR: Tr = Tr {
     status_done: "fait",
     area: "km²",
     registered_short: "inscr.",
+    streets_imported: "rues importées",
+    streets_named_ways: "voies nommées dans l’extrait",
+    streets_outside: "dont hors de la campagne",
+    streets_replaced: "rues de son import précédent remplacées",
+    streets_already_there: "déjà là depuis un autre extrait",
+    streets_whole_extract: "la campagne ne contient encore rien à quoi découper : tout l’extrait a été gardé",
 };
 
 /// The strings of `lang`.
