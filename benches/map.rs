@@ -271,6 +271,51 @@ fn streets() {
         ms(pct(&mut new_views, 0.5)),
         ms(pct(&mut new_views, 0.99)),
     );
+    // A sweep at zoom 14, where every street of a town is drawn, across the whole département
+    // (900 points a frame: new ground every frame, nothing moved), its levels of detail built
+    // as it goes (cold) and then again (warm).
+    let mut sweep = Vec::new();
+    let z14 = 2f64.powi(14);
+    let (rows, cols) = (
+        ((b[3] - b[1]) * z14 / 800.0).ceil() as usize,
+        ((b[2] - b[0]) * z14 / 900.0).ceil() as usize,
+    );
+    for r in 0..rows {
+        for c in 0..cols {
+            let c = if r % 2 == 0 { c } else { cols - 1 - c };
+            sweep.push(View {
+                rect,
+                center: World {
+                    x: b[0] + (c as f64 + 0.5) * 900.0 / z14,
+                    y: b[1] + (r as f64 + 0.5) * 800.0 / z14,
+                },
+                scale: z14,
+            });
+        }
+    }
+    let fresh = StreetLayer::new(&synth::departement_streets(
+        42,
+        synth::DEPARTEMENT_VERTICES,
+    ));
+    for pass in ["cold", "warm"] {
+        let mut cache = StreetCache::default();
+        let mut times = Vec::with_capacity(sweep.len());
+        let mut vertices = 0;
+        for v in &sweep {
+            let started = Instant::now();
+            let (_, stats) = cache.shapes(&fresh, v, 1.0, Some(&ctx));
+            times.push(started.elapsed());
+            vertices = vertices.max(stats.vertices);
+        }
+        println!(
+            "  a sweep across the département at zoom 14, {} frames ({pass}: levels of detail {}): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (up to {vertices} mesh vertices)",
+            times.len(),
+            if pass == "cold" { "built as it goes" } else { "ready" },
+            ms(pct(&mut times, 0.5)),
+            ms(pct(&mut times, 0.99)),
+            ms(pct(&mut times, 1.0)),
+        );
+    }
     // Every level of every chunk, as the app's background thread builds them.
     let started = Instant::now();
     let fresh = std::sync::Arc::new(StreetLayer::new(&synth::departement_streets(
