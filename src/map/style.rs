@@ -69,6 +69,11 @@ pub const STREET_TERTIARY: [Color32; 2] = [Color32::WHITE, Color32::from_rgb(0x9
 /// Residential streets and service roads: fill and casing (also their colour when too thin
 /// for a casing).
 pub const STREET_MINOR: [Color32; 2] = [Color32::WHITE, Color32::from_rgb(0xbb, 0xb6, 0xae)];
+/// Pedestrian streets: fill and casing.
+pub const STREET_PEDESTRIAN: [Color32; 2] = [
+    Color32::from_rgb(0xdd, 0xdd, 0xe8),
+    Color32::from_rgb(0xa5, 0xa5, 0xb5),
+];
 /// Footways, paths, cycleways and steps.
 pub const STREET_PATH: Color32 = Color32::from_rgb(0xe9, 0x80, 0x72);
 /// Street names, and the halo around them.

@@ -20,8 +20,13 @@ use crate::map::style;
 /// Screen points built beyond each side of the view, so that panning that far moves the last
 /// meshes instead of building new ones.
 const MARGIN: f64 = 160.0;
-/// Road classes.
-const CLASSES: usize = RoadClass::ALL.len();
+/// Looks: one per road class, and pedestrian streets (among paths) drawn as streets.
+const LOOKS: usize = RoadClass::ALL.len() + 1;
+/// The look of pedestrian streets.
+const PEDESTRIAN: usize = RoadClass::ALL.len();
+/// Where each look is drawn, minor first: paths, pedestrian streets, service roads,
+/// residential streets… motorways.
+const DRAW_ORDER: [usize; LOOKS] = [7, 6, 5, 4, 3, 2, 0, 1];
 
 /// What one frame of the street layer drew.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,17 +64,55 @@ pub struct StreetCache {
     view: Option<View>,
     /// The world box they cover.
     covered: WorldBounds,
-    /// Casings of each class (minor first), then fills of each class (minor first).
+    /// Casings of each look, then fills of each look, in `DRAW_ORDER`.
     meshes: Vec<Arc<Mesh>>,
     labels: Vec<Placed>,
-    /// Laid-out names by (name, size key), for `galleys_ppp`.
-    galleys: HashMap<(u32, u8), Arc<Galley>>,
-    galleys_ppp: f32,
+    /// Laid-out names by (name, size key), while egui's font atlas keeps their glyphs.
+    galleys: Galleys,
     /// The streets drawn (indices in the streets the layer was made of; a street in several
     /// pieces is listed for each).
     drawn: Vec<u32>,
     stats: StreetStats,
     land: Color32,
+}
+
+/// Street names laid out by egui, kept across frames. A galley points into egui's font atlas,
+/// which egui clears when it is nearly full (or when the text options change): the atlas then
+/// fills less than when last seen, and every galley is laid out again.
+#[derive(Default)]
+struct Galleys {
+    by_name: HashMap<(u32, u8), Arc<Galley>>,
+    /// The pixels per point and atlas fill when last used.
+    pixels_per_point: f32,
+    atlas_fill: f32,
+}
+
+impl Galleys {
+    /// Forgets every galley if egui's fonts changed since the last frame.
+    fn check(&mut self, ctx: &egui::Context) {
+        let ppp = ctx.pixels_per_point();
+        #[allow(clippy::redundant_closure_for_method_calls)]
+        // The method path is too narrow a type.
+        let fill = ctx.fonts(|f| f.font_atlas_fill_ratio());
+        if ppp.to_bits() != self.pixels_per_point.to_bits() || fill < self.atlas_fill {
+            self.by_name.clear();
+            self.pixels_per_point = ppp;
+        }
+        self.atlas_fill = fill;
+    }
+
+    /// The galley of a name at a size key, laid out the first time.
+    fn get(&mut self, ctx: &egui::Context, layer: &StreetLayer, name: u32, key: u8) -> Arc<Galley> {
+        Arc::clone(self.by_name.entry((name, key)).or_insert_with(|| {
+            ctx.fonts_mut(|f| {
+                f.layout_no_wrap(
+                    layer.name(name).to_owned(),
+                    egui::FontId::proportional(f32::from(key) / 2.0),
+                    Color32::PLACEHOLDER,
+                )
+            })
+        }))
+    }
 }
 
 /// How a class is drawn at a zoom: half widths in screen points (no casing when 0).
@@ -83,8 +126,9 @@ struct ClassStyle {
 
 /// Zooms of the width table.
 const ZOOMS: [f64; 10] = [5.0, 8.0, 10.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0];
-/// Full width of each class's fill (screen points) at `ZOOMS`.
-const WIDTHS: [[f32; 10]; CLASSES] = [
+/// Full width of each look's fill (screen points) at `ZOOMS`; past the last zoom, half as
+/// wide again each zoom.
+const WIDTHS: [[f32; 10]; LOOKS] = [
     [1.0, 1.5, 2.2, 3.5, 5.0, 6.5, 8.5, 11.0, 15.0, 20.0],
     [0.8, 1.0, 1.8, 3.0, 4.5, 6.0, 8.0, 10.5, 14.5, 19.0],
     [0.6, 0.8, 1.4, 2.6, 4.0, 5.5, 7.5, 10.0, 14.0, 18.0],
@@ -92,23 +136,26 @@ const WIDTHS: [[f32; 10]; CLASSES] = [
     [0.5, 0.5, 0.6, 0.8, 1.1, 2.0, 4.4, 7.5, 11.0, 15.0],
     [0.5, 0.5, 0.5, 0.5, 0.6, 0.8, 1.6, 3.2, 5.5, 8.0],
     [0.5, 0.5, 0.5, 0.5, 0.6, 0.8, 1.0, 1.2, 1.5, 1.8],
+    [0.5, 0.5, 0.5, 0.5, 0.6, 0.8, 3.0, 5.5, 9.0, 13.0],
 ];
 
 impl ClassStyle {
-    /// How `class` is drawn at `zoom`, `None` below its zoom.
-    fn at(class: RoadClass, zoom: f64, opacity: f32) -> Option<Self> {
+    /// How look `look` (a class, or `PEDESTRIAN`) is drawn at `zoom`, `None` below its zoom.
+    fn at(look: usize, zoom: f64, opacity: f32) -> Option<Self> {
+        let class = RoadClass::ALL.get(look).copied().unwrap_or(RoadClass::Path);
         if zoom < min_zoom(class) {
             return None;
         }
-        let row = &WIDTHS[class as usize];
+        let row = &WIDTHS[look];
         let k = ZOOMS.iter().rposition(|&z| z <= zoom).unwrap_or(0);
         let width = if k + 1 < ZOOMS.len() {
             let t = ((zoom - ZOOMS[k]) / (ZOOMS[k + 1] - ZOOMS[k])) as f32;
             row[k] + (row[k + 1] - row[k]) * t
         } else {
-            row[k]
+            row[k] * 1.5_f32.powf((zoom - ZOOMS[k]) as f32)
         };
         let [fill, casing] = match class {
+            _ if look == PEDESTRIAN => style::STREET_PEDESTRIAN,
             RoadClass::Motorway => style::STREET_MOTORWAY,
             RoadClass::Primary => style::STREET_PRIMARY,
             RoadClass::Secondary => style::STREET_SECONDARY,
@@ -116,7 +163,7 @@ impl ClassStyle {
             RoadClass::Residential | RoadClass::Service => style::STREET_MINOR,
             RoadClass::Path => [style::STREET_PATH, style::STREET_PATH],
         };
-        let out = if class == RoadClass::Path {
+        let out = if look == class as usize && class == RoadClass::Path {
             Self {
                 fill: width / 2.0,
                 casing: 0.0,
@@ -203,6 +250,9 @@ impl StreetCache {
             opacity,
             pixels_per_point: fonts.map_or(0.0, egui::Context::pixels_per_point),
         };
+        if let Some(ctx) = fonts {
+            self.galleys.check(ctx);
+        }
         let same = self.key == Some(key);
         match self.view {
             Some(old) if same && old == *view => {
@@ -242,7 +292,9 @@ impl StreetCache {
                 .filter(|m| !m.indices.is_empty())
                 .map(|m| Shape::mesh(Arc::clone(m))),
         );
-        self.label_shapes(&mut shapes, opacity);
+        if let Some(ctx) = fonts {
+            self.label_shapes(&mut shapes, layer, ctx, opacity);
+        }
         (shapes, self.stats)
     }
 
@@ -285,11 +337,10 @@ impl StreetCache {
         } else {
             style::STREET_LAND.gamma_multiply(land)
         };
-        self.meshes.resize_with(2 * CLASSES, Arc::default);
+        self.meshes.resize_with(2 * LOOKS, Arc::default);
         let mut meshes: Vec<&mut Mesh> = self.meshes.iter_mut().map(reuse).collect();
-        let styles: Vec<Option<ClassStyle>> = RoadClass::ALL
-            .iter()
-            .map(|&c| ClassStyle::at(c, zoom, opacity))
+        let styles: Vec<Option<ClassStyle>> = (0..LOOKS)
+            .map(|k| ClassStyle::at(k, zoom, opacity))
             .collect();
         self.drawn.clear();
         let mut candidates = Vec::new();
@@ -303,7 +354,8 @@ impl StreetCache {
             for strip in &lod.strips {
                 let piece = &layer.pieces[strip.piece as usize];
                 let rank = piece.class as usize;
-                let Some(st) = styles[rank] else {
+                let look = if piece.pedestrian { PEDESTRIAN } else { rank };
+                let Some(st) = styles[look] else {
                     continue;
                 };
                 if !meets(piece.bounds, covered) {
@@ -320,7 +372,7 @@ impl StreetCache {
                 let casing = st.casing > 0.0;
                 if casing {
                     strip_mesh(
-                        meshes[CLASSES - 1 - rank],
+                        meshes[DRAW_ORDER[look]],
                         &screen,
                         miters,
                         st.casing,
@@ -329,7 +381,7 @@ impl StreetCache {
                     );
                 }
                 strip_mesh(
-                    meshes[2 * CLASSES - 1 - rank],
+                    meshes[LOOKS + DRAW_ORDER[look]],
                     &screen,
                     miters,
                     st.fill,
@@ -351,11 +403,6 @@ impl StreetCache {
         let vertices = meshes.iter().map(|m| m.vertices.len()).sum();
         self.labels = match fonts {
             Some(ctx) => {
-                let ppp = ctx.pixels_per_point();
-                if self.galleys_ppp.to_bits() != ppp.to_bits() {
-                    self.galleys.clear();
-                    self.galleys_ppp = ppp;
-                }
                 let galleys = &mut self.galleys;
                 let area = Rect::from_min_max(
                     view.to_screen(World {
@@ -370,16 +417,7 @@ impl StreetCache {
                 let (streets, points) = labels::join(&candidates, &label_points);
                 labels::place(&streets, &points, area, |name, rank| {
                     let key = font_key(rank, zoom);
-                    let galley = galleys.entry((name, key)).or_insert_with(|| {
-                        ctx.fonts_mut(|f| {
-                            f.layout_no_wrap(
-                                layer.name(name).to_owned(),
-                                egui::FontId::proportional(f32::from(key) / 2.0),
-                                Color32::PLACEHOLDER,
-                            )
-                        })
-                    });
-                    (galley.size(), key)
+                    (galleys.get(ctx, layer, name, key).size(), key)
                 })
             }
             None => Vec::new(),
@@ -397,22 +435,26 @@ impl StreetCache {
     }
 
     /// The names' text shapes: a halo, then the text.
-    fn label_shapes(&self, shapes: &mut Vec<Shape>, opacity: f32) {
+    fn label_shapes(
+        &mut self,
+        shapes: &mut Vec<Shape>,
+        layer: &StreetLayer,
+        ctx: &egui::Context,
+        opacity: f32,
+    ) {
         let [ink, halo] = style::STREET_NAME.map(|c| c.gamma_multiply(opacity));
         for label in &self.labels {
-            let Some(galley) = self.galleys.get(&(label.name, label.size)) else {
-                continue;
-            };
+            let galley = self.galleys.get(ctx, layer, label.name, label.size);
             let pos = label.center - Rot2::from_angle(label.angle) * (galley.size() / 2.0);
             for offset in HALO {
                 shapes.push(Shape::Text(
-                    TextShape::new(pos + offset, Arc::clone(galley), halo)
+                    TextShape::new(pos + offset, Arc::clone(&galley), halo)
                         .with_override_text_color(halo)
                         .with_angle(label.angle),
                 ));
             }
             shapes.push(Shape::Text(
-                TextShape::new(pos, Arc::clone(galley), ink).with_angle(label.angle),
+                TextShape::new(pos, galley, ink).with_angle(label.angle),
             ));
         }
     }

@@ -72,6 +72,8 @@ struct Piece {
     /// Its name (an index in `names`).
     name: u32,
     class: RoadClass,
+    /// A pedestrian street (drawn as a street, not as a footpath).
+    pedestrian: bool,
     /// World box.
     bounds: WorldBounds,
     /// Its vertices in `verts`, relative to its chunk's origin.
@@ -184,6 +186,7 @@ impl StreetLayer {
                         street: k as u32,
                         name,
                         class: s.class,
+                        pedestrian: s.highway == "pedestrian",
                         bounds: b,
                         verts,
                     },

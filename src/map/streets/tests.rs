@@ -240,3 +240,40 @@ fn an_empty_street_map_draws_nothing() {
         StreetCache::default().shapes(&layer, &view_at(2.0, 46.0, 15.0), 1.0, None);
     assert!(shapes.is_empty() && stats.pieces == 0);
 }
+
+#[test]
+fn names_are_written_along_the_streets_in_view_at_street_zoom_and_not_zoomed_out() {
+    let streets = grid();
+    let layer = StreetLayer::new(&streets);
+    let ctx = egui::Context::default();
+    // One pass gives egui its fonts; the font texture it would upload is not needed.
+    ctx.run_ui(egui::RawInput::default(), |_| {})
+        .textures_delta
+        .clear();
+    let mut cache = StreetCache::default();
+    let view = view_at(24.915, 60.158, 16.0);
+    let (shapes, stats) = cache.shapes(&layer, &view, 1.0, Some(&ctx));
+    assert!(stats.labels >= 5, "{stats:?}");
+    let texts = shapes
+        .iter()
+        .filter(|s| matches!(s, egui::Shape::Text(_)))
+        .count();
+    assert_eq!(texts, 9 * stats.labels, "a halo of eight and the text");
+    let labels: Vec<(&str, Pos2, f32)> = cache.labels(&layer).collect();
+    for (name, at, angle) in &labels {
+        assert!(
+            streets.iter().any(|s| s.name == *name),
+            "{name} is a street"
+        );
+        assert!(view.rect.expand(160.0).contains(*at));
+        assert!(angle.abs() <= std::f32::consts::FRAC_PI_2 + 1e-4);
+    }
+    // A primary road's name goes first: "Katu 10" is one.
+    assert!(
+        labels
+            .iter()
+            .any(|(n, _, _)| n.starts_with("Katu 10") || n.starts_with("Tie 10"))
+    );
+    let (_, far) = cache.shapes(&layer, &view_at(24.915, 60.158, 12.5), 1.0, Some(&ctx));
+    assert_eq!(far.labels, 0, "no names below zoom 13");
+}
