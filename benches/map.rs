@@ -184,7 +184,9 @@ fn streets() {
     drop(streets);
     // Names are laid out by egui's fonts, as in the app.
     let ctx = egui::Context::default();
-    let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+    ctx.run_ui(egui::RawInput::default(), |_| {})
+        .textures_delta
+        .clear();
     let rect = Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0));
     let b = layer.bounds().expect("bounds");
     let whole = View {
@@ -230,11 +232,15 @@ fn streets() {
     // them in the background after opening): one pass builds them, timed on its own.
     let started = Instant::now();
     let mut warm = StreetCache::default();
-    for v in &views {
-        let _ = warm.shapes(&layer, v, 1.0, Some(&ctx));
+    let mut whole_vertices = 0;
+    for (k, v) in views.iter().enumerate() {
+        let (_, stats) = warm.shapes(&layer, v, 1.0, Some(&ctx));
+        if k == 0 {
+            whole_vertices = stats.vertices;
+        }
     }
     println!(
-        "  first pass over the replay (builds the levels of detail it needs once): {:>6.0} ms",
+        "  first pass over the replay (builds the levels of detail it needs once): {:>6.0} ms (the whole département on screen: {whole_vertices} mesh vertices)",
         ms(started.elapsed())
     );
     let mut cache = StreetCache::default();
@@ -293,10 +299,7 @@ fn streets() {
             });
         }
     }
-    let fresh = StreetLayer::new(&synth::departement_streets(
-        42,
-        synth::DEPARTEMENT_VERTICES,
-    ));
+    let fresh = StreetLayer::new(&synth::departement_streets(42, synth::DEPARTEMENT_VERTICES));
     for pass in ["cold", "warm"] {
         let mut cache = StreetCache::default();
         let mut times = Vec::with_capacity(sweep.len());
@@ -310,7 +313,11 @@ fn streets() {
         println!(
             "  a sweep across the département at zoom 14, {} frames ({pass}: levels of detail {}): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (up to {vertices} mesh vertices)",
             times.len(),
-            if pass == "cold" { "built as it goes" } else { "ready" },
+            if pass == "cold" {
+                "built as it goes"
+            } else {
+                "ready"
+            },
             ms(pct(&mut times, 0.5)),
             ms(pct(&mut times, 0.99)),
             ms(pct(&mut times, 1.0)),
