@@ -10,6 +10,7 @@ use spade::{DelaunayTriangulation, Point2, Triangulation as _};
 
 use crate::domain::NewPrecinct;
 use crate::domain::results::{ElectionData, ScoringData};
+use crate::domain::street::{RoadClass, Street};
 
 /// The box of the France-scale workload: longitude −5…8, latitude 42…51.
 pub const FRANCE_BOX: (f64, f64, f64, f64) = (-5.0, 42.0, 8.0, 51.0);
@@ -305,6 +306,219 @@ pub fn france_campaign(path: &std::path::Path, detailed: bool) -> anyhow::Result
     Ok(vertices)
 }
 
+/// The box of the département-scale street map: about 77 × 78 km (6,000 km²) in central
+/// France.
+pub const DEPARTEMENT_BOX: (f64, f64, f64, f64) = (2.0, 46.0, 3.0, 46.7);
+
+/// Street vertices of the département-scale street map (the map benchmark's workload).
+pub const DEPARTEMENT_VERTICES: usize = 1_000_000;
+
+/// A country road to lay: its two ends (metres) and its class.
+type Road = ((f64, f64), (f64, f64), RoadClass);
+
+/// Street name stems, French as the box is.
+const STEMS: [&str; 24] = [
+    "de la Gare",
+    "Victor Hugo",
+    "Jean Jaurès",
+    "des Écoles",
+    "de l'Église",
+    "Pasteur",
+    "du Moulin",
+    "des Lilas",
+    "de la République",
+    "du Château",
+    "des Tilleuls",
+    "Gambetta",
+    "de la Fontaine",
+    "du Stade",
+    "des Vignes",
+    "Jules Ferry",
+    "du Marché",
+    "des Acacias",
+    "de la Paix",
+    "du Lavoir",
+    "des Peupliers",
+    "Carnot",
+    "de Verdun",
+    "du Pont",
+];
+
+/// A seeded street map of a French département (`DEPARTEMENT_BOX`) with about `vertices`
+/// vertices: towns whose streets are curvy grids 80–150 m apart (residential, a tertiary
+/// every sixth, the main streets secondary, some service roads and paths), cut into ways of
+/// 2–6 blocks, the largest town (3.5 km across its centre) at the box's centre; each town
+/// joined to its two nearest by winding country roads; a motorway across. Vertices every 10 m
+/// in towns and 20 m on country roads, as in OpenStreetMap.
+#[must_use]
+pub fn departement_streets(seed: u64, vertices: usize) -> Vec<Street> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let (lon0, lat0, lon1, lat1) = DEPARTEMENT_BOX;
+    let mid = f64::midpoint(lat0, lat1).to_radians().cos();
+    let (width, height) = ((lon1 - lon0) * 111_320.0 * mid, (lat1 - lat0) * 110_540.0);
+    let to_lon_lat = |x: f64, y: f64| Coord {
+        x: lon0 + x / (111_320.0 * mid),
+        y: lat0 + y / 110_540.0,
+    };
+    let mut out = Vec::new();
+    let mut count = 0;
+    let mut push =
+        |out: &mut Vec<Street>, name: String, class: RoadClass, line: Vec<(f64, f64)>| {
+            count += line.len();
+            out.push(Street {
+                name,
+                highway: format!("{class:?}").to_lowercase(),
+                class,
+                points: line.iter().map(|&(x, y)| to_lon_lat(x, y)).collect(),
+                osm_id: None,
+            });
+            count >= vertices
+        };
+    // Towns: (x, y, radius), the largest first.
+    let mut towns: Vec<(f64, f64, f64)> = Vec::new();
+    let mut roads = 0;
+    'towns: for k in 0.. {
+        let radius = match k {
+            0 => 3_500.0,
+            1..=3 => rng.random_range(1_500.0..2_000.0),
+            _ => rng.random_range(350.0..900.0),
+        };
+        let centre = if k == 0 {
+            Some((width / 2.0, height / 2.0))
+        } else {
+            (0..40)
+                .map(|_| {
+                    (
+                        rng.random_range(radius..width - radius),
+                        rng.random_range(radius..height - radius),
+                    )
+                })
+                .find(|&(x, y)| {
+                    towns
+                        .iter()
+                        .all(|t| (t.0 - x).hypot(t.1 - y) > t.2 + radius + 1_500.0)
+                })
+        };
+        let Some((cx, cy)) = centre else {
+            continue;
+        };
+        // The town's grid: two families of parallel streets, cut into ways of a few blocks.
+        let spacing = rng.random_range(80.0..150.0);
+        let angle: f64 = rng.random_range(0.0..std::f64::consts::PI);
+        let (u, v) = ((angle.cos(), angle.sin()), (-angle.sin(), angle.cos()));
+        let n = (radius / spacing) as i32;
+        for (family, (along, across)) in [(u, v), (v, (-u.0, -u.1))].into_iter().enumerate() {
+            for line in -n..=n {
+                let offset = f64::from(line) * spacing;
+                let half = (radius * radius - offset * offset).max(0.0).sqrt();
+                if half < spacing {
+                    continue;
+                }
+                let (amp, wave, phase) = (
+                    rng.random_range(2.0..8.0),
+                    rng.random_range(150.0..400.0),
+                    rng.random_range(0.0..6.3),
+                );
+                let name = format!(
+                    "{} {}",
+                    ["Rue", "Avenue", "Chemin", "Allée", "Boulevard"]
+                        [(line.unsigned_abs() as usize + family) % 5],
+                    STEMS[rng.random_range(0..STEMS.len())]
+                );
+                let mut s = -half;
+                while s < half {
+                    let e = (s + f64::from(rng.random_range(2..=6)) * spacing).min(half);
+                    let class = match rng.random_range(0..100) {
+                        _ if line == 0 => RoadClass::Secondary,
+                        _ if line % 6 == 0 => RoadClass::Tertiary,
+                        0..=7 => RoadClass::Service,
+                        8..=12 => RoadClass::Path,
+                        _ => RoadClass::Residential,
+                    };
+                    let steps = ((e - s) / 10.0).ceil().max(1.0) as usize;
+                    let points = (0..=steps)
+                        .map(|i| {
+                            let t = s + (e - s) * i as f64 / steps as f64;
+                            let o = offset + amp * (t / wave * std::f64::consts::TAU + phase).sin();
+                            (
+                                cx + along.0 * t + across.0 * o,
+                                cy + along.1 * t + across.1 * o,
+                            )
+                        })
+                        .collect();
+                    if push(&mut out, name.clone(), class, points) {
+                        break 'towns;
+                    }
+                    s = e;
+                }
+            }
+        }
+        // Country roads to the two nearest towns already there; a motorway after the towns.
+        let mut near: Vec<(f64, usize)> = towns
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ((t.0 - cx).hypot(t.1 - cy), i))
+            .collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut links: Vec<Road> = near
+            .iter()
+            .take(2)
+            .map(|&(_, i)| {
+                let t = towns[i];
+                let class = match (i, k) {
+                    (0..=3, 0..=3) => RoadClass::Primary,
+                    (0..=3, _) => RoadClass::Secondary,
+                    _ => RoadClass::Tertiary,
+                };
+                ((cx, cy), (t.0, t.1), class)
+            })
+            .collect();
+        if k == 4 {
+            links.push((
+                (1_000.0, height * 0.2),
+                (width - 1_000.0, height * 0.85),
+                RoadClass::Motorway,
+            ));
+        }
+        for (a, b, class) in links {
+            roads += 1;
+            let length = (b.0 - a.0).hypot(b.1 - a.1);
+            let (dx, dy) = ((b.0 - a.0) / length, (b.1 - a.1) / length);
+            let (bend, bends, phase) = (
+                rng.random_range(-0.08..0.08) * length,
+                f64::from(rng.random_range(1..4)),
+                rng.random_range(0.0..6.3),
+            );
+            let steps = (length / 20.0).ceil() as usize;
+            let line: Vec<(f64, f64)> = (0..=steps)
+                .map(|i| {
+                    let t = i as f64 / steps as f64;
+                    let o = bend * (std::f64::consts::PI * t * bends).sin()
+                        + 15.0 * (t * length / 300.0 + phase).sin();
+                    (
+                        (a.0 + dx * t * length - dy * o).clamp(10.0, width - 10.0),
+                        (a.1 + dy * t * length + dx * o).clamp(10.0, height - 10.0),
+                    )
+                })
+                .collect();
+            let prefix = match class {
+                RoadClass::Motorway => "A",
+                RoadClass::Primary => "N",
+                _ => "D",
+            };
+            // Ways of about 2 km, sharing their ends.
+            for start in (0..line.len() - 1).step_by(100) {
+                let way = line[start..=(start + 100).min(line.len() - 1)].to_vec();
+                if push(&mut out, format!("{prefix}{}", 100 + roads), class, way) {
+                    break 'towns;
+                }
+            }
+        }
+        towns.push((cx, cy, radius));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,5 +546,20 @@ mod tests {
         let r = results(&[1000, 800], 2, 3, 9);
         assert_eq!(r, results(&[1000, 800], 2, 3, 9));
         assert!(r[0].votes.iter().map(|v| v[0]).sum::<f64>() <= r[0].valid[0]);
+    }
+
+    #[test]
+    fn the_departement_street_map_has_the_vertices_asked_for_inside_its_box() {
+        let streets = departement_streets(5, 300_000);
+        let vertices: usize = streets.iter().map(|s| s.points.len()).sum();
+        assert!((300_000..301_000).contains(&vertices), "{vertices}");
+        let (a, b, c, d) = DEPARTEMENT_BOX;
+        for s in &streets {
+            assert!(s.points.len() >= 2 && !s.name.is_empty());
+            for p in &s.points {
+                assert!(p.x > a && p.x < c && p.y > b && p.y < d, "{p:?}");
+            }
+        }
+        assert_eq!(streets, departement_streets(5, 300_000));
     }
 }

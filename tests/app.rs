@@ -848,3 +848,129 @@ fn the_field_demo_opens_on_a_turf_s_walk_says_what_is_illustrative_and_its_flag_
     assert!(!w.meeting_point_set);
     assert_eq!(w.meeting_point, Some(meeting));
 }
+
+/// A campaign of Helsinki's address points and the streets of its extract around them (the
+/// fixtures), made as `doors import` and `streets import` make it.
+fn helsinki(name: &str) -> PathBuf {
+    use campaign_planner::store::Campaign;
+    let path = demo().with_file_name(format!("{name}.campaign.gpkg"));
+    let _ = std::fs::remove_file(&path);
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut c = Campaign::create(&path, "Helsinki").unwrap();
+    let doors =
+        campaign_planner::io::doors::read_doors(&fixtures.join("helsinki-address-points.geojson"))
+            .unwrap();
+    c.import_doors(&doors, "helsinki-address-points.geojson", false)
+        .unwrap();
+    let clip = c
+        .content_extent()
+        .unwrap()
+        .map(|e| campaign_planner::domain::street::clip_box(e, false));
+    let read = campaign_planner::io::streets::read_streets(
+        &fixtures.join("helsinki.osm.pbf"),
+        clip,
+        &mut campaign_planner::progress::ignore,
+    )
+    .unwrap();
+    c.replace_streets(&read.streets, "helsinki.osm.pbf")
+        .unwrap();
+    path
+}
+
+#[test]
+fn a_campaign_with_streets_opens_on_its_street_map_with_street_names_at_zoom_16() {
+    use campaign_planner::map::basemap::BasemapChoice;
+    let _ = demo();
+    let path = helsinki("helsinki-streets");
+    let mut h = Harness::builder()
+        .with_size((1280.0, 800.0))
+        .build_eframe(move |cc| {
+            PlannerApp::new(&cc.egui_ctx, Some(Session::open(&path).unwrap()), Lang::En)
+        });
+    h.run_steps(4);
+    assert_eq!(h.state().basemap.choice, BasemapChoice::Streets);
+    assert!(
+        h.state().map.street_stats.pieces > 0,
+        "the streets are drawn"
+    );
+    // Zoom 16 over Aleksanterinkatu, in the centre.
+    h.state_mut()
+        .map
+        .memory
+        .center_at(walkers::lon_lat(24.9470, 60.1693));
+    let _ = h.state_mut().map.memory.set_zoom(16.0);
+    h.run_steps(3);
+    let app = h.state();
+    let stats = app.map.street_stats;
+    assert!(stats.pieces > 50 && stats.labels >= 10, "{stats:?}");
+    let streets = &app.session.as_ref().unwrap().streets;
+    let names: Vec<&str> = app
+        .map
+        .street_cache
+        .labels(streets)
+        .map(|(name, _, _)| name)
+        .collect();
+    for name in ["Aleksanterinkatu", "Pohjoisesplanadi", "Fabianinkatu"] {
+        assert!(names.contains(&name), "{name} is written: {names:?}");
+    }
+    h.snapshot("helsinki_street_map_z16");
+    // The bundled map can still be chosen: the streets are then not drawn.
+    h.get_by_label("Offline map (bundled)").click();
+    h.run_steps(3);
+    assert_eq!(h.state().basemap.choice, BasemapChoice::Offline);
+    assert_eq!(h.state().map.street_stats.pieces, 0);
+}
+
+#[test]
+fn a_dropped_openstreetmap_extract_brings_its_doors_and_its_streets() {
+    use campaign_planner::map::basemap::BasemapChoice;
+    let path = demo().with_file_name("dropped-extract.campaign.gpkg");
+    let _ = std::fs::remove_file(&path);
+    campaign_planner::store::Campaign::create(&path, "Kluuvi").unwrap();
+    let mut h = Harness::builder()
+        .with_size((1280.0, 800.0))
+        .build_eframe(move |cc| {
+            PlannerApp::new(&cc.egui_ctx, Some(Session::open(&path).unwrap()), Lang::En)
+        });
+    h.run_steps(2);
+    assert_eq!(
+        h.state().basemap.choice,
+        BasemapChoice::Offline,
+        "no streets yet"
+    );
+    let extract = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("helsinki.osm.pbf");
+    h.state_mut()
+        .push(campaign_planner::state::Action::Dropped(vec![
+            extract.clone(),
+        ]));
+    h.run_steps(1);
+    wait_for_job(&mut h);
+    let app = h.state();
+    let message = &app.view.message.as_ref().unwrap().text;
+    assert!(message.contains("doors read"), "{message}");
+    assert!(message.contains("streets imported"), "{message}");
+    let session = app.session.as_ref().unwrap();
+    assert!(!session.doors.is_empty());
+    assert!(session.streets.len() > 500, "{}", session.streets.len());
+    assert_eq!(app.basemap.choice, BasemapChoice::Streets);
+    // Undo takes the doors back; the street map stays.
+    h.get_by_label("Undo (Ctrl+Z)").click();
+    h.run_steps(3);
+    let session = h.state().session.as_ref().unwrap();
+    assert!(session.doors.is_empty());
+    let streets = session.streets.len();
+    assert!(streets > 0);
+    // Importing the streets again (the menu's import) replaces those of the first import.
+    h.state_mut()
+        .push(campaign_planner::state::Action::ImportStreets(extract));
+    h.run_steps(1);
+    wait_for_job(&mut h);
+    let message = &h.state().view.message.as_ref().unwrap().text;
+    assert!(
+        message.contains(&format!("{streets} streets of its earlier import replaced")),
+        "{message}"
+    );
+    assert_eq!(h.state().session.as_ref().unwrap().streets.len(), streets);
+}

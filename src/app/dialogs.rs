@@ -39,6 +39,9 @@ impl PlannerApp {
             Action::ImportDoorsDialog => {
                 pick("Doors", &["geojson", "json", "csv", "pbf"]).map(Action::ImportDoors)
             }
+            Action::ImportStreetsDialog => {
+                pick("OpenStreetMap (.osm.pbf)", &["pbf"]).map(Action::ImportStreets)
+            }
             Action::BasemapFileDialog => {
                 pick("MBTiles", &["mbtiles"]).map(|p| Action::SetBasemap(BasemapChoice::File(p)))
             }

@@ -1,14 +1,16 @@
 //! Files: opening and creating campaigns, saving a copy, the demo, and the imports (shapes,
-//! results and doors run as background jobs).
+//! results, doors and streets run as background jobs).
 
 use std::path::{Path, PathBuf};
 
 use super::{JobDone, JobNote, JobOutcome, PlannerApp};
+use crate::domain::street::clip_box;
 use crate::io::csv_results::{ColumnMapping, import_results};
 use crate::io::{ImportOptions, import_precincts};
 use crate::state::results_form::ResultsDialog;
 use crate::state::{Edit, Message, Session};
 use crate::store::{Campaign, ElectionMeta, StoreError};
+use crate::ui::i18n::Tr;
 
 /// The file's name, for messages.
 fn file_name(path: &Path) -> String {
@@ -113,7 +115,7 @@ impl PlannerApp {
     }
 
     /// Files dropped on the window: campaigns are opened, door points, shapes and results
-    /// imported.
+    /// imported (an OpenStreetMap extract brings its doors and its streets).
     pub(super) fn dropped(&mut self, paths: Vec<PathBuf>, ctx: &egui::Context) {
         for path in paths {
             let ext = path
@@ -128,7 +130,7 @@ impl PlannerApp {
                 .ends_with(".pbf");
             match ext.as_str() {
                 _ if is_campaign => self.open(ctx, path),
-                _ if is_pbf => self.import_doors(ctx, path, false),
+                _ if is_pbf => self.import_osm(ctx, path, true),
                 "csv" | "txt" => self.ask_election(path),
                 _ => self.import_shapes(ctx, path, false),
             }
@@ -262,65 +264,7 @@ impl PlannerApp {
         let label = path.display().to_string();
         let t = self.tr();
         self.jobs.start(ctx, label, move |_| {
-            let source = file_name(&path);
-            let result = crate::io::doors::read_doors(&path)
-                .map_err(|e| DoorsFailed::Say(e.to_string()))
-                .and_then(|doors| {
-                    campaign
-                        .import_doors(&doors, &source, removing)
-                        .map_err(|e| match e {
-                            StoreError::WouldRemoveDoors { removing, of, .. } => {
-                                DoorsFailed::WouldRemove(removing, of)
-                            }
-                            e => DoorsFailed::Say(e.to_string()),
-                        })
-                });
-            let (note, edit) = match result {
-                Ok(w) => {
-                    let mut text = format!(
-                        "{source}: {} {} ({} {}, {} {}): {} {}, {} {}, {} {}",
-                        w.read,
-                        t.doors_read,
-                        w.households,
-                        t.households,
-                        w.in_precincts,
-                        t.in_precincts,
-                        w.new,
-                        t.doors_new,
-                        w.updated,
-                        t.doors_updated,
-                        w.unchanged,
-                        t.doors_unchanged
-                    );
-                    if w.removed > 0 {
-                        text = format!("{text}; {} {}", w.removed, t.doors_removed);
-                    }
-                    if !w.also_from.is_empty() {
-                        text = format!(
-                            "{text}; {} {}",
-                            t.doors_already_there,
-                            w.also_from.join(", ")
-                        );
-                    }
-                    let edit = Edit::Doors {
-                        added: w.added,
-                        removed: w.removed_doors,
-                        changed: w.changed,
-                    };
-                    (JobNote::Say(Message::info(text)), Some(edit))
-                }
-                Err(DoorsFailed::WouldRemove(removing, of)) => (
-                    JobNote::Confirm(
-                        t.doors_removal
-                            .replace("{file}", &source)
-                            .replace("{n}", &removing.to_string())
-                            .replace("{of}", &of.to_string()),
-                        Box::new(crate::state::Action::ImportDoorsRemoving(path.clone())),
-                    ),
-                    None,
-                ),
-                Err(DoorsFailed::Say(e)) => (JobNote::Say(Message::error(e)), None),
-            };
+            let (note, edit) = doors_into(&mut campaign, &path, removing, t);
             JobDone {
                 outcome: JobOutcome::Returned(campaign),
                 note: Some(note),
@@ -328,6 +272,153 @@ impl PlannerApp {
             }
         });
     }
+
+    /// Imports the named streets of an OpenStreetMap extract in the background as the
+    /// campaign's street map, clipped to what the campaign holds and a kilometre around it
+    /// (the whole extract when it holds nothing yet); with `doors` (a dropped extract), its
+    /// doors first, which undo can take back. Says both counts.
+    pub(super) fn import_osm(&mut self, ctx: &egui::Context, path: PathBuf, doors: bool) {
+        self.view.confirm = None;
+        let Some(mut campaign) = self.campaign_for_job() else {
+            return;
+        };
+        let label = path.display().to_string();
+        let t = self.tr();
+        self.jobs.start(ctx, label, move |progress| {
+            let (doors_note, edit) = if doors {
+                let (note, edit) = doors_into(&mut campaign, &path, false, t);
+                (Some(note), edit)
+            } else {
+                (None, None)
+            };
+            let said = streets_into(&mut campaign, &path, progress, t);
+            let note = match doors_note {
+                None => JobNote::Say(said),
+                Some(JobNote::Say(d)) => JobNote::Say(Message {
+                    error: d.error || said.error,
+                    text: format!("{}\n{}", d.text, said.text),
+                }),
+                Some(JobNote::Confirm(question, action)) => {
+                    JobNote::Confirm(format!("{}\n\n{question}", said.text), action)
+                }
+            };
+            let streets = Session::read_streets(&campaign);
+            JobDone {
+                outcome: JobOutcome::Streets(campaign, Box::new(streets)),
+                note: Some(note),
+                edit,
+            }
+        });
+    }
+}
+
+/// Imports the door points of `path` into `campaign` (on a job's thread): what to say or ask,
+/// and the edit to record for undo.
+fn doors_into(
+    campaign: &mut Campaign,
+    path: &Path,
+    removing: bool,
+    t: &'static Tr,
+) -> (JobNote, Option<Edit>) {
+    let source = file_name(path);
+    let result = crate::io::doors::read_doors(path)
+        .map_err(|e| DoorsFailed::Say(e.to_string()))
+        .and_then(|doors| {
+            campaign
+                .import_doors(&doors, &source, removing)
+                .map_err(|e| match e {
+                    StoreError::WouldRemoveDoors { removing, of, .. } => {
+                        DoorsFailed::WouldRemove(removing, of)
+                    }
+                    e => DoorsFailed::Say(e.to_string()),
+                })
+        });
+    match result {
+        Ok(w) => {
+            let mut text = format!(
+                "{source}: {} {} ({} {}, {} {}): {} {}, {} {}, {} {}",
+                w.read,
+                t.doors_read,
+                w.households,
+                t.households,
+                w.in_precincts,
+                t.in_precincts,
+                w.new,
+                t.doors_new,
+                w.updated,
+                t.doors_updated,
+                w.unchanged,
+                t.doors_unchanged
+            );
+            if w.removed > 0 {
+                text = format!("{text}; {} {}", w.removed, t.doors_removed);
+            }
+            if !w.also_from.is_empty() {
+                text = format!(
+                    "{text}; {} {}",
+                    t.doors_already_there,
+                    w.also_from.join(", ")
+                );
+            }
+            let edit = Edit::Doors {
+                added: w.added,
+                removed: w.removed_doors,
+                changed: w.changed,
+            };
+            (JobNote::Say(Message::info(text)), Some(edit))
+        }
+        Err(DoorsFailed::WouldRemove(removing, of)) => (
+            JobNote::Confirm(
+                t.doors_removal
+                    .replace("{file}", &source)
+                    .replace("{n}", &removing.to_string())
+                    .replace("{of}", &of.to_string()),
+                Box::new(crate::state::Action::ImportDoorsRemoving(
+                    path.to_path_buf(),
+                )),
+            ),
+            None,
+        ),
+        Err(DoorsFailed::Say(e)) => (JobNote::Say(Message::error(e)), None),
+    }
+}
+
+/// Imports the named streets of the extract `path` into `campaign` (on a job's thread),
+/// clipped as `campaign-planner streets import` does; what to say.
+fn streets_into(
+    campaign: &mut Campaign,
+    path: &Path,
+    progress: &mut crate::progress::ProgressFn<'_>,
+    t: &'static Tr,
+) -> Message {
+    let source = file_name(path);
+    let clip = match campaign.content_extent() {
+        Ok(extent) => extent.map(|e| clip_box(e, false)),
+        Err(e) => return Message::error(e.to_string()),
+    };
+    let (read, w) = match crate::io::streets::import_streets(campaign, path, clip, progress) {
+        Ok(done) => done,
+        Err(e) => return Message::error(e.to_string()),
+    };
+    let mut text = format!(
+        "{source}: {} {} ({} {}, {} {})",
+        w.streets,
+        t.streets_imported,
+        read.ways,
+        t.streets_named_ways,
+        read.outside,
+        t.streets_outside
+    );
+    if w.replaced > 0 {
+        text = format!("{text}; {} {}", w.replaced, t.streets_replaced);
+    }
+    if w.already_there > 0 {
+        text = format!("{text}; {} {}", w.already_there, t.streets_already_there);
+    }
+    if clip.is_none() {
+        text = format!("{text}\n{}", t.streets_whole_extract);
+    }
+    Message::info(text)
 }
 
 /// Why a doors import did not happen: a removal to ask about, or an error to say.

@@ -6,6 +6,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 
 use super::PlannerApp;
+use crate::map::streets::StreetLayer;
 use crate::progress::{Progress, ProgressFn};
 use crate::state::{Action, Confirm, Edit, JobStatus, Message, Session};
 use crate::store::Campaign;
@@ -17,6 +18,9 @@ pub enum JobOutcome {
     Opened(Box<Result<Session, String>>),
     /// The campaign file, given back after an edit that changed only turfs or doors.
     Returned(Campaign),
+    /// The campaign file, given back after a streets import (and the doors of the same
+    /// extract), with its street map read anew, or why it could not be.
+    Streets(Campaign, Box<Result<StreetLayer, String>>),
 }
 
 /// What a finished job has to say.
@@ -141,6 +145,7 @@ impl PlannerApp {
         };
         let mut reset = None;
         let mut returned = false;
+        let mut streets_unread = None;
         match done.outcome {
             JobOutcome::Opened(opened) => match *opened {
                 Ok(mut session) => {
@@ -156,6 +161,17 @@ impl PlannerApp {
             JobOutcome::Returned(campaign) => {
                 if let Some(s) = &mut self.session {
                     s.put_back(campaign);
+                }
+                returned = true;
+            }
+            JobOutcome::Streets(campaign, streets) => {
+                if let Some(s) = &mut self.session {
+                    s.put_back(campaign);
+                    match *streets {
+                        Ok(layer) => s.set_streets(layer),
+                        Err(e) => streets_unread = Some(e),
+                    }
+                    self.basemap.suit(!s.streets.is_empty());
                 }
                 returned = true;
             }
@@ -175,6 +191,9 @@ impl PlannerApp {
         }
         if let Some(reset) = reset {
             self.view.add_error(&reset.localized(self.persisted.lang));
+        }
+        if let Some(e) = streets_unread {
+            self.view.add_error(&e);
         }
         if returned {
             // After the note, so that a failed read is added to it, not hidden by it.

@@ -127,6 +127,7 @@ impl PlannerApp {
             | Action::ImportShapesDialog
             | Action::ImportResultsDialog
             | Action::ImportDoorsDialog
+            | Action::ImportStreetsDialog
             | Action::BasemapFileDialog => self.dialog(&action, ctx),
             Action::Open(path) => self.open(ctx, path),
             Action::New(path) => self.create(&path),
@@ -138,6 +139,7 @@ impl PlannerApp {
             }
             Action::ImportDoors(path) => self.import_doors(ctx, path, false),
             Action::ImportDoorsRemoving(path) => self.import_doors(ctx, path, true),
+            Action::ImportStreets(path) => self.import_osm(ctx, path, false),
             Action::Dropped(paths) => self.dropped(paths, ctx),
             Action::OpenDemo => self.open_demo(ctx),
             Action::OpenFieldDemo => self.open_field_demo(ctx),
@@ -208,7 +210,7 @@ impl PlannerApp {
         if keep_view {
             self.selection.keep_below(session.shapes.len());
         } else {
-            self.map.zoom_request = session.shapes.bounds(None);
+            self.map.zoom_request = session.bounds();
             self.selection.clear();
         }
         session.recolour(self.view.opacity);
@@ -224,6 +226,7 @@ impl PlannerApp {
         if let Err(e) = session.refresh_walk(self.view.walk_turf.as_ref()) {
             self.view.add_error(&e);
         }
+        self.basemap.suit(!session.streets.is_empty());
         self.session = Some(session);
         self.history.clear();
         self.map.hovered = None;

@@ -57,8 +57,11 @@ impl PlannerApp {
     /// Fits the map to the campaign, or to the selection.
     pub(super) fn zoom_to(&mut self, selection: bool) {
         self.map.zoom_request = self.session.as_ref().and_then(|s| {
-            s.shapes
-                .bounds(selection.then_some(&self.selection.precincts))
+            if selection {
+                s.shapes.bounds(Some(&self.selection.precincts))
+            } else {
+                s.bounds()
+            }
         });
     }
 

@@ -1,6 +1,7 @@
-//! The basemap: the bundled offline MBTiles (default), another MBTiles file, online
-//! OpenStreetMap tiles (off until the user turns them on), or none — and the network state
-//! that decides whether online tiles can load.
+//! The basemap: the bundled offline MBTiles (default), the campaign's own street map (the
+//! default for a campaign that has streets), another MBTiles file, online OpenStreetMap tiles
+//! (off until the user turns them on), or none — and the network state that decides whether
+//! online tiles can load.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
@@ -15,6 +16,9 @@ use super::mbtiles::MbTiles;
 pub enum BasemapChoice {
     /// The MBTiles bundled with the planner.
     Offline,
+    /// The campaign's streets drawn as a street map (offline), over the bundled MBTiles where
+    /// the map is zoomed out past them.
+    Streets,
     /// An MBTiles file of the user's.
     File(PathBuf),
     /// OpenStreetMap's online tiles.
@@ -48,6 +52,8 @@ pub struct Basemap {
     probe: Option<Receiver<bool>>,
     /// Why the chosen basemap could not be used, if it could not.
     pub problem: Option<String>,
+    /// Whether the user chose the basemap (else it follows the campaign shown).
+    chosen: bool,
 }
 
 /// The host online tiles come from.
@@ -73,12 +79,31 @@ impl Basemap {
             net: NetState::Unknown,
             probe: None,
             problem,
+            chosen: false,
         }
     }
 
-    /// Switches to `choice`, opening what it needs.
+    /// The basemap for a campaign with (or without) streets, unless the user chose one: its
+    /// street map when it has one, else the bundled map.
+    pub fn suit(&mut self, has_streets: bool) {
+        if self.chosen && (has_streets || self.choice != BasemapChoice::Streets) {
+            return;
+        }
+        match (&self.choice, has_streets) {
+            (BasemapChoice::Offline, true) => self.choice = BasemapChoice::Streets,
+            (BasemapChoice::Streets, false) => {
+                // A later campaign with streets shows them again.
+                self.choice = BasemapChoice::Offline;
+                self.chosen = false;
+            }
+            _ => {}
+        }
+    }
+
+    /// Switches to `choice` as the user asked, opening what it needs.
     pub fn choose(&mut self, choice: BasemapChoice, ctx: &egui::Context) {
         self.problem = None;
+        self.chosen = true;
         match &choice {
             BasemapChoice::File(path) => match MbTiles::open(path, ctx.clone()) {
                 Ok(t) => self.file = Some(t),
@@ -93,7 +118,7 @@ impl Basemap {
                 }
                 self.check_network(ctx);
             }
-            BasemapChoice::Offline | BasemapChoice::None => {}
+            BasemapChoice::Offline | BasemapChoice::Streets | BasemapChoice::None => {}
         }
         self.choice = choice;
     }
@@ -141,7 +166,10 @@ impl Basemap {
     /// The tile source to draw, if any.
     pub fn tiles(&mut self) -> Option<&mut dyn Tiles> {
         match self.choice {
-            BasemapChoice::Offline => self.offline.as_mut().map(|t| t as &mut dyn Tiles),
+            // The street map is drawn over the bundled map, which shows where it is zoomed out.
+            BasemapChoice::Offline | BasemapChoice::Streets => {
+                self.offline.as_mut().map(|t| t as &mut dyn Tiles)
+            }
             BasemapChoice::File(_) => self.file.as_mut().map(|t| t as &mut dyn Tiles),
             // Offline, online tiles would only fail one by one: draw none and say so.
             BasemapChoice::OpenStreetMap if self.net != NetState::Offline => {
@@ -173,4 +201,33 @@ fn osm_tiles(ctx: &egui::Context) -> HttpTiles {
         ..HttpOptions::default()
     };
     HttpTiles::with_options(walkers::sources::OpenStreetMap, options, ctx.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_campaign_with_streets_gets_its_street_map_unless_the_user_chose_another() {
+        let ctx = egui::Context::default();
+        let mut basemap = Basemap::offline(None, &ctx);
+        basemap.suit(true);
+        assert_eq!(basemap.choice, BasemapChoice::Streets);
+        basemap.suit(false);
+        assert_eq!(basemap.choice, BasemapChoice::Offline, "no streets to draw");
+        basemap.suit(true);
+        assert_eq!(basemap.choice, BasemapChoice::Streets);
+        basemap.choose(BasemapChoice::None, &ctx);
+        basemap.suit(true);
+        assert_eq!(
+            basemap.choice,
+            BasemapChoice::None,
+            "the user's choice stays"
+        );
+        basemap.choose(BasemapChoice::Streets, &ctx);
+        basemap.suit(false);
+        assert_eq!(basemap.choice, BasemapChoice::Offline);
+        basemap.suit(true);
+        assert_eq!(basemap.choice, BasemapChoice::Streets);
+    }
 }

@@ -33,6 +33,15 @@ impl DoorBatch {
         self.points.is_empty()
     }
 
+    /// The world box around the doors.
+    #[must_use]
+    pub fn bounds(&self) -> Option<WorldBounds> {
+        self.points.iter().fold(None, |acc, w| {
+            let [a, b, c, d] = acc.unwrap_or([w.x, w.y, w.x, w.y]);
+            Some([a.min(w.x), b.min(w.y), c.max(w.x), d.max(w.y)])
+        })
+    }
+
     /// The doors inside a world rectangle, with their index.
     pub fn within(&self, bounds: WorldBounds) -> impl Iterator<Item = (usize, World)> + '_ {
         self.points

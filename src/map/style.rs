@@ -1,5 +1,5 @@
 //! The map's colours, in one place: team and status colours of turf outlines, selection,
-//! door points, drawing tools, outlines, labels.
+//! door points, drawing tools, outlines, labels, and the street map.
 
 use egui::Color32;
 
@@ -45,3 +45,39 @@ pub fn hex(text: &str) -> Color32 {
 pub fn team_colour(index: usize, own: Option<&str>) -> Color32 {
     own.map_or(TEAM_COLOURS[index % TEAM_COLOURS.len()], hex)
 }
+
+/// The street map's land, under the streets (OpenStreetMap's usual colours, so the map reads
+/// as the street maps people know).
+pub const STREET_LAND: Color32 = Color32::from_rgb(0xf2, 0xef, 0xe9);
+/// Motorways: fill and casing.
+pub const STREET_MOTORWAY: [Color32; 2] = [
+    Color32::from_rgb(0xe8, 0x92, 0xa2),
+    Color32::from_rgb(0xc2, 0x4e, 0x6b),
+];
+/// Primary roads: fill and casing.
+pub const STREET_PRIMARY: [Color32; 2] = [
+    Color32::from_rgb(0xfc, 0xd6, 0xa4),
+    Color32::from_rgb(0xb3, 0x80, 0x2a),
+];
+/// Secondary roads: fill and casing.
+pub const STREET_SECONDARY: [Color32; 2] = [
+    Color32::from_rgb(0xf7, 0xfa, 0xbf),
+    Color32::from_rgb(0x8d, 0x96, 0x3a),
+];
+/// Tertiary roads: fill and casing.
+pub const STREET_TERTIARY: [Color32; 2] = [Color32::WHITE, Color32::from_rgb(0x9a, 0x9a, 0x9a)];
+/// Residential streets and service roads: fill and casing (also their colour when too thin
+/// for a casing).
+pub const STREET_MINOR: [Color32; 2] = [Color32::WHITE, Color32::from_rgb(0xbb, 0xb6, 0xae)];
+/// Pedestrian streets: fill and casing.
+pub const STREET_PEDESTRIAN: [Color32; 2] = [
+    Color32::from_rgb(0xdd, 0xdd, 0xe8),
+    Color32::from_rgb(0xa5, 0xa5, 0xb5),
+];
+/// Footways, paths, cycleways and steps.
+pub const STREET_PATH: Color32 = Color32::from_rgb(0xe9, 0x80, 0x72);
+/// Street names, and the halo around them.
+pub const STREET_NAME: [Color32; 2] = [
+    Color32::from_rgb(0x33, 0x33, 0x33),
+    Color32::from_rgb(0xff, 0xff, 0xff),
+];

@@ -173,6 +173,11 @@ pub enum Action {
     /// Import door points again, removing the doors an earlier import of the same file
     /// brought that it no longer has (the user agreed).
     ImportDoorsRemoving(PathBuf),
+    /// Ask for an OpenStreetMap extract to import streets from.
+    ImportStreetsDialog,
+    /// Import the named streets of an OpenStreetMap `.osm.pbf` extract as the campaign's
+    /// street map (in the background).
+    ImportStreets(PathBuf),
     /// Cut the selected precincts (all when none is selected) into turfs of about this many
     /// doors.
     Autocut(i64),

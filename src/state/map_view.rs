@@ -1,11 +1,13 @@
-//! The map's own state: where it looks, the meshes cached for the view, the lasso or polygon
-//! being drawn, and what it measured and found under the pointer last frame. The map view
-//! (`ui::map_view`) owns it while it draws, as walkers' map owns its `MapMemory`.
+//! The map's own state: where it looks, the meshes cached for the view (precincts and
+//! streets), the lasso or polygon being drawn, and what it measured and found under the
+//! pointer last frame. The map view (`ui::map_view`) owns it while it draws, as walkers' map
+//! owns its `MapMemory`.
 
 use walkers::MapMemory;
 
 use crate::map::coords::{Position, World, WorldBounds};
 use crate::map::layer::{DrawStats, MeshCache, View as WorldView};
+use crate::map::streets::{StreetCache, StreetStats};
 
 /// The map's state between frames.
 #[derive(Default)]
@@ -14,6 +16,8 @@ pub struct MapView {
     pub memory: MapMemory,
     /// Precinct meshes cached for the view.
     pub mesh_cache: MeshCache,
+    /// Street meshes and names cached for the view.
+    pub street_cache: StreetCache,
     /// The lasso being drawn (screen points).
     pub lasso: Vec<egui::Pos2>,
     /// The polygon being drawn with the polygon tool.
@@ -28,6 +32,10 @@ pub struct MapView {
     pub frame_stats: DrawStats,
     /// Time spent in the precinct layer's code last frame.
     pub layer_time: std::time::Duration,
+    /// What the street layer drew last frame (default when it was not drawn).
+    pub street_stats: StreetStats,
+    /// Time spent in the street layer's code last frame.
+    pub street_time: std::time::Duration,
     /// The map view of the last frame (screen ↔ world), for tests and tools.
     pub last_view: Option<WorldView>,
 }

@@ -1,5 +1,6 @@
 //! The open campaign as the app shows it: the file, its precincts ready to draw, results and
-//! scores, turfs, teams and door points, with the indexes and fill colours built from them.
+//! scores, turfs, teams, door points and the street map, with the indexes and fill colours
+//! built from them.
 //!
 //! Everything here is read from the file when the campaign opens and re-read when an edit
 //! lands (`refresh_*`); nothing is queried while a frame is drawn. A read that fails is said
@@ -18,6 +19,7 @@ use crate::domain::turf::{self, PrecinctFigures, TurfStats};
 use crate::domain::turf::{Team, Turf, TurfId};
 use crate::map::batches::{DoorBatch, Outline};
 use crate::map::layer::PrecinctShapes;
+use crate::map::streets::StreetLayer;
 use crate::store::{Campaign, StoredDoor};
 
 /// Why a campaign's saved scoring could not be used when it was opened.
@@ -94,6 +96,8 @@ pub struct Session {
     pub walk: Option<crate::store::TurfWalk>,
     /// The streets as walks take them, read once (and again when their count changes).
     walk_streets: Option<(usize, Arc<crate::domain::walk::StreetIndex>)>,
+    /// The campaign's streets, ready to draw as its offline street map.
+    pub streets: Arc<StreetLayer>,
     door_index: Option<Arc<DoorIndex>>,
     precinct_index: Option<Arc<PrecinctIndex>>,
     fills: Arc<Vec<Color32>>,
@@ -173,6 +177,7 @@ impl Session {
             outlines: Vec::new(),
             walk: None,
             walk_streets: None,
+            streets: Arc::default(),
             door_index: None,
             precinct_index: None,
             fills: Arc::new(Vec::new()),
@@ -182,8 +187,28 @@ impl Session {
         session.refresh_turfs()?;
         if let Some(c) = &session.campaign {
             (session.doors, session.door_batch) = read_doors(c)?;
+            session.set_streets(Self::read_streets(c)?);
         }
         Ok(session)
+    }
+
+    /// The street map of a campaign, ready to draw (read by the session, and by a streets
+    /// import's worker after writing).
+    ///
+    /// # Errors
+    /// The store's error, worded.
+    pub fn read_streets(c: &Campaign) -> Result<StreetLayer, String> {
+        c.streets()
+            .map(|streets| StreetLayer::new(&streets))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Shows `streets` as the campaign's street map from now on (its finer levels of detail
+    /// built in the background).
+    pub fn set_streets(&mut self, streets: StreetLayer) {
+        let streets = Arc::new(streets);
+        streets.prepare_in_background();
+        self.streets = streets;
     }
 
     /// Recomputes scores and classes with `self.params`. A method that cannot be applied is
@@ -220,6 +245,16 @@ impl Session {
             (Some(scored), Some(c)) => c.save_scores(&self.data.codes, scored),
             _ => Ok(()),
         }
+    }
+
+    /// The world box the map fits the campaign to: its precincts, else its doors, else its
+    /// streets.
+    #[must_use]
+    pub fn bounds(&self) -> Option<crate::map::coords::WorldBounds> {
+        self.shapes
+            .bounds(None)
+            .or_else(|| self.door_batch.bounds())
+            .or_else(|| self.streets.bounds())
     }
 
     /// The campaign file, unless a background job has it.

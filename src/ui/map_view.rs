@@ -1,5 +1,5 @@
-//! The map: basemap tiles (walkers), the precinct layer, hover tooltip, click selection,
-//! labels, the legend in a corner and the attribution.
+//! The map: basemap tiles (walkers) or the campaign's street map, the precinct layer, hover
+//! tooltip, click selection, labels, the legend in a corner and the attribution.
 
 use egui::{Align2, Color32, FontId, RichText, Stroke, pos2, vec2};
 use walkers::Map;
@@ -27,7 +27,7 @@ pub fn map(
     }
     let default_center = shown
         .session
-        .and_then(|l| l.shapes.bounds(None))
+        .and_then(Session::bounds)
         .map_or(walkers::lon_lat(2.35, 48.85), |b| {
             World::center_of(b).position()
         });
@@ -41,10 +41,17 @@ pub fn map(
     let mut stats = None;
     let mut drawn_view = None;
     let mut layer_time = std::time::Duration::ZERO;
+    let mut street_stats = None;
+    let mut street_time = std::time::Duration::ZERO;
     {
         let mut memory = std::mem::take(&mut map.memory);
         let loaded = shown.session;
         let mesh_cache = &mut map.mesh_cache;
+        let street_cache = &mut map.street_cache;
+        let streets = loaded
+            .filter(|l| shown.basemap.choice == BasemapChoice::Streets && !l.streets.is_empty())
+            .map(|l| &l.streets);
+        let basemap_opacity = shown.view.basemap_opacity;
         let selection = &shown.selection.precincts;
         let visible = shown.view.precincts_visible;
         let show_labels = shown.view.labels;
@@ -80,6 +87,15 @@ pub fn map(
                 scale: 2f64.powf(projector.zoom()),
             };
             drawn_view = Some(view);
+            // The street map first: under everything else the map shows.
+            if let Some(streets) = streets {
+                let started = std::time::Instant::now();
+                let (shapes, s) =
+                    street_cache.shapes(streets, &view, basemap_opacity, Some(ui.ctx()));
+                street_time = started.elapsed();
+                street_stats = Some(s);
+                ui.painter().with_clip_rect(map_rect).extend(shapes);
+            }
             if let Some(p) = response.hover_pos() {
                 let w = view.to_world(p);
                 cursor = Some(w.position());
@@ -250,6 +266,8 @@ pub fn map(
         map.frame_stats = s;
     }
     map.layer_time = layer_time;
+    map.street_stats = street_stats.unwrap_or_default();
+    map.street_time = street_time;
     if drawn_view.is_some() {
         map.last_view = drawn_view;
     }
@@ -399,6 +417,7 @@ impl LegendLabel for egui::Response {
 /// Attribution, and the offline notice with its retry button.
 fn overlay(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) -> Option<Action> {
     let t = super::tr(shown);
+    // The bundled map, the street map and online tiles all come from OpenStreetMap.
     let attribution = match shown.basemap.choice {
         BasemapChoice::None => None,
         _ => Some("© OpenStreetMap contributors"),

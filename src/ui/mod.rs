@@ -116,6 +116,9 @@ fn toolbar(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Actio
             if ui.button(t.import_doors).clicked() {
                 actions.push(Action::ImportDoorsDialog);
             }
+            if ui.button(t.import_streets).clicked() {
+                actions.push(Action::ImportStreetsDialog);
+            }
             ui.separator();
             ui.menu_button(t.recent, |ui| {
                 for path in &shown.persisted.recent {

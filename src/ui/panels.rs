@@ -37,6 +37,16 @@ pub fn layers(ui: &mut egui::Ui, shown: &Shown<'_>) -> Vec<Action> {
         actions.push(Action::SetBasemapOpacity(basemap_opacity));
     }
     let current = shown.basemap.choice.clone();
+    let has_streets = shown.session.is_some_and(|s| !s.streets.is_empty());
+    let streets = ui
+        .add_enabled(
+            has_streets,
+            egui::RadioButton::new(current == BasemapChoice::Streets, t.basemap_streets),
+        )
+        .on_disabled_hover_text(t.basemap_streets_missing);
+    if streets.clicked() && current != BasemapChoice::Streets {
+        actions.push(Action::SetBasemap(BasemapChoice::Streets));
+    }
     for (choice, label) in [
         (BasemapChoice::Offline, t.basemap_offline),
         (BasemapChoice::OpenStreetMap, t.basemap_osm),
@@ -292,6 +302,7 @@ pub fn status_bar(
         ui.separator();
         let (text, colour) = match (&shown.basemap.choice, shown.basemap.net) {
             (BasemapChoice::None, _) => (t.status_no_basemap.to_owned(), None),
+            (BasemapChoice::Streets, _) => (t.status_street_map.to_owned(), None),
             (BasemapChoice::Offline | BasemapChoice::File(_), _) => {
                 (t.status_offline_basemap.to_owned(), None)
             }
