@@ -5,7 +5,7 @@ use egui::{Align2, Color32, FontId, Pos2, Sense, Stroke, vec2};
 
 use super::coords::World;
 use super::layer::View;
-use crate::store::TurfWalk;
+use crate::domain::walk::TurfWalk;
 
 /// The path's colour.
 const PATH: Color32 = Color32::from_rgb(0x1f, 0x4e, 0xd8);

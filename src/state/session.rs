@@ -93,7 +93,7 @@ pub struct Session {
     /// The campaign's notice (what a demo's data is), shown on the map.
     pub notice: Option<String>,
     /// The walk the map shows (the turf chosen in the turfs panel), if any.
-    pub walk: Option<crate::store::TurfWalk>,
+    pub walk: Option<crate::domain::walk::TurfWalk>,
     /// The streets as walks take them, read once (and again when their count changes).
     walk_streets: Option<(usize, Arc<crate::domain::walk::StreetIndex>)>,
     /// The campaign's streets, ready to draw as its offline street map.
@@ -433,8 +433,9 @@ impl Session {
     pub fn recolour(&mut self, opacity: f32) {
         let alpha = (opacity.clamp(0.0, 1.0) * 255.0) as u8;
         let fills = match &self.scored {
+            // Nothing to show by colour: a light veil, so that the street map stays readable.
             None => {
-                vec![Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 2); self.shapes.len()]
+                vec![Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 6); self.shapes.len()]
             }
             Some(s) => {
                 let colours: Vec<Color32> = s

@@ -426,7 +426,7 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
 /// A turf's walk under its row: how long, from where, and its doors in order.
 fn walk_list(
     ui: &mut egui::Ui,
-    walk: &crate::store::TurfWalk,
+    walk: &crate::domain::walk::TurfWalk,
     t: &crate::ui::i18n::Tr,
     lang: crate::domain::numbers::Lang,
 ) {

@@ -192,6 +192,49 @@ pub struct Step {
     pub side: Side,
 }
 
+/// One door of a walk, in order.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct WalkStop {
+    /// Its place in the walk, from 1.
+    pub rank: usize,
+    /// The door's UUID.
+    pub door: String,
+    /// Its address, as stored.
+    pub address: String,
+    /// Its street.
+    pub street: Option<String>,
+    /// Its house number.
+    pub housenumber: Option<u32>,
+    /// Its house number's suffix.
+    pub suffix: Option<String>,
+    /// The side of the street it is walked on.
+    pub side: Side,
+    /// Households behind it.
+    pub households: i64,
+    /// Where it is (longitude, latitude).
+    pub point: (f64, f64),
+}
+
+/// A turf's walk.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TurfWalk {
+    /// The turf's name.
+    pub turf: String,
+    /// The mode it was ordered in.
+    #[serde(skip)]
+    pub mode: WalkMode,
+    /// Where it starts (longitude, latitude); `None` for a turf without doors.
+    pub meeting_point: Option<(f64, f64)>,
+    /// Whether the meeting point was set (else: the door nearest the turf's centre).
+    pub meeting_point_set: bool,
+    /// Whether the order followed the campaign's street lines (else house-number parity).
+    pub along_streets: bool,
+    /// The doors in order.
+    pub stops: Vec<WalkStop>,
+    /// Its length in straight lines between doors, metres.
+    pub length_m: f64,
+}
+
 /// A stretch walked without a break: one street (or one side of it), or one loose door.
 #[derive(Clone, Debug)]
 struct Stretch {
