@@ -922,7 +922,10 @@ fn names_are_looked_up_as_they_are_kept_apart_assignments_are_not_doubled_and_ex
     let empty = dir.path().join("empty.campaign.gpkg");
     cli_ok(&["new", s(&empty), "--name", "E"]);
     let err = cli_err(&["turf", s(&empty), "autocut", "--target", "100"]);
-    assert!(err.contains("has no precincts and no door points to cut"), "{err}");
+    assert!(
+        err.contains("has no precincts and no door points to cut"),
+        "{err}"
+    );
 }
 
 #[test]

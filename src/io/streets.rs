@@ -32,6 +32,21 @@ pub struct StreetsRead {
     pub outside: usize,
 }
 
+impl StreetsRead {
+    /// Counts a named way and sends the pieces of it that were placed (none: it lies outside).
+    fn send(
+        &mut self,
+        pieces: Vec<Street>,
+        sink: &mut dyn FnMut(Street) -> Result<(), ImportError>,
+    ) -> Result<(), ImportError> {
+        self.ways += 1;
+        if pieces.is_empty() {
+            self.outside += 1;
+        }
+        pieces.into_iter().try_for_each(sink)
+    }
+}
+
 /// A named street way before its vertices are placed.
 struct Way {
     id: i64,
@@ -233,14 +248,7 @@ fn one_pass(
                 let Some(way) = street_way(&w) else {
                     continue;
                 };
-                read.ways += 1;
-                let found = pieces(&way, |r| nodes.get(&r).copied());
-                if found.is_empty() {
-                    read.outside += 1;
-                }
-                for street in found {
-                    sink(street)?;
-                }
+                read.send(pieces(&way, |r| nodes.get(&r).copied()), sink)?;
             }
         }
         Ok(())
@@ -307,14 +315,7 @@ fn three_passes(
                 let Some(way) = street_way(&w) else {
                     continue;
                 };
-                read.ways += 1;
-                let found = pieces(&way, place);
-                if found.is_empty() {
-                    read.outside += 1;
-                }
-                for street in found {
-                    sink(street)?;
-                }
+                read.send(pieces(&way, place), sink)?;
             }
         }
         Ok(())
