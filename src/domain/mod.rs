@@ -15,6 +15,7 @@ pub mod geometry;
 pub mod name;
 pub mod numbers;
 pub mod precinct;
+pub mod print_code;
 pub mod results;
 pub mod scoring;
 pub mod selection;
