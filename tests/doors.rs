@@ -236,9 +236,10 @@ fn the_same_addresses_from_a_second_file_are_not_added_twice() {
         ),
         "{out}"
     );
-    // "1415 doors read from …: 68 new, 1347 updated, 0 unchanged": the extract's nodes are
-    // the GeoJSON's, matched by street, number, suffix and unit; what is new are the
-    // buildings whose address no node gives.
+    // "1415 doors read from …: 38 new, 35 updated, 1342 unchanged": the extract's nodes are
+    // the GeoJSON's, matched by their OpenStreetMap ids ("node/25389429" is the GeoJSON's
+    // "25389429") or by street, number, suffix and unit; what is new are the buildings whose
+    // address no node gives.
     let counts: Vec<usize> = out
         .split(": ")
         .nth(1)
@@ -246,8 +247,9 @@ fn the_same_addresses_from_a_second_file_are_not_added_twice() {
         .split(", ")
         .map(|p| p.split_whitespace().next().unwrap().parse().unwrap())
         .collect();
-    let (new, updated) = (counts[0], counts[1]);
-    assert!(updated > 1300 && new < 100, "{out}");
+    let (new, updated, unchanged) = (counts[0], counts[1], counts[2]);
+    assert!(unchanged > 1300 && new < 100, "{out}");
+    assert_eq!(new + updated + unchanged, 1415, "{out}");
     let info: serde_json::Value =
         serde_json::from_str(&cli_ok(&["info", s(&file), "--json"])).unwrap();
     let doors = info["layers"]
@@ -423,12 +425,70 @@ fn undoing_a_re_import_puts_back_the_doors_it_updated_added_and_removed() {
     ];
     let w = c.import_doors(&second, "a.csv", false).unwrap();
     assert_eq!((w.new, w.updated, w.unchanged, w.removed), (1, 1, 1, 1));
-    c.swap_doors(&w.added, &w.removed_doors, &w.changed, true)
-        .unwrap();
+    c.swap_doors(
+        &w.added,
+        &w.removed_doors,
+        &w.changed,
+        &w.removed_members,
+        true,
+    )
+    .unwrap();
     assert_eq!(c.doors().unwrap(), before);
-    c.swap_doors(&w.added, &w.removed_doors, &w.changed, false)
-        .unwrap();
+    c.swap_doors(
+        &w.added,
+        &w.removed_doors,
+        &w.changed,
+        &w.removed_members,
+        false,
+    )
+    .unwrap();
     let after = c.doors().unwrap();
     assert_eq!(after.len(), 3);
     assert_eq!(after.iter().map(|d| d.households).sum::<i64>(), 6);
+}
+
+#[test]
+fn doors_removed_by_a_re_import_leave_their_turfs_and_the_file_stays_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "R"]);
+    let csv = dir.path().join("d.csv");
+    // Four doors on one straight street side: a turf of them has an area all the same.
+    let rows = |n: usize| {
+        let mut t = String::from("lon,lat,street,housenumber\n");
+        for i in 0..n {
+            t = format!(
+                "{t}{},60.17,Kaivokatu,{}\n",
+                24.94 + i as f64 * 0.0002,
+                2 * i + 1
+            );
+        }
+        t
+    };
+    std::fs::write(&csv, rows(4)).unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&csv)]);
+    let cut = cli_ok(&["turf", s(&file), "autocut", "--target", "4"]);
+    assert!(cut.contains("1 compact turfs"), "{cut}");
+    assert!(cli_ok(&["validate", s(&file)]).contains("valid campaign file"));
+    // Cut to one door: most would go, so it is asked for, even in a small file.
+    std::fs::write(&csv, rows(1)).unwrap();
+    let err = cli_err(&["doors", s(&file), "import", s(&csv)]);
+    assert!(err.contains("would remove 3 of the 4 doors"), "{err}");
+    // Cut to three: one door goes, and its turf loses it.
+    std::fs::write(&csv, rows(3)).unwrap();
+    let out = cli_ok(&["doors", s(&file), "import", s(&csv)]);
+    assert!(
+        out.contains("3 unchanged") && out.contains("1 doors of the earlier import"),
+        "{out}"
+    );
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    assert_eq!(turfs[0]["stats"]["doors"], 3);
+    let check = cli_ok(&["validate", s(&file)]);
+    assert!(check.contains("valid campaign file"), "{check}");
+    // All gone (allowed): the turf, left empty, is deleted, and the file is still valid.
+    std::fs::write(&csv, "lon,lat,street,housenumber\n25.0,60.2,Other,1\n").unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&csv), "--allow-removal"]);
+    assert!(cli_ok(&["turf", s(&file), "list"]).contains("no turfs yet"));
+    assert!(cli_ok(&["validate", s(&file)]).contains("valid campaign file"));
 }

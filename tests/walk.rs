@@ -57,12 +57,17 @@ fn turfs(mut doors: Vec<WalkDoor>) -> Vec<Vec<WalkDoor>> {
 /// 20 random starting orders: the reference a street-blind optimiser reaches.
 fn best_two_opt(doors: &[WalkDoor], first: usize, seed: u64) -> f64 {
     let mut rng = StdRng::seed_from_u64(seed);
+    // Distances once: a walk's length is measured the same way, door to door.
+    let m = doors.len();
+    let table: Vec<f64> = (0..m * m)
+        .map(|k| walk_length(doors, &[k / m, k % m]))
+        .collect();
+    let d = |a: usize, b: usize| table[a * m + b];
     let mut best = f64::MAX;
     for _ in 0..20 {
         let mut order: Vec<usize> = (0..doors.len()).filter(|&i| i != first).collect();
         order.shuffle(&mut rng);
         order.insert(0, first);
-        let d = |a: usize, b: usize| walk_length(doors, &[a, b]);
         let n = order.len();
         let mut improved = true;
         while improved {
@@ -331,4 +336,26 @@ fn the_field_demo_is_built_from_the_shipped_extract_with_real_streets_and_illust
     assert!(walk.along_streets && !walk.stops.is_empty());
     let report = c.validate().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn a_meeting_point_far_from_the_turf_is_refused_and_western_longitudes_need_no_dashes() {
+    use common::{cli_err, cli_ok, s};
+    let dir = tempfile::tempdir().unwrap();
+    let file = helsinki_campaign(dir.path());
+    let turfs: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["turf", s(&file), "list", "--json"])).unwrap();
+    let turf = turfs[0]["name"].as_str().unwrap().to_owned();
+    // Latitude first, by mistake.
+    let err = cli_err(&["turf", s(&file), "meeting-point", &turf, "60.166 24.9395"]);
+    assert!(
+        err.contains("km from turf") && err.contains("longitude first"),
+        "{err}"
+    );
+    let err = cli_err(&["turf", s(&file), "meeting-point", &turf, "-73.56 45.5"]);
+    assert!(
+        err.contains("km from turf"),
+        "a western point is read, then refused: {err}"
+    );
+    cli_ok(&["turf", s(&file), "meeting-point", &turf, "24.9395 60.166"]);
 }

@@ -364,6 +364,7 @@ fn doors_into(
                 added: w.added,
                 removed: w.removed_doors,
                 changed: w.changed,
+                removed_members: w.removed_members,
             };
             (JobNote::Say(Message::info(text)), Some(edit))
         }

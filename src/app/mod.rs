@@ -143,6 +143,7 @@ impl PlannerApp {
             Action::Dropped(paths) => self.dropped(paths, ctx),
             Action::OpenDemo => self.open_demo(ctx),
             Action::OpenFieldDemo => self.open_field_demo(ctx),
+            Action::CloseNotice => self.view.notice_closed = true,
             Action::ResetDemo => self.reset_demo(),
             Action::CancelJob => self.jobs.cancel(),
             Action::DismissMessage => self.view.message = None,
@@ -215,6 +216,7 @@ impl PlannerApp {
         }
         session.recolour(self.view.opacity);
         if !keep_view {
+            self.view.notice_closed = false;
             // The field demo opens on its first turf's walk.
             let field_demo = session.notice.as_deref() == Some(crate::demo::FIELD_NOTICE);
             self.view.walk_turf = session

@@ -27,6 +27,9 @@ pub(super) fn run(file: &Path, action: DoorsCommand) -> anyhow::Result<()> {
                 households: c.households_column,
             };
             let doors = crate::io::doors::read_doors_with(&path, &chosen)?;
+            for w in crate::io::doors::address_warnings(&doors) {
+                eprintln!("warning: {}: {w}", path.display());
+            }
             let mut campaign = Campaign::open(file)?;
             let source = path
                 .file_name()

@@ -43,12 +43,19 @@ pub(super) fn run(file: &Path, action: StreetsCommand) -> anyhow::Result<()> {
                 ),
                 None => "the whole extract (the campaign holds nothing yet to clip to)".to_owned(),
             };
+            let outside = if clip.is_some() {
+                format!("{} of them outside", read.outside)
+            } else {
+                format!(
+                    "{} of them without their nodes in the extract",
+                    read.outside
+                )
+            };
             println!(
-                "imported {} streets from {} ({} named street ways, {} of them outside; kept: {kept}){}{}",
+                "imported {} streets from {} ({} named street ways, {outside}; kept: {kept}){}{}",
                 w.streets,
                 extract.display(),
                 read.ways,
-                read.outside,
                 if w.replaced > 0 {
                     format!("; {} streets of the earlier import replaced", w.replaced)
                 } else {

@@ -125,8 +125,12 @@ pub enum TurfCommand {
     MeetingPoint {
         /// The turf's name.
         turf: String,
-        /// The point: "LON LAT" (or "LON,LAT").
-        #[arg(conflicts_with = "clear", required_unless_present = "clear")]
+        /// The point: "LON LAT" (or "LON,LAT"), longitude first; "-73.56 45.5" works as it is.
+        #[arg(
+            conflicts_with = "clear",
+            required_unless_present = "clear",
+            allow_hyphen_values = true
+        )]
         at: Option<String>,
         /// Clear the meeting point.
         #[arg(long)]
@@ -255,6 +259,13 @@ pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result
                         )
                     }
                 );
+                if report.doors_outside > 0 {
+                    println!(
+                        "{} door points lie in no precinct and were not cut (make turfs of them \
+                         with a lasso in the app, or import precincts that cover them)",
+                        report.doors_outside
+                    );
+                }
             }
         }
         TurfCommand::Split { turf, line, name } => {
@@ -349,6 +360,11 @@ pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result
             let turfs = campaign.turfs()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&turfs)?);
+            } else if turfs.is_empty() {
+                println!(
+                    "no turfs yet: make them with `turf create`, `turf autocut`, or the app's \
+                     lasso"
+                );
             } else {
                 for t in &turfs {
                     println!(

@@ -28,27 +28,32 @@ pub(super) fn walk(file: &Path, turf: &str, mode: WalkModeArg, json: bool) -> an
         return Ok(());
     }
     if w.stops.is_empty() {
-        anyhow::bail!(
-            "turf {:?} has no door points to walk (import doors first: campaign-planner doors {} import FILE)",
-            w.turf,
-            file.display()
+        println!(
+            "turf {:?} has no door points: nothing to walk (its precincts hold none, and it \
+             holds no doors of its own)",
+            w.turf
         );
+        return Ok(());
     }
     let mut out = String::new();
+    let start = match (mode, w.meeting_point, w.meeting_point_set) {
+        (WalkModeArg::NumberOrder, _, _) => "in address-list order".to_owned(),
+        (_, Some((x, y)), true) => {
+            format!("starting at the street side nearest its meeting point ({x:.6}, {y:.6})")
+        }
+        (_, Some((x, y)), false) => format!(
+            "starting at the street side nearest the door closest to its centre ({x:.6}, \
+             {y:.6}; set a meeting point with `turf meeting-point`)"
+        ),
+        (_, None, _) => String::new(),
+    };
     let _ = writeln!(
         out,
-        "turf {:?}: {} doors, {:.1} km in straight lines, from {} ({:.6}, {:.6}){}",
+        "turf {:?}: {} doors, {:.1} km from door to door in straight lines, {start}{}",
         w.turf,
         w.stops.len(),
         w.length_m / 1000.0,
-        if w.meeting_point_set {
-            "its meeting point"
-        } else {
-            "the door nearest its centre"
-        },
-        w.meeting_point.map_or(0.0, |p| p.0),
-        w.meeting_point.map_or(0.0, |p| p.1),
-        if w.along_streets {
+        if w.along_streets || mode == WalkModeArg::NumberOrder {
             ""
         } else {
             "; no street lines here: sides by house-number parity"
@@ -60,17 +65,12 @@ pub(super) fn walk(file: &Path, turf: &str, mode: WalkModeArg, json: bool) -> an
         "rank", "street", "number", "side", "households"
     );
     for s in &w.stops {
-        let street = s.street.clone().unwrap_or_else(|| s.address.clone());
-        let number = s
-            .housenumber
-            .map(|n| format!("{n}{}", s.suffix.as_deref().unwrap_or("")))
-            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{:>5}  {:<32} {:>8}  {:<10} {:>10}",
             s.rank,
-            street,
-            number,
+            s.street_or_address(),
+            s.number(),
             s.side.words(false),
             s.households
         );
@@ -78,6 +78,20 @@ pub(super) fn walk(file: &Path, turf: &str, mode: WalkModeArg, json: bool) -> an
     // Written whole, so that a closed pipe (`| head`) is an error main() stays quiet about.
     std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes())?;
     Ok(())
+}
+
+/// How far from its turf's doors a meeting point may be, in kilometres.
+const MEETING_KM: f64 = 5.0;
+
+/// The distance from a point to the nearest of some doors, in kilometres (`None`: no doors).
+fn distance_km(doors: &[crate::store::StoredDoor], (lon, lat): (f64, f64)) -> Option<f64> {
+    doors
+        .iter()
+        .map(|d| {
+            let kx = 111.32 * lat.to_radians().cos().abs().max(0.01);
+            ((d.point.x() - lon) * kx).hypot((d.point.y() - lat) * 111.32)
+        })
+        .min_by(f64::total_cmp)
 }
 
 /// Sets or clears a turf's meeting point.
@@ -102,6 +116,17 @@ pub(super) fn meeting_point(
         let [lon, lat] = numbers[..] else {
             anyhow::bail!("{text:?} is not \"LON LAT\"; nothing was changed");
         };
+        // A point far from the turf's doors is most often latitude and longitude swapped.
+        let doors = campaign.turf_doors(&t.uuid)?;
+        if let Some(km) = distance_km(&doors, (lon, lat))
+            && km > MEETING_KM
+        {
+            anyhow::bail!(
+                "({lon}, {lat}) is {km:.0} km from turf {:?}'s doors: a meeting point is within \
+                 {MEETING_KM} km of them (longitude first, then latitude); nothing was changed",
+                t.name
+            );
+        }
         Some((lon, lat))
     };
     campaign.set_meeting_point(&t.uuid, point)?;

@@ -64,7 +64,11 @@ pub fn autocut(precincts: &[CutPrecinct], points: &[Point<f64>], target: i64) ->
             p.doors.iter().map(|d| d.1).sum()
         };
         if size > max && !p.doors.is_empty() {
-            let parts = usize::try_from((size + max - 1) / max).unwrap_or(1).max(2);
+            // As many parts as the target gives (1,448 doors at 150 make 10 turfs of about 145,
+            // not 8 of 181), two at least.
+            let parts = usize::try_from((size + target / 2) / target)
+                .unwrap_or(1)
+                .max(2);
             let mut doors = p.doors.clone();
             bisect(&mut doors, points, parts, &mut cuts);
         } else if size > 0 {

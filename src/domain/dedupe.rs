@@ -81,11 +81,12 @@ pub struct Keyed<'a> {
 /// ```
 #[must_use]
 pub fn matches(existing: &[Keyed<'_>], new: &[Keyed<'_>]) -> Vec<Option<usize>> {
-    let by_id: HashMap<&str, usize> = existing
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| e.source_id.map(|s| (s, i)))
-        .collect();
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in existing.iter().enumerate() {
+        if let Some(id) = e.source_id {
+            by_id.entry(same_id(id)).or_default().push(i);
+        }
+    }
     let tree: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
         existing
             .iter()
@@ -94,13 +95,25 @@ pub fn matches(existing: &[Keyed<'_>], new: &[Keyed<'_>]) -> Vec<Option<usize>> 
             .collect(),
     );
     let mut taken = vec![false; existing.len()];
-    let mut out = Vec::with_capacity(new.len());
-    for n in new {
-        if let Some(&i) = n.source_id.and_then(|s| by_id.get(s))
-            && !taken[i]
-        {
+    let mut out = vec![None; new.len()];
+    // First every door whose source id is known: an exact id wins over a nearby address.
+    for (k, n) in new.iter().enumerate() {
+        let Some(ids) = n.source_id.and_then(|s| by_id.get(&same_id(s))) else {
+            continue;
+        };
+        let nearest = ids.iter().copied().filter(|&i| !taken[i]).min_by(|&a, &b| {
+            metres(existing[a].point, n.point)
+                .total_cmp(&metres(existing[b].point, n.point))
+                .then(a.cmp(&b))
+        });
+        if let Some(i) = nearest {
             taken[i] = true;
-            out.push(Some(i));
+            out[k] = Some(i);
+        }
+    }
+    // Then the others, by address and place.
+    for (k, n) in new.iter().enumerate() {
+        if out[k].is_some() {
             continue;
         }
         let reach = if n.key.is_empty() {
@@ -120,22 +133,40 @@ pub fn matches(existing: &[Keyed<'_>], new: &[Keyed<'_>]) -> Vec<Option<usize>> 
         let best = tree
             .locate_in_envelope(&box_)
             .filter(|e| !taken[e.data] && existing[e.data].key == n.key)
-            .map(|e| {
-                let dx = (e.geom()[0] - p.x()) * METRES_PER_DEGREE * scale;
-                let dy = (e.geom()[1] - p.y()) * METRES_PER_DEGREE;
-                (dx.hypot(dy), e.data)
+            // A door whose id the file gives is that door, not another of the same address.
+            .filter(|e| {
+                n.source_id.is_none()
+                    || existing[e.data].source_id.is_none()
+                    || !by_id.contains_key(&same_id(n.source_id.unwrap_or_default()))
             })
+            .map(|e| (metres(existing[e.data].point, p), e.data))
             .filter(|&(m, _)| m <= reach)
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        match best {
-            Some((_, i)) => {
-                taken[i] = true;
-                out.push(Some(i));
-            }
-            None => out.push(None),
+        if let Some((_, i)) = best {
+            taken[i] = true;
+            out[k] = Some(i);
         }
     }
     out
+}
+
+/// A source id written one way whatever the file: an OpenStreetMap node's id with or without
+/// its `node/` prefix (exports of address points often drop it) is the same id.
+#[must_use]
+pub fn same_id(id: &str) -> String {
+    let id = id.trim();
+    match id.strip_prefix("node/") {
+        Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => n.to_owned(),
+        _ => id.to_owned(),
+    }
+}
+
+/// Metres between two longitude/latitude points (equirectangular: exact enough within 30 m).
+fn metres(a: Point<f64>, b: Point<f64>) -> f64 {
+    let scale = a.y().to_radians().cos().max(0.01);
+    let dx = (a.x() - b.x()) * METRES_PER_DEGREE * scale;
+    let dy = (a.y() - b.y()) * METRES_PER_DEGREE;
+    dx.hypot(dy)
 }
 
 #[cfg(test)]
@@ -188,6 +219,32 @@ mod tests {
             keyed(0.0, 0.0, "x|1||", None),
         ];
         assert_eq!(matches(&existing, &new), vec![Some(1), Some(0)]);
+    }
+
+    #[test]
+    fn an_exact_source_id_wins_over_a_nearby_door_of_the_same_address() {
+        // X and Y: one address, 11 m apart, each with its id; the file lists Y first.
+        let existing = [
+            keyed(24.9400, 60.17, "k|12||", Some("X")),
+            keyed(24.9402, 60.17, "k|12||", Some("Y")),
+        ];
+        let new = [
+            keyed(24.9402, 60.17, "k|12||", Some("Y")),
+            keyed(24.9400, 60.17, "k|12||", Some("X")),
+        ];
+        assert_eq!(matches(&existing, &new), vec![Some(1), Some(0)]);
+        // Two rows of one id stay two doors, each matched to the nearest.
+        let twice = [
+            keyed(24.9400, 60.17, "k|1||", Some("A")),
+            keyed(24.9500, 60.17, "k|2||", Some("A")),
+        ];
+        assert_eq!(matches(&twice, &twice), vec![Some(0), Some(1)]);
+        // An OpenStreetMap node's id with and without its prefix.
+        let osm = [keyed(24.94, 60.17, "k|1||", Some("node/123"))];
+        assert_eq!(
+            matches(&osm, &[keyed(24.95, 60.18, "", Some("123"))]),
+            vec![Some(0)]
+        );
     }
 
     #[test]

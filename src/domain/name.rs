@@ -53,3 +53,63 @@ pub fn clean_name<'a>(name: &'a str, kind: &'static str) -> Result<&'a str, Name
     }
     Ok(name)
 }
+
+/// Names in the order people expect: letters in any case alike, numbers by value ("Auto 2"
+/// before "Auto 10").
+#[must_use]
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in name_key(s).chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, text)) if *d == digit => text.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    }
+    let (x, y) = (chunks(a), chunks(b));
+    for (p, q) in x.iter().zip(&y) {
+        let order = match (p, q) {
+            ((true, m), (true, n)) => {
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                m.len().cmp(&n.len()).then_with(|| m.cmp(n))
+            }
+            _ => p.1.cmp(&q.1),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    x.len().cmp(&y.len()).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod natural_tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn numbered_names_sort_by_their_numbers() {
+        let mut names = vec![
+            "Auto 10",
+            "auto 2",
+            "Auto 1",
+            "Équipe B",
+            "Auto 02b",
+            "équipe a",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            vec![
+                "Auto 1",
+                "auto 2",
+                "Auto 02b",
+                "Auto 10",
+                "équipe a",
+                "Équipe B"
+            ]
+        );
+    }
+}

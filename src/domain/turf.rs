@@ -247,11 +247,23 @@ pub fn side_of_line(line: &[(f64, f64)], p: (f64, f64)) -> f64 {
     best.1
 }
 
-/// The outline of a turf of single doors: the convex hull of its points.
+/// The outline of a turf of doors: the convex hull of the doors, each taken as a square 10 m
+/// across, so that one door, or doors along one straight street side, still enclose an area
+/// (a hull of points in a line would be a ring that crosses itself).
 #[must_use]
-pub fn door_outline(points: Vec<geo_types::Point<f64>>) -> MultiPolygon<f64> {
+pub fn door_outline(points: &[geo_types::Point<f64>]) -> MultiPolygon<f64> {
     use geo::ConvexHull as _;
-    MultiPolygon(vec![geo_types::MultiPoint(points).convex_hull()])
+    const HALF_METRES: f64 = 5.0;
+    let corners: Vec<geo_types::Point<f64>> = points
+        .iter()
+        .flat_map(|p| {
+            let dy = HALF_METRES / 111_320.0;
+            let dx = dy / p.y().to_radians().cos().max(0.01);
+            [(-dx, -dy), (dx, -dy), (dx, dy), (-dx, dy)]
+                .map(|(ox, oy)| geo_types::Point::new(p.x() + ox, p.y() + oy))
+        })
+        .collect();
+    MultiPolygon(vec![geo_types::MultiPoint(corners).convex_hull()])
 }
 
 /// The outline of a turf: the union of its precincts.
@@ -269,6 +281,21 @@ mod tests {
         let line = [(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)];
         assert!(side_of_line(&line, (1.5, 1.0)) > 0.0);
         assert!(side_of_line(&line, (0.5, -1.0)) < 0.0);
+    }
+
+    #[test]
+    fn the_outline_of_one_door_or_of_doors_in_a_line_is_a_valid_area() {
+        use geo::Area as _;
+        let one = door_outline(&[geo_types::Point::new(2.35, 48.85)]);
+        let line = door_outline(
+            &(0..5)
+                .map(|k| geo_types::Point::new(2.35 + f64::from(k) * 0.0001, 48.85))
+                .collect::<Vec<_>>(),
+        );
+        for outline in [one, line] {
+            assert!(outline.unsigned_area() > 0.0);
+            assert!(crate::domain::validity::check(&outline).is_ok());
+        }
     }
 
     #[test]

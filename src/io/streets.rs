@@ -87,6 +87,17 @@ pub fn read_streets_into(
     sink: &mut dyn FnMut(Street) -> Result<(), ImportError>,
 ) -> Result<StreetsRead, ImportError> {
     super::input::check_regular_file(path, super::input::MAX_SHAPES_BYTES)?;
+    let pbf = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pbf"));
+    if !pbf {
+        return Err(ImportError::Format {
+            path: path.to_path_buf(),
+            detail: "streets come from an OpenStreetMap extract (.osm.pbf, e.g. from a regional \
+                     download site); this file is not one"
+                .to_owned(),
+        });
+    }
     let size = std::fs::metadata(path).map_or(0, |m| m.len()).max(1);
     let read = match clip {
         Some(clip) => one_pass(path, clip, size, progress, sink)?,
@@ -115,7 +126,22 @@ pub fn import_streets(
         .unwrap_or_default();
     let mut read = StreetsRead::default();
     let written = campaign.replace_streets_with(&source, |put| {
-        read = read_streets_into(path, clip, progress, &mut |s| Ok(put(&s)?))?;
+        let mut sent = 0_usize;
+        read = read_streets_into(path, clip, progress, &mut |s| {
+            sent += 1;
+            Ok(put(&s)?)
+        })?;
+        // An extract of somewhere else would replace the streets with none.
+        if sent == 0 {
+            return Err(ImportError::Format {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "none of its {} named streets lies within the campaign's extent and 1 km \
+                     around it (an extract of another place?); nothing was changed",
+                    read.ways
+                ),
+            });
+        }
         Ok::<(), ImportError>(())
     })?;
     Ok((read, written))
@@ -411,6 +437,21 @@ mod tests {
         let whole = read_streets(&fixture("helsinki.osm.pbf"), None, &mut ignore).unwrap();
         assert_eq!(read.ways, whole.ways);
         assert_eq!(written.streets, whole.streets.len());
+        assert_eq!(c.street_count().unwrap(), whole.streets.len());
+        // The same extract clipped to a box in another country: refused, the streets kept.
+        let paris = Rect::new(Coord { x: 2.3, y: 48.8 }, Coord { x: 2.4, y: 48.9 });
+        let e = import_streets(
+            &mut c,
+            &fixture("helsinki.osm.pbf"),
+            Some(paris),
+            &mut ignore,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("none of its") && e.contains("nothing was changed"),
+            "{e}"
+        );
         assert_eq!(c.street_count().unwrap(), whole.streets.len());
     }
 }

@@ -91,6 +91,8 @@ pub enum Action {
     ImportResults(PathBuf, ElectionMeta, ColumnMapping),
     /// Open the demo campaign.
     OpenDemo,
+    /// Close the campaign's notice on the map.
+    CloseNotice,
     /// Open the field demo (central Helsinki: streets, addresses, turfs and walks).
     OpenFieldDemo,
     /// Rebuild the demo campaign from the shipped data and open it.

@@ -53,6 +53,8 @@ pub enum Edit {
         removed: Vec<(String, Vec<u8>)>,
         /// The doors updated.
         changed: Vec<(crate::store::DoorRow, crate::store::DoorRow)>,
+        /// The turf memberships the removed doors left.
+        removed_members: Vec<String>,
     },
     /// A turf's meeting point was moved (`None`: the door nearest its centre).
     MeetingPoint {
@@ -121,9 +123,10 @@ impl Edit {
                     added,
                     removed,
                     changed,
+                    removed_members,
                 },
                 undo,
-            ) => c.swap_doors(added, removed, changed, undo),
+            ) => c.swap_doors(added, removed, changed, removed_members, undo),
             (Self::Assigned { turf, before, .. }, true)
             | (
                 Self::Assigned {

@@ -65,6 +65,8 @@ pub struct View {
     pub membership: Membership,
     /// Turf outlines coloured by status (planned, in progress, done) instead of by team.
     pub turfs_by_status: bool,
+    /// Whether the campaign's notice was closed.
+    pub notice_closed: bool,
     /// The turf whose walk the map shows.
     pub walk_turf: Option<crate::domain::turf::TurfId>,
     /// A message for the user.
@@ -86,6 +88,7 @@ impl Default for View {
             membership: Membership::Representative,
             turfs_by_status: false,
             walk_turf: None,
+            notice_closed: false,
             message: None,
             confirm: None,
         }

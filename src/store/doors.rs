@@ -6,11 +6,11 @@
 //! longer has. Every change is kept for undo.
 
 use geo_types::Rect;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use super::{Campaign, StoreError, gpkg};
 use crate::domain::address::Address;
-use crate::domain::dedupe::{Keyed, door_key, matches};
+use crate::domain::dedupe::{Keyed, door_key, matches, same_id};
 use crate::domain::door::NewDoor;
 use crate::domain::selection::PrecinctIndex;
 use crate::store::NOW;
@@ -46,6 +46,9 @@ pub struct DoorsWritten {
     /// The doors updated, before and after, for undo.
     #[serde(skip)]
     pub changed: Vec<(DoorRow, DoorRow)>,
+    /// The turf memberships of the removed doors (their UUIDs), ended with them, for undo.
+    #[serde(skip)]
+    pub removed_members: Vec<String>,
     /// Doors in the file.
     pub read: usize,
     /// Doors added.
@@ -69,8 +72,8 @@ pub struct DoorsWritten {
 /// the caller allows it (a truncated or wrong file of the same name).
 pub const MOST_DOORS: f64 = 0.5;
 
-/// Removals this small never need asking.
-pub const FEW_DOORS: usize = 10;
+/// Removals this small never need asking (one door gone from a file is an edit).
+pub const FEW_DOORS: usize = 1;
 
 /// A live door as the import reads it to match.
 struct Existing {
@@ -177,6 +180,9 @@ impl Campaign {
                     .push((e.row.uuid.clone(), e.row.geom.clone()));
             }
             written.removed = going.len();
+            // A door that leaves the campaign leaves its turf too.
+            let uuids: Vec<String> = going.iter().map(|e| e.row.uuid.clone()).collect();
+            written.removed_members = end_memberships(tx, &uuids).map_err(sql)?;
             let mut insert = tx
                 .prepare(
                     "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, \
@@ -191,13 +197,18 @@ impl Campaign {
                     if e.source != source {
                         also.push(e.source.clone());
                     }
+                    // The stored id stays when the file writes the same id another way.
+                    let source_id = match (&d.source_id, &e.row.source_id) {
+                        (Some(new), Some(old)) if same_id(new) == same_id(old) => Some(old.clone()),
+                        (new, old) => new.clone().or_else(|| old.clone()),
+                    };
                     let after = DoorRow {
                         uuid: e.row.uuid.clone(),
                         geom: blob,
                         address: d.address.clone(),
                         households: d.households,
                         parts: d.parts.clone(),
-                        source_id: d.source_id.clone().or_else(|| e.row.source_id.clone()),
+                        source_id,
                         precinct_uuid: precinct,
                     };
                     if same_door(&e.row, &after) {
@@ -251,6 +262,7 @@ impl Campaign {
         added: &[(String, Vec<u8>)],
         removed: &[(String, Vec<u8>)],
         changed: &[(DoorRow, DoorRow)],
+        removed_members: &[String],
         undo: bool,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
@@ -277,18 +289,50 @@ impl Campaign {
             for (before, after) in changed {
                 put(tx, if undo { before } else { after }).map_err(sql)?;
             }
+            // The removed doors' turf memberships come back with them, or go again.
+            let mut turfs = Vec::new();
+            for m in removed_members {
+                let turf: Option<String> = tx
+                    .query_row(
+                        &format!(
+                            "UPDATE turf_members SET deleted_at = {}, updated_at = {NOW} \
+                             WHERE uuid = ?1 RETURNING turf_uuid",
+                            if undo { "NULL" } else { NOW }
+                        ),
+                        [m],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(sql)?;
+                turfs.extend(turf);
+            }
+            turfs.sort_unstable();
+            turfs.dedup();
+            for t in &turfs {
+                if undo {
+                    tx.execute(
+                        &format!(
+                            "UPDATE turfs SET deleted_at = NULL, updated_at = {NOW} WHERE uuid = ?1"
+                        ),
+                        [t],
+                    )
+                    .map_err(sql)?;
+                }
+                super::turfs::refresh_turf(tx, t).map_err(sql)?;
+            }
             recount(tx).map_err(sql)?;
             Ok(())
         })
     }
 }
 
-/// Whether an update would change nothing (a point moved by less than a millimetre is where
-/// it was).
+/// Whether an update would change nothing.
 fn same_door(a: &DoorRow, b: &DoorRow) -> bool {
     let moved = match (gpkg::decode(&a.geom), gpkg::decode(&b.geom)) {
         (Ok(geo_types::Geometry::Point(p)), Ok(geo_types::Geometry::Point(q))) => {
-            (p.x() - q.x()).abs() > 1e-8 || (p.y() - q.y()).abs() > 1e-8
+            // Files round coordinates differently (1e-6 or 1e-7 degree): a move under about
+            // 10 cm is none.
+            (p.x() - q.x()).abs() > 1e-6 || (p.y() - q.y()).abs() > 1e-6
         }
         _ => true,
     };
@@ -302,6 +346,33 @@ fn same_door(a: &DoorRow, b: &DoorRow) -> bool {
         && a.parts.postcode == b.parts.postcode
         && a.source_id == b.source_id
         && a.precinct_uuid == b.precinct_uuid
+}
+
+/// Ends the live turf memberships of `doors` and refreshes their turfs (a turf left without
+/// members is deleted); returns the memberships ended.
+fn end_memberships(tx: &Transaction<'_>, doors: &[String]) -> rusqlite::Result<Vec<String>> {
+    let mut ended = Vec::new();
+    let mut turfs = Vec::new();
+    let mut stmt = tx.prepare(&format!(
+        "UPDATE turf_members SET deleted_at = {NOW}, updated_at = {NOW} \
+         WHERE door_uuid = ?1 AND deleted_at IS NULL RETURNING uuid, turf_uuid"
+    ))?;
+    for d in doors {
+        let rows: Vec<(String, String)> = stmt
+            .query_map([d], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (m, t) in rows {
+            ended.push(m);
+            turfs.push(t);
+        }
+    }
+    drop(stmt);
+    turfs.sort_unstable();
+    turfs.dedup();
+    for t in &turfs {
+        super::turfs::refresh_turf(tx, t)?;
+    }
+    Ok(ended)
 }
 
 /// Tombstones a door.
@@ -414,6 +485,8 @@ pub struct StoredDoor {
     pub housenumber: Option<u32>,
     /// Its house number's suffix.
     pub suffix: Option<String>,
+    /// Its flat, staircase or floor.
+    pub unit: Option<String>,
 }
 
 impl Campaign {
@@ -434,7 +507,7 @@ impl Campaign {
             .conn()
             .prepare(&format!(
                 "SELECT d.uuid, d.geom, d.households, d.address, d.street, d.housenumber, \
-                 d.housenumber_suffix FROM doors d WHERE d.deleted_at IS NULL AND d.geom IS NOT NULL \
+                 d.housenumber_suffix, d.unit FROM doors d WHERE d.deleted_at IS NULL AND d.geom IS NOT NULL \
                  {} ORDER BY d.fid",
                 if filter.is_empty() {
                     String::new()
@@ -459,6 +532,7 @@ impl Campaign {
                     street: row.get(4).map_err(q)?,
                     housenumber: row.get(5).map_err(q)?,
                     suffix: row.get(6).map_err(q)?,
+                    unit: row.get(7).map_err(q)?,
                 });
             }
         }

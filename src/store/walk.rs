@@ -166,6 +166,7 @@ fn order(
                 street: d.street.clone(),
                 housenumber: d.housenumber,
                 suffix: d.suffix.clone(),
+                unit: d.unit.clone(),
                 side: s.side,
                 households: d.households,
                 point: (d.point.x(), d.point.y()),

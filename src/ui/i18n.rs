@@ -85,6 +85,8 @@ pub struct Tr {
     pub missing_as_empty: &'static str,
     pub import_button: &'static str,
     pub doors_already_there: &'static str,
+    /// Closing the campaign's notice.
+    pub close: &'static str,
     /// The File menu's entry for the field demo.
     pub open_field_demo: &'static str,
     /// What an auto-cut of door points alone (no precinct outlines) made.
@@ -269,6 +271,7 @@ const EN: Tr = Tr {
     missing_as_empty: "Store unreadable cells (n.d., NA) as missing values",
     import_button: "Import",
     doors_already_there: "doors already there (same address nearby), not added twice, from",
+    close: "Close",
     open_field_demo: "Open the field demo (Helsinki: streets, addresses, walks)",
     autocut_doors_only: "No precinct outlines: the door points were cut by position into {turfs} compact turfs ({doors} doors).",
     show_walk: "Show the walk: doors in walking order (drag the flag to move the meeting point)",
@@ -442,6 +445,7 @@ const FR: Tr = Tr {
     missing_as_empty: "Enregistrer les cellules illisibles (n.d., NA) comme manquantes",
     import_button: "Importer",
     doors_already_there: "portes déjà présentes (même adresse à proximité), non ajoutées deux fois, depuis",
+    close: "Fermer",
     open_field_demo: "Ouvrir la démo terrain (Helsinki : rues, adresses, parcours)",
     autocut_doors_only: "Pas de contours de bureaux : les portes ont été découpées selon leur position en {turfs} secteurs compacts ({doors} portes).",
     show_walk: "Afficher le parcours : les portes dans l’ordre de la marche (glisser le drapeau pour déplacer le point de rendez-vous)",

@@ -286,15 +286,17 @@ pub fn map(
     tooltip(ui, shown, hovered);
     legend(ui, shown, rect);
     actions.extend(overlay(ui, shown, rect));
-    notice(ui, shown, rect);
+    actions.extend(notice(ui, shown, rect));
     actions
 }
 
-/// The campaign's notice (what a demo's data is), in the map's lower left corner.
-fn notice(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) {
-    let Some(text) = shown.session.and_then(|s| s.notice.as_deref()) else {
-        return;
-    };
+/// The campaign's notice (what a demo's data is), in the map's lower left corner, until the
+/// user closes it.
+fn notice(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) -> Option<Action> {
+    let text = shown.session.and_then(|s| s.notice.as_deref())?;
+    if shown.view.notice_closed {
+        return None;
+    }
     // The notice holds English, then French, one paragraph each.
     let french = shown.persisted.lang == crate::domain::numbers::Lang::Fr;
     let mut paragraphs = text.split('\n');
@@ -304,15 +306,23 @@ fn notice(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) {
     } else {
         first
     };
+    let mut close = false;
     egui::Area::new(egui::Id::unique("campaign-notice"))
         .fixed_pos(rect.left_bottom() + egui::vec2(8.0, -70.0))
         .order(egui::Order::Foreground)
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.set_max_width((rect.width() * 0.45).min(520.0));
-                ui.label(egui::RichText::new(shown_text).small());
+                ui.horizontal_top(|ui| {
+                    ui.label(egui::RichText::new(shown_text).small());
+                    close = ui
+                        .small_button("×")
+                        .on_hover_text(super::tr(shown).close)
+                        .clicked();
+                });
             });
         });
+    close.then_some(Action::CloseNotice)
 }
 
 /// Name, score, class and explanation of the precinct under the pointer.

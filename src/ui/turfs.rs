@@ -452,17 +452,13 @@ fn walk_list(
         .show(ui, |ui| {
             let mut street: Option<(&str, &str)> = None;
             for s in &walk.stops {
-                let name = s.street.as_deref().unwrap_or(s.address.as_str());
+                let name = s.street_or_address();
                 let side = s.side.words(french);
                 if street != Some((name, side)) {
                     ui.label(RichText::new(format!("{name} {side}")).strong());
                     street = Some((name, side));
                 }
-                let number = s
-                    .housenumber
-                    .map(|n| format!("{n}{}", s.suffix.as_deref().unwrap_or("")))
-                    .unwrap_or_default();
-                ui.label(format!("{:>4}. {number} ({})", s.rank, s.households));
+                ui.label(format!("{:>4}. {} ({})", s.rank, s.number(), s.households));
             }
         });
 }

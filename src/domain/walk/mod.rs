@@ -207,6 +207,8 @@ pub struct WalkStop {
     pub housenumber: Option<u32>,
     /// Its house number's suffix.
     pub suffix: Option<String>,
+    /// Its flat, staircase or floor.
+    pub unit: Option<String>,
     /// The side of the street it is walked on.
     pub side: Side,
     /// Households behind it.
@@ -233,6 +235,37 @@ pub struct TurfWalk {
     pub stops: Vec<WalkStop>,
     /// Its length in straight lines between doors, metres.
     pub length_m: f64,
+}
+
+impl WalkStop {
+    /// Its number as a sheet prints it: "12", "12 bis", "12B", with its unit ("12 A 5").
+    #[must_use]
+    pub fn number(&self) -> String {
+        let mut text = match (self.housenumber, self.suffix.as_deref()) {
+            (Some(n), Some(s)) if s.chars().count() > 1 && s.chars().all(char::is_alphabetic) => {
+                format!("{n} {s}")
+            }
+            (Some(n), Some(s)) => format!("{n}{s}"),
+            (Some(n), None) => n.to_string(),
+            (None, _) => String::new(),
+        };
+        if let Some(u) = self.unit.as_deref().filter(|u| !u.is_empty()) {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(u);
+        }
+        text
+    }
+
+    /// Its street, or its address when it has no street, or "?" when it has neither.
+    #[must_use]
+    pub fn street_or_address(&self) -> &str {
+        self.street
+            .as_deref()
+            .or_else(|| Some(self.address.as_str()).filter(|a| !a.trim().is_empty()))
+            .unwrap_or("?")
+    }
 }
 
 /// A stretch walked without a break: one street (or one side of it), or one loose door.

@@ -62,6 +62,31 @@ pub fn read_doors_with(path: &Path, chosen: &DoorColumns) -> Result<Vec<NewDoor>
     Ok(doors)
 }
 
+/// What a user should know about the addresses read: none has a house number, or none has an
+/// address at all (a column not recognised), in English.
+#[must_use]
+pub fn address_warnings(doors: &[NewDoor]) -> Vec<String> {
+    let mut out = Vec::new();
+    let addressed = doors
+        .iter()
+        .any(|d| d.parts.street.is_some() || !d.address.trim().is_empty());
+    if !addressed {
+        out.push(
+            "no door has an address (no address or street column was recognised: name one \
+             with --address-column or --street-column); walks will order these doors by \
+             position only"
+                .to_owned(),
+        );
+    } else if !doors.iter().any(|d| d.parts.housenumber.is_some()) {
+        out.push(
+            "no door has a house number (no number column was recognised: name it with \
+             --number-column); walks cannot tell the sides of a street without street lines"
+                .to_owned(),
+        );
+    }
+    out
+}
+
 fn check(
     path: &Path,
     doors: Vec<NewDoor>,

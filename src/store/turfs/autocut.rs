@@ -31,6 +31,8 @@ pub struct AutocutReport {
     pub estimated: bool,
     /// The voters per household the estimates used.
     pub voters_per_household: f64,
+    /// Door points in no precinct and no turf, which a cut of precincts leaves out.
+    pub doors_outside: usize,
 }
 
 impl Campaign {
@@ -145,6 +147,12 @@ impl Campaign {
                 w.join(", ")
             )));
         }
+        if offered.is_empty() && !report.already_in_turfs.is_empty() {
+            return Err(self.invalid(&format!(
+                "all {} precincts asked for are in turfs already: there is nothing left to cut",
+                report.already_in_turfs.len()
+            )));
+        }
         if !offered.is_empty()
             && offered
                 .iter()
@@ -160,6 +168,17 @@ impl Campaign {
             .iter()
             .any(|p| p.doors.is_empty() && p.estimated > 0);
         report.voters_per_household = per_household;
+        report.doors_outside = self
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM doors d WHERE d.deleted_at IS NULL AND d.geom IS NOT NULL \
+                 AND d.precinct_uuid IS NULL AND NOT EXISTS (SELECT 1 FROM turf_members m \
+                 WHERE m.door_uuid = d.uuid AND m.deleted_at IS NULL)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(q)?
+            .unsigned_abs() as usize;
         let cuts = autocut(&offered, &points, target);
         self.write_cuts(&cuts, prefix, &uuids, &door_uuids, &points, &mut report)?;
         report.smallest = cuts.iter().map(|c| c.size).min().unwrap_or(0);
@@ -214,7 +233,7 @@ impl Campaign {
                     refresh_turf(tx, &turf_uuid).map_err(sql)?;
                 } else {
                     // A turf of doors: its outline is their hull.
-                    let hull = turf::door_outline(cut.doors.iter().map(|&d| points[d]).collect());
+                    let hull = turf::door_outline(&cut.doors.iter().map(|&d| points[d]).collect::<Vec<_>>());
                     let blob = gpkg::encode_multipolygon(&hull)
                         .map_err(|e| StoreError::Invalid { path: path.clone(), detail: e.to_string() })?;
                     tx.execute(

@@ -122,6 +122,7 @@ impl Campaign {
                 outline: Some(outline).filter(|o| !o.0.is_empty()),
             });
         }
+        out.sort_by(|a, b| crate::domain::name::natural_cmp(&a.name, &b.name));
         Ok(out)
     }
 }

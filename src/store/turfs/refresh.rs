@@ -42,7 +42,7 @@ pub(in crate::store) fn refresh_turf(
             })
             .collect();
         if !points.is_empty() {
-            let blob = gpkg::encode_multipolygon(&turf::door_outline(points))
+            let blob = gpkg::encode_multipolygon(&turf::door_outline(&points))
                 .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
             let households: i64 = rows.iter().map(|r| r.1).sum();
             tx.execute(
