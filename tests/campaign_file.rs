@@ -79,6 +79,7 @@ fn every_travelling_table_has_uuid_updated_at_and_a_tombstone() {
         "assignments",
         "field_reports",
         "scoring",
+        "prints",
     ] {
         let columns = columns(table);
         for needed in ["uuid", "updated_at", "deleted_at"] {
@@ -398,6 +399,42 @@ fn a_version_2_file_from_the_fixture_is_upgraded_with_its_doors_read_into_addres
     drop(campaign);
     let again = Campaign::open_read_only(&path).unwrap();
     assert_eq!(again.schema_version().unwrap(), schema::CURRENT_VERSION);
+    let report = again.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn a_version_3_file_from_the_fixture_is_upgraded_with_its_streets_doors_and_meeting_point_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v3.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+
+    let campaign = Campaign::open(&path).unwrap();
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(campaign.name().unwrap(), "Schema v3 fixture");
+    let doors = campaign.doors().unwrap();
+    assert_eq!(doors.len(), 108);
+    assert!(
+        doors
+            .iter()
+            .all(|d| d.street.is_some() && d.housenumber.is_some())
+    );
+    assert_eq!(campaign.street_count().unwrap(), 53);
+    let turfs = campaign.turfs().unwrap();
+    assert_eq!(turfs.len(), 2);
+    assert_eq!(
+        campaign.meeting_point(&turfs[0].uuid).unwrap(),
+        Some((24.941, 60.169))
+    );
+    assert_eq!(campaign.read_table("assignments").unwrap().rows.len(), 1);
+    // The print tables are there, empty, and declared.
+    assert_eq!(campaign.read_table("prints").unwrap().rows.len(), 0);
+    assert_eq!(campaign.read_table("print_rows").unwrap().rows.len(), 0);
+    drop(campaign);
+    let again = Campaign::open_read_only(&path).unwrap();
     let report = again.validate().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }

@@ -359,3 +359,41 @@ fn a_meeting_point_far_from_the_turf_is_refused_and_western_longitudes_need_no_d
     );
     cli_ok(&["turf", s(&file), "meeting-point", &turf, "24.9395 60.166"]);
 }
+
+#[test]
+fn a_print_keeps_the_walk_as_printed_and_is_found_by_its_code_as_handwritten() {
+    use campaign_planner::store::Campaign;
+    let dir = tempfile::tempdir().unwrap();
+    let file = helsinki_campaign(dir.path());
+    let mut c = Campaign::open(&file).unwrap();
+    let turf = c.turfs().unwrap()[0].clone();
+    let walk = c
+        .turf_walk(
+            &turf.uuid,
+            campaign_planner::domain::walk::WalkMode::UpAndBack,
+        )
+        .unwrap();
+    let print = c.record_print(&turf.uuid, &walk, "fr").unwrap();
+    assert!(print.code.starts_with("T001-"), "{}", print.code);
+    let second = c.record_print(&turf.uuid, &walk, "fr").unwrap();
+    assert!(second.code.starts_with("T002-") && second.code != print.code);
+    // Typed back in lower case, with an O for the zero.
+    let typed = print.code.to_lowercase().replacen('0', "o", 1);
+    let found = c.print_by_code(&typed).unwrap().unwrap();
+    assert_eq!(found.uuid, print.uuid);
+    assert_eq!(found.turf, turf.name);
+    let rows = c.print_rows(&print.uuid).unwrap();
+    assert_eq!(rows.len(), walk.stops.len());
+    for (row, stop) in rows.iter().zip(&walk.stops) {
+        assert_eq!(
+            (row.rank, row.door.as_str()),
+            (stop.rank, stop.door.as_str())
+        );
+    }
+    // The meeting point moves, the walk changes: the print keeps what was printed.
+    let last = walk.stops[walk.stops.len() - 1].point;
+    c.set_meeting_point(&turf.uuid, Some(last)).unwrap();
+    assert_eq!(c.print_rows(&print.uuid).unwrap(), rows);
+    assert!(c.print_by_code("T999-AAA").unwrap().is_none());
+    assert!(c.print_by_code("nonsense").unwrap().is_none());
+}

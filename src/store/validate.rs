@@ -99,6 +99,8 @@ const REQUIRED: &[(&str, &str)] = &[
     ("field_reports", "attributes"),
     ("scoring", "attributes"),
     ("campaign_meta", "attributes"),
+    ("prints", "attributes"),
+    ("print_rows", "attributes"),
 ];
 
 impl Campaign {
