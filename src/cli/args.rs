@@ -114,6 +114,36 @@ pub enum Command {
         #[command(subcommand)]
         action: StreetsCommand,
     },
+    /// Print walk sheets (feuilles de route): one PDF per turf, per team (its turfs in
+    /// assignment order), or for every team; each turf printed gets a code on every page.
+    Sheets {
+        /// The campaign file.
+        file: PathBuf,
+        /// Print this turf.
+        #[arg(long, conflicts_with_all = ["team", "all"], required_unless_present_any = ["team", "all"])]
+        turf: Option<String>,
+        /// Print this team's turfs.
+        #[arg(long, conflicts_with = "all")]
+        team: Option<String>,
+        /// Print every turf: one PDF per team, and one of the turfs without a team.
+        #[arg(long)]
+        all: bool,
+        /// The folder the PDFs go in (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+        /// The sheets' language.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+        /// How each street is walked.
+        #[arg(long, value_enum, default_value_t = crate::cli::turfs::WalkModeArg::UpAndBack)]
+        mode: crate::cli::turfs::WalkModeArg,
+        /// A text file with the script printed on page 1 (default: a short greeting).
+        #[arg(long)]
+        script: Option<PathBuf>,
+        /// The map under the turf: the campaign's streets (vector) or none.
+        #[arg(long, value_enum, default_value = "streets")]
+        basemap: SheetBasemapArg,
+    },
     /// Cut precincts into turfs, list turfs.
     Turf {
         /// The campaign file.
@@ -244,6 +274,15 @@ pub enum StreetsCommand {
         #[arg(long)]
         within_campaign: bool,
     },
+}
+
+/// The map of a walk sheet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SheetBasemapArg {
+    /// The campaign's streets, drawn as vectors.
+    Streets,
+    /// No map under the turf (its outline, doors and walk only).
+    None,
 }
 
 /// The demos.

@@ -17,6 +17,7 @@ mod import;
 mod inspect;
 mod results;
 mod score;
+mod sheets;
 mod streets;
 mod teams;
 mod turfs;
@@ -119,6 +120,28 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Score(args) => score::run(&args)?,
         Command::Doors { file, action } => doors::run(&file, action)?,
         Command::Streets { file, action } => streets::run(&file, action)?,
+        Command::Sheets {
+            file,
+            turf,
+            team,
+            all: _,
+            out,
+            lang,
+            mode,
+            script,
+            basemap,
+        } => sheets::run(
+            &file,
+            &sheets::SheetsArgs {
+                turf,
+                team,
+                out,
+                lang,
+                mode,
+                script,
+                basemap,
+            },
+        )?,
         Command::Turf { file, action } => turfs::run(&file, action)?,
         Command::Team { file, action } => teams::run(&file, action)?,
         Command::Info { file, json } => inspect::info(&file, json)?,

@@ -14,6 +14,7 @@ pub mod gpkg;
 pub mod import;
 pub mod input;
 pub mod shapefile;
+pub mod sheets;
 mod source;
 pub mod streets;
 

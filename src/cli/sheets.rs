@@ -1,0 +1,74 @@
+//! `sheets`: walk sheets as PDFs, for a turf, a team or every team.
+
+use std::io::IsTerminal as _;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use super::args::{LangArg, SheetBasemapArg};
+use super::turfs::{WalkModeArg, find_turf};
+use crate::domain::name::name_key;
+use crate::io::sheets::{Scope, SheetOptions, write_sheets};
+use crate::store::Campaign;
+
+/// What `sheets` was asked.
+pub(super) struct SheetsArgs {
+    pub turf: Option<String>,
+    pub team: Option<String>,
+    pub out: PathBuf,
+    pub lang: LangArg,
+    pub mode: WalkModeArg,
+    pub script: Option<PathBuf>,
+    pub basemap: SheetBasemapArg,
+}
+
+/// Prints walk sheets.
+pub(super) fn run(file: &Path, a: &SheetsArgs) -> anyhow::Result<()> {
+    let mut campaign = Campaign::open(file)?;
+    let scope = match (&a.turf, &a.team) {
+        (Some(name), _) => Scope::Turf(find_turf(&campaign, name)?.uuid),
+        (None, Some(name)) => {
+            let key = name_key(name);
+            let team = campaign
+                .teams()?
+                .into_iter()
+                .find(|t| name_key(&t.name) == key)
+                .ok_or_else(|| anyhow::anyhow!("no team named {name:?} in {}", file.display()))?;
+            Scope::Team(team.uuid)
+        }
+        (None, None) => Scope::All,
+    };
+    let script = match &a.script {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+            anyhow::anyhow!("the script {} could not be read: {e}", path.display())
+        })?),
+        None => None,
+    };
+    let options = SheetOptions {
+        lang: a.lang.into(),
+        mode: a.mode.into(),
+        script,
+        no_streets: a.basemap == SheetBasemapArg::None,
+    };
+    let show = std::io::stderr().is_terminal();
+    let mut progress = |p: crate::progress::Progress| {
+        if show {
+            eprintln!("turf {}/{}", p.done + 1, p.total);
+        }
+        ControlFlow::Continue(())
+    };
+    let files = write_sheets(&mut campaign, &scope, &a.out, &options, &mut progress)?;
+    for f in &files {
+        let codes: Vec<String> = f
+            .prints
+            .iter()
+            .map(|p| format!("{} {}", p.turf, p.code))
+            .collect();
+        println!(
+            "wrote {} ({} pages): {}",
+            f.path.display(),
+            f.pages,
+            codes.join(", ")
+        );
+    }
+    Ok(())
+}

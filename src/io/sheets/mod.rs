@@ -1,0 +1,455 @@
+//! Walk sheets (*feuilles de route*): a printable PDF of each turf, A4 portrait, in English or
+//! French. Page 1 holds the header, the map and the boxes to fill in (`cover`), the next pages
+//! the doors in walk order with a tick box per door code (`list`). One PDF holds one turf, or a
+//! team's turfs in assignment order with a contents page and a bookmark per turf. Every turf
+//! printed is recorded as a print snapshot whose code is on every page. Fonts are embedded as
+//! subsets; the file is written beside its name and renamed, never left half-written.
+
+mod cover;
+mod list;
+mod map;
+mod pdf;
+mod words;
+
+use std::path::{Path, PathBuf};
+
+use krilla::Document;
+use krilla::destination::XyzDestination;
+use krilla::geom::Point;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+
+use crate::domain::numbers::Lang;
+use crate::domain::street::Street;
+use crate::domain::turf::{TeamId, TurfId};
+use crate::domain::walk::{TurfWalk, WalkMode};
+use crate::io::ImportError;
+use crate::progress::{Progress, ProgressFn, Stage};
+use crate::store::{Campaign, Print};
+use pdf::{Canvas, Fonts, INK, MM, PAGE_H, PAGE_W};
+
+/// How sheets are printed.
+#[derive(Clone, Debug, Default)]
+pub struct SheetOptions {
+    /// The sheets' language.
+    pub lang: Lang,
+    /// How each street is walked.
+    pub mode: WalkMode,
+    /// The script printed on page 1 (`None`: a short default one).
+    pub script: Option<String>,
+    /// Whether the map shows the campaign's streets (else the turf, its doors and walk alone).
+    pub no_streets: bool,
+}
+
+/// What to print.
+#[derive(Clone, Debug)]
+pub enum Scope {
+    /// One turf.
+    Turf(TurfId),
+    /// A team's turfs, in assignment order.
+    Team(TeamId),
+    /// Every turf: one PDF per team, and one of the turfs with no team.
+    All,
+}
+
+/// One PDF written.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SheetFile {
+    /// Where.
+    pub path: PathBuf,
+    /// Its pages.
+    pub pages: usize,
+    /// The prints it holds (one per turf), with their codes.
+    pub prints: Vec<Print>,
+}
+
+/// Everything a turf's sheet shows.
+struct TurfSheet {
+    campaign: String,
+    turf: String,
+    precincts: Vec<(String, String)>,
+    team: Option<(String, Option<i64>)>,
+    date: Option<String>,
+    registered: i64,
+    walk: TurfWalk,
+    outline: Option<geo_types::MultiPolygon<f64>>,
+    streets: Vec<Street>,
+    code: String,
+    script: String,
+    notice: String,
+}
+
+/// Prints the sheets of `scope` into the folder `out` (created if needed); returns the files.
+pub fn write_sheets(
+    campaign: &mut Campaign,
+    scope: &Scope,
+    out: &Path,
+    options: &SheetOptions,
+    progress: &mut ProgressFn<'_>,
+) -> Result<Vec<SheetFile>, ImportError> {
+    std::fs::create_dir_all(out).map_err(|source| ImportError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let turfs = campaign.turfs()?;
+    let teams = campaign.teams()?;
+    let mut assignments = campaign.assignments()?;
+    assignments.sort_by_key(|a| a.date);
+    // Each PDF: its file name and its turfs, in assignment order.
+    let in_order = |team: Option<&TeamId>| -> Vec<TurfId> {
+        let mut ids: Vec<TurfId> = assignments
+            .iter()
+            .filter(|a| Some(&a.team) == team)
+            .map(|a| a.turf.clone())
+            .collect();
+        for t in &turfs {
+            let name = teams
+                .iter()
+                .find(|x| Some(&x.uuid) == team)
+                .map(|x| x.name.as_str());
+            if t.team.as_deref() == name && !ids.contains(&t.uuid) {
+                ids.push(t.uuid.clone());
+            }
+        }
+        ids.retain(|id| turfs.iter().any(|t| &t.uuid == id));
+        ids
+    };
+    let mut files: Vec<(String, Vec<TurfId>)> = Vec::new();
+    match scope {
+        Scope::Turf(id) => {
+            let t = turfs
+                .iter()
+                .find(|t| &t.uuid == id)
+                .ok_or_else(|| not_found(campaign.path()))?;
+            files.push((t.name.clone(), vec![id.clone()]));
+        }
+        Scope::Team(id) => {
+            let team = teams
+                .iter()
+                .find(|t| &t.uuid == id)
+                .ok_or_else(|| not_found(campaign.path()))?;
+            files.push((team.name.clone(), in_order(Some(id))));
+        }
+        Scope::All => {
+            for team in &teams {
+                let ids = in_order(Some(&team.uuid));
+                if !ids.is_empty() {
+                    files.push((team.name.clone(), ids));
+                }
+            }
+            let loose: Vec<TurfId> = turfs
+                .iter()
+                .filter(|t| t.team.is_none())
+                .map(|t| t.uuid.clone())
+                .collect();
+            if !loose.is_empty() {
+                let name = match options.lang {
+                    Lang::En => "turfs without a team",
+                    Lang::Fr => "secteurs sans équipe",
+                };
+                files.push((name.to_owned(), loose));
+            }
+        }
+    }
+    let total: usize = files.iter().map(|f| f.1.len()).sum();
+    if total == 0 {
+        return Err(ImportError::Format {
+            path: campaign.path().to_path_buf(),
+            detail: "no turf to print here (a team without turfs, or a campaign without turfs)"
+                .to_owned(),
+        });
+    }
+    let fonts = Fonts::load().ok_or_else(|| ImportError::Format {
+        path: PathBuf::from("assets/fonts/DejaVuSansCondensed.ttf"),
+        detail: "the walk sheets' font could not be read".to_owned(),
+    })?;
+    let mut written = Vec::new();
+    let mut done = 0;
+    for (name, ids) in files {
+        let path = out.join(format!("{}.pdf", file_stem(&name)));
+        let mut sheets = Vec::with_capacity(ids.len());
+        let mut prints = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if progress(Progress {
+                stage: Stage::Writing,
+                done,
+                total,
+            })
+            .is_break()
+            {
+                discard(campaign, &prints);
+                return Err(ImportError::Cancelled { path });
+            }
+            let (sheet, print) = match turf_sheet(campaign, id, options) {
+                Ok(found) => found,
+                Err(e) => {
+                    discard(campaign, &prints);
+                    return Err(e);
+                }
+            };
+            sheets.push(sheet);
+            prints.push(print);
+            done += 1;
+        }
+        let bytes = match render(&sheets, &fonts, options.lang) {
+            Ok(b) => b,
+            Err(detail) => {
+                discard(campaign, &prints);
+                return Err(ImportError::Format { path, detail });
+            }
+        };
+        if let Err(e) = write_atomically(&path, &bytes.0) {
+            discard(campaign, &prints);
+            return Err(e);
+        }
+        written.push(SheetFile {
+            path,
+            pages: bytes.1,
+            prints,
+        });
+    }
+    Ok(written)
+}
+
+fn not_found(path: &Path) -> ImportError {
+    ImportError::Format {
+        path: path.to_path_buf(),
+        detail: "no such turf or team".to_owned(),
+    }
+}
+
+/// Prints that made no file are thrown away.
+fn discard(campaign: &mut Campaign, prints: &[Print]) {
+    for p in prints {
+        let _ = campaign.discard_print(&p.uuid);
+    }
+}
+
+/// A file name from a team's or turf's name: letters, digits and dashes.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if stem.is_empty() {
+        "walk-sheets".to_owned()
+    } else {
+        stem
+    }
+}
+
+/// Reads what a turf's sheet shows and records its print.
+fn turf_sheet(
+    campaign: &mut Campaign,
+    id: &TurfId,
+    options: &SheetOptions,
+) -> Result<(TurfSheet, Print), ImportError> {
+    let turfs = campaign.turfs()?;
+    let turf = turfs
+        .iter()
+        .find(|t| &t.uuid == id)
+        .ok_or_else(|| not_found(campaign.path()))?;
+    let walk = campaign.turf_walk(id, options.mode)?;
+    let precincts = campaign.precincts()?;
+    let names: Vec<(String, String)> = turf
+        .precincts
+        .iter()
+        .map(|code| {
+            let name = precincts
+                .iter()
+                .find(|p| &p.code == code)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            (code.clone(), name)
+        })
+        .collect();
+    let teams = campaign.teams()?;
+    let team = turf.team.as_ref().map(|name| {
+        let size = teams.iter().find(|t| &t.name == name).and_then(|t| t.size);
+        (name.clone(), size)
+    });
+    let date = campaign
+        .assignments()?
+        .into_iter()
+        .filter(|a| &a.turf == id)
+        .map(|a| a.date.to_string())
+        .max();
+    // The streets around the turf's doors and outline.
+    let mut bounds: Vec<(f64, f64)> = walk.stops.iter().map(|s| s.point).collect();
+    if let Some(o) = &turf.outline {
+        bounds.extend(
+            o.0.iter()
+                .flat_map(|p| p.exterior().0.iter().map(|c| (c.x, c.y))),
+        );
+    }
+    let streets = if options.no_streets {
+        Vec::new()
+    } else {
+        near(campaign.streets()?, &bounds)
+    };
+    let print = campaign.record_print(
+        id,
+        &walk,
+        match options.lang {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        },
+    )?;
+    let w = words::words(options.lang);
+    Ok((
+        TurfSheet {
+            campaign: campaign.name()?,
+            turf: turf.name.clone(),
+            precincts: names,
+            team,
+            date,
+            registered: turf.stats.registered,
+            walk,
+            outline: turf.outline.clone(),
+            streets,
+            code: print.code.clone(),
+            script: options
+                .script
+                .clone()
+                .unwrap_or_else(|| w.default_script.to_owned()),
+            notice: w.notice.to_owned(),
+        },
+        print,
+    ))
+}
+
+/// The streets within half a kilometre of some points.
+fn near(streets: Vec<Street>, points: &[(f64, f64)]) -> Vec<Street> {
+    let Some(first) = points.first() else {
+        return Vec::new();
+    };
+    let (mut x0, mut y0, mut x1, mut y1) = (first.0, first.1, first.0, first.1);
+    for p in points {
+        x0 = x0.min(p.0);
+        y0 = y0.min(p.1);
+        x1 = x1.max(p.0);
+        y1 = y1.max(p.1);
+    }
+    let dy = 500.0 / 111_320.0;
+    let dx = dy / f64::midpoint(y0, y1).to_radians().cos().max(0.01);
+    streets
+        .into_iter()
+        .filter(|s| {
+            s.points
+                .iter()
+                .any(|c| c.x >= x0 - dx && c.x <= x1 + dx && c.y >= y0 - dy && c.y <= y1 + dy)
+        })
+        .collect()
+}
+
+/// The PDF of some turfs' sheets and its page count.
+fn render(sheets: &[TurfSheet], fonts: &Fonts, lang: Lang) -> Result<(Vec<u8>, usize), String> {
+    let w = words::words(lang);
+    let french = lang == Lang::Fr;
+    let mut document = Document::new();
+    let settings = || PageSettings::from_wh(PAGE_W * MM, PAGE_H * MM);
+    let mut outline = Outline::new();
+    let mut page_index = 0;
+    // A contents page when the PDF holds several turfs.
+    let lines: Vec<Vec<list::Line<'_>>> = sheets.iter().map(|s| list::lines(s, french)).collect();
+    let counts: Vec<usize> = lines.iter().map(|l| 1 + list::pages(l.len())).collect();
+    if sheets.len() > 1 {
+        let mut page = document.start_page_with(settings().ok_or("page size")?);
+        let mut surface = page.surface();
+        let mut c = Canvas {
+            surface: &mut surface,
+            fonts,
+        };
+        c.text(10.0, 18.0, 15.0, true, w.contents, INK);
+        let mut first = 2;
+        let mut y = 30.0;
+        for (s, n) in sheets.iter().zip(&counts) {
+            c.text(
+                12.0,
+                y,
+                10.0,
+                false,
+                &format!("{} — {} {}", s.turf, s.walk.stops.len(), w.doors),
+                INK,
+            );
+            c.text_right(170.0, y, 10.0, true, &s.code);
+            c.text_right(198.0, y, 10.0, false, &format!("{} {first}", w.page));
+            first += n;
+            y += 7.0;
+        }
+        surface.finish();
+        page.finish();
+        page_index += 1;
+    }
+    for ((sheet, lines), n) in sheets.iter().zip(&lines).zip(&counts) {
+        outline.push_child(OutlineNode::new(
+            format!("{} ({})", sheet.turf, sheet.code),
+            XyzDestination::new(page_index, Point::from_xy(0.0, 0.0)),
+        ));
+        for k in 0..*n {
+            let mut page = document.start_page_with(settings().ok_or("page size")?);
+            let mut surface = page.surface();
+            let mut c = Canvas {
+                surface: &mut surface,
+                fonts,
+            };
+            if k == 0 {
+                cover::draw(&mut c, sheet, w, lang, (1, *n));
+            } else {
+                list::draw(&mut c, sheet, lines, k - 1, w, (k + 1, *n));
+            }
+            surface.finish();
+            page.finish();
+            page_index += 1;
+        }
+    }
+    document.set_outline(outline);
+    let bytes = document
+        .finish()
+        .map_err(|e| format!("the PDF could not be made: {e:?}"))?;
+    Ok((bytes, page_index))
+}
+
+/// The footer of every page: the print code, the turf and "page x/y" (within the turf).
+fn footer(c: &mut Canvas<'_, '_>, sheet: &TurfSheet, w: &words::Words, (page, of): (usize, usize)) {
+    let y = PAGE_H - 7.0;
+    c.line(
+        (10.0, y - 4.0),
+        (PAGE_W - 10.0, y - 4.0),
+        0.2,
+        (150, 150, 150),
+    );
+    c.text(10.0, y, 8.0, true, &sheet.code, INK);
+    let turf = c.fonts.fit(&sheet.turf, 8.0, false, 120.0);
+    c.text_centred(PAGE_W / 2.0, y, 8.0, false, &turf, INK);
+    c.text_right(
+        PAGE_W - 10.0,
+        y,
+        8.0,
+        false,
+        &format!("{} {page}/{of}", w.page),
+    );
+}
+
+/// Writes `bytes` beside `path` and renames it over: never a half-written PDF.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+    let io = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".partial");
+    let tmp = PathBuf::from(tmp);
+    if let Err(e) = std::fs::write(&tmp, bytes) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}

@@ -1,0 +1,187 @@
+//! Walk sheets read back with poppler (`pdfinfo`, `pdffonts`, `pdftotext`; Debian:
+//! poppler-utils, which the test command installs): codes on every page, doors in walk order,
+//! French intact, fonts embedded as subsets.
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{cli_err, cli_ok, s};
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|_| panic!("{tool} (poppler-utils) must be installed: run `bash .ci/run`"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A French campaign: 12 doors on the Rue de l'Église (odd and even sides), one precinct, a
+/// turf of it and a team "Équipe Cœur" assigned to it.
+fn eglise(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("e.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "Municipales — Saint-Œuf"]);
+    let area = dir.join("bureau.geojson");
+    std::fs::write(
+        &area,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"0101","nom":"École Jules-Ferry"},"geometry":{"type":"Polygon","coordinates":[[[2.30,48.80],[2.32,48.80],[2.32,48.82],[2.30,48.82],[2.30,48.80]]]}}]}"#,
+    )
+    .unwrap();
+    cli_ok(&["import", s(&file), s(&area), "--name-field", "nom"]);
+    let mut csv = String::from("lon;lat;numero;rep;nom_voie\n");
+    for n in 1..=12_u32 {
+        let side = if n % 2 == 1 { 0.0001 } else { -0.0001 };
+        csv = format!(
+            "{csv}{};{};{n};{};Rue de l’Église\n",
+            2.31 + f64::from(n.div_ceil(2)) * 0.0002,
+            48.81 + side,
+            if n == 3 { "bis" } else { "" }
+        );
+    }
+    let doors = dir.join("adresses.csv");
+    std::fs::write(&doors, csv).unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&doors)]);
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Église",
+        "--precincts",
+        "0101",
+    ]);
+    cli_ok(&["team", s(&file), "create", "Équipe Cœur", "--size", "3"]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "Équipe Cœur",
+        "Église",
+        "--date",
+        "2026-12-05",
+    ]);
+    file
+}
+
+#[test]
+fn a_turf_s_sheet_holds_its_code_on_every_page_its_doors_in_walk_order_and_french_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = eglise(dir.path());
+    let out = dir.path().join("feuilles");
+    let said = cli_ok(&[
+        "sheets",
+        s(&file),
+        "--turf",
+        "église",
+        "--out",
+        s(&out),
+        "--lang",
+        "fr",
+    ]);
+    let pdf = out.join("Église.pdf");
+    assert!(
+        said.contains("Église.pdf") && said.contains("(2 pages)"),
+        "{said}"
+    );
+    let code = said.split_whitespace().last().unwrap().to_owned();
+    assert!(code.starts_with("T001-"), "{said}");
+    assert!(poppler("pdfinfo", &[s(&pdf)]).contains("Pages:           2"));
+    // Both fonts embedded, as subsets.
+    let fonts = poppler("pdffonts", &[s(&pdf)]);
+    let embedded = fonts
+        .lines()
+        .filter(|l| l.contains("DejaVuSansCondensed") && l.contains("yes yes yes"))
+        .count();
+    assert_eq!(embedded, 2, "{fonts}");
+    let text = poppler("pdftotext", &["-layout", s(&pdf), "-"]);
+    for (k, page) in text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .enumerate()
+    {
+        assert!(page.contains(&code), "page {}: {page}", k + 1);
+        assert!(
+            page.contains(&format!("page {}/2", k + 1)),
+            "page {}",
+            k + 1
+        );
+    }
+    for words in [
+        "Rue de l’Église",
+        "côté impair",
+        "côté pair",
+        "Équipe Cœur (3 militants)",
+        "0101 École Jules-Ferry",
+        "Municipales — Saint-Œuf",
+        "12 portes",
+        "© contributeurs d’OpenStreetMap",
+    ] {
+        assert!(text.contains(words), "{words:?} missing:\n{text}");
+    }
+    // The list: the odd side up, then the even side back (3 bis among them).
+    let list = text.split('\u{c}').nth(1).unwrap();
+    let numbers: Vec<String> = list
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let rank: usize = w.next()?.parse().ok()?;
+            Some((
+                rank,
+                w.next()?.to_owned(),
+                w.next().unwrap_or("").to_owned(),
+            ))
+        })
+        .filter(|(rank, _, _)| *rank <= 12)
+        .map(|(_, n, s)| if s == "bis" { format!("{n} {s}") } else { n })
+        .collect();
+    assert_eq!(
+        numbers,
+        [
+            "1", "3 bis", "5", "7", "9", "11", "12", "10", "8", "6", "4", "2"
+        ],
+        "{list}"
+    );
+    // Printed again: a new code, the old one kept.
+    let again = cli_ok(&[
+        "sheets",
+        s(&file),
+        "--team",
+        "ÉQUIPE CŒUR",
+        "--out",
+        s(&out),
+    ]);
+    assert!(
+        again.contains("Équipe-Cœur.pdf") && again.contains("T002-"),
+        "{again}"
+    );
+    assert!(!out.join("Équipe-Cœur.pdf.partial").exists());
+}
+
+#[test]
+fn sheets_of_unknown_turfs_or_unwritable_folders_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = eglise(dir.path());
+    let err = cli_err(&[
+        "sheets",
+        s(&file),
+        "--turf",
+        "Nulle part",
+        "--out",
+        s(dir.path()),
+    ]);
+    assert!(err.contains("no turf named \"Nulle part\""), "{err}");
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, b"x").unwrap();
+    let err = cli_err(&["sheets", s(&file), "--all", "--out", s(&blocked)]);
+    assert!(err.contains("a-file"), "{err}");
+    // Nothing was recorded for prints that made no file.
+    let c = campaign_planner::store::Campaign::open_read_only(&file).unwrap();
+    assert_eq!(c.read_table("prints").unwrap().rows.len(), 0);
+}
