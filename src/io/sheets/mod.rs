@@ -159,6 +159,24 @@ pub fn write_sheets(
                 .to_owned(),
         });
     }
+    // What every turf's sheet reads, read once.
+    let context = Context {
+        campaign: campaign.name()?,
+        precincts: campaign
+            .precincts()?
+            .into_iter()
+            .map(|p| (p.code, p.name))
+            .collect(),
+        streets: if options.no_streets {
+            Vec::new()
+        } else {
+            campaign.streets()?
+        },
+        index: campaign.walk_streets()?,
+        turfs,
+        teams,
+        assignments,
+    };
     let fonts = Fonts::load().ok_or_else(|| ImportError::Format {
         path: PathBuf::from("assets/fonts/DejaVuSansCondensed.ttf"),
         detail: "the walk sheets' font could not be read".to_owned(),
@@ -180,7 +198,7 @@ pub fn write_sheets(
                 discard(campaign, &prints);
                 return Err(ImportError::Cancelled { path });
             }
-            let (sheet, print) = match turf_sheet(campaign, id, options) {
+            let (sheet, print) = match turf_sheet(campaign, &context, id, options) {
                 Ok(found) => found,
                 Err(e) => {
                     discard(campaign, &prints);
@@ -242,39 +260,49 @@ fn file_stem(name: &str) -> String {
     }
 }
 
+/// What every sheet of a print run reads from the campaign, read once.
+struct Context {
+    campaign: String,
+    precincts: std::collections::HashMap<String, String>,
+    streets: Vec<Street>,
+    index: crate::domain::walk::StreetIndex,
+    turfs: Vec<crate::domain::turf::Turf>,
+    teams: Vec<crate::domain::turf::Team>,
+    assignments: Vec<crate::domain::turf::Assignment>,
+}
+
 /// Reads what a turf's sheet shows and records its print.
 fn turf_sheet(
     campaign: &mut Campaign,
+    context: &Context,
     id: &TurfId,
     options: &SheetOptions,
 ) -> Result<(TurfSheet, Print), ImportError> {
-    let turfs = campaign.turfs()?;
-    let turf = turfs
+    let turf = context
+        .turfs
         .iter()
         .find(|t| &t.uuid == id)
         .ok_or_else(|| not_found(campaign.path()))?;
-    let walk = campaign.turf_walk(id, options.mode)?;
-    let precincts = campaign.precincts()?;
+    let walk = campaign.turf_walk_on(id, options.mode, &context.index)?;
     let names: Vec<(String, String)> = turf
         .precincts
         .iter()
         .map(|code| {
-            let name = precincts
-                .iter()
-                .find(|p| &p.code == code)
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
+            let name = context.precincts.get(code).cloned().unwrap_or_default();
             (code.clone(), name)
         })
         .collect();
-    let teams = campaign.teams()?;
     let team = turf.team.as_ref().map(|name| {
-        let size = teams.iter().find(|t| &t.name == name).and_then(|t| t.size);
+        let size = context
+            .teams
+            .iter()
+            .find(|t| &t.name == name)
+            .and_then(|t| t.size);
         (name.clone(), size)
     });
-    let date = campaign
-        .assignments()?
-        .into_iter()
+    let date = context
+        .assignments
+        .iter()
         .filter(|a| &a.turf == id)
         .map(|a| a.date.to_string())
         .max();
@@ -286,11 +314,7 @@ fn turf_sheet(
                 .flat_map(|p| p.exterior().0.iter().map(|c| (c.x, c.y))),
         );
     }
-    let streets = if options.no_streets {
-        Vec::new()
-    } else {
-        near(campaign.streets()?, &bounds)
-    };
+    let streets = near(&context.streets, &bounds);
     let print = campaign.record_print(
         id,
         &walk,
@@ -302,7 +326,7 @@ fn turf_sheet(
     let w = words::words(options.lang);
     Ok((
         TurfSheet {
-            campaign: campaign.name()?,
+            campaign: context.campaign.clone(),
             turf: turf.name.clone(),
             precincts: names,
             team,
@@ -323,7 +347,7 @@ fn turf_sheet(
 }
 
 /// The streets within half a kilometre of some points.
-fn near(streets: Vec<Street>, points: &[(f64, f64)]) -> Vec<Street> {
+fn near(streets: &[Street], points: &[(f64, f64)]) -> Vec<Street> {
     let Some(first) = points.first() else {
         return Vec::new();
     };
@@ -337,12 +361,13 @@ fn near(streets: Vec<Street>, points: &[(f64, f64)]) -> Vec<Street> {
     let dy = 500.0 / 111_320.0;
     let dx = dy / f64::midpoint(y0, y1).to_radians().cos().max(0.01);
     streets
-        .into_iter()
+        .iter()
         .filter(|s| {
             s.points
                 .iter()
                 .any(|c| c.x >= x0 - dx && c.x <= x1 + dx && c.y >= y0 - dy && c.y <= y1 + dy)
         })
+        .cloned()
         .collect()
 }
 
