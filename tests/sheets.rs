@@ -121,7 +121,6 @@ fn a_turf_s_sheet_holds_its_code_on_every_page_its_doors_in_walk_order_and_frenc
         "0101 École Jules-Ferry",
         "Municipales — Saint-Œuf",
         "12 portes",
-        "© contributeurs d’OpenStreetMap",
     ] {
         assert!(text.contains(words), "{words:?} missing:\n{text}");
     }
@@ -184,4 +183,95 @@ fn sheets_of_unknown_turfs_or_unwritable_folders_are_refused_by_name() {
     // Nothing was recorded for prints that made no file.
     let c = campaign_planner::store::Campaign::open_read_only(&file).unwrap();
     assert_eq!(c.read_table("prints").unwrap().rows.len(), 0);
+}
+
+#[test]
+fn a_team_s_pdf_has_contents_and_bookmarks_and_a_big_building_is_one_row_with_tallies() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = eglise(dir.path());
+    // A second turf of the team: a building of 40 flats, alone in its own precinct.
+    let area = dir.path().join("bureau2.geojson");
+    std::fs::write(
+        &area,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"0102","nom":"Gymnase"},"geometry":{"type":"Polygon","coordinates":[[[2.32,48.80],[2.34,48.80],[2.34,48.82],[2.32,48.82],[2.32,48.80]]]}}]}"#,
+    )
+    .unwrap();
+    let building = dir.path().join("tour.csv");
+    std::fs::write(
+        &building,
+        "lon;lat;numero;nom_voie;logements\n2.33;48.81;40;Avenue du Parc;40\n",
+    )
+    .unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&building)]);
+    // Both precincts: the shapes file of the first, then of both, names kept.
+    let both = dir.path().join("bureaux.geojson");
+    let first = std::fs::read_to_string(dir.path().join("bureau.geojson")).unwrap();
+    let second = std::fs::read_to_string(&area).unwrap();
+    let features = |t: &str| -> serde_json::Value {
+        serde_json::from_str::<serde_json::Value>(t).unwrap()["features"][0].clone()
+    };
+    std::fs::write(
+        &both,
+        serde_json::json!({"type": "FeatureCollection", "features": [features(&first), features(&second)]}).to_string(),
+    )
+    .unwrap();
+    cli_ok(&["import", s(&file), s(&both), "--name-field", "nom"]);
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Tour",
+        "--precincts",
+        "0102",
+    ]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "Équipe Cœur",
+        "Tour",
+        "--date",
+        "2026-12-06",
+    ]);
+    let out = dir.path().join("out");
+    let said = cli_ok(&[
+        "sheets",
+        s(&file),
+        "--team",
+        "Équipe Cœur",
+        "--out",
+        s(&out),
+    ]);
+    let pdf = out.join("Équipe-Cœur.pdf");
+    assert!(
+        said.contains("(5 pages)"),
+        "contents, 2 pages of Église, 2 of Tour: {said}"
+    );
+    let text = poppler("pdftotext", &["-layout", s(&pdf), "-"]);
+    let contents = text.split('\u{c}').next().unwrap();
+    assert!(
+        contents.contains("Contents") && contents.contains("Église") && contents.contains("Tour"),
+        "{contents}"
+    );
+    // Église from page 2, in assignment order; Tour from page 4.
+    assert!(
+        contents.contains("page 2") && contents.contains("page 4"),
+        "{contents}"
+    );
+    // The building of 40 households: one row, with tallies.
+    let tower = text.lines().find(|l| l.contains("knocked ___")).unwrap();
+    let cells: Vec<&str> = tower.split_whitespace().collect();
+    assert_eq!(
+        &cells[..3],
+        &["1", "40", "40"],
+        "rank, number, households: {tower}"
+    );
+    assert!(tower.contains("opened ___"), "{tower}");
+    // Bookmarks: the document has an outline.
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        bytes.windows(9).any(|w| w == b"/Outlines"),
+        "the PDF has an outline"
+    );
 }

@@ -159,6 +159,11 @@ pub(super) fn draw(c: &mut Canvas<'_, '_>, sheet: &TurfSheet, frame: Frame, attr
     // Scale bar, north arrow, attribution, frame.
     scale_bar(c, &fit, sheet);
     north(c, frame);
+    // The streets' attribution, when streets are drawn.
+    if sheet.streets.is_empty() {
+        c.rect(frame.x, frame.y, frame.w, frame.h, None, Some((0.3, INK)));
+        return;
+    }
     let w = c.fonts.width(attribution, 6.0, false);
     c.rect(
         frame.x + frame.w - w - 3.0,
