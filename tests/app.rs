@@ -748,8 +748,14 @@ fn the_doors_shown_for_a_selection_are_the_doors_of_the_turf_made_of_it() {
 
 /// The app on a private copy of the field demo (Helsinki).
 fn field_harness(name: &str) -> Harness<'static, PlannerApp> {
-    demo();
-    let field = campaign_planner::demo::field_demo_path().unwrap();
+    // Built once for the whole test binary: tests run side by side.
+    static FIELD: OnceLock<PathBuf> = OnceLock::new();
+    let field = FIELD
+        .get_or_init(|| {
+            demo();
+            campaign_planner::demo::field_demo_path().unwrap()
+        })
+        .clone();
     let copy = field.with_file_name(format!("{name}.campaign.gpkg"));
     let _ = std::fs::remove_file(&copy);
     std::fs::copy(&field, &copy).unwrap();
@@ -973,4 +979,40 @@ fn a_dropped_openstreetmap_extract_brings_its_doors_and_its_streets() {
         "{message}"
     );
     assert_eq!(h.state().session.as_ref().unwrap().streets.len(), streets);
+}
+
+#[test]
+fn a_turf_s_walk_sheets_print_in_the_background_and_are_offered_to_open() {
+    let mut h = field_harness("print");
+    let turf = h.state().session.as_ref().unwrap().turfs[0].clone();
+    // The print button is on the turf's row (its dialog asks for a folder: given here).
+    h.get_by_label(&format!(
+        "Print walk sheets… (a PDF of this turf: map, doors in walk order, boxes to tick) {}",
+        turf.name
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    h.state_mut()
+        .push(campaign_planner::state::Action::PrintSheets(
+            campaign_planner::io::sheets::Scope::Turf(turf.uuid.clone()),
+            dir.path().to_path_buf(),
+        ));
+    h.run_steps(1);
+    wait_for_job(&mut h);
+    let printed = h.state().view.printed.clone();
+    assert_eq!(printed.len(), 1, "{:?}", h.state().view.message);
+    assert!(printed[0].exists() && printed[0].extension().is_some_and(|e| e == "pdf"));
+    let message = &h.state().view.message.as_ref().unwrap().text;
+    assert!(
+        message.contains("Walk sheets printed in") && message.contains("T001-"),
+        "{message}"
+    );
+    // Offered to open, by name.
+    h.get_by_label(&format!(
+        "Open {}",
+        printed[0].file_name().unwrap().to_string_lossy()
+    ));
+    // The campaign came back from the job: the print is recorded.
+    let path = h.state().session.as_ref().unwrap().path.clone();
+    let c = campaign_planner::store::Campaign::open_read_only(&path).unwrap();
+    assert_eq!(c.read_table("prints").unwrap().rows.len(), 1);
 }

@@ -138,7 +138,7 @@ impl PlannerApp {
     }
 
     /// The campaign file for a background job, or the message that none is open.
-    fn campaign_for_job(&mut self) -> Option<Campaign> {
+    pub(super) fn campaign_for_job(&mut self) -> Option<Campaign> {
         if self.jobs.is_running() {
             return None;
         }
@@ -301,6 +301,7 @@ impl PlannerApp {
                 Some(JobNote::Confirm(question, action)) => {
                     JobNote::Confirm(format!("{}\n\n{question}", said.text), action)
                 }
+                Some(other @ JobNote::Printed(..)) => other,
             };
             let streets = Session::read_streets(&campaign);
             JobDone {

@@ -29,6 +29,8 @@ pub enum JobNote {
     Say(Message),
     /// A question: the job would destroy work; `Action` does it anyway if the user agrees.
     Confirm(String, Box<Action>),
+    /// Walk sheets were printed: a message, and the files the user may open.
+    Printed(Message, Vec<std::path::PathBuf>),
 }
 
 /// What a finished job hands back.
@@ -181,6 +183,10 @@ impl PlannerApp {
         }
         match done.note {
             Some(JobNote::Say(message)) => self.view.say(message),
+            Some(JobNote::Printed(message, files)) => {
+                self.view.say(message);
+                self.view.printed = files;
+            }
             Some(JobNote::Confirm(question, action)) => {
                 self.view.confirm = Some(Confirm {
                     question,

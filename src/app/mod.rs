@@ -9,6 +9,7 @@ mod dialogs;
 mod edits;
 mod files;
 mod jobs;
+mod print;
 mod view;
 
 use std::path::PathBuf;
@@ -128,7 +129,8 @@ impl PlannerApp {
             | Action::ImportResultsDialog
             | Action::ImportDoorsDialog
             | Action::ImportStreetsDialog
-            | Action::BasemapFileDialog => self.dialog(&action, ctx),
+            | Action::BasemapFileDialog
+            | Action::PrintSheetsDialog(_) => self.dialog(&action, ctx),
             Action::Open(path) => self.open(ctx, path),
             Action::New(path) => self.create(&path),
             Action::SaveAs(path) => self.save_as(&path),
@@ -144,6 +146,8 @@ impl PlannerApp {
             Action::OpenDemo => self.open_demo(ctx),
             Action::OpenFieldDemo => self.open_field_demo(ctx),
             Action::CloseNotice => self.view.notice_closed = true,
+            Action::PrintSheets(scope, folder) => self.print_sheets(ctx, scope, folder),
+            Action::OpenFile(path) => self.open_file(&path),
             Action::ResetDemo => self.reset_demo(),
             Action::CancelJob => self.jobs.cancel(),
             Action::DismissMessage => self.view.message = None,

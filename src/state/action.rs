@@ -91,6 +91,12 @@ pub enum Action {
     ImportResults(PathBuf, ElectionMeta, ColumnMapping),
     /// Open the demo campaign.
     OpenDemo,
+    /// Ask for a folder, then print the walk sheets of a turf, a team or every team there.
+    PrintSheetsDialog(crate::io::sheets::Scope),
+    /// Print walk sheets into a folder.
+    PrintSheets(crate::io::sheets::Scope, PathBuf),
+    /// Open a file with the system's viewer (a printed PDF).
+    OpenFile(PathBuf),
     /// Close the campaign's notice on the map.
     CloseNotice,
     /// Open the field demo (central Helsinki: streets, addresses, turfs and walks).

@@ -65,6 +65,8 @@ pub struct View {
     pub membership: Membership,
     /// Turf outlines coloured by status (planned, in progress, done) instead of by team.
     pub turfs_by_status: bool,
+    /// The walk sheets printed last, for the user to open.
+    pub printed: Vec<std::path::PathBuf>,
     /// Whether the campaign's notice was closed.
     pub notice_closed: bool,
     /// The turf whose walk the map shows.
@@ -89,6 +91,7 @@ impl Default for View {
             turfs_by_status: false,
             walk_turf: None,
             notice_closed: false,
+            printed: Vec::new(),
             message: None,
             confirm: None,
         }

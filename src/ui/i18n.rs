@@ -85,6 +85,18 @@ pub struct Tr {
     pub missing_as_empty: &'static str,
     pub import_button: &'static str,
     pub doors_already_there: &'static str,
+    /// A turf's print button.
+    pub print_sheets: &'static str,
+    /// A team's print button.
+    pub print_team_sheets: &'static str,
+    /// The button printing every team's sheets.
+    pub print_all_sheets: &'static str,
+    /// Opening a printed PDF.
+    pub open_pdf: &'static str,
+    /// "Walk sheets printed in" before a folder.
+    pub sheets_printed: &'static str,
+    /// "pages" after a count.
+    pub pages: &'static str,
     /// Closing the campaign's notice.
     pub close: &'static str,
     /// The File menu's entry for the field demo.
@@ -271,6 +283,12 @@ const EN: Tr = Tr {
     missing_as_empty: "Store unreadable cells (n.d., NA) as missing values",
     import_button: "Import",
     doors_already_there: "doors already there (same address nearby), not added twice, from",
+    print_sheets: "Print walk sheets… (a PDF of this turf: map, doors in walk order, boxes to tick)",
+    print_team_sheets: "Print this team's walk sheets… (one PDF, its turfs in assignment order)",
+    print_all_sheets: "Print every team's walk sheets…",
+    open_pdf: "Open",
+    sheets_printed: "Walk sheets printed in",
+    pages: "pages",
     close: "Close",
     open_field_demo: "Open the field demo (Helsinki: streets, addresses, walks)",
     autocut_doors_only: "No precinct outlines: the door points were cut by position into {turfs} compact turfs ({doors} doors).",
@@ -445,6 +463,12 @@ const FR: Tr = Tr {
     missing_as_empty: "Enregistrer les cellules illisibles (n.d., NA) comme manquantes",
     import_button: "Importer",
     doors_already_there: "portes déjà présentes (même adresse à proximité), non ajoutées deux fois, depuis",
+    print_sheets: "Imprimer les feuilles de route… (un PDF de ce secteur : carte, portes dans l’ordre du parcours, cases à cocher)",
+    print_team_sheets: "Imprimer les feuilles de route de cette équipe… (un PDF, ses secteurs dans l’ordre des affectations)",
+    print_all_sheets: "Imprimer les feuilles de route de toutes les équipes…",
+    open_pdf: "Ouvrir",
+    sheets_printed: "Feuilles de route imprimées dans",
+    pages: "pages",
     close: "Fermer",
     open_field_demo: "Ouvrir la démo terrain (Helsinki : rues, adresses, parcours)",
     autocut_doors_only: "Pas de contours de bureaux : les portes ont été découpées selon leur position en {turfs} secteurs compacts ({doors} portes).",

@@ -163,6 +163,16 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
             {
                 actions.push(Action::DeleteTurf(turf.uuid.clone()));
             }
+            if ui
+                .small_button(String::from(icons::ICON_PRINT))
+                .on_hover_text(t.print_sheets)
+                .labelled_by_text(&format!("{} {}", t.print_sheets, turf.name))
+                .clicked()
+            {
+                actions.push(Action::PrintSheetsDialog(crate::io::sheets::Scope::Turf(
+                    turf.uuid.clone(),
+                )));
+            }
             let shown_walk = shown.view.walk_turf.as_ref() == Some(&turf.uuid);
             if ui
                 .add(
@@ -385,6 +395,34 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                 .clicked()
             {
                 actions.push(Action::DeleteTeam(team.uuid.clone()));
+            }
+            if ui
+                .small_button(String::from(icons::ICON_PRINT))
+                .on_hover_text(t.print_team_sheets)
+                .labelled_by_text(&format!("{} {}", t.print_team_sheets, team.name))
+                .clicked()
+            {
+                actions.push(Action::PrintSheetsDialog(crate::io::sheets::Scope::Team(
+                    team.uuid.clone(),
+                )));
+            }
+        });
+    }
+    if !l.turfs.is_empty() && ui.button(t.print_all_sheets).clicked() {
+        actions.push(Action::PrintSheetsDialog(crate::io::sheets::Scope::All));
+    }
+    for path in &shown.view.printed {
+        ui.horizontal(|ui| {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            ui.label(&name);
+            if ui
+                .small_button(t.open_pdf)
+                .labelled_by_text(&format!("{} {name}", t.open_pdf))
+                .clicked()
+            {
+                actions.push(Action::OpenFile(path.clone()));
             }
         });
     }

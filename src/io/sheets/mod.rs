@@ -42,7 +42,7 @@ pub struct SheetOptions {
 }
 
 /// What to print.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     /// One turf.
     Turf(TurfId),

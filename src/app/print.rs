@@ -1,0 +1,78 @@
+//! Walk sheets from the app: printed in the background with progress and Cancel, then offered
+//! to open with the system's PDF viewer.
+
+use std::path::{Path, PathBuf};
+
+use super::{JobDone, JobNote, JobOutcome, PlannerApp};
+use crate::io::sheets::{Scope, SheetOptions, write_sheets};
+use crate::state::Message;
+
+impl PlannerApp {
+    /// Prints the walk sheets of `scope` into `folder` in the background.
+    pub(super) fn print_sheets(&mut self, ctx: &egui::Context, scope: Scope, folder: PathBuf) {
+        let Some(mut campaign) = self.campaign_for_job() else {
+            return;
+        };
+        let t = self.tr();
+        let options = SheetOptions {
+            lang: self.persisted.lang,
+            ..SheetOptions::default()
+        };
+        let label = folder.display().to_string();
+        self.jobs.start(ctx, label, move |progress| {
+            let note = match write_sheets(&mut campaign, &scope, &folder, &options, progress) {
+                Ok(files) => {
+                    let mut lines = vec![format!("{} {}", t.sheets_printed, folder.display())];
+                    for f in &files {
+                        let codes: Vec<String> = f
+                            .prints
+                            .iter()
+                            .map(|p| format!("{} {}", p.turf, p.code))
+                            .collect();
+                        lines.push(format!(
+                            "{} ({} {}): {}",
+                            f.path
+                                .file_name()
+                                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                            f.pages,
+                            t.pages,
+                            codes.join(", ")
+                        ));
+                    }
+                    JobNote::Printed(
+                        Message::info(lines.join("\n")),
+                        files.into_iter().map(|f| f.path).collect(),
+                    )
+                }
+                Err(e) => JobNote::Say(Message::error(e.to_string())),
+            };
+            JobDone {
+                outcome: JobOutcome::Returned(campaign),
+                note: Some(note),
+                edit: None,
+            }
+        });
+    }
+
+    /// Opens a file with the system's viewer; a viewer that cannot start is said.
+    pub(super) fn open_file(&mut self, path: &Path) {
+        if let Err(e) = open_with_system(path) {
+            self.view
+                .say(Message::error(format!("{}: {e}", path.display())));
+        }
+    }
+}
+
+/// Starts the system's viewer on `path` (xdg-open, open, or start).
+fn open_with_system(path: &Path) -> std::io::Result<()> {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    command.arg(path).spawn().map(|_| ())
+}
