@@ -9,7 +9,7 @@ use crate::domain::numbers::{Lang, number};
 
 /// Draws page 1 of `sheet`.
 pub(super) fn draw(
-    c: &mut Canvas<'_, '_>,
+    c: &mut Canvas<'_>,
     sheet: &TurfSheet,
     w: &Words,
     lang: Lang,
@@ -33,7 +33,7 @@ pub(super) fn draw(
     // The header lines.
     let size = 8.5;
     let mut y = 22.0;
-    let line = |c: &mut Canvas<'_, '_>, y: &mut f32, label: &str, value: &str| {
+    let line = |c: &mut Canvas<'_>, y: &mut f32, label: &str, value: &str| {
         c.text(left, *y, size, true, label, INK);
         let x = left + 22.0;
         let value = c.fonts.fit(value, size, false, right - x);
@@ -146,7 +146,7 @@ pub(super) fn draw(
 }
 
 /// `text` cut into lines of at most `width` millimetres at `size`.
-pub(super) fn wrap(c: &Canvas<'_, '_>, text: &str, size: f32, width: f32) -> Vec<String> {
+pub(super) fn wrap(c: &Canvas<'_>, text: &str, size: f32, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -50,7 +50,7 @@ pub(super) fn pages(lines: usize) -> usize {
 
 /// Draws list page `k` (from 0) of `lines`.
 pub(super) fn draw(
-    c: &mut Canvas<'_, '_>,
+    c: &mut Canvas<'_>,
     sheet: &TurfSheet,
     lines: &[Line<'_>],
     k: usize,

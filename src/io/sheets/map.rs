@@ -69,7 +69,7 @@ const RED: Rgb = (217, 45, 32);
 const LAND: Rgb = (242, 239, 233);
 
 /// Draws the map of `sheet` in `frame`.
-pub(super) fn draw(c: &mut Canvas<'_, '_>, sheet: &TurfSheet, frame: Frame, attribution: &str) {
+pub(super) fn draw(c: &mut Canvas<'_>, sheet: &TurfSheet, frame: Frame, attribution: &str) {
     let Some(fit) = fit(sheet, frame) else {
         c.rect(
             frame.x,
@@ -216,7 +216,7 @@ fn fit(sheet: &TurfSheet, frame: Frame) -> Option<Fit> {
     })
 }
 
-fn draw_outline(c: &mut Canvas<'_, '_>, fit: &Fit, outline: &MultiPolygon<f64>) {
+fn draw_outline(c: &mut Canvas<'_>, fit: &Fit, outline: &MultiPolygon<f64>) {
     for polygon in &outline.0 {
         let ring: Vec<(f32, f32)> = polygon
             .exterior()
@@ -231,7 +231,7 @@ fn draw_outline(c: &mut Canvas<'_, '_>, fit: &Fit, outline: &MultiPolygon<f64>) 
 
 /// Street names: each name once, on its longest straight stretch that is long enough, turned
 /// along it and upright, never overlapping another.
-fn names(c: &mut Canvas<'_, '_>, lines: &[PageLine<'_>], frame: Frame) {
+fn names(c: &mut Canvas<'_>, lines: &[PageLine<'_>], frame: Frame) {
     let mut best: std::collections::BTreeMap<&str, Stretch> = std::collections::BTreeMap::new();
     for (class, name, pts) in lines {
         if *class == RoadClass::Path || name.is_empty() {
@@ -278,7 +278,7 @@ fn names(c: &mut Canvas<'_, '_>, lines: &[PageLine<'_>], frame: Frame) {
     }
 }
 
-fn flag(c: &mut Canvas<'_, '_>, p: (f32, f32)) {
+fn flag(c: &mut Canvas<'_>, p: (f32, f32)) {
     let top = (p.0, p.1 - 6.0);
     c.line(p, top, 0.4, (40, 40, 40));
     c.ring(
@@ -290,7 +290,7 @@ fn flag(c: &mut Canvas<'_, '_>, p: (f32, f32)) {
 }
 
 /// A scale bar of a round length, about a sixth of the frame wide.
-fn scale_bar(c: &mut Canvas<'_, '_>, fit: &Fit, sheet: &TurfSheet) {
+fn scale_bar(c: &mut Canvas<'_>, fit: &Fit, sheet: &TurfSheet) {
     let lat = sheet.walk.stops.first().map_or(0.0, |s| s.point.1);
     // Metres per millimetre on the page at the turf's latitude.
     let per_mm = (40_075_016.686 / 256.0) * lat.to_radians().cos() / fit.scale;
@@ -326,7 +326,7 @@ fn scale_bar(c: &mut Canvas<'_, '_>, fit: &Fit, sheet: &TurfSheet) {
     c.text(x + len + 1.5, y, 6.0, false, &label, INK);
 }
 
-fn north(c: &mut Canvas<'_, '_>, frame: Frame) {
+fn north(c: &mut Canvas<'_>, frame: Frame) {
     let (x, y) = (frame.x + frame.w - 7.0, frame.y + 5.0);
     c.circle((x, y + 4.0), 4.6, Some((255, 255, 255)), Some((0.2, INK)));
     c.ring(

@@ -385,8 +385,12 @@ fn render(sheets: &[TurfSheet], fonts: &Fonts, lang: Lang) -> Result<(Vec<u8>, u
     if sheets.len() > 1 {
         let mut page = document.start_page_with(settings().ok_or("page size")?);
         let mut surface = page.surface();
-        let mut c = Canvas {
+        let mut ink = pdf::KrillaInk {
             surface: &mut surface,
+            fonts,
+        };
+        let mut c = Canvas {
+            ink: &mut ink,
             fonts,
         };
         c.text(10.0, 18.0, 15.0, true, w.contents, INK);
@@ -418,8 +422,12 @@ fn render(sheets: &[TurfSheet], fonts: &Fonts, lang: Lang) -> Result<(Vec<u8>, u
         for k in 0..*n {
             let mut page = document.start_page_with(settings().ok_or("page size")?);
             let mut surface = page.surface();
-            let mut c = Canvas {
+            let mut ink = pdf::KrillaInk {
                 surface: &mut surface,
+                fonts,
+            };
+            let mut c = Canvas {
+                ink: &mut ink,
                 fonts,
             };
             if k == 0 {
@@ -440,7 +448,7 @@ fn render(sheets: &[TurfSheet], fonts: &Fonts, lang: Lang) -> Result<(Vec<u8>, u
 }
 
 /// The footer of every page: the print code, the turf and "page x/y" (within the turf).
-fn footer(c: &mut Canvas<'_, '_>, sheet: &TurfSheet, w: &words::Words, (page, of): (usize, usize)) {
+fn footer(c: &mut Canvas<'_>, sheet: &TurfSheet, w: &words::Words, (page, of): (usize, usize)) {
     let y = PAGE_H - 7.0;
     c.line(
         (10.0, y - 4.0),

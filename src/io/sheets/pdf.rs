@@ -24,7 +24,7 @@ pub(super) type Rgb = (u8, u8, u8);
 pub(super) const INK: Rgb = (0, 0, 0);
 
 /// The two fonts of a sheet and their metrics.
-pub(super) struct Fonts {
+pub struct Fonts {
     regular: Font,
     bold: Font,
     regular_face: &'static [u8],
@@ -80,8 +80,46 @@ impl Fonts {
     }
 }
 
-/// A page being drawn, in millimetres from its top left corner.
-pub(super) struct Canvas<'s, 'p> {
+/// What a page is drawn with, in millimetres from its top left corner: the PDF (krilla) or a
+/// preview on screen. Colours are red, green, blue; widths are millimetres; text sizes points.
+pub trait Ink {
+    /// Text with its baseline's left end at (`x`, `y`).
+    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str, c: Rgb);
+    /// Text centred on (`x`, `y`), turned by `angle` radians, with a white halo.
+    fn text_turned(
+        &mut self,
+        x: f32,
+        y: f32,
+        angle: f32,
+        size: f32,
+        width: f32,
+        text: &str,
+        c: Rgb,
+    );
+    /// Connected lines, dashed (on, off) when asked.
+    fn polyline(&mut self, points: &[(f32, f32)], width: f32, c: Rgb, dash: Option<(f32, f32)>);
+    /// A closed ring, filled (with an opacity) and/or stroked.
+    fn ring(&mut self, points: &[(f32, f32)], fill: Option<(Rgb, f32)>, stroke: Option<(f32, Rgb)>);
+    /// A rectangle, filled and/or stroked.
+    fn rect(
+        &mut self,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Rgb>,
+        stroke: Option<(f32, Rgb)>,
+    );
+    /// A circle.
+    fn circle(&mut self, centre: (f32, f32), r: f32, fill: Option<Rgb>, stroke: Option<(f32, Rgb)>);
+    /// Clips what follows to a rectangle until [`Ink::unclip`].
+    fn clip(&mut self, x: f32, y: f32, w: f32, h: f32);
+    /// Ends the last clip.
+    fn unclip(&mut self);
+}
+
+/// A page of the PDF.
+pub(super) struct KrillaInk<'s, 'p> {
     pub(super) surface: &'s mut Surface<'p>,
     pub(super) fonts: &'s Fonts,
 }
@@ -90,7 +128,105 @@ fn paint(c: Rgb) -> krilla::paint::Paint {
     rgb::Color::new(c.0, c.1, c.2).into()
 }
 
-impl Canvas<'_, '_> {
+/// A page being drawn: an [`Ink`] and the fonts that measure its text.
+pub(super) struct Canvas<'a> {
+    pub(super) ink: &'a mut dyn Ink,
+    pub(super) fonts: &'a Fonts,
+}
+
+impl Canvas<'_> {
+    pub(super) fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str, c: Rgb) {
+        self.ink.text(x, y, size, bold, text, c);
+    }
+
+    /// Text with its baseline's right end at (`x`, `y`).
+    pub(super) fn text_right(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str) {
+        let w = self.fonts.width(text, size, bold);
+        self.ink.text(x - w, y, size, bold, text, INK);
+    }
+
+    /// Text centred on (`x`, baseline `y`).
+    pub(super) fn text_centred(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: &str,
+        c: Rgb,
+    ) {
+        let w = self.fonts.width(text, size, bold);
+        self.ink.text(x - w / 2.0, y, size, bold, text, c);
+    }
+
+    pub(super) fn text_turned(
+        &mut self,
+        x: f32,
+        y: f32,
+        angle: f32,
+        size: f32,
+        text: &str,
+        c: Rgb,
+    ) {
+        let w = self.fonts.width(text, size, false);
+        self.ink.text_turned(x, y, angle, size, w, text, c);
+    }
+
+    pub(super) fn line(&mut self, a: (f32, f32), b: (f32, f32), width: f32, c: Rgb) {
+        self.ink.polyline(&[a, b], width, c, None);
+    }
+
+    pub(super) fn polyline(
+        &mut self,
+        points: &[(f32, f32)],
+        width: f32,
+        c: Rgb,
+        dash: Option<(f32, f32)>,
+    ) {
+        self.ink.polyline(points, width, c, dash);
+    }
+
+    pub(super) fn ring(
+        &mut self,
+        points: &[(f32, f32)],
+        fill: Option<(Rgb, f32)>,
+        stroke: Option<(f32, Rgb)>,
+    ) {
+        self.ink.ring(points, fill, stroke);
+    }
+
+    pub(super) fn rect(
+        &mut self,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Rgb>,
+        stroke: Option<(f32, Rgb)>,
+    ) {
+        self.ink.rect(x, y, w, h, fill, stroke);
+    }
+
+    pub(super) fn circle(
+        &mut self,
+        centre: (f32, f32),
+        r: f32,
+        fill: Option<Rgb>,
+        stroke: Option<(f32, Rgb)>,
+    ) {
+        self.ink.circle(centre, r, fill, stroke);
+    }
+
+    pub(super) fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        self.ink.clip(x, y, w, h);
+    }
+
+    pub(super) fn unclip(&mut self) {
+        self.ink.unclip();
+    }
+}
+
+impl KrillaInk<'_, '_> {
     fn fill(&mut self, c: Rgb, opacity: f32) {
         self.surface.set_fill(Some(Fill {
             paint: paint(c),
@@ -113,8 +249,27 @@ impl Canvas<'_, '_> {
         }));
     }
 
+    fn paint_path(
+        &mut self,
+        path: &krilla::geom::Path,
+        fill: Option<(Rgb, f32)>,
+        stroke: Option<(f32, Rgb)>,
+    ) {
+        match fill {
+            Some((c, o)) => self.fill(c, o),
+            None => self.surface.set_fill(None),
+        }
+        match stroke {
+            Some((w, c)) => self.stroke(c, w, None),
+            None => self.surface.set_stroke(None),
+        }
+        self.surface.draw_path(path);
+    }
+}
+
+impl Ink for KrillaInk<'_, '_> {
     /// Text with its baseline's left end at (`x`, `y`).
-    pub(super) fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str, c: Rgb) {
+    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str, c: Rgb) {
         if text.is_empty() {
             return;
         }
@@ -135,38 +290,9 @@ impl Canvas<'_, '_> {
         );
     }
 
-    /// Text with its baseline's right end at (`x`, `y`).
-    pub(super) fn text_right(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str) {
-        let w = self.fonts.width(text, size, bold);
-        self.text(x - w, y, size, bold, text, INK);
-    }
-
-    /// Text centred on (`x`, baseline `y`).
-    pub(super) fn text_centred(
-        &mut self,
-        x: f32,
-        y: f32,
-        size: f32,
-        bold: bool,
-        text: &str,
-        c: Rgb,
-    ) {
-        let w = self.fonts.width(text, size, bold);
-        self.text(x - w / 2.0, y, size, bold, text, c);
-    }
-
     /// Text centred on (`x`, `y`), turned by `angle` radians (clockwise on the page), with a
     /// white halo for legibility over lines.
-    pub(super) fn text_turned(
-        &mut self,
-        x: f32,
-        y: f32,
-        angle: f32,
-        size: f32,
-        text: &str,
-        c: Rgb,
-    ) {
-        let w = self.fonts.width(text, size, false);
+    fn text_turned(&mut self, x: f32, y: f32, angle: f32, size: f32, w: f32, text: &str, c: Rgb) {
         self.surface.push_transform(&Transform::from_row(
             angle.cos(),
             angle.sin(),
@@ -196,19 +322,8 @@ impl Canvas<'_, '_> {
         self.surface.pop();
     }
 
-    /// A straight line.
-    pub(super) fn line(&mut self, a: (f32, f32), b: (f32, f32), width: f32, c: Rgb) {
-        self.polyline(&[a, b], width, c, None);
-    }
-
     /// Connected lines through `points`, dashed (on, off, in mm) when asked.
-    pub(super) fn polyline(
-        &mut self,
-        points: &[(f32, f32)],
-        width: f32,
-        c: Rgb,
-        dash: Option<(f32, f32)>,
-    ) {
+    fn polyline(&mut self, points: &[(f32, f32)], width: f32, c: Rgb, dash: Option<(f32, f32)>) {
         if points.len() < 2 {
             return;
         }
@@ -224,7 +339,7 @@ impl Canvas<'_, '_> {
     }
 
     /// A closed ring, filled and/or stroked.
-    pub(super) fn ring(
+    fn ring(
         &mut self,
         points: &[(f32, f32)],
         fill: Option<(Rgb, f32)>,
@@ -243,25 +358,8 @@ impl Canvas<'_, '_> {
         self.paint_path(&path, fill, stroke);
     }
 
-    fn paint_path(
-        &mut self,
-        path: &krilla::geom::Path,
-        fill: Option<(Rgb, f32)>,
-        stroke: Option<(f32, Rgb)>,
-    ) {
-        match fill {
-            Some((c, o)) => self.fill(c, o),
-            None => self.surface.set_fill(None),
-        }
-        match stroke {
-            Some((w, c)) => self.stroke(c, w, None),
-            None => self.surface.set_stroke(None),
-        }
-        self.surface.draw_path(path);
-    }
-
     /// A rectangle, filled and/or stroked.
-    pub(super) fn rect(
+    fn rect(
         &mut self,
         x: f32,
         y: f32,
@@ -280,7 +378,7 @@ impl Canvas<'_, '_> {
     }
 
     /// A circle.
-    pub(super) fn circle(
+    fn circle(
         &mut self,
         (x, y): (f32, f32),
         r: f32,
@@ -302,7 +400,7 @@ impl Canvas<'_, '_> {
     }
 
     /// Clips what follows to a rectangle until [`Canvas::unclip`].
-    pub(super) fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
+    fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
         let Some(r) = Rect::from_xywh(x * MM, y * MM, w * MM, h * MM) else {
             return;
         };
@@ -314,7 +412,7 @@ impl Canvas<'_, '_> {
     }
 
     /// Ends the last clip.
-    pub(super) fn unclip(&mut self) {
+    fn unclip(&mut self) {
         self.surface.pop();
     }
 }
