@@ -985,11 +985,24 @@ fn a_dropped_openstreetmap_extract_brings_its_doors_and_its_streets() {
 fn a_turf_s_walk_sheets_print_in_the_background_and_are_offered_to_open() {
     let mut h = field_harness("print");
     let turf = h.state().session.as_ref().unwrap().turfs[0].clone();
-    // The print button is on the turf's row (its dialog asks for a folder: given here).
+    // The print button on the turf's row shows page 1 first, as it will print.
     h.get_by_label(&format!(
         "Print walk sheets… (a PDF of this turf: map, doors in walk order, boxes to tick) {}",
         turf.name
-    ));
+    ))
+    .click();
+    h.run_steps(3);
+    assert!(
+        h.state().view.preview.is_some(),
+        "{:?}",
+        h.state().view.message
+    );
+    h.get_by_label_contains("Walk sheet, page 1");
+    h.get_by_label("Print…");
+    h.get_by_label("Close").click();
+    h.run_steps(2);
+    assert!(h.state().view.preview.is_none());
+    // Printing (its dialog asks for a folder: given here).
     let dir = tempfile::tempdir().unwrap();
     h.state_mut()
         .push(campaign_planner::state::Action::PrintSheets(

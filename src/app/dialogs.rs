@@ -42,10 +42,13 @@ impl PlannerApp {
             Action::ImportStreetsDialog => {
                 pick("OpenStreetMap (.osm.pbf)", &["pbf"]).map(Action::ImportStreets)
             }
-            Action::PrintSheetsDialog(scope) => rfd::FileDialog::new()
-                .set_title("Walk sheets: choose a folder")
-                .pick_folder()
-                .map(|folder| Action::PrintSheets(scope.clone(), folder)),
+            Action::PrintSheetsDialog(scope) => {
+                self.view.preview = None;
+                rfd::FileDialog::new()
+                    .set_title("Walk sheets: choose a folder")
+                    .pick_folder()
+                    .map(|folder| Action::PrintSheets(scope.clone(), folder))
+            }
             Action::BasemapFileDialog => {
                 pick("MBTiles", &["mbtiles"]).map(|p| Action::SetBasemap(BasemapChoice::File(p)))
             }

@@ -16,7 +16,7 @@ fn colour_of(hex: Option<&String>) -> Option<Colour> {
 }
 
 impl PlannerApp {
-    fn campaign_mut(&mut self) -> Option<&mut Campaign> {
+    pub(super) fn campaign_mut(&mut self) -> Option<&mut Campaign> {
         self.session.as_mut().and_then(Session::campaign_mut)
     }
 

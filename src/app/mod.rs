@@ -148,6 +148,8 @@ impl PlannerApp {
             Action::CloseNotice => self.view.notice_closed = true,
             Action::PrintSheets(scope, folder) => self.print_sheets(ctx, scope, folder),
             Action::OpenFile(path) => self.open_file(&path),
+            Action::PreviewSheets(scope) => self.preview_sheets(scope),
+            Action::ClosePreview => self.view.preview = None,
             Action::ResetDemo => self.reset_demo(),
             Action::CancelJob => self.jobs.cancel(),
             Action::DismissMessage => self.view.message = None,

@@ -54,6 +54,25 @@ impl PlannerApp {
         });
     }
 
+    /// Reads the preview of a turf's sheet (another scope goes straight to the folder).
+    pub(super) fn preview_sheets(&mut self, scope: Scope) {
+        let Scope::Turf(turf) = &scope else {
+            self.view.preview = None;
+            return;
+        };
+        let options = SheetOptions {
+            lang: self.persisted.lang,
+            ..SheetOptions::default()
+        };
+        let Some(c) = self.campaign_mut() else {
+            return;
+        };
+        match crate::io::sheets::preview(c, turf, &options) {
+            Ok(p) => self.view.preview = Some((scope, std::sync::Arc::new(p))),
+            Err(e) => self.view.say(Message::error(e.to_string())),
+        }
+    }
+
     /// Opens a file with the system's viewer; a viewer that cannot start is said.
     pub(super) fn open_file(&mut self, path: &Path) {
         if let Err(e) = open_with_system(path) {

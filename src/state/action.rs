@@ -93,6 +93,10 @@ pub enum Action {
     OpenDemo,
     /// Ask for a folder, then print the walk sheets of a turf, a team or every team there.
     PrintSheetsDialog(crate::io::sheets::Scope),
+    /// Show a turf's walk sheet, page 1, before printing it.
+    PreviewSheets(crate::io::sheets::Scope),
+    /// Close the walk sheet's preview.
+    ClosePreview,
     /// Print walk sheets into a folder.
     PrintSheets(crate::io::sheets::Scope, PathBuf),
     /// Open a file with the system's viewer (a printed PDF).

@@ -65,6 +65,11 @@ pub struct View {
     pub membership: Membership,
     /// Turf outlines coloured by status (planned, in progress, done) instead of by team.
     pub turfs_by_status: bool,
+    /// The preview of a turf's walk sheet, and what printing it prints.
+    pub preview: Option<(
+        crate::io::sheets::Scope,
+        std::sync::Arc<crate::io::sheets::Preview>,
+    )>,
     /// The walk sheets printed last, for the user to open.
     pub printed: Vec<std::path::PathBuf>,
     /// Whether the campaign's notice was closed.
@@ -92,6 +97,7 @@ impl Default for View {
             walk_turf: None,
             notice_closed: false,
             printed: Vec::new(),
+            preview: None,
             message: None,
             confirm: None,
         }

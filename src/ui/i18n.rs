@@ -97,6 +97,10 @@ pub struct Tr {
     pub sheets_printed: &'static str,
     /// "pages" after a count.
     pub pages: &'static str,
+    /// The preview window's title.
+    pub sheet_preview: &'static str,
+    /// The preview's print button.
+    pub print_this: &'static str,
     /// Closing the campaign's notice.
     pub close: &'static str,
     /// The File menu's entry for the field demo.
@@ -289,6 +293,8 @@ const EN: Tr = Tr {
     open_pdf: "Open",
     sheets_printed: "Walk sheets printed in",
     pages: "pages",
+    sheet_preview: "Walk sheet, page 1",
+    print_this: "Print…",
     close: "Close",
     open_field_demo: "Open the field demo (Helsinki: streets, addresses, walks)",
     autocut_doors_only: "No precinct outlines: the door points were cut by position into {turfs} compact turfs ({doors} doors).",
@@ -469,6 +475,8 @@ const FR: Tr = Tr {
     open_pdf: "Ouvrir",
     sheets_printed: "Feuilles de route imprimées dans",
     pages: "pages",
+    sheet_preview: "Feuille de route, page 1",
+    print_this: "Imprimer…",
     close: "Fermer",
     open_field_demo: "Ouvrir la démo terrain (Helsinki : rues, adresses, parcours)",
     autocut_doors_only: "Pas de contours de bureaux : les portes ont été découpées selon leur position en {turfs} secteurs compacts ({doors} portes).",

@@ -6,6 +6,7 @@ pub mod i18n;
 pub mod map_view;
 pub mod panels;
 pub mod results_dialog;
+pub mod sheet_preview;
 pub mod table;
 pub mod turfs;
 
@@ -68,6 +69,7 @@ pub fn frame(
         actions.extend(map_view::map(ui, shown, map, tiles));
     });
     actions.extend(panels::dialogs(ui.ctx(), shown, forms));
+    actions.extend(sheet_preview::preview(ui.ctx(), shown));
     actions
 }
 

@@ -169,7 +169,7 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                 .labelled_by_text(&format!("{} {}", t.print_sheets, turf.name))
                 .clicked()
             {
-                actions.push(Action::PrintSheetsDialog(crate::io::sheets::Scope::Turf(
+                actions.push(Action::PreviewSheets(crate::io::sheets::Scope::Turf(
                     turf.uuid.clone(),
                 )));
             }

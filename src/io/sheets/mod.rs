@@ -26,7 +26,8 @@ use crate::domain::walk::{TurfWalk, WalkMode};
 use crate::io::ImportError;
 use crate::progress::{Progress, ProgressFn, Stage};
 use crate::store::{Campaign, Print};
-use pdf::{Canvas, Fonts, INK, MM, PAGE_H, PAGE_W};
+use pdf::{Canvas, Fonts, INK, MM};
+pub use pdf::{Ink, PAGE_H, PAGE_W, Rgb};
 
 /// How sheets are printed.
 #[derive(Clone, Debug, Default)]
@@ -160,23 +161,7 @@ pub fn write_sheets(
         });
     }
     // What every turf's sheet reads, read once.
-    let context = Context {
-        campaign: campaign.name()?,
-        precincts: campaign
-            .precincts()?
-            .into_iter()
-            .map(|p| (p.code, p.name))
-            .collect(),
-        streets: if options.no_streets {
-            Vec::new()
-        } else {
-            campaign.streets()?
-        },
-        index: campaign.walk_streets()?,
-        turfs,
-        teams,
-        assignments,
-    };
+    let context = Context::read(campaign, options, turfs, teams, assignments)?;
     let fonts = Fonts::load().ok_or_else(|| ImportError::Format {
         path: PathBuf::from("assets/fonts/DejaVuSansCondensed.ttf"),
         detail: "the walk sheets' font could not be read".to_owned(),
@@ -271,19 +256,130 @@ struct Context {
     assignments: Vec<crate::domain::turf::Assignment>,
 }
 
-/// Reads what a turf's sheet shows and records its print.
-fn turf_sheet(
-    campaign: &mut Campaign,
-    context: &Context,
-    id: &TurfId,
+impl Context {
+    fn read(
+        campaign: &Campaign,
+        options: &SheetOptions,
+        turfs: Vec<crate::domain::turf::Turf>,
+        teams: Vec<crate::domain::turf::Team>,
+        assignments: Vec<crate::domain::turf::Assignment>,
+    ) -> Result<Self, ImportError> {
+        Ok(Self {
+            campaign: campaign.name()?,
+            precincts: campaign
+                .precincts()?
+                .into_iter()
+                .map(|p| (p.code, p.name))
+                .collect(),
+            streets: if options.no_streets {
+                Vec::new()
+            } else {
+                campaign.streets()?
+            },
+            index: campaign.walk_streets()?,
+            turfs,
+            teams,
+            assignments,
+        })
+    }
+}
+
+/// Page 1 of a turf's sheet as it would print, read without printing it: no print is recorded
+/// and the code is a placeholder.
+pub struct Preview {
+    sheet: TurfSheet,
+    fonts: Fonts,
+    lang: Lang,
+}
+
+/// The code a preview shows where the print's code will be.
+pub const PREVIEW_CODE: &str = "T…-…";
+
+/// Reads the preview of a turf's sheet.
+pub fn preview(
+    campaign: &Campaign,
+    turf: &TurfId,
     options: &SheetOptions,
-) -> Result<(TurfSheet, Print), ImportError> {
-    let turf = context
+) -> Result<Preview, ImportError> {
+    let context = Context::read(
+        campaign,
+        options,
+        campaign.turfs()?,
+        campaign.teams()?,
+        campaign.assignments()?,
+    )?;
+    let t = context
         .turfs
         .iter()
-        .find(|t| &t.uuid == id)
+        .find(|t| &t.uuid == turf)
         .ok_or_else(|| not_found(campaign.path()))?;
-    let walk = campaign.turf_walk_on(id, options.mode, &context.index)?;
+    let walk = campaign.turf_walk_on(turf, options.mode, &context.index)?;
+    let (names, team, date, streets) = parts(&context, t, &walk);
+    let sheet = sheet_of(
+        &context,
+        t,
+        walk,
+        names,
+        team,
+        date,
+        streets,
+        PREVIEW_CODE,
+        options,
+    );
+    let fonts = Fonts::load().ok_or_else(|| ImportError::Format {
+        path: PathBuf::from("assets/fonts/DejaVuSansCondensed.ttf"),
+        detail: "the walk sheets' font could not be read".to_owned(),
+    })?;
+    Ok(Preview {
+        sheet,
+        fonts,
+        lang: options.lang,
+    })
+}
+
+impl std::fmt::Debug for Preview {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Preview")
+            .field("turf", &self.sheet.turf)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Preview {
+    /// Draws page 1 with `ink` (millimetres from the page's top left corner, A4).
+    pub fn draw(&self, ink: &mut dyn Ink) {
+        let w = words::words(self.lang);
+        let lines = list::lines(&self.sheet, self.lang == Lang::Fr);
+        let mut c = Canvas {
+            ink,
+            fonts: &self.fonts,
+        };
+        cover::draw(
+            &mut c,
+            &self.sheet,
+            w,
+            self.lang,
+            (1, 1 + list::pages(lines.len())),
+        );
+    }
+
+    /// The turf's name.
+    #[must_use]
+    pub fn turf(&self) -> &str {
+        &self.sheet.turf
+    }
+}
+
+/// A sheet's precinct names, team, date and streets.
+type Parts = (
+    Vec<(String, String)>,
+    Option<(String, Option<i64>)>,
+    Option<String>,
+    Vec<Street>,
+);
+
+/// What a turf's sheet reads besides its walk.
+fn parts(context: &Context, turf: &crate::domain::turf::Turf, walk: &TurfWalk) -> Parts {
     let names: Vec<(String, String)> = turf
         .precincts
         .iter()
@@ -303,10 +399,9 @@ fn turf_sheet(
     let date = context
         .assignments
         .iter()
-        .filter(|a| &a.turf == id)
+        .filter(|a| a.turf == turf.uuid)
         .map(|a| a.date.to_string())
         .max();
-    // The streets around the turf's doors and outline.
     let mut bounds: Vec<(f64, f64)> = walk.stops.iter().map(|s| s.point).collect();
     if let Some(o) = &turf.outline {
         bounds.extend(
@@ -314,7 +409,23 @@ fn turf_sheet(
                 .flat_map(|p| p.exterior().0.iter().map(|c| (c.x, c.y))),
         );
     }
-    let streets = near(&context.streets, &bounds);
+    (names, team, date, near(&context.streets, &bounds))
+}
+
+/// Reads what a turf's sheet shows and records its print.
+fn turf_sheet(
+    campaign: &mut Campaign,
+    context: &Context,
+    id: &TurfId,
+    options: &SheetOptions,
+) -> Result<(TurfSheet, Print), ImportError> {
+    let turf = context
+        .turfs
+        .iter()
+        .find(|t| &t.uuid == id)
+        .ok_or_else(|| not_found(campaign.path()))?;
+    let walk = campaign.turf_walk_on(id, options.mode, &context.index)?;
+    let (names, team, date, streets) = parts(context, turf, &walk);
     let print = campaign.record_print(
         id,
         &walk,
@@ -323,27 +434,51 @@ fn turf_sheet(
             Lang::Fr => "fr",
         },
     )?;
+    let sheet = sheet_of(
+        context,
+        turf,
+        walk,
+        names,
+        team,
+        date,
+        streets,
+        &print.code,
+        options,
+    );
+    Ok((sheet, print))
+}
+
+/// A turf's sheet from what was read.
+#[allow(clippy::too_many_arguments)] // The parts of one sheet, read in two places.
+fn sheet_of(
+    context: &Context,
+    turf: &crate::domain::turf::Turf,
+    walk: TurfWalk,
+    names: Vec<(String, String)>,
+    team: Option<(String, Option<i64>)>,
+    date: Option<String>,
+    streets: Vec<Street>,
+    code: &str,
+    options: &SheetOptions,
+) -> TurfSheet {
     let w = words::words(options.lang);
-    Ok((
-        TurfSheet {
-            campaign: context.campaign.clone(),
-            turf: turf.name.clone(),
-            precincts: names,
-            team,
-            date,
-            registered: turf.stats.registered,
-            walk,
-            outline: turf.outline.clone(),
-            streets,
-            code: print.code.clone(),
-            script: options
-                .script
-                .clone()
-                .unwrap_or_else(|| w.default_script.to_owned()),
-            notice: w.notice.to_owned(),
-        },
-        print,
-    ))
+    TurfSheet {
+        campaign: context.campaign.clone(),
+        turf: turf.name.clone(),
+        precincts: names,
+        team,
+        date,
+        registered: turf.stats.registered,
+        walk,
+        outline: turf.outline.clone(),
+        streets,
+        code: code.to_owned(),
+        script: options
+            .script
+            .clone()
+            .unwrap_or_else(|| w.default_script.to_owned()),
+        notice: w.notice.to_owned(),
+    }
 }
 
 /// The streets within half a kilometre of some points.

@@ -13,12 +13,12 @@ use krilla::text::{Font, TextDirection};
 pub(super) const MM: f32 = 72.0 / 25.4;
 
 /// A4 portrait, in millimetres.
-pub(super) const PAGE_W: f32 = 210.0;
+pub const PAGE_W: f32 = 210.0;
 /// A4 portrait, in millimetres.
-pub(super) const PAGE_H: f32 = 297.0;
+pub const PAGE_H: f32 = 297.0;
 
 /// A colour, red, green, blue.
-pub(super) type Rgb = (u8, u8, u8);
+pub type Rgb = (u8, u8, u8);
 
 /// Black.
 pub(super) const INK: Rgb = (0, 0, 0);
@@ -88,8 +88,7 @@ pub trait Ink {
     /// Text centred on (`x`, `y`), turned by `angle` radians, with a white halo.
     fn text_turned(
         &mut self,
-        x: f32,
-        y: f32,
+        at: (f32, f32),
         angle: f32,
         size: f32,
         width: f32,
@@ -169,7 +168,7 @@ impl Canvas<'_> {
         c: Rgb,
     ) {
         let w = self.fonts.width(text, size, false);
-        self.ink.text_turned(x, y, angle, size, w, text, c);
+        self.ink.text_turned((x, y), angle, size, w, text, c);
     }
 
     pub(super) fn line(&mut self, a: (f32, f32), b: (f32, f32), width: f32, c: Rgb) {
@@ -292,7 +291,15 @@ impl Ink for KrillaInk<'_, '_> {
 
     /// Text centred on (`x`, `y`), turned by `angle` radians (clockwise on the page), with a
     /// white halo for legibility over lines.
-    fn text_turned(&mut self, x: f32, y: f32, angle: f32, size: f32, w: f32, text: &str, c: Rgb) {
+    fn text_turned(
+        &mut self,
+        (x, y): (f32, f32),
+        angle: f32,
+        size: f32,
+        w: f32,
+        text: &str,
+        c: Rgb,
+    ) {
         self.surface.push_transform(&Transform::from_row(
             angle.cos(),
             angle.sin(),
