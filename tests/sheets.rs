@@ -275,3 +275,54 @@ fn a_team_s_pdf_has_contents_and_bookmarks_and_a_big_building_is_one_row_with_ta
         "the PDF has an outline"
     );
 }
+
+#[test]
+fn an_mbtiles_map_is_drawn_under_the_turf_with_its_attribution_and_a_coarse_one_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::montreal_campaign(dir.path());
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Ouest",
+        "--precincts",
+        "101,102",
+    ]);
+    let out = dir.path().join("out");
+    let tiles = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/basemap-world-z0-4-montreal-z5-6.mbtiles");
+    let run = common::cli(&[
+        "sheets",
+        s(&file),
+        "--turf",
+        "Ouest",
+        "--out",
+        s(&out),
+        "--mbtiles",
+        s(&tiles),
+    ]);
+    assert!(run.status.success());
+    let warned = String::from_utf8_lossy(&run.stderr);
+    assert!(warned.contains("largest zoom is 6, below 15"), "{warned}");
+    let pdf = out.join("Ouest.pdf");
+    let images = poppler("pdfimages", &["-list", s(&pdf)]);
+    assert!(images.lines().count() > 2, "a tile is drawn: {images}");
+    let text = poppler("pdftotext", &[s(&pdf), "-"]);
+    assert!(
+        text.contains("OpenStreetMap"),
+        "the tiles' attribution: {text}"
+    );
+    // Not an MBTiles file: refused by name.
+    let err = cli_err(&[
+        "sheets",
+        s(&file),
+        "--turf",
+        "Ouest",
+        "--out",
+        s(&out),
+        "--mbtiles",
+        s(&file.with_file_name("nope.mbtiles")),
+    ]);
+    assert!(err.contains("nope.mbtiles"), "{err}");
+}

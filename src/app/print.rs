@@ -14,8 +14,15 @@ impl PlannerApp {
             return;
         };
         let t = self.tr();
+        // The user's own MBTiles, when it is the basemap in use, goes under the sheets' maps
+        // (online tiles never do: their policy forbids bulk downloads).
+        let mbtiles = match &self.basemap.choice {
+            crate::map::basemap::BasemapChoice::File(p) => Some(p.clone()),
+            _ => None,
+        };
         let options = SheetOptions {
             lang: self.persisted.lang,
+            mbtiles,
             ..SheetOptions::default()
         };
         let label = folder.display().to_string();
@@ -23,6 +30,9 @@ impl PlannerApp {
             let note = match write_sheets(&mut campaign, &scope, &folder, &options, progress) {
                 Ok(files) => {
                     let mut lines = vec![format!("{} {}", t.sheets_printed, folder.display())];
+                    if let Some(w) = files.first().and_then(|f| f.warnings.first()) {
+                        lines.push(w.clone());
+                    }
                     for f in &files {
                         let codes: Vec<String> = f
                             .prints

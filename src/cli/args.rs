@@ -143,6 +143,10 @@ pub enum Command {
         /// The map under the turf: the campaign's streets (vector) or none.
         #[arg(long, value_enum, default_value = "streets")]
         basemap: SheetBasemapArg,
+        /// An MBTiles file of yours drawn under the map (at the zoom giving 150 dpi; a warning
+        /// when its largest zoom is below 15). Online tiles are never fetched for printing.
+        #[arg(long, value_name = "FILE")]
+        mbtiles: Option<PathBuf>,
     },
     /// Cut precincts into turfs, list turfs.
     Turf {

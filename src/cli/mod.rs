@@ -130,6 +130,7 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
             mode,
             script,
             basemap,
+            mbtiles,
         } => sheets::run(
             &file,
             &sheets::SheetsArgs {
@@ -140,6 +141,7 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
                 mode,
                 script,
                 basemap,
+                mbtiles,
             },
         )?,
         Command::Turf { file, action } => turfs::run(&file, action)?,

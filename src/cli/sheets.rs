@@ -19,6 +19,7 @@ pub(super) struct SheetsArgs {
     pub mode: WalkModeArg,
     pub script: Option<PathBuf>,
     pub basemap: SheetBasemapArg,
+    pub mbtiles: Option<PathBuf>,
 }
 
 /// Prints walk sheets.
@@ -48,6 +49,7 @@ pub(super) fn run(file: &Path, a: &SheetsArgs) -> anyhow::Result<()> {
         mode: a.mode.into(),
         script,
         no_streets: a.basemap == SheetBasemapArg::None,
+        mbtiles: a.mbtiles.clone(),
     };
     let show = std::io::stderr().is_terminal();
     let mut progress = |p: crate::progress::Progress| {
@@ -57,6 +59,9 @@ pub(super) fn run(file: &Path, a: &SheetsArgs) -> anyhow::Result<()> {
         ControlFlow::Continue(())
     };
     let files = write_sheets(&mut campaign, &scope, &a.out, &options, &mut progress)?;
+    if let Some(w) = files.first().and_then(|f| f.warnings.first()) {
+        eprintln!("warning: {w}");
+    }
     for f in &files {
         let codes: Vec<String> = f
             .prints

@@ -14,6 +14,7 @@ pub(super) fn draw(
     w: &Words,
     lang: Lang,
     pages: (usize, usize),
+    tiles: Option<&super::SheetTiles>,
 ) {
     let left = 10.0;
     let right = PAGE_W - 10.0;
@@ -87,7 +88,7 @@ pub(super) fn draw(
         w: right - left,
         h: 150.0,
     };
-    map::draw(c, sheet, frame, w.attribution);
+    map::draw(c, sheet, frame, w.attribution, tiles);
     if sheet.walk.stops.is_empty() {
         c.rect(
             left + 20.0,

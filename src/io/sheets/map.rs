@@ -69,7 +69,13 @@ const RED: Rgb = (217, 45, 32);
 const LAND: Rgb = (242, 239, 233);
 
 /// Draws the map of `sheet` in `frame`.
-pub(super) fn draw(c: &mut Canvas<'_>, sheet: &TurfSheet, frame: Frame, attribution: &str) {
+pub(super) fn draw(
+    c: &mut Canvas<'_>,
+    sheet: &TurfSheet,
+    frame: Frame,
+    attribution: &str,
+    tiles: Option<&super::SheetTiles>,
+) {
     let Some(fit) = fit(sheet, frame) else {
         c.rect(
             frame.x,
@@ -83,6 +89,27 @@ pub(super) fn draw(c: &mut Canvas<'_>, sheet: &TurfSheet, frame: Frame, attribut
     };
     c.rect(frame.x, frame.y, frame.w, frame.h, Some(LAND), None);
     c.clip(frame.x, frame.y, frame.w, frame.h);
+    // The user's MBTiles under everything, at the zoom that gives about 150 dpi.
+    if let Some(t) = tiles {
+        let half = (
+            f64::from(frame.w) / 2.0 / fit.scale,
+            f64::from(frame.h) / 2.0 / fit.scale,
+        );
+        let bounds = (
+            fit.centre.0 - half.0,
+            fit.centre.1 - half.1,
+            fit.centre.0 + half.0,
+            fit.centre.1 + half.1,
+        );
+        let (z, _) = t.zoom(half.0 * 2.0, f64::from(frame.w));
+        for tile in t.tiles(z, bounds) {
+            let (wx, wy, size) = tile.world;
+            let x = (f64::from(frame.x + frame.w / 2.0) + (wx - fit.centre.0) * fit.scale) as f32;
+            let y = (f64::from(frame.y + frame.h / 2.0) + (wy - fit.centre.1) * fit.scale) as f32;
+            let s = (size * fit.scale) as f32;
+            c.image(x, y, s, s, &tile.bytes, tile.jpeg);
+        }
+    }
     let inside = |p: (f32, f32)| {
         p.0 >= frame.x - 20.0
             && p.0 <= frame.x + frame.w + 20.0
@@ -159,11 +186,36 @@ pub(super) fn draw(c: &mut Canvas<'_>, sheet: &TurfSheet, frame: Frame, attribut
     // Scale bar, north arrow, attribution, frame.
     scale_bar(c, &fit, sheet);
     north(c, frame);
-    // The streets' attribution, when streets are drawn.
-    if sheet.streets.is_empty() {
+    // The attributions of what is drawn: the streets', the tiles'.
+    let mut credits: Vec<String> = Vec::new();
+    if !sheet.streets.is_empty() {
+        credits.push(attribution.to_owned());
+    }
+    if let Some(a) = tiles.and_then(|t| t.attribution.as_deref()) {
+        // MBTiles attributions are often HTML: the text between tags is kept.
+        let mut text = String::new();
+        let mut in_tag = false;
+        for ch in a.chars() {
+            match ch {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ if !in_tag => text.push(ch),
+                _ => {}
+            }
+        }
+        let text = text.replace("&copy;", "©").trim().to_owned();
+        if !text.is_empty() && !credits.contains(&text) {
+            credits.push(text);
+        }
+    }
+    if credits.is_empty() {
         c.rect(frame.x, frame.y, frame.w, frame.h, None, Some((0.3, INK)));
         return;
     }
+    let attribution = c
+        .fonts
+        .fit(&credits.join(" · "), 6.0, false, frame.w - 60.0);
+    let attribution = attribution.as_str();
     let w = c.fonts.width(attribution, 6.0, false);
     c.rect(
         frame.x + frame.w - w - 3.0,

@@ -9,7 +9,10 @@ mod cover;
 mod list;
 mod map;
 mod pdf;
+mod tiles;
 mod words;
+
+pub use tiles::SheetTiles;
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +43,8 @@ pub struct SheetOptions {
     pub script: Option<String>,
     /// Whether the map shows the campaign's streets (else the turf, its doors and walk alone).
     pub no_streets: bool,
+    /// The user's MBTiles file drawn under the map's vectors, if any.
+    pub mbtiles: Option<PathBuf>,
 }
 
 /// What to print.
@@ -62,6 +67,8 @@ pub struct SheetFile {
     pub pages: usize,
     /// The prints it holds (one per turf), with their codes.
     pub prints: Vec<Print>,
+    /// What the user should know (a coarse MBTiles map).
+    pub warnings: Vec<String>,
 }
 
 /// Everything a turf's sheet shows.
@@ -166,6 +173,22 @@ pub fn write_sheets(
         path: PathBuf::from("assets/fonts/DejaVuSansCondensed.ttf"),
         detail: "the walk sheets' font could not be read".to_owned(),
     })?;
+    let tiles = options
+        .mbtiles
+        .as_deref()
+        .map(SheetTiles::open)
+        .transpose()?;
+    let mut warnings = Vec::new();
+    if let Some(t) = &tiles
+        && t.max_zoom() < tiles::COARSE_BELOW
+    {
+        warnings.push(format!(
+            "{}: its largest zoom is {}, below {}: the sheets' maps will be coarse",
+            t.path().display(),
+            t.max_zoom(),
+            tiles::COARSE_BELOW
+        ));
+    }
     let mut written = Vec::new();
     let mut done = 0;
     for (name, ids) in files {
@@ -194,7 +217,7 @@ pub fn write_sheets(
             prints.push(print);
             done += 1;
         }
-        let bytes = match render(&sheets, &fonts, options.lang) {
+        let bytes = match render(&sheets, &fonts, options.lang, tiles.as_ref()) {
             Ok(b) => b,
             Err(detail) => {
                 discard(campaign, &prints);
@@ -209,6 +232,7 @@ pub fn write_sheets(
             path,
             pages: bytes.1,
             prints,
+            warnings: warnings.clone(),
         });
     }
     Ok(written)
@@ -360,6 +384,7 @@ impl Preview {
             w,
             self.lang,
             (1, 1 + list::pages(lines.len())),
+            None,
         );
     }
 
@@ -507,7 +532,12 @@ fn near(streets: &[Street], points: &[(f64, f64)]) -> Vec<Street> {
 }
 
 /// The PDF of some turfs' sheets and its page count.
-fn render(sheets: &[TurfSheet], fonts: &Fonts, lang: Lang) -> Result<(Vec<u8>, usize), String> {
+fn render(
+    sheets: &[TurfSheet],
+    fonts: &Fonts,
+    lang: Lang,
+    tiles: Option<&SheetTiles>,
+) -> Result<(Vec<u8>, usize), String> {
     let w = words::words(lang);
     let french = lang == Lang::Fr;
     let mut document = Document::new();
@@ -566,7 +596,7 @@ fn render(sheets: &[TurfSheet], fonts: &Fonts, lang: Lang) -> Result<(Vec<u8>, u
                 fonts,
             };
             if k == 0 {
-                cover::draw(&mut c, sheet, w, lang, (1, *n));
+                cover::draw(&mut c, sheet, w, lang, (1, *n), tiles);
             } else {
                 list::draw(&mut c, sheet, lines, k - 1, w, (k + 1, *n));
             }

@@ -115,6 +115,8 @@ pub trait Ink {
     fn clip(&mut self, x: f32, y: f32, w: f32, h: f32);
     /// Ends the last clip.
     fn unclip(&mut self);
+    /// A raster image (a map tile, PNG or JPEG) filling the rectangle; a preview may skip it.
+    fn image(&mut self, _x: f32, _y: f32, _w: f32, _h: f32, _bytes: &[u8], _jpeg: bool) {}
 }
 
 /// A page of the PDF.
@@ -223,6 +225,10 @@ impl Canvas<'_> {
     pub(super) fn unclip(&mut self) {
         self.ink.unclip();
     }
+
+    pub(super) fn image(&mut self, x: f32, y: f32, w: f32, h: f32, bytes: &[u8], jpeg: bool) {
+        self.ink.image(x, y, w, h, bytes, jpeg);
+    }
 }
 
 impl KrillaInk<'_, '_> {
@@ -267,6 +273,22 @@ impl KrillaInk<'_, '_> {
 }
 
 impl Ink for KrillaInk<'_, '_> {
+    fn image(&mut self, x: f32, y: f32, w: f32, h: f32, bytes: &[u8], jpeg: bool) {
+        let data: krilla::Data = bytes.to_vec().into();
+        let image = if jpeg {
+            krilla::image::Image::from_jpeg(data, true)
+        } else {
+            krilla::image::Image::from_png(data, true)
+        };
+        let (Ok(image), Some(size)) = (image, krilla::geom::Size::from_wh(w * MM, h * MM)) else {
+            return;
+        };
+        self.surface
+            .push_transform(&Transform::from_translate(x * MM, y * MM));
+        self.surface.draw_image(image, size);
+        self.surface.pop();
+    }
+
     /// Text with its baseline's left end at (`x`, `y`).
     fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str, c: Rgb) {
         if text.is_empty() {
