@@ -326,3 +326,55 @@ fn an_mbtiles_map_is_drawn_under_the_turf_with_its_attribution_and_a_coarse_one_
     ]);
     assert!(err.contains("nope.mbtiles"), "{err}");
 }
+
+#[test]
+fn the_campaign_s_script_is_written_once_and_printed_on_every_later_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = eglise(dir.path());
+    let script = dir.path().join("script.txt");
+    std::fs::write(
+        &script,
+        "Bonjour ! Nous passons pour la liste « Cœur de ville ».",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let said = cli_ok(&[
+        "sheets",
+        s(&file),
+        "--turf",
+        "Église",
+        "--out",
+        s(&out),
+        "--lang",
+        "fr",
+        "--script",
+        s(&script),
+    ]);
+    assert!(said.contains("script is now"), "{said}");
+    // Printed again without it: the campaign's script.
+    cli_ok(&[
+        "sheets",
+        s(&file),
+        "--turf",
+        "Église",
+        "--out",
+        s(&out),
+        "--lang",
+        "fr",
+    ]);
+    let text = poppler("pdftotext", &[s(&out.join("Église.pdf")), "-"]);
+    assert!(text.contains("« Cœur de ville »"), "{text}");
+    // Too long for its box: refused, the script kept.
+    std::fs::write(&script, "mot ".repeat(200)).unwrap();
+    let err = cli_err(&[
+        "sheets",
+        s(&file),
+        "--turf",
+        "Église",
+        "--out",
+        s(&out),
+        "--script",
+        s(&script),
+    ]);
+    assert!(err.contains("holds 600"), "{err}");
+}

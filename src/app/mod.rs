@@ -150,6 +150,7 @@ impl PlannerApp {
             Action::OpenFile(path) => self.open_file(&path),
             Action::PreviewSheets(scope) => self.preview_sheets(scope),
             Action::ClosePreview => self.view.preview = None,
+            Action::SetSheetScript(text) => self.set_sheet_script(&text),
             Action::ResetDemo => self.reset_demo(),
             Action::CancelJob => self.jobs.cancel(),
             Action::DismissMessage => self.view.message = None,
@@ -214,6 +215,7 @@ impl PlannerApp {
     fn show(&mut self, mut session: Session, keep_view: bool) {
         self.persisted.opened(&session.path);
         self.forms.formula_text = session.params.formula.clone().unwrap_or_default();
+        self.forms.sheet_script = session.sheet_script.clone().unwrap_or_default();
         if keep_view {
             self.selection.keep_below(session.shapes.len());
         } else {

@@ -83,6 +83,23 @@ impl PlannerApp {
         }
     }
 
+    /// Saves the walk sheets' script in the campaign.
+    pub(super) fn set_sheet_script(&mut self, text: &str) {
+        let Some(c) = self.campaign_mut() else {
+            return;
+        };
+        match c.set_sheet_script(Some(text)) {
+            Ok(()) => {
+                if let Some(s) = &mut self.session {
+                    s.sheet_script = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+                }
+                self.view
+                    .say(Message::info(self.tr().script_saved.to_owned()));
+            }
+            Err(e) => self.view.say(Message::error(e.to_string())),
+        }
+    }
+
     /// Opens a file with the system's viewer; a viewer that cannot start is said.
     pub(super) fn open_file(&mut self, path: &Path) {
         if let Err(e) = open_with_system(path) {

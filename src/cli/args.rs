@@ -137,7 +137,8 @@ pub enum Command {
         /// How each street is walked.
         #[arg(long, value_enum, default_value_t = crate::cli::turfs::WalkModeArg::UpAndBack)]
         mode: crate::cli::turfs::WalkModeArg,
-        /// A text file with the script printed on page 1 (default: a short greeting).
+        /// A text file with the script printed on page 1, kept as the campaign's script for
+        /// every later print (default: the campaign's script, else a short greeting).
         #[arg(long)]
         script: Option<PathBuf>,
         /// The map under the turf: the campaign's streets (vector) or none.

@@ -38,12 +38,17 @@ pub(super) fn run(file: &Path, a: &SheetsArgs) -> anyhow::Result<()> {
         }
         (None, None) => Scope::All,
     };
-    let script = match &a.script {
-        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
-            anyhow::anyhow!("the script {} could not be read: {e}", path.display())
-        })?),
-        None => None,
-    };
+    // A script given is the campaign's from now on: written once, printed on every sheet.
+    if let Some(path) = &a.script {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("the script {} could not be read: {e}", path.display()))?;
+        campaign.set_sheet_script(Some(&text))?;
+        println!(
+            "the campaign's walk-sheet script is now the text of {}",
+            path.display()
+        );
+    }
+    let script = None;
     let options = SheetOptions {
         lang: a.lang.into(),
         mode: a.mode.into(),

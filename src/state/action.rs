@@ -97,6 +97,8 @@ pub enum Action {
     PreviewSheets(crate::io::sheets::Scope),
     /// Close the walk sheet's preview.
     ClosePreview,
+    /// Save the script the campaign's walk sheets print.
+    SetSheetScript(String),
     /// Print walk sheets into a folder.
     PrintSheets(crate::io::sheets::Scope, PathBuf),
     /// Open a file with the system's viewer (a printed PDF).

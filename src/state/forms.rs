@@ -35,6 +35,8 @@ pub struct Forms {
     pub formula_text: String,
     /// The name typed for a new turf.
     pub turf_name: String,
+    /// The walk sheets' script being edited.
+    pub sheet_script: String,
     /// The name typed for a new team.
     pub team_name: String,
     /// The door target of the auto-cut.
@@ -55,6 +57,7 @@ impl Default for Forms {
             search: String::new(),
             formula_text: String::new(),
             turf_name: String::new(),
+            sheet_script: String::new(),
             team_name: String::new(),
             autocut_target: 150,
             turf_edit: TurfEditForm::default(),

@@ -92,6 +92,8 @@ pub struct Session {
     pub outlines: Vec<Outline>,
     /// The campaign's notice (what a demo's data is), shown on the map.
     pub notice: Option<String>,
+    /// The script the campaign's walk sheets print.
+    pub sheet_script: Option<String>,
     /// The walk the map shows (the turf chosen in the turfs panel), if any.
     pub walk: Option<crate::domain::walk::TurfWalk>,
     /// The streets as walks take them, read once (and again when their count changes).
@@ -156,8 +158,10 @@ impl Session {
         ));
         shapes.prepare_in_background();
         let notice = campaign.notice().map_err(|e| e.to_string())?;
+        let sheet_script = campaign.sheet_script().map_err(|e| e.to_string())?;
         let mut session = Self {
             notice,
+            sheet_script,
             path: campaign.path().to_path_buf(),
             name: campaign.name().map_err(|e| e.to_string())?,
             campaign: Some(campaign),

@@ -90,3 +90,52 @@ impl Campaign {
         })
     }
 }
+
+/// The longest walk-sheet script, in characters (its box holds about six lines).
+pub const MAX_SCRIPT_CHARS: usize = 600;
+
+impl Campaign {
+    /// The script printed on the campaign's walk sheets, if the director wrote one.
+    pub fn sheet_script(&self) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension as _;
+        self.conn()
+            .query_row(
+                "SELECT value FROM campaign_meta WHERE key = 'sheet_script'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets (or, with `None` or blank text, removes) the walk sheets' script; refused when
+    /// longer than [`MAX_SCRIPT_CHARS`].
+    pub fn set_sheet_script(&mut self, text: Option<&str>) -> Result<(), StoreError> {
+        let text = text.map(str::trim).filter(|t| !t.is_empty());
+        if let Some(t) = text
+            && t.chars().count() > MAX_SCRIPT_CHARS
+        {
+            return Err(StoreError::Refused {
+                path: self.path.clone(),
+                detail: format!(
+                    "the script has {} characters; a walk sheet's box holds {MAX_SCRIPT_CHARS}",
+                    t.chars().count()
+                ),
+            });
+        }
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            match text {
+                Some(t) => tx.execute(
+                    "INSERT INTO campaign_meta (key, value) VALUES ('sheet_script', ?1) \
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [t],
+                ),
+                None => tx.execute("DELETE FROM campaign_meta WHERE key = 'sheet_script'", []),
+            }
+            .map_err(sql)?;
+            Ok(())
+        })
+    }
+}

@@ -97,6 +97,14 @@ pub struct Tr {
     pub sheets_printed: &'static str,
     /// "pages" after a count.
     pub pages: &'static str,
+    /// The walk sheets' script editor.
+    pub sheet_script: &'static str,
+    /// Its hint.
+    pub sheet_script_hint: &'static str,
+    /// Its save button.
+    pub save_script: &'static str,
+    /// Said once saved.
+    pub script_saved: &'static str,
     /// The preview window's title.
     pub sheet_preview: &'static str,
     /// The preview's print button.
@@ -293,6 +301,10 @@ const EN: Tr = Tr {
     open_pdf: "Open",
     sheets_printed: "Walk sheets printed in",
     pages: "pages",
+    sheet_script: "Walk-sheet script",
+    sheet_script_hint: "What canvassers say at the door: printed on every walk sheet",
+    save_script: "Save the script",
+    script_saved: "The walk sheets' script is saved: every sheet printed from now on carries it.",
     sheet_preview: "Walk sheet, page 1",
     print_this: "Print…",
     close: "Close",
@@ -475,6 +487,10 @@ const FR: Tr = Tr {
     open_pdf: "Ouvrir",
     sheets_printed: "Feuilles de route imprimées dans",
     pages: "pages",
+    sheet_script: "Argumentaire des feuilles de route",
+    sheet_script_hint: "Ce que les militants disent à la porte : imprimé sur chaque feuille de route",
+    save_script: "Enregistrer l’argumentaire",
+    script_saved: "L’argumentaire est enregistré : chaque feuille imprimée désormais le porte.",
     sheet_preview: "Feuille de route, page 1",
     print_this: "Imprimer…",
     close: "Fermer",

@@ -39,7 +39,7 @@ pub struct SheetOptions {
     pub lang: Lang,
     /// How each street is walked.
     pub mode: WalkMode,
-    /// The script printed on page 1 (`None`: a short default one).
+    /// The script printed on page 1 (`None`: the campaign's, else a short default one).
     pub script: Option<String>,
     /// Whether the map shows the campaign's streets (else the turf, its doors and walk alone).
     pub no_streets: bool,
@@ -272,6 +272,7 @@ fn file_stem(name: &str) -> String {
 /// What every sheet of a print run reads from the campaign, read once.
 struct Context {
     campaign: String,
+    script: Option<String>,
     precincts: std::collections::HashMap<String, String>,
     streets: Vec<Street>,
     index: crate::domain::walk::StreetIndex,
@@ -290,6 +291,7 @@ impl Context {
     ) -> Result<Self, ImportError> {
         Ok(Self {
             campaign: campaign.name()?,
+            script: campaign.sheet_script()?,
             precincts: campaign
                 .precincts()?
                 .into_iter()
@@ -498,9 +500,11 @@ fn sheet_of(
         outline: turf.outline.clone(),
         streets,
         code: code.to_owned(),
+        // The script given, else the campaign's, else a short greeting.
         script: options
             .script
             .clone()
+            .or_else(|| context.script.clone())
             .unwrap_or_else(|| w.default_script.to_owned()),
         notice: w.notice.to_owned(),
     }
