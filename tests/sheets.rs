@@ -378,3 +378,24 @@ fn the_campaign_s_script_is_written_once_and_printed_on_every_later_sheet() {
     ]);
     assert!(err.contains("holds 600"), "{err}");
 }
+
+#[test]
+fn the_whole_campaign_prints_in_one_pdf_and_every_team_in_one_pdf_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = eglise(dir.path());
+    cli_ok(&["team", s(&file), "create", "Équipe Sud"]);
+    let out = dir.path().join("out");
+    let all = cli_ok(&["sheets", s(&file), "--all", "--out", s(&out)]);
+    assert!(
+        all.contains("Municipales-Saint-Œuf.pdf") && all.contains("T001-"),
+        "{all}"
+    );
+    let each = cli_ok(&["sheets", s(&file), "--teams", "--out", s(&out)]);
+    // One PDF: the only team with turfs (a team without turfs prints nothing).
+    assert!(
+        each.contains("Équipe-Cœur.pdf") && !each.contains("Sud"),
+        "{each}"
+    );
+    let err = cli_err(&["sheets", s(&file), "--all", "--teams", "--out", s(&out)]);
+    assert!(err.contains("cannot be used with"), "{err}");
+}

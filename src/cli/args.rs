@@ -120,14 +120,17 @@ pub enum Command {
         /// The campaign file.
         file: PathBuf,
         /// Print this turf.
-        #[arg(long, conflicts_with_all = ["team", "all"], required_unless_present_any = ["team", "all"])]
+        #[arg(long, conflicts_with_all = ["team", "all", "teams"], required_unless_present_any = ["team", "all", "teams"])]
         turf: Option<String>,
         /// Print this team's turfs.
-        #[arg(long, conflicts_with = "all")]
+        #[arg(long, conflicts_with_all = ["all", "teams"])]
         team: Option<String>,
-        /// Print every turf: one PDF per team, and one of the turfs without a team.
-        #[arg(long)]
+        /// Print every turf in one PDF: the whole campaign, team by team.
+        #[arg(long, conflicts_with = "teams")]
         all: bool,
+        /// Print one PDF per team (and one of the turfs without a team).
+        #[arg(long)]
+        teams: bool,
         /// The folder the PDFs go in (created if needed).
         #[arg(long)]
         out: PathBuf,

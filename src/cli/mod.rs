@@ -125,6 +125,7 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
             turf,
             team,
             all: _,
+            teams,
             out,
             lang,
             mode,
@@ -136,6 +137,7 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
             &sheets::SheetsArgs {
                 turf,
                 team,
+                teams,
                 out,
                 lang,
                 mode,

@@ -14,6 +14,7 @@ use crate::store::Campaign;
 pub(super) struct SheetsArgs {
     pub turf: Option<String>,
     pub team: Option<String>,
+    pub teams: bool,
     pub out: PathBuf,
     pub lang: LangArg,
     pub mode: WalkModeArg,
@@ -36,6 +37,7 @@ pub(super) fn run(file: &Path, a: &SheetsArgs) -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("no team named {name:?} in {}", file.display()))?;
             Scope::Team(team.uuid)
         }
+        (None, None) if a.teams => Scope::EveryTeam,
         (None, None) => Scope::All,
     };
     // A script given is the campaign's from now on: written once, printed on every sheet.

@@ -409,7 +409,9 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
         });
     }
     if !l.turfs.is_empty() && ui.button(t.print_all_sheets).clicked() {
-        actions.push(Action::PrintSheetsDialog(crate::io::sheets::Scope::All));
+        actions.push(Action::PrintSheetsDialog(
+            crate::io::sheets::Scope::EveryTeam,
+        ));
     }
     egui::CollapsingHeader::new(t.sheet_script)
         .id_salt("sheet-script")

@@ -54,7 +54,9 @@ pub enum Scope {
     Turf(TurfId),
     /// A team's turfs, in assignment order.
     Team(TeamId),
-    /// Every turf: one PDF per team, and one of the turfs with no team.
+    /// Every team: one PDF per team, and one of the turfs with no team.
+    EveryTeam,
+    /// The whole campaign in one PDF: every team's turfs, then those with no team.
     All,
 }
 
@@ -139,6 +141,18 @@ pub fn write_sheets(
             files.push((team.name.clone(), in_order(Some(id))));
         }
         Scope::All => {
+            let mut ids = Vec::new();
+            for team in &teams {
+                ids.extend(in_order(Some(&team.uuid)));
+            }
+            for t in &turfs {
+                if !ids.contains(&t.uuid) {
+                    ids.push(t.uuid.clone());
+                }
+            }
+            files.push((campaign.name()?, ids));
+        }
+        Scope::EveryTeam => {
             for team in &teams {
                 let ids = in_order(Some(&team.uuid));
                 if !ids.is_empty() {
