@@ -137,7 +137,7 @@ fn main() {
     );
     // Every team.
     let started = Instant::now();
-    let files = write_sheets(&mut c, &Scope::All, &out, &options, &mut ignore).expect("all");
+    let files = write_sheets(&mut c, &Scope::EveryTeam, &out, &options, &mut ignore).expect("all");
     let elapsed = started.elapsed().as_secs_f64();
     let pages: usize = files.iter().map(|f| f.pages).sum();
     let largest = files

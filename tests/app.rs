@@ -999,6 +999,17 @@ fn a_turf_s_walk_sheets_print_in_the_background_and_are_offered_to_open() {
     );
     h.get_by_label_contains("Walk sheet, page 1");
     h.get_by_label("Print…");
+    // The campaign's script is written there, once, and the preview shows it.
+    h.get_by_label("Walk-sheet script").click();
+    h.run_steps(2);
+    h.state_mut().forms.sheet_script = "Hei! Olemme kampanjan vapaaehtoisia.".to_owned();
+    h.run_steps(1);
+    h.get_by_label("Save the script").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().session.as_ref().unwrap().sheet_script.as_deref(),
+        Some("Hei! Olemme kampanjan vapaaehtoisia.")
+    );
     h.get_by_label("Close").click();
     h.run_steps(2);
     assert!(h.state().view.preview.is_none());

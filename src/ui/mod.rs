@@ -69,7 +69,7 @@ pub fn frame(
         actions.extend(map_view::map(ui, shown, map, tiles));
     });
     actions.extend(panels::dialogs(ui.ctx(), shown, forms));
-    actions.extend(sheet_preview::preview(ui.ctx(), shown));
+    actions.extend(sheet_preview::preview(ui.ctx(), shown, forms));
     actions
 }
 

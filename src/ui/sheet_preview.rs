@@ -4,7 +4,7 @@
 use egui::{Align2, Color32, FontId, Pos2, Stroke, pos2, vec2};
 
 use crate::io::sheets::{Ink, PAGE_H, PAGE_W, Rgb};
-use crate::state::{Action, Shown};
+use crate::state::{Action, Forms, Shown};
 
 /// Points per millimetre.
 const PT: f32 = 72.0 / 25.4;
@@ -170,7 +170,7 @@ impl Ink for EguiInk {
 /// The preview window, while one is asked for: page 1 as it will print, and the buttons that
 /// print it or close the preview.
 #[must_use]
-pub fn preview(ctx: &egui::Context, shown: &Shown<'_>) -> Vec<Action> {
+pub fn preview(ctx: &egui::Context, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Action> {
     let mut actions = Vec::new();
     let Some((scope, page)) = &shown.view.preview else {
         return actions;
@@ -190,7 +190,29 @@ pub fn preview(ctx: &egui::Context, shown: &Shown<'_>) -> Vec<Action> {
                     actions.push(Action::ClosePreview);
                 }
             });
-            let height = (ctx.content_rect().height() - 160.0).clamp(300.0, 900.0);
+            // The campaign's script, written once for every sheet, where it prints.
+            let l = shown.session;
+            egui::CollapsingHeader::new(t.sheet_script)
+                .id_salt("sheet-script")
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::TextEdit::multiline(&mut forms.sheet_script)
+                            .desired_rows(4)
+                            .desired_width(f32::INFINITY)
+                            .hint_text(t.sheet_script_hint),
+                    );
+                    let saved = l.and_then(|l| l.sheet_script.as_deref()).unwrap_or("");
+                    if ui
+                        .add_enabled(
+                            forms.sheet_script.trim() != saved,
+                            egui::Button::new(t.save_script),
+                        )
+                        .clicked()
+                    {
+                        actions.push(Action::SetSheetScript(forms.sheet_script.clone()));
+                    }
+                });
+            let height = (ctx.content_rect().height() - 200.0).clamp(300.0, 900.0);
             let scale = height / PAGE_H;
             let (rect, _) =
                 ui.allocate_exact_size(vec2(PAGE_W * scale, height), egui::Sense::hover());

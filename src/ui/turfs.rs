@@ -413,26 +413,7 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
             crate::io::sheets::Scope::EveryTeam,
         ));
     }
-    egui::CollapsingHeader::new(t.sheet_script)
-        .id_salt("sheet-script")
-        .show(ui, |ui| {
-            ui.add(
-                egui::TextEdit::multiline(&mut forms.sheet_script)
-                    .desired_rows(4)
-                    .desired_width(f32::INFINITY)
-                    .hint_text(t.sheet_script_hint),
-            );
-            let saved = l.sheet_script.as_deref().unwrap_or("");
-            if ui
-                .add_enabled(
-                    forms.sheet_script.trim() != saved,
-                    egui::Button::new(t.save_script),
-                )
-                .clicked()
-            {
-                actions.push(Action::SetSheetScript(forms.sheet_script.clone()));
-            }
-        });
+
     for path in &shown.view.printed {
         ui.horizontal(|ui| {
             let name = path

@@ -150,7 +150,8 @@ pub(super) fn draw(
 pub(super) fn wrap(c: &Canvas<'_>, text: &str, size: f32, width: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    // Broken at plain spaces only: a non-breaking space keeps its words together.
+    for word in text.split([' ', '\n', '\t']).filter(|w| !w.is_empty()) {
         let candidate = if line.is_empty() {
             word.to_owned()
         } else {
