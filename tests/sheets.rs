@@ -363,12 +363,11 @@ fn the_campaign_s_script_is_written_once_and_printed_on_every_later_sheet() {
         "fr",
     ]);
     let text = poppler("pdftotext", &[s(&out.join("Église.pdf")), "-"]);
-    // The font draws U+00A0 with its space glyph: krilla marks it with /ActualText (kept by
-    // Acrobat and Chrome), which poppler does not read, so it extracts here as a space.
     assert!(
         text.contains("Bonjour !") && text.contains("« Cœur de ville »"),
         "{text}"
     );
+
     // Too long for its box: refused, the script kept.
     std::fs::write(&script, "mot ".repeat(200)).unwrap();
     let err = cli_err(&[
