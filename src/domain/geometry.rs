@@ -199,6 +199,18 @@ fn clean_ring(
     Ok(Some(LineString(ring)))
 }
 
+/// Web-Mercator "world" coordinates of a longitude and latitude: zoom-0 pixels of a 256-pixel
+/// tile, x east, y south (latitudes past ±85.05° are clamped). The map and the walk sheets'
+/// maps both place things by it.
+#[must_use]
+pub fn web_mercator(lon: f64, lat: f64) -> (f64, f64) {
+    let lat = lat.clamp(-85.051_128_78, 85.051_128_78).to_radians();
+    (
+        (lon + 180.0) / 360.0 * 256.0,
+        (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * 256.0,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,7 +150,9 @@ pub fn layer_bytes(
     Ok((bytes, table.rows.len()))
 }
 
-fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), ImportError> {
+/// Writes `bytes` to `out` through a new temporary file beside it, renamed over it once
+/// complete: a failure never leaves a half-written file (exports, walk sheets).
+pub(crate) fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), ImportError> {
     let io = |source| ImportError::Io {
         path: out.to_path_buf(),
         source,

@@ -19,11 +19,8 @@ impl World {
     /// The world point of a longitude and latitude (latitudes past ±85.05° are clamped).
     #[must_use]
     pub fn from_lon_lat(lon: f64, lat: f64) -> Self {
-        let lat = lat.clamp(-85.051_128_78, 85.051_128_78).to_radians();
-        Self {
-            x: (lon + 180.0) / 360.0 * 256.0,
-            y: (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * 256.0,
-        }
+        let (x, y) = crate::domain::geometry::web_mercator(lon, lat);
+        Self { x, y }
     }
 
     /// The world point of a position.

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension as _, params};
 
 use super::{Campaign, StoreError, StoredDoor};
 use crate::domain::turf::TurfId;
-use crate::domain::walk::{self, StreetIndex, WalkDoor, WalkMode, WalkStreet};
+use crate::domain::walk::{self, StreetIndex, WalkDoor, WalkMode};
 pub use crate::domain::walk::{TurfWalk, WalkStop};
 use crate::store::NOW;
 
@@ -25,16 +25,7 @@ impl Campaign {
 
     /// The streets as walk order takes them.
     pub fn walk_streets(&self) -> Result<StreetIndex, StoreError> {
-        Ok(StreetIndex::new(
-            self.streets()?
-                .into_iter()
-                .filter(|s| s.class.has_doors())
-                .map(|s| WalkStreet {
-                    name: s.name,
-                    points: s.points.iter().map(|c| (c.x, c.y)).collect(),
-                })
-                .collect(),
-        ))
+        Ok(StreetIndex::of_streets(&self.streets()?))
     }
 
     /// A turf's meeting point, if one was set.

@@ -73,6 +73,21 @@ pub struct StreetIndex {
 }
 
 impl StreetIndex {
+    /// Indexes the streets of a street map that doors are found along (not motorways).
+    #[must_use]
+    pub fn of_streets(streets: &[crate::domain::street::Street]) -> Self {
+        Self::new(
+            streets
+                .iter()
+                .filter(|s| s.class.has_doors())
+                .map(|s| WalkStreet {
+                    name: s.name.clone(),
+                    points: s.points.iter().map(|c| (c.x, c.y)).collect(),
+                })
+                .collect(),
+        )
+    }
+
     /// Indexes `streets`.
     #[must_use]
     pub fn new(streets: Vec<WalkStreet>) -> Self {

@@ -17,14 +17,7 @@ pub(super) struct Frame {
     pub h: f32,
 }
 
-/// Web-Mercator world units (0–256 around the world) of a longitude and latitude.
-fn world(lon: f64, lat: f64) -> (f64, f64) {
-    let lat = lat.clamp(-85.0, 85.0).to_radians();
-    (
-        (lon + 180.0) / 360.0 * 256.0,
-        (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * 256.0,
-    )
-}
+use crate::domain::geometry::web_mercator as world;
 
 /// From longitude/latitude to the page.
 struct Fit {

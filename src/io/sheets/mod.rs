@@ -183,10 +183,7 @@ pub fn write_sheets(
     }
     // What every turf's sheet reads, read once.
     let context = Context::read(campaign, options, turfs, teams, assignments)?;
-    let fonts = Fonts::load().ok_or_else(|| ImportError::Format {
-        path: PathBuf::from("assets/fonts/DejaVuSansCondensed.ttf"),
-        detail: "the walk sheets' font could not be read".to_owned(),
-    })?;
+    let fonts = fonts()?;
     let tiles = options
         .mbtiles
         .as_deref()
@@ -238,7 +235,7 @@ pub fn write_sheets(
                 return Err(ImportError::Format { path, detail });
             }
         };
-        if let Err(e) = write_atomically(&path, &bytes.0) {
+        if let Err(e) = crate::io::export::write_atomically(&path, &bytes.0) {
             discard(campaign, &prints);
             return Err(e);
         }
@@ -250,6 +247,14 @@ pub fn write_sheets(
         });
     }
     Ok(written)
+}
+
+/// The sheets' fonts, or the error that names them.
+fn fonts() -> Result<Fonts, ImportError> {
+    Fonts::load().ok_or_else(|| ImportError::Format {
+        path: PathBuf::from("assets/fonts/DejaVuSansCondensed.ttf"),
+        detail: "the walk sheets' font could not be read".to_owned(),
+    })
 }
 
 fn not_found(path: &Path) -> ImportError {
@@ -303,6 +308,9 @@ impl Context {
         teams: Vec<crate::domain::turf::Team>,
         assignments: Vec<crate::domain::turf::Assignment>,
     ) -> Result<Self, ImportError> {
+        // The streets read once: the walks' index and the maps both come from them.
+        let streets = campaign.streets()?;
+        let index = crate::domain::walk::StreetIndex::of_streets(&streets);
         Ok(Self {
             campaign: campaign.name()?,
             script: campaign.sheet_script()?,
@@ -314,9 +322,9 @@ impl Context {
             streets: if options.no_streets {
                 Vec::new()
             } else {
-                campaign.streets()?
+                streets
             },
-            index: campaign.walk_streets()?,
+            index,
             turfs,
             teams,
             assignments,
@@ -366,10 +374,7 @@ pub fn preview(
         PREVIEW_CODE,
         options,
     );
-    let fonts = Fonts::load().ok_or_else(|| ImportError::Format {
-        path: PathBuf::from("assets/fonts/DejaVuSansCondensed.ttf"),
-        detail: "the walk sheets' font could not be read".to_owned(),
-    })?;
+    let fonts = fonts()?;
     Ok(Preview {
         sheet,
         fonts,
@@ -649,23 +654,4 @@ fn footer(c: &mut Canvas<'_>, sheet: &TurfSheet, w: &words::Words, (page, of): (
         false,
         &format!("{} {page}/{of}", w.page),
     );
-}
-
-/// Writes `bytes` beside `path` and renames it over: never a half-written PDF.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ImportError> {
-    let io = |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".partial");
-    let tmp = PathBuf::from(tmp);
-    if let Err(e) = std::fs::write(&tmp, bytes) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
 }
