@@ -400,6 +400,28 @@ fn the_whole_campaign_prints_in_one_pdf_and_every_team_in_one_pdf_each() {
         each.contains("Équipe-Cœur.pdf") && !each.contains("Sud"),
         "{each}"
     );
+    // Assigned on a second day: still printed once.
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "Équipe Cœur",
+        "Église",
+        "--date",
+        "2026-12-07",
+    ]);
+    let again = cli_ok(&[
+        "sheets",
+        s(&file),
+        "--team",
+        "Équipe Cœur",
+        "--out",
+        s(&out),
+    ]);
+    assert!(
+        again.contains("(2 pages)") && again.matches("Église T").count() == 1,
+        "{again}"
+    );
     let err = cli_err(&["sheets", s(&file), "--all", "--teams", "--out", s(&out)]);
     assert!(err.contains("cannot be used with"), "{err}");
 }

@@ -106,22 +106,27 @@ pub fn write_sheets(
     let mut assignments = campaign.assignments()?;
     assignments.sort_by_key(|a| a.date);
     // Each PDF: its file name and its turfs, in assignment order.
+    // A team's live turfs: by their first assignment date, then those it holds unassigned;
+    // a turf assigned on two days is printed once.
     let in_order = |team: Option<&TeamId>| -> Vec<TurfId> {
-        let mut ids: Vec<TurfId> = assignments
+        let name = teams
+            .iter()
+            .find(|x| Some(&x.uuid) == team)
+            .map(|x| x.name.as_str());
+        let assigned = assignments
             .iter()
             .filter(|a| Some(&a.team) == team)
-            .map(|a| a.turf.clone())
-            .collect();
-        for t in &turfs {
-            let name = teams
-                .iter()
-                .find(|x| Some(&x.uuid) == team)
-                .map(|x| x.name.as_str());
-            if t.team.as_deref() == name && !ids.contains(&t.uuid) {
-                ids.push(t.uuid.clone());
+            .map(|a| &a.turf);
+        let held = turfs
+            .iter()
+            .filter(|t| t.team.as_deref() == name)
+            .map(|t| &t.uuid);
+        let mut ids: Vec<TurfId> = Vec::new();
+        for id in assigned.chain(held) {
+            if !ids.contains(id) && turfs.iter().any(|t| &t.uuid == id) {
+                ids.push(id.clone());
             }
         }
-        ids.retain(|id| turfs.iter().any(|t| &t.uuid == id));
         ids
     };
     let mut files: Vec<(String, Vec<TurfId>)> = Vec::new();
