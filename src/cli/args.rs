@@ -116,17 +116,18 @@ pub enum Command {
     },
     /// Print walk sheets (feuilles de route): one PDF per turf, per team (its turfs in
     /// assignment order), or for every team; each turf printed gets a code on every page.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["turf", "team", "teams", "all"])))]
     Sheets {
         /// The campaign file.
         file: PathBuf,
         /// Print this turf.
-        #[arg(long, conflicts_with_all = ["team", "all", "teams"], required_unless_present_any = ["team", "all", "teams"])]
+        #[arg(long)]
         turf: Option<String>,
         /// Print this team's turfs.
-        #[arg(long, conflicts_with_all = ["all", "teams"])]
+        #[arg(long)]
         team: Option<String>,
         /// Print every turf in one PDF: the whole campaign, team by team.
-        #[arg(long, conflicts_with = "teams")]
+        #[arg(long)]
         all: bool,
         /// Print one PDF per team (and one of the turfs without a team).
         #[arg(long)]
