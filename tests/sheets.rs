@@ -425,3 +425,95 @@ fn the_whole_campaign_prints_in_one_pdf_and_every_team_in_one_pdf_each() {
     let err = cli_err(&["sheets", s(&file), "--all", "--teams", "--out", s(&out)]);
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+/// The text each glyph of the PDF stands for, read from the fonts' `ToUnicode` maps (the
+/// streams inflated here, so the check needs no PDF library): `(glyph, text)` pairs in hex.
+fn to_unicode_pairs(pdf: &[u8]) -> Vec<(String, String)> {
+    use std::io::Read as _;
+    let mut pairs = Vec::new();
+    let mut at = 0;
+    while let Some(found) = find(&pdf[at..], b"stream") {
+        let mut start = at + found + b"stream".len();
+        at = start;
+        if pdf[start..].starts_with(b"\r\n") {
+            start += 2;
+        } else if pdf[start..].starts_with(b"\n") {
+            start += 1;
+        } else {
+            continue; // "endstream", or the word inside a dictionary
+        }
+        let Some(len) = find(&pdf[start..], b"endstream") else {
+            break;
+        };
+        let mut text = String::new();
+        if flate2::read::ZlibDecoder::new(&pdf[start..start + len])
+            .read_to_string(&mut text)
+            .is_err()
+            || !text.contains("beginbfchar")
+        {
+            continue;
+        }
+        for line in text.lines() {
+            let hex: Vec<&str> = line
+                .split(['<', '>'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if let [glyph, unicode] = hex[..] {
+                pairs.push((glyph.to_owned(), unicode.to_uppercase()));
+            }
+        }
+    }
+    pairs
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[test]
+fn non_breaking_spaces_print_as_their_own_glyph_and_extract_as_u00a0_with_their_words_kept_together()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let file = eglise(dir.path());
+    let script = dir.path().join("script.txt");
+    // French typography: a no-break space before "!" and ":" and inside the quotes.
+    std::fs::write(
+        &script,
+        "Bonjour\u{a0}! Votre avis compte\u{a0}: «\u{a0}Cœur\u{a0}de\u{a0}ville\u{a0}».",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    cli_ok(&[
+        "sheets",
+        s(&file),
+        "--turf",
+        "Église",
+        "--out",
+        s(&out),
+        "--lang",
+        "fr",
+        "--script",
+        s(&script),
+    ]);
+    let pdf = out.join("Église.pdf");
+    // In the PDF: a glyph whose text is U+00A0 (not U+0020), so a reader copying the text gets
+    // the no-break space back.
+    let pairs = to_unicode_pairs(&std::fs::read(&pdf).unwrap());
+    assert!(
+        pairs.iter().any(|(_, u)| u == "00A0"),
+        "no glyph extracts as U+00A0: {pairs:?}"
+    );
+    let space: Vec<_> = pairs.iter().filter(|(_, u)| u == "0020").collect();
+    let nbsp: Vec<_> = pairs.iter().filter(|(_, u)| u == "00A0").collect();
+    assert!(
+        nbsp.iter().all(|(g, _)| space.iter().all(|(s, _)| s != g)),
+        "the no-break space shares the plain space's glyph: {pairs:?}"
+    );
+    // pdftotext writes U+00A0 as a space, but the words it joins stay on one line.
+    let text = poppler("pdftotext", &[s(&pdf), "-"]);
+    assert!(
+        text.contains("Bonjour !") && text.contains("« Cœur de ville »"),
+        "{text}"
+    );
+}
