@@ -438,3 +438,57 @@ fn a_version_3_file_from_the_fixture_is_upgraded_with_its_streets_doors_and_meet
     let report = again.validate().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }
+
+#[test]
+fn a_version_4_file_from_the_fixture_is_upgraded_with_its_print_and_old_session_kept_and_a_replica_given()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v4.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+
+    let mut campaign = Campaign::open(&path).unwrap();
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(campaign.name().unwrap(), "Schema v4 fixture");
+    assert_eq!(campaign.doors().unwrap().len(), 108);
+    let print = campaign.print_by_code("t001-ewc").unwrap().unwrap();
+    assert_eq!(campaign.print_rows(&print.uuid).unwrap().len(), 54);
+    // The session typed before the upgrade keeps its figures; its new columns are empty.
+    let sessions = campaign.sessions().unwrap();
+    assert_eq!(sessions.len(), 1);
+    let s = &sessions[0];
+    assert_eq!(
+        (s.report.knocked, s.report.opened, s.report.quality),
+        (40, 17, Some(4))
+    );
+    assert!(s.report.opponent_seen && s.report.notes == "Rue calme");
+    assert_eq!(s.turf.as_deref(), Some("Auto 1"));
+    assert!(s.print.is_none() && s.report.canvassers.is_none());
+    // The file has its own replica identity, and the visits table is there, empty, declared.
+    assert_eq!(campaign.replica().unwrap().len(), 36);
+    assert_eq!(campaign.read_table("door_visits").unwrap().rows.len(), 0);
+    // A sheet can be entered into the upgraded file.
+    let mut rows = vec![campaign_planner::domain::field::RowEntry::default(); 54];
+    rows[0].outcome = Some('O');
+    let today = campaign_planner::domain::date::Date::parse("2026-11-26").unwrap();
+    let written = campaign
+        .enter_sheet(
+            &print.uuid,
+            print_day(&print.printed_at),
+            &rows,
+            None,
+            today,
+        )
+        .unwrap();
+    assert_eq!(written.new, 1);
+    drop(campaign);
+    let again = Campaign::open_read_only(&path).unwrap();
+    let report = again.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+fn print_day(printed_at: &str) -> campaign_planner::domain::date::Date {
+    campaign_planner::domain::date::Date::of_timestamp(printed_at).unwrap()
+}

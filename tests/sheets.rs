@@ -5,10 +5,9 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
-use common::{cli_err, cli_ok, s};
+use common::{cli_err, cli_ok, eglise, s};
 
 fn poppler(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool)
@@ -21,53 +20,6 @@ fn poppler(tool: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// A French campaign: 12 doors on the Rue de l'Église (odd and even sides), one precinct, a
-/// turf of it and a team "Équipe Cœur" assigned to it.
-fn eglise(dir: &Path) -> std::path::PathBuf {
-    let file = dir.join("e.campaign.gpkg");
-    cli_ok(&["new", s(&file), "--name", "Municipales — Saint-Œuf"]);
-    let area = dir.join("bureau.geojson");
-    std::fs::write(
-        &area,
-        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"0101","nom":"École Jules-Ferry"},"geometry":{"type":"Polygon","coordinates":[[[2.30,48.80],[2.32,48.80],[2.32,48.82],[2.30,48.82],[2.30,48.80]]]}}]}"#,
-    )
-    .unwrap();
-    cli_ok(&["import", s(&file), s(&area), "--name-field", "nom"]);
-    let mut csv = String::from("lon;lat;numero;rep;nom_voie\n");
-    for n in 1..=12_u32 {
-        let side = if n % 2 == 1 { 0.0001 } else { -0.0001 };
-        csv = format!(
-            "{csv}{};{};{n};{};Rue de l’Église\n",
-            2.31 + f64::from(n.div_ceil(2)) * 0.0002,
-            48.81 + side,
-            if n == 3 { "bis" } else { "" }
-        );
-    }
-    let doors = dir.join("adresses.csv");
-    std::fs::write(&doors, csv).unwrap();
-    cli_ok(&["doors", s(&file), "import", s(&doors)]);
-    cli_ok(&[
-        "turf",
-        s(&file),
-        "create",
-        "--name",
-        "Église",
-        "--precincts",
-        "0101",
-    ]);
-    cli_ok(&["team", s(&file), "create", "Équipe Cœur", "--size", "3"]);
-    cli_ok(&[
-        "team",
-        s(&file),
-        "assign",
-        "Équipe Cœur",
-        "Église",
-        "--date",
-        "2026-12-05",
-    ]);
-    file
 }
 
 #[test]

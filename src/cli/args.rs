@@ -161,6 +161,34 @@ pub enum Command {
         #[command(subcommand)]
         action: TurfCommand,
     },
+    /// Field reports: enter a printed walk sheet's door codes by its code, record a
+    /// session's totals, list sessions, set the campaign's start and election day.
+    Report {
+        /// The campaign file.
+        file: PathBuf,
+        /// What to report.
+        #[command(subcommand)]
+        action: crate::cli::report::ReportCommand,
+    },
+    /// Where the campaign stands: coverage, contact rate, doors per canvasser-hour, pace,
+    /// quality, opponent sightings, turfs with no recent report; broken down by team, turf,
+    /// precinct or day.
+    Progress {
+        /// The campaign file.
+        file: PathBuf,
+        /// The breakdown.
+        #[arg(long, value_enum, default_value = "team")]
+        by: crate::cli::report::ByArg,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// A turf assigned with no report for this many days is listed as stale.
+        #[arg(long, default_value_t = 7)]
+        stale_days: i64,
+        /// The language of the figures.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+    },
     /// Create teams and assign turfs to them.
     Team {
         /// The campaign file.

@@ -15,6 +15,7 @@ mod args;
 mod doors;
 mod import;
 mod inspect;
+mod report;
 mod results;
 mod score;
 mod sheets;
@@ -148,6 +149,14 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
         )?,
         Command::Turf { file, action } => turfs::run(&file, action)?,
         Command::Team { file, action } => teams::run(&file, action)?,
+        Command::Report { file, action } => report::run(&file, action)?,
+        Command::Progress {
+            file,
+            by,
+            json,
+            stale_days,
+            lang,
+        } => report::progress_command(&file, by, json, stale_days, lang.into())?,
         Command::Info { file, json } => inspect::info(&file, json)?,
         Command::Export {
             file,

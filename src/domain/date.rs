@@ -63,6 +63,33 @@ impl Date {
     pub fn year(self) -> i32 {
         self.0.year()
     }
+
+    /// Today in UTC (the one place the model reads the clock; callers pass it down).
+    #[must_use]
+    pub fn today() -> Self {
+        Self(time::OffsetDateTime::now_utc().date())
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    #[must_use]
+    pub fn days_until(self, later: Self) -> i64 {
+        (later.0 - self.0).whole_days()
+    }
+
+    /// The day `days` after this one (before it when negative); `None` past the calendar.
+    #[must_use]
+    pub fn plus_days(self, days: i64) -> Option<Self> {
+        self.0
+            .checked_add(time::Duration::days(days))
+            .filter(|d| (1800..=2200).contains(&d.year()))
+            .map(Self)
+    }
+
+    /// The date part of a stored UTC timestamp (`2026-11-26T19:58:53.123Z`), if it has one.
+    #[must_use]
+    pub fn of_timestamp(stamp: &str) -> Option<Self> {
+        stamp.get(..10).and_then(|d| Self::parse(d).ok())
+    }
 }
 
 impl fmt::Display for Date {

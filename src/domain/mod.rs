@@ -10,6 +10,7 @@ pub mod colour;
 pub mod date;
 pub mod dedupe;
 pub mod door;
+pub mod field;
 pub mod formula;
 pub mod geometry;
 pub mod name;

@@ -54,13 +54,38 @@ pub fn clean_name<'a>(name: &'a str, kind: &'static str) -> Result<&'a str, Name
     Ok(name)
 }
 
-/// Names in the order people expect: letters in any case alike, numbers by value ("Auto 2"
-/// before "Auto 10").
+/// A letter without its accent, for sorting as French readers expect ("Église" among the E,
+/// "œ" as "oe").
+fn unaccented(c: char) -> &'static str {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => "a",
+        'ç' => "c",
+        'è' | 'é' | 'ê' | 'ë' => "e",
+        'ì' | 'í' | 'î' | 'ï' => "i",
+        'ñ' => "n",
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => "o",
+        'ù' | 'ú' | 'û' | 'ü' => "u",
+        'ý' | 'ÿ' => "y",
+        'œ' => "oe",
+        'æ' => "ae",
+        _ => "",
+    }
+}
+
+/// Names in the order people expect: letters in any case alike and accents aside ("Église"
+/// among the E), numbers by value ("Auto 2" before "Auto 10").
 #[must_use]
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn chunks(s: &str) -> Vec<(bool, String)> {
         let mut out: Vec<(bool, String)> = Vec::new();
-        for c in name_key(s).chars() {
+        let folded: String = name_key(s)
+            .chars()
+            .flat_map(|c| match unaccented(c) {
+                "" => vec![c],
+                base => base.chars().collect(),
+            })
+            .collect();
+        for c in folded.chars() {
             let digit = c.is_ascii_digit();
             match out.last_mut() {
                 Some((d, text)) if *d == digit => text.push(c),
@@ -82,7 +107,10 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
             return order;
         }
     }
-    x.len().cmp(&y.len()).then_with(|| a.cmp(b))
+    x.len()
+        .cmp(&y.len())
+        .then_with(|| name_key(a).cmp(&name_key(b)))
+        .then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]
@@ -98,6 +126,8 @@ mod natural_tests {
             "Équipe B",
             "Auto 02b",
             "équipe a",
+            "Nord",
+            "Est",
         ];
         names.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
@@ -108,7 +138,9 @@ mod natural_tests {
                 "Auto 02b",
                 "Auto 10",
                 "équipe a",
-                "Équipe B"
+                "Équipe B",
+                "Est",
+                "Nord"
             ]
         );
     }

@@ -16,8 +16,10 @@ pub struct Print {
     pub uuid: String,
     /// The code written on every page.
     pub code: String,
-    /// The turf printed.
+    /// The turf printed (its name).
     pub turf: String,
+    /// The turf printed (its uuid).
+    pub turf_uuid: String,
     /// The team it was printed for, if the turf had one.
     pub team: Option<String>,
     /// When it was printed (UTC, ISO 8601).
@@ -132,6 +134,7 @@ impl Campaign {
                 uuid: uuid.clone(),
                 code,
                 turf: walk.turf.clone(),
+                turf_uuid: turf.to_string(),
                 team: team_name,
                 printed_at,
             })
@@ -146,7 +149,8 @@ impl Campaign {
         };
         self.conn()
             .query_row(
-                "SELECT p.uuid, p.code, coalesce(t.name, ''), m.name, p.printed_at FROM prints p \
+                "SELECT p.uuid, p.code, coalesce(t.name, ''), m.name, p.printed_at, p.turf_uuid \
+                 FROM prints p \
                  LEFT JOIN turfs t ON t.uuid = p.turf_uuid \
                  LEFT JOIN teams m ON m.uuid = p.team_uuid \
                  WHERE p.code = ?1 AND p.deleted_at IS NULL",
@@ -158,6 +162,7 @@ impl Campaign {
                         turf: r.get(2)?,
                         team: r.get(3)?,
                         printed_at: r.get(4)?,
+                        turf_uuid: r.get(5)?,
                     })
                 },
             )

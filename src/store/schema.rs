@@ -14,7 +14,7 @@ pub const GPKG_APPLICATION_ID: u32 = 0x4750_4B47;
 pub const GPKG_USER_VERSION: i32 = 10_200;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 4;
+pub const CURRENT_VERSION: i64 = 5;
 
 /// The `campaign_meta` key holding the schema version.
 pub const VERSION_KEY: &str = "schema_version";
@@ -24,13 +24,14 @@ const V1: &str = include_str!("sql/v1.sql");
 const V2: &str = include_str!("sql/v2.sql");
 const V3: &str = include_str!("sql/v3.sql");
 const V4: &str = include_str!("sql/v4.sql");
+const V5: &str = include_str!("sql/v5.sql");
 
 /// One upgrade step: `UPGRADES[i]` takes a file from version `i + 1` to `i + 2`.
 type Upgrade = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// The upgrade steps, oldest first. Each new version adds a step here, a fixture
 /// `fixtures/schema/vN.sql` of the version before, and a test that upgrades it.
-const UPGRADES: &[Upgrade] = &[to_v2, to_v3, to_v4];
+const UPGRADES: &[Upgrade] = &[to_v2, to_v3, to_v4, to_v5];
 
 // Every version but the last has an upgrade step.
 const _: () = assert!(UPGRADES.len() as i64 + 1 == CURRENT_VERSION);
@@ -69,6 +70,17 @@ fn to_v3(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// Version 3 → 4: print snapshots of walk sheets (see `sql/v4.sql`).
 fn to_v4(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(V4)
+}
+
+/// Version 4 → 5: door visits and richer sessions (see `sql/v5.sql`); the file gets its
+/// replica identity, which every field row it writes carries.
+fn to_v5(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V5)?;
+    tx.execute(
+        "INSERT OR IGNORE INTO campaign_meta (key, value) VALUES ('replica_uuid', ?1)",
+        [uuid::Uuid::new_v4().to_string()],
+    )?;
+    Ok(())
 }
 
 /// Creates the GeoPackage core tables and the current campaign schema in an empty database.

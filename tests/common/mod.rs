@@ -91,3 +91,50 @@ pub fn create_turfs(file: &Path, turfs: &[(&str, &str)]) {
 pub fn bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("readable file")
 }
+
+/// A French campaign: 12 doors on the Rue de l'Église (odd and even sides), one precinct, a
+/// turf of it and a team "Équipe Cœur" assigned to it.
+pub fn eglise(dir: &Path) -> PathBuf {
+    let file = dir.join("e.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "Municipales — Saint-Œuf"]);
+    let area = dir.join("bureau.geojson");
+    std::fs::write(
+        &area,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"0101","nom":"École Jules-Ferry"},"geometry":{"type":"Polygon","coordinates":[[[2.30,48.80],[2.32,48.80],[2.32,48.82],[2.30,48.82],[2.30,48.80]]]}}]}"#,
+    )
+    .unwrap();
+    cli_ok(&["import", s(&file), s(&area), "--name-field", "nom"]);
+    let mut csv = String::from("lon;lat;numero;rep;nom_voie\n");
+    for n in 1..=12_u32 {
+        let side = if n % 2 == 1 { 0.0001 } else { -0.0001 };
+        csv = format!(
+            "{csv}{};{};{n};{};Rue de l’Église\n",
+            2.31 + f64::from(n.div_ceil(2)) * 0.0002,
+            48.81 + side,
+            if n == 3 { "bis" } else { "" }
+        );
+    }
+    let doors = dir.join("adresses.csv");
+    std::fs::write(&doors, csv).unwrap();
+    cli_ok(&["doors", s(&file), "import", s(&doors)]);
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Église",
+        "--precincts",
+        "0101",
+    ]);
+    cli_ok(&["team", s(&file), "create", "Équipe Cœur", "--size", "3"]);
+    cli_ok(&[
+        "team",
+        s(&file),
+        "assign",
+        "Équipe Cœur",
+        "Église",
+        "--date",
+        "2026-12-05",
+    ]);
+    file
+}
