@@ -141,7 +141,7 @@ fn the_map_renders() {
 
 #[test]
 fn a_lasso_drag_makes_a_turf_that_undo_removes_redo_restores_and_a_team_gets() {
-    let mut h = harness("lasso", (1280.0, 800.0));
+    let mut h = harness("lasso", (1280.0, 900.0)); // Tall enough for the turfs panel, under its tabs, to show the assign row.
     h.get_by_label("Lasso selection").click();
     h.run_steps(2);
     let view = h.state().map.last_view.unwrap();

@@ -37,7 +37,7 @@ impl PlannerApp {
         };
         s.params = params;
         let saved = if s.rescore() { s.save_scores() } else { Ok(()) };
-        s.recolour(self.view.opacity);
+        s.recolour(self.view.opacity, self.view.colour_by_coverage);
         if let Err(e) = saved {
             self.refused(&e);
         }

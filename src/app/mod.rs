@@ -7,6 +7,7 @@
 
 mod dialogs;
 mod edits;
+mod field;
 mod files;
 mod jobs;
 mod print;
@@ -194,6 +195,25 @@ impl PlannerApp {
             }
             Action::DeleteTeam(uuid) => self.delete_team(&uuid),
             Action::AssignTurf { turf, team, date } => self.assign(&turf, &team, &date),
+            Action::OpenEntry => self.forms.entry_open = true,
+            Action::CloseEntry => {
+                self.forms.entry_saved = None;
+                self.autosave_draft();
+                self.forms.entry_open = false;
+                self.forms.entry = None;
+            }
+            Action::LoadSheet(code) => self.load_sheet(&code),
+            Action::CommitSheet => self.commit_sheet(),
+            Action::OpenTotals => {
+                self.forms.totals.get_or_insert_with(Default::default);
+            }
+            Action::CloseTotals => self.forms.totals = None,
+            Action::CommitTotals => self.commit_totals(),
+            Action::DeleteSession(uuid) => self.delete_session(&uuid),
+            Action::SetColourByCoverage(on) => self.set_colour_by_coverage(on),
+            Action::ShowProgress(on) => self.view.show_progress = on,
+            Action::SetCampaignDays(start, election) => self.set_campaign_days(start, election),
+            Action::SetRecordSupport(on) => self.set_record_support(on),
             Action::Undo => self.undo(true),
             Action::Redo => self.undo(false),
         }
@@ -222,7 +242,7 @@ impl PlannerApp {
             self.map.zoom_request = session.bounds();
             self.selection.clear();
         }
-        session.recolour(self.view.opacity);
+        session.recolour(self.view.opacity, self.view.colour_by_coverage);
         if !keep_view {
             self.view.notice_closed = false;
             // The field demo opens on its first turf's walk.
@@ -256,6 +276,11 @@ impl PlannerApp {
         }
         // The walk shown follows the turf's doors, streets and meeting point.
         result = result.and(s.refresh_walk(self.view.walk_turf.as_ref()));
+        // Coverage follows the assignments.
+        result = result.and(s.refresh_field());
+        if self.view.colour_by_coverage {
+            s.recolour(self.view.opacity, true);
+        }
         if let Err(e) = result {
             self.view.add_error(&e);
         }
@@ -304,6 +329,10 @@ impl PlannerApp {
         });
         if !dropped.is_empty() {
             self.push(Action::Dropped(dropped));
+        }
+        // While a sheet or the totals grid is typed, Ctrl+Z is theirs.
+        if self.forms.entry.is_some() || self.forms.totals.is_some() {
+            return;
         }
         let (undo, redo) = ctx.input_mut(|i| {
             let redo = i.consume_shortcut(&egui::KeyboardShortcut::new(
@@ -355,6 +384,7 @@ impl eframe::App for PlannerApp {
         );
         self.pending.extend(actions);
         self.apply_pending(&ctx);
+        self.autosave_draft();
         if self.jobs.is_running() || self.basemap.downloads() > 0 {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }

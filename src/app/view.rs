@@ -97,7 +97,7 @@ impl PlannerApp {
     pub(super) fn set_opacity(&mut self, opacity: f32) {
         self.view.opacity = opacity;
         if let Some(s) = &mut self.session {
-            s.recolour(opacity);
+            s.recolour(opacity, self.view.colour_by_coverage);
         }
     }
 

@@ -59,6 +59,8 @@ impl DoorBatch {
 pub struct Outline {
     /// The outer ring of each part.
     pub rings: Vec<Vec<World>>,
+    /// The parts triangulated (indexes into `rings` flattened), for a filled turf.
+    pub triangles: Vec<u32>,
     /// The box around them.
     pub bounds: WorldBounds,
 }
@@ -92,7 +94,30 @@ impl Outline {
                 bounds[3].max(w.y),
             ];
         }
-        Self { rings, bounds }
+        // Triangulated once (earcut), so a turf can be filled by its coverage.
+        let mut triangles = Vec::new();
+        let mut base = 0_u32;
+        for (part, ring) in outline.0.iter().zip(&rings) {
+            use geo::TriangulateEarcut as _;
+            let outer = geo_types::Polygon::new(part.exterior().clone(), Vec::new());
+            let raw = outer.earcut_triangles_raw();
+            // earcut drops a closing vertex equal to the first; map its indexes to the ring's.
+            triangles.extend(raw.triangle_indices.iter().filter_map(|&i| {
+                u32::try_from(i)
+                    .ok()
+                    .filter(|i| (*i as usize) < ring.len())
+                    .map(|i| base + i)
+            }));
+            base += u32::try_from(ring.len()).unwrap_or(0);
+        }
+        if triangles.len() % 3 != 0 {
+            triangles.clear();
+        }
+        Self {
+            rings,
+            triangles,
+            bounds,
+        }
     }
 
     /// Whether any of it is inside a world rectangle.

@@ -81,3 +81,6 @@ pub const STREET_NAME: [Color32; 2] = [
     Color32::from_rgb(0x33, 0x33, 0x33),
     Color32::from_rgb(0xff, 0xff, 0xff),
 ];
+
+/// A turf assigned with no report for a week (dashed, with a sign: not colour alone).
+pub const STALE: Color32 = Color32::from_rgb(200, 40, 40);

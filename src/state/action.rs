@@ -207,6 +207,33 @@ pub enum Action {
     DeleteTeam(TeamId),
     /// Colour turf outlines by status instead of by team.
     SetTurfColouring(bool),
+    /// Show the sheet entry window (it asks for a sheet's code).
+    OpenEntry,
+    /// Close the sheet entry window (a sheet half typed stays as a draft).
+    CloseEntry,
+    /// Load the printed sheet with this code (as typed) into the entry window.
+    LoadSheet(String),
+    /// Save the sheet being typed, in one transaction.
+    CommitSheet,
+    /// Show the totals-only grid.
+    OpenTotals,
+    /// Close the totals-only grid.
+    CloseTotals,
+    /// Save the totals grid's rows (all or none).
+    CommitTotals,
+    /// Delete a session (its uuid).
+    DeleteSession(String),
+    /// Colour precincts by field coverage (true) or by priority class.
+    SetColourByCoverage(bool),
+    /// Show the progress panel (true) or the turfs and teams.
+    ShowProgress(bool),
+    /// Set the campaign's start and election day.
+    SetCampaignDays(
+        Option<crate::domain::date::Date>,
+        Option<crate::domain::date::Date>,
+    ),
+    /// Record support levels on door visits, or not.
+    SetRecordSupport(bool),
     /// Undo the last edit of turfs and teams.
     Undo,
     /// Redo the last undone edit.

@@ -49,6 +49,18 @@ pub struct Forms {
     pub results_dialog: Option<ResultsDialog>,
     /// A precinct the table should scroll to once (selected on the map).
     pub scroll_table_to: Option<usize>,
+    /// Whether the sheet entry window is shown.
+    pub entry_open: bool,
+    /// The sheet code typed in it.
+    pub entry_code: String,
+    /// The sheet being typed.
+    pub entry: Option<super::entry::EntryDraft>,
+    /// When the draft was last saved to disk.
+    pub entry_saved: Option<std::time::Instant>,
+    /// The totals-only grid, when shown.
+    pub totals: Option<super::totals::TotalsDraft>,
+    /// The campaign's start and election day, as typed in the progress panel.
+    pub days_text: (String, String),
 }
 
 impl Default for Forms {
@@ -64,6 +76,12 @@ impl Default for Forms {
             assign: AssignForm::default(),
             results_dialog: None,
             scroll_table_to: None,
+            entry_open: false,
+            entry_code: String::new(),
+            entry: None,
+            entry_saved: None,
+            totals: None,
+            days_text: (String::new(), String::new()),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! and return actions, and the app shell (`app`) applies them.
 
 pub mod action;
+pub mod entry;
+pub mod field;
 pub mod forms;
 pub mod history;
 pub mod map_view;
@@ -11,6 +13,7 @@ pub mod persisted;
 pub mod results_form;
 pub mod selection;
 pub mod session;
+pub mod totals;
 pub mod view;
 
 pub use action::{Action, Column, SelectMode, Tool};

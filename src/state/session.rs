@@ -96,6 +96,8 @@ pub struct Session {
     pub sheet_script: Option<String>,
     /// The walk the map shows (the turf chosen in the turfs panel), if any.
     pub walk: Option<crate::domain::walk::TurfWalk>,
+    /// The field work: sessions, progress, coverage.
+    pub field: super::field::FieldView,
     /// The streets as walks take them, read once (and again when their count changes).
     walk_streets: Option<(usize, Arc<crate::domain::walk::StreetIndex>)>,
     /// The campaign's streets, ready to draw as its offline street map.
@@ -180,6 +182,7 @@ impl Session {
             door_batch: DoorBatch::default(),
             outlines: Vec::new(),
             walk: None,
+            field: super::field::FieldView::default(),
             walk_streets: None,
             streets: Arc::default(),
             door_index: None,
@@ -189,11 +192,23 @@ impl Session {
         };
         session.rescore();
         session.refresh_turfs()?;
+        session.refresh_field()?;
         if let Some(c) = &session.campaign {
             (session.doors, session.door_batch) = read_doors(c)?;
             session.set_streets(Self::read_streets(c)?);
         }
         Ok(session)
+    }
+
+    /// Reads the field work again (after a report lands, or an edit of turfs or teams).
+    ///
+    /// # Errors
+    /// The store's error, worded.
+    pub fn refresh_field(&mut self) -> Result<(), String> {
+        if let Some(c) = &self.campaign {
+            self.field = super::field::FieldView::read(c, &self.data.codes)?;
+        }
+        Ok(())
     }
 
     /// The street map of a campaign, ready to draw (read by the session, and by a streets
@@ -433,10 +448,26 @@ impl Session {
         (self.fills.clone(), self.fills_version)
     }
 
-    /// Recomputes the fill colours from the classes and the layer's opacity.
-    pub fn recolour(&mut self, opacity: f32) {
+    /// Recomputes the fill colours from the classes (or the field coverage) and the layer's
+    /// opacity.
+    pub fn recolour(&mut self, opacity: f32, coverage: bool) {
         let alpha = (opacity.clamp(0.0, 1.0) * 255.0) as u8;
         let fills = match &self.scored {
+            // Coverage: the ramp's step; precincts with no door to knock in an assigned turf
+            // stay a light veil.
+            _ if coverage => self
+                .field
+                .precinct_coverage
+                .iter()
+                .map(|c| match c {
+                    Some(c) => {
+                        let (r, g, b) =
+                            super::field::COVERAGE_RAMP[super::field::coverage_step(*c)];
+                        Color32::from_rgba_unmultiplied(r, g, b, alpha)
+                    }
+                    None => Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 6),
+                })
+                .collect(),
             // Nothing to show by colour: a light veil, so that the street map stays readable.
             None => {
                 vec![Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 6); self.shapes.len()]

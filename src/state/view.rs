@@ -65,6 +65,10 @@ pub struct View {
     pub membership: Membership,
     /// Turf outlines coloured by status (planned, in progress, done) instead of by team.
     pub turfs_by_status: bool,
+    /// Precincts coloured by field coverage instead of by priority class.
+    pub colour_by_coverage: bool,
+    /// The right-hand panel shows progress instead of turfs and teams.
+    pub show_progress: bool,
     /// The preview of a turf's walk sheet, and what printing it prints.
     pub preview: Option<(
         crate::io::sheets::Scope,
@@ -94,6 +98,8 @@ impl Default for View {
             tool: Tool::Pan,
             membership: Membership::Representative,
             turfs_by_status: false,
+            colour_by_coverage: false,
+            show_progress: false,
             walk_turf: None,
             notice_closed: false,
             printed: Vec::new(),

@@ -428,6 +428,32 @@ impl Campaign {
         self.write(|tx| put_session(tx, session, &replica).map_err(sql))
     }
 
+    /// Records several sessions (the totals grid) in one transaction: all or none.
+    pub fn record_sessions(
+        &mut self,
+        sessions: &[NewSession],
+        today: Date,
+    ) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let days = self.campaign_days(today);
+        for (i, s) in sessions.iter().enumerate() {
+            s.report
+                .check(&days, None)
+                .map_err(|e| StoreError::Refused {
+                    path: path.clone(),
+                    detail: format!("session {}: {e}", i + 1),
+                })?;
+        }
+        let replica = self.replica()?;
+        let sql = |e| StoreError::sqlite(&path, e);
+        self.write(|tx| {
+            for s in sessions {
+                put_session(tx, s, &replica).map_err(sql)?;
+            }
+            Ok(sessions.len())
+        })
+    }
+
     /// Tombstones a session.
     pub fn delete_session(&mut self, uuid: &str) -> Result<(), StoreError> {
         self.write_one(

@@ -11,6 +11,7 @@ use crate::map::coords::World;
 use crate::map::layer::{Style, View};
 use crate::map::style;
 use crate::state::{Action, MapView, SelectMode, Session, Shown, Tool};
+use crate::ui::WARN;
 
 /// Draws the map in the remaining space, on the basemap's `tiles`; returns what the user chose
 /// (a click, a lasso or polygon closed). The map keeps its own state in `map`.
@@ -59,6 +60,7 @@ pub fn map(
         let polygon_tool = shown.view.tool == Tool::Polygon;
         let polygon = &mut map.polygon;
         let by_status = shown.view.turfs_by_status;
+        let by_coverage = shown.view.colour_by_coverage;
         let no_doors = crate::map::batches::DoorBatch::default();
         let doors = loaded.map_or(&no_doors, |l| &l.door_batch);
         let selected_doors = &shown.selection.doors;
@@ -202,10 +204,62 @@ pub fn map(
                         None => turf.colour.as_deref().map_or(style::TURF_PLAIN, style::hex),
                     }
                 };
+                // Coloured by coverage: the turf filled with its step of the ramp.
+                if by_coverage
+                    && let Some(c) = loaded.and_then(|l| l.field.turf_coverage.get(&turf.name))
+                {
+                    let (r, g, b) =
+                        crate::state::field::COVERAGE_RAMP[crate::state::field::coverage_step(*c)];
+                    let fill = egui::Color32::from_rgba_unmultiplied(r, g, b, 150);
+                    let mut mesh = egui::Mesh::default();
+                    for w in outline.rings.iter().flatten() {
+                        mesh.colored_vertex(view.to_screen(*w), fill);
+                    }
+                    mesh.indices.clone_from(&outline.triangles);
+                    ui.painter().add(egui::Shape::mesh(mesh));
+                    // The figure itself, not the colour alone.
+                    let b = outline.bounds;
+                    let centre = World {
+                        x: f64::midpoint(b[0], b[2]),
+                        y: f64::midpoint(b[1], b[3]),
+                    };
+                    ui.painter().text(
+                        view.to_screen(centre),
+                        egui::Align2::CENTER_CENTER,
+                        crate::domain::numbers::percent(*c, shown.persisted.lang),
+                        egui::FontId::proportional(13.0),
+                        egui::Color32::BLACK,
+                    );
+                }
+                // A turf assigned with no report for a week stands out: dashed, in the warning
+                // colour, with a sign.
+                let stale = loaded.is_some_and(|l| l.field.stale.contains(&turf.name));
                 for ring in &outline.rings {
-                    let points: Vec<egui::Pos2> = ring.iter().map(|&w| view.to_screen(w)).collect();
-                    ui.painter()
-                        .add(egui::Shape::closed_line(points, Stroke::new(2.5, colour)));
+                    let mut points: Vec<egui::Pos2> =
+                        ring.iter().map(|&w| view.to_screen(w)).collect();
+                    if stale {
+                        if let Some(first) = points.first().copied() {
+                            points.push(first);
+                        }
+                        ui.painter().extend(egui::Shape::dashed_line(
+                            &points,
+                            Stroke::new(3.5, style::STALE),
+                            9.0,
+                            5.0,
+                        ));
+                    } else {
+                        ui.painter()
+                            .add(egui::Shape::closed_line(points, Stroke::new(2.5, colour)));
+                    }
+                }
+                if stale && let Some(first) = outline.rings.first().and_then(|r| r.first()) {
+                    ui.painter().text(
+                        view.to_screen(*first),
+                        egui::Align2::LEFT_BOTTOM,
+                        format!("{WARN} {}", turf.name),
+                        egui::FontId::proportional(13.0),
+                        style::STALE,
+                    );
                 }
             }
             if let (Some(l), true) = (loaded, visible) {
@@ -367,6 +421,9 @@ fn legend(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) {
     let Some(l) = shown.session else {
         return;
     };
+    if shown.view.colour_by_coverage {
+        return coverage_legend(ui, shown, rect);
+    }
     let Some(s) = &l.scored else {
         return;
     };
@@ -403,6 +460,50 @@ fn legend(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) {
                 if s.classes.no_data > 0 {
                     ui.label(format!("{}: {}", t.no_score, s.classes.no_data));
                 }
+            });
+        });
+}
+
+/// The coverage legend: five steps of 20 %, and the precincts with nothing to knock.
+fn coverage_legend(ui: &egui::Ui, shown: &Shown<'_>, rect: egui::Rect) {
+    let f = super::i18n_field::ft(shown.persisted.lang);
+    let lang = shown.persisted.lang;
+    egui::Area::new(egui::Id::unique("coverage-legend"))
+        .fixed_pos(pos2(rect.left() + 10.0, rect.bottom() - 16.0 - 22.0 * 8.0))
+        .order(egui::Order::Foreground)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label(RichText::new(f.coverage_legend).strong());
+                for (step, (r, g, b)) in crate::state::field::COVERAGE_RAMP.iter().enumerate().rev()
+                {
+                    ui.horizontal(|ui| {
+                        let (swatch, _) =
+                            ui.allocate_exact_size(vec2(18.0, 14.0), egui::Sense::hover());
+                        ui.painter()
+                            .rect_filled(swatch, 2.0, egui::Color32::from_rgb(*r, *g, *b));
+                        let low = step as f64 * 0.2;
+                        ui.label(format!(
+                            "{} – {}",
+                            crate::domain::numbers::percent(low, lang),
+                            crate::domain::numbers::percent(low + 0.2, lang)
+                        ));
+                    });
+                }
+                ui.horizontal(|ui| {
+                    let (swatch, _) =
+                        ui.allocate_exact_size(vec2(18.0, 14.0), egui::Sense::hover());
+                    ui.painter().rect_stroke(
+                        swatch,
+                        2.0,
+                        Stroke::new(1.0, egui::Color32::GRAY),
+                        egui::StrokeKind::Inside,
+                    );
+                    ui.label(f.not_assigned);
+                });
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(format!("{WARN} - - -")).color(style::STALE));
+                    ui.label(f.stale);
+                });
             });
         });
 }

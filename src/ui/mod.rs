@@ -2,12 +2,16 @@
 //! returns the [`Action`]s the user chose; nothing here changes the campaign or imports the
 //! app shell.
 
+pub mod entry;
 pub mod i18n;
+pub mod i18n_field;
 pub mod map_view;
 pub mod panels;
+pub mod progress;
 pub mod results_dialog;
 pub mod sheet_preview;
 pub mod table;
+pub mod totals;
 pub mod turfs;
 
 use egui::RichText;
@@ -15,6 +19,12 @@ use egui_material_icons::icons;
 
 use crate::domain::numbers::Lang;
 use crate::state::{Action, Forms, MapView, Shown, Tool};
+
+/// The warning sign (a material icon: the interface fonts have no U+26A0).
+pub(crate) const WARN: &str = egui_material_icons::icons::ICON_WARNING.codepoint;
+
+/// The leaflet-left mark of an entered row.
+pub(crate) const LEAFLET: &str = egui_material_icons::icons::ICON_DESCRIPTION.codepoint;
 
 /// The strings of the interface language.
 fn tr(shown: &Shown<'_>) -> &'static i18n::Tr {
@@ -59,10 +69,26 @@ pub fn frame(
         .min_size(220.0)
         .max_size(420.0)
         .show(ui, |ui| {
+            let f = i18n_field::ft(shown.persisted.lang);
+            ui.horizontal(|ui| {
+                for (progress, label) in [(false, f.turfs_tab), (true, f.progress)] {
+                    if ui
+                        .selectable_label(shown.view.show_progress == progress, label)
+                        .clicked()
+                    {
+                        actions.push(Action::ShowProgress(progress));
+                    }
+                }
+            });
+            ui.separator();
             egui::ScrollArea::vertical().show(ui, |ui| {
-                panels::inspector(ui, shown);
-                ui.separator();
-                actions.extend(turfs::turfs(ui, shown, forms));
+                if shown.view.show_progress {
+                    actions.extend(progress::progress(ui, shown, forms));
+                } else {
+                    panels::inspector(ui, shown);
+                    ui.separator();
+                    actions.extend(turfs::turfs(ui, shown, forms));
+                }
             });
         });
     egui::CentralPanel::no_frame().show(ui, |ui| {
@@ -70,6 +96,8 @@ pub fn frame(
     });
     actions.extend(panels::dialogs(ui.ctx(), shown, forms));
     actions.extend(sheet_preview::preview(ui.ctx(), shown, forms));
+    actions.extend(entry::entry(ui.ctx(), shown, forms));
+    actions.extend(totals::totals(ui.ctx(), shown, forms));
     actions
 }
 
@@ -138,6 +166,39 @@ fn toolbar(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Actio
             }
             if ui.button(t.reset_demo).clicked() {
                 actions.push(Action::ResetDemo);
+            }
+        });
+        let f = i18n_field::ft(shown.persisted.lang);
+        ui.menu_button(f.menu, |ui| {
+            let open = shown.session.is_some();
+            if ui
+                .add_enabled(open, egui::Button::new(f.enter_sheets))
+                .clicked()
+            {
+                actions.push(Action::OpenEntry);
+            }
+            if ui
+                .add_enabled(open, egui::Button::new(f.enter_totals))
+                .clicked()
+            {
+                actions.push(Action::OpenTotals);
+            }
+            ui.separator();
+            if ui
+                .add_enabled(open, egui::Button::new(f.show_progress))
+                .clicked()
+            {
+                actions.push(Action::ShowProgress(true));
+            }
+            let mut coverage = shown.view.colour_by_coverage;
+            if ui
+                .add_enabled(
+                    open,
+                    egui::Checkbox::new(&mut coverage, f.colour_by_coverage),
+                )
+                .changed()
+            {
+                actions.push(Action::SetColourByCoverage(coverage));
             }
         });
         ui.menu_button(t.view, |ui| {

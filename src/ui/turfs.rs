@@ -14,6 +14,7 @@ use crate::ui::LabelledBy as _;
 /// Draws the section; returns what the user chose.
 pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Action> {
     let t = super::tr(shown);
+    let field = crate::ui::i18n_field::ft(shown.persisted.lang);
     ui.heading(t.turfs_teams);
     let Some(l) = shown.session else {
         return Vec::new();
@@ -208,14 +209,20 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
         };
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("edit-turf")
-                .selected_text(name_of(&forms.turf_edit.turf))
+                .selected_text(or_word(name_of(&forms.turf_edit.turf), field.turf))
                 .width(80.0)
                 .show_ui(ui, |ui| {
                     for (uuid, name) in &names {
                         ui.selectable_value(&mut forms.turf_edit.turf, Some(uuid.clone()), name);
                     }
-                });
-            ui.add(egui::TextEdit::singleline(&mut forms.turf_edit.new_name).desired_width(80.0));
+                })
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, field.turf));
+            ui.add(
+                egui::TextEdit::singleline(&mut forms.turf_edit.new_name)
+                    .hint_text(t.turf_name_hint)
+                    .desired_width(80.0),
+            );
             let editing = forms
                 .turf_edit
                 .turf
@@ -254,7 +261,7 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
             ui.horizontal_wrapped(|ui| {
                 ui.label(t.merge);
                 egui::ComboBox::from_id_salt("merge-from")
-                    .selected_text(name_of(&forms.turf_edit.merge_from))
+                    .selected_text(or_word(name_of(&forms.turf_edit.merge_from), field.turf))
                     .width(70.0)
                     .show_ui(ui, |ui| {
                         for (uuid, name) in &names {
@@ -264,10 +271,14 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                                 name,
                             );
                         }
+                    })
+                    .response
+                    .widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::ComboBox, true, field.turf)
                     });
                 ui.label(t.merge_into);
                 egui::ComboBox::from_id_salt("merge-into")
-                    .selected_text(name_of(&forms.turf_edit.turf))
+                    .selected_text(or_word(name_of(&forms.turf_edit.turf), field.turf))
                     .width(70.0)
                     .show_ui(ui, |ui| {
                         for (uuid, name) in &names {
@@ -277,6 +288,10 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                                 name,
                             );
                         }
+                    })
+                    .response
+                    .widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::ComboBox, true, field.turf)
                     });
                 let pair = forms
                     .turf_edit
@@ -432,21 +447,25 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
     if !l.turfs.is_empty() && !l.teams.is_empty() {
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("assign-turf")
-                .selected_text(forms.assign.turf.clone())
+                .selected_text(or_word(forms.assign.turf.clone(), field.turf))
                 .width(80.0)
                 .show_ui(ui, |ui| {
                     for turf in &l.turfs {
                         ui.selectable_value(&mut forms.assign.turf, turf.name.clone(), &turf.name);
                     }
-                });
+                })
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, field.turf));
             egui::ComboBox::from_id_salt("assign-team")
-                .selected_text(forms.assign.team.clone())
+                .selected_text(or_word(forms.assign.team.clone(), field.team))
                 .width(80.0)
                 .show_ui(ui, |ui| {
                     for team in &l.teams {
                         ui.selectable_value(&mut forms.assign.team, team.name.clone(), &team.name);
                     }
-                });
+                })
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, field.team));
             ui.add(
                 egui::TextEdit::singleline(&mut forms.assign.date)
                     .hint_text(t.date_hint)
@@ -502,4 +521,14 @@ fn walk_list(
                 ui.label(format!("{:>4}. {} ({})", s.rank, s.number(), s.households));
             }
         });
+}
+
+/// A choice's text, or the word for what is to be chosen while nothing is (so the box is
+/// never blank, for the eye and for screen readers).
+fn or_word(text: String, word: &str) -> String {
+    if text.is_empty() {
+        format!("{word}…")
+    } else {
+        text
+    }
 }

@@ -126,6 +126,9 @@ pub struct ProgressSettings {
 pub struct GroupRow {
     /// The team, turf or precinct name, or the day.
     pub key: String,
+    /// The team, turf or precinct it is (an index into the facts'), none for days.
+    #[serde(skip)]
+    pub index: Option<usize>,
     /// Doors to knock (assigned doors in it; none for days).
     pub doors: u32,
     /// Doors knocked (distinct doors, plus session totals; every knock for days).
@@ -258,9 +261,10 @@ struct Tally {
 }
 
 impl Tally {
-    fn row(&self, key: String) -> GroupRow {
+    fn row(&self, key: String, index: Option<usize>) -> GroupRow {
         GroupRow {
             key,
+            index,
             doors: self.doors,
             knocked: self.knocked,
             opened: self.opened,
@@ -536,7 +540,7 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
     let rows = if by == By::Day {
         day_groups
             .into_iter()
-            .map(|(d, g)| g.row(d.to_string()))
+            .map(|(d, g)| g.row(d.to_string(), None))
             .collect()
     } else {
         {
@@ -552,7 +556,7 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
             };
             let mut rows: Vec<(usize, GroupRow)> = groups
                 .into_iter()
-                .filter_map(|(k, g)| name(k).map(|n| (k, g.row(n))))
+                .filter_map(|(k, g)| name(k).map(|n| (k, g.row(n, Some(k)))))
                 .collect();
             rows.sort_by(|a, b| crate::domain::name::natural_cmp(&a.1.key, &b.1.key));
             rows.into_iter().map(|(_, r)| r).collect()
