@@ -605,22 +605,32 @@ impl Campaign {
                 turf_of_door.entry(d).or_insert(t);
             }
         }
-        let doors = all("SELECT uuid, precinct_uuid FROM doors WHERE deleted_at IS NULL")?;
-        let door_ix = index(doors.iter().filter_map(|r| text(&r[0])).collect());
+        let mut door_ix: HashMap<String, usize> = HashMap::new();
         let mut door_points = vec![0_u32; facts.turfs.len()];
-        facts.doors = doors
-            .iter()
-            .map(|r| {
-                let precinct = text(&r[1]).and_then(|p| precinct_ix.get(&p).copied());
-                let turf = text(&r[0])
-                    .and_then(|d| turf_of_door.get(&d).copied())
+        {
+            let mut stmt = conn
+                .prepare("SELECT uuid, precinct_uuid FROM doors WHERE deleted_at IS NULL")
+                .map_err(q)?;
+            let mut rows = stmt.query([]).map_err(q)?;
+            while let Some(r) = rows.next().map_err(q)? {
+                let (Ok(uuid), precinct) = (
+                    r.get_ref(0).map_err(q)?.as_str(),
+                    r.get_ref(1).map_err(q)?.as_str_or_null().ok().flatten(),
+                ) else {
+                    continue;
+                };
+                let precinct = precinct.and_then(|p| precinct_ix.get(p).copied());
+                let turf = turf_of_door
+                    .get(uuid)
+                    .copied()
                     .or_else(|| precinct.and_then(|p| turf_of_precinct.get(&p).copied()));
                 if let Some(t) = turf {
                     door_points[t] += 1;
                 }
-                DoorFacts { precinct, turf }
-            })
-            .collect();
+                door_ix.insert(uuid.to_owned(), facts.doors.len());
+                facts.doors.push(DoorFacts { precinct, turf });
+            }
+        }
         // A turf with door points counts them (one knock each); one without keeps its estimate.
         for (t, n) in door_points.into_iter().enumerate() {
             if n > 0 {
@@ -629,34 +639,65 @@ impl Campaign {
         }
 
         let mut print_ix: HashMap<String, usize> = HashMap::new();
+        // The largest table: read with borrowed text (no string made per cell), dates parsed
+        // once per distinct day.
+        let mut stmt = conn
+            .prepare(
+                "SELECT door_uuid, turf_uuid, team_uuid, print_uuid, visit_date, outcome \
+                 FROM door_visits WHERE deleted_at IS NULL",
+            )
+            .map_err(q)?;
+        let mut rows = stmt.query([]).map_err(q)?;
+        let mut dates: HashMap<String, Option<Date>> = HashMap::new();
+        while let Some(r) = rows.next().map_err(q)? {
+            let borrowed = |i: usize| -> Option<&str> {
+                match r.get_ref(i) {
+                    Ok(rusqlite::types::ValueRef::Text(t)) => std::str::from_utf8(t).ok(),
+                    _ => None,
+                }
+            };
+            let date = borrowed(4).and_then(|d| match dates.get(d) {
+                Some(parsed) => *parsed,
+                None => {
+                    let parsed = Date::parse(d).ok();
+                    dates.insert(d.to_owned(), parsed);
+                    parsed
+                }
+            });
+            let (Some(door), Some(date), Some(outcome)) = (
+                borrowed(0).and_then(|d| door_ix.get(d).copied()),
+                date,
+                borrowed(5)
+                    .and_then(|o| o.chars().next())
+                    .and_then(Outcome::from_letter),
+            ) else {
+                continue;
+            };
+            let print = borrowed(3).map(|p| match print_ix.get(p) {
+                Some(i) => *i,
+                None => {
+                    let n = print_ix.len();
+                    print_ix.insert(p.to_owned(), n);
+                    n
+                }
+            });
+            facts.visits.push(VisitFacts {
+                door,
+                turf: borrowed(1).and_then(|t| turf_ix.get(t).copied()),
+                team: borrowed(2).and_then(|t| team_ix.get(t).copied()),
+                print,
+                date,
+                outcome,
+            });
+        }
+        drop(rows);
+        drop(stmt);
         let mut print_of = |p: Option<String>| {
             p.map(|p| {
                 let n = print_ix.len();
                 *print_ix.entry(p).or_insert(n)
             })
         };
-        for r in all(
-            "SELECT door_uuid, turf_uuid, team_uuid, print_uuid, visit_date, outcome \
-             FROM door_visits WHERE deleted_at IS NULL",
-        )? {
-            let (Some(door), Some(date), Some(outcome)) = (
-                text(&r[0]).and_then(|d| door_ix.get(&d).copied()),
-                text(&r[4]).and_then(|d| Date::parse(&d).ok()),
-                text(&r[5])
-                    .and_then(|o| o.chars().next())
-                    .and_then(Outcome::from_letter),
-            ) else {
-                continue;
-            };
-            facts.visits.push(VisitFacts {
-                door,
-                turf: text(&r[1]).and_then(|t| turf_ix.get(&t).copied()),
-                team: text(&r[2]).and_then(|t| team_ix.get(&t).copied()),
-                print: print_of(text(&r[3])),
-                date,
-                outcome,
-            });
-        }
         for r in all(
             "SELECT turf_uuid, team_uuid, print_uuid, date, start_time, end_time, canvassers, \
              doors_knocked, doors_opened, quality, opponent_seen, notes \
