@@ -6,6 +6,7 @@
 //!
 //! `cargo bench --bench field`. Targets: every progress figure from 100,000 visits and 5,000
 //! sessions ≤ 50 ms; the entry screen for a 300-row print ≤ 100 ms.
+#![allow(clippy::unwrap_used)] // A benchmark fails loudly by design.
 
 use std::time::{Duration, Instant};
 
@@ -50,14 +51,23 @@ fn build(path: &std::path::Path, start: Date) {
     for p in 0..PRECINCTS {
         tx.execute(
             "INSERT INTO precincts (uuid, code, name, priority_class) VALUES (?1, ?2, ?3, ?4)",
-            params![format!("p-{p}"), format!("{p:04}"), format!("Bureau {p}"), (1 + p % 5) as i64],
+            params![
+                format!("p-{p}"),
+                format!("{p:04}"),
+                format!("Bureau {p}"),
+                (1 + p % 5) as i64
+            ],
         )
         .unwrap();
     }
     for t in 0..TURFS {
         tx.execute(
             "INSERT INTO turfs (uuid, name, team_uuid, door_count) VALUES (?1, ?2, ?3, 400)",
-            params![format!("turf-{t}"), format!("Secteur {t}"), format!("team-{}", t % TEAMS)],
+            params![
+                format!("turf-{t}"),
+                format!("Secteur {t}"),
+                format!("team-{}", t % TEAMS)
+            ],
         )
         .unwrap();
         tx.execute(

@@ -13,6 +13,7 @@ mod checks;
 mod doors;
 mod error;
 mod field;
+mod field_facts;
 pub mod gpkg;
 pub mod lock;
 mod precincts;

@@ -5,6 +5,9 @@
 //! for outings typed as counts only. A session's totals count only where no door rows were
 //! typed for its sheet, so nothing is counted twice; both arrive by uuid, so entering or
 //! merging the same thing twice changes nothing here.
+//!
+//! About 600 lines: one computation whose passes share their tallies, with its input and
+//! output types.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
