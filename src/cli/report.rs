@@ -463,16 +463,19 @@ pub(super) fn progress_command(
         p.opponent_by_precinct.len()
     );
     for s in &p.stale {
-        println!(
-            "no report for {}: {}{}",
-            s.days
-                .map_or_else(|| "ever".to_owned(), |d| format!("{d} days")),
-            s.turf,
-            s.team
-                .as_ref()
-                .map(|t| format!(" ({t})"))
-                .unwrap_or_default()
-        );
+        let team = s
+            .team
+            .as_ref()
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
+        match (s.last_report, s.days) {
+            (Some(_), Some(d)) => println!("no report for {d} days: {}{team}", s.turf),
+            (None, Some(d)) => println!(
+                "no report since it was assigned {d} days ago: {}{team}",
+                s.turf
+            ),
+            _ => println!("no report yet: {}{team}", s.turf),
+        }
     }
     println!();
     println!(

@@ -455,6 +455,7 @@ impl Session {
         let fills = match &self.scored {
             // Coverage: the ramp's step; precincts with no door to knock in an assigned turf
             // stay a light veil.
+            // Lighter than the priority colours: the streets and doors stay readable under.
             _ if coverage => self
                 .field
                 .precinct_coverage
@@ -463,7 +464,7 @@ impl Session {
                     Some(c) => {
                         let (r, g, b) =
                             super::field::COVERAGE_RAMP[super::field::coverage_step(*c)];
-                        Color32::from_rgba_unmultiplied(r, g, b, alpha)
+                        Color32::from_rgba_unmultiplied(r, g, b, alpha / 2)
                     }
                     None => Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 6),
                 })

@@ -55,74 +55,81 @@ pub fn progress(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<
 
 fn figures(ui: &mut egui::Ui, t: &FieldTr, p: &Progress, lang: Lang) {
     let pc = |x: Option<f64>| x.map_or_else(|| "–".to_owned(), |x| percent(x, lang));
-    egui::Grid::new("progress-figures")
-        .num_columns(2)
-        .striped(true)
-        .show(ui, |ui| {
-            ui.label(t.coverage);
-            ui.label(
-                RichText::new(format!(
-                    "{}  ({} / {})",
-                    pc(p.coverage),
-                    number(p.knocked, 0, lang),
-                    p.doors_assigned
-                ))
-                .strong(),
-            );
-            ui.end_row();
-            ui.label(t.priority_coverage);
-            ui.label(pc(p.priority_coverage));
-            ui.end_row();
-            ui.label(t.contact_rate);
-            ui.label(format!(
-                "{}  ({})",
-                pc(p.contact_rate),
-                number(p.opened, 0, lang)
-            ));
-            ui.end_row();
-            ui.label(t.per_hour);
-            ui.label(
-                p.doors_per_canvasser_hour
-                    .map_or_else(|| "–".to_owned(), |r| number(r, 1, lang)),
-            );
-            ui.end_row();
-            ui.label(t.pace);
-            ui.label(match &p.pace {
-                Some(pace) => t
-                    .pace_words
-                    .replace("{left}", &number(pace.to_knock, 0, lang))
-                    .replace("{days}", &pace.days_left.to_string())
-                    .replace(
-                        "{need}",
-                        &pace
-                            .needed_per_day
-                            .map_or_else(|| "–".to_owned(), |n| number(n, 0, lang)),
-                    )
-                    .replace("{last}", &number(pace.last_7_days_per_day, 1, lang)),
-                None => t.no_election_day.to_owned(),
+    // Each figure on its own line, wrapped to the panel's width.
+    let row = |ui: &mut egui::Ui, name: &str, value: String, strong: bool| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{name}:"));
+            ui.label(if strong {
+                RichText::new(value).strong()
+            } else {
+                RichText::new(value)
             });
-            ui.end_row();
-            ui.label(t.sessions);
-            ui.label(format!(
-                "{} · {} {}",
-                p.sessions,
-                t.quality,
-                p.quality
-                    .map_or_else(|| "–".to_owned(), |q| number(q, 1, lang))
-            ));
-            ui.end_row();
-            if !p.opponent_by_precinct.is_empty() {
-                ui.label(t.opponent_seen_in);
-                ui.label(
-                    p.opponent_by_precinct
-                        .iter()
-                        .map(|(code, n)| format!("{code} ({n})"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-                ui.end_row();
-            }
         });
+    };
+    row(
+        ui,
+        t.coverage,
+        format!(
+            "{}  ({} / {})",
+            pc(p.coverage),
+            number(p.knocked, 0, lang),
+            p.doors_assigned
+        ),
+        true,
+    );
+    row(ui, t.priority_coverage, pc(p.priority_coverage), false);
+    row(
+        ui,
+        t.contact_rate,
+        format!("{}  ({})", pc(p.contact_rate), number(p.opened, 0, lang)),
+        false,
+    );
+    row(
+        ui,
+        t.per_hour,
+        p.doors_per_canvasser_hour
+            .map_or_else(|| "–".to_owned(), |r| number(r, 1, lang)),
+        false,
+    );
+    let pace = match &p.pace {
+        Some(pace) => t
+            .pace_words
+            .replace("{left}", &number(pace.to_knock, 0, lang))
+            .replace("{days}", &pace.days_left.to_string())
+            .replace(
+                "{need}",
+                &pace
+                    .needed_per_day
+                    .map_or_else(|| "–".to_owned(), |n| number(n, 0, lang)),
+            )
+            .replace("{last}", &number(pace.last_7_days_per_day, 1, lang)),
+        None => t.no_election_day.to_owned(),
+    };
+    row(ui, t.pace, pace, false);
+    row(
+        ui,
+        t.sessions,
+        format!(
+            "{} · {} {}",
+            p.sessions,
+            t.quality,
+            p.quality
+                .map_or_else(|| "–".to_owned(), |q| number(q, 1, lang))
+        ),
+        false,
+    );
+    if !p.opponent_by_precinct.is_empty() {
+        row(
+            ui,
+            t.opponent_seen_in,
+            p.opponent_by_precinct
+                .iter()
+                .map(|(code, n)| format!("{code} ({n})"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            false,
+        );
+    }
     if !p.stale.is_empty() {
         ui.label(RichText::new(format!("{WARN} {}", t.stale)).strong());
         for s in &p.stale {
@@ -153,13 +160,13 @@ fn charts(ui: &mut egui::Ui, t: &FieldTr, p: &Progress, session: &Session, lang:
             .unwrap_or_default()
     };
     // Cumulative knocks, against the line that reaches every assigned door on election day.
-    ui.label(RichText::new(t.cumulative).strong());
     let cumulative: Vec<[f64; 2]> = p
         .cumulative()
         .into_iter()
         .map(|(d, n)| [x(d), f64::from(n)])
         .collect();
     let last_total = cumulative.last().map_or(0.0, |c| c[1]);
+    ui.label(RichText::new(format!("{}: {}", t.cumulative, number(last_total, 0, lang))).strong());
     let election = session.field.days.and_then(|d| d.election);
     Plot::new("progress-cumulative")
         .height(130.0)
@@ -184,15 +191,6 @@ fn charts(ui: &mut egui::Ui, t: &FieldTr, p: &Progress, session: &Session, lang:
                     .color(egui::Color32::GRAY),
                 );
             }
-            plot.text(Text::new(
-                "total",
-                PlotPoint::new(0.0, last_total),
-                format!(
-                    "{} {}",
-                    number(last_total, 0, lang),
-                    t.knocked.to_lowercase()
-                ),
-            ));
         });
     // Visits per day, stacked by code, each code named by its letter.
     ui.label(RichText::new(t.daily).strong());
@@ -221,7 +219,6 @@ fn charts(ui: &mut egui::Ui, t: &FieldTr, p: &Progress, session: &Session, lang:
     charts.push(totals);
     Plot::new("progress-daily")
         .height(130.0)
-        .legend(Legend::default())
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -231,6 +228,24 @@ fn charts(ui: &mut egui::Ui, t: &FieldTr, p: &Progress, session: &Session, lang:
                 plot.bar_chart(c);
             }
         });
+    // The key under the chart, in the order of the stack: each code's letter and colour.
+    ui.horizontal_wrapped(|ui| {
+        let mut key = |colour: egui::Color32, text: String| {
+            let (swatch, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter().rect_filled(swatch, 1.0, colour);
+            ui.label(RichText::new(text).small());
+        };
+        for o in Outcome::ALL {
+            key(
+                CODE_COLOURS[o.index()],
+                format!("{} {}", o.letter(), o.name(lang)),
+            );
+        }
+        key(
+            egui::Color32::from_rgb(94, 201, 98),
+            t.totals_only.to_owned(),
+        );
+    });
     // Knocks per team, named and numbered on their bars.
     ui.label(RichText::new(t.by_team).strong());
     let rows = &p.rows;
@@ -256,17 +271,20 @@ fn charts(ui: &mut egui::Ui, t: &FieldTr, p: &Progress, session: &Session, lang:
                     .color(egui::Color32::from_rgb(59, 82, 139)),
             );
             for (i, r) in rows.iter().enumerate() {
-                plot.text(Text::new(
-                    format!("team {i}"),
-                    PlotPoint::new(0.0, i as f64),
-                    format!(
-                        "  {} — {} ({})",
-                        r.key,
-                        number(r.knocked, 0, lang),
-                        r.coverage
-                            .map_or_else(|| "–".to_owned(), |c| percent(c, lang))
-                    ),
-                ));
+                plot.text(
+                    Text::new(
+                        format!("team {i}"),
+                        PlotPoint::new(0.0, i as f64),
+                        format!(
+                            "  {} — {} ({})",
+                            r.key,
+                            number(r.knocked, 0, lang),
+                            r.coverage
+                                .map_or_else(|| "–".to_owned(), |c| percent(c, lang))
+                        ),
+                    )
+                    .anchor(egui::Align2::LEFT_CENTER),
+                );
             }
         });
 }

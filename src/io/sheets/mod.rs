@@ -104,7 +104,18 @@ pub fn write_sheets(
     let turfs = campaign.turfs()?;
     let teams = campaign.teams()?;
     let mut assignments = campaign.assignments()?;
-    assignments.sort_by_key(|a| a.date);
+    // By day, and turfs of the same day in the order people read them (Turf 9 before Turf 10).
+    let turf_name = |id: &TurfId| {
+        turfs
+            .iter()
+            .find(|t| &t.uuid == id)
+            .map_or("", |t| t.name.as_str())
+    };
+    assignments.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| crate::domain::name::natural_cmp(turf_name(&a.turf), turf_name(&b.turf)))
+    });
     // Each PDF: its file name and its turfs, in assignment order.
     // A team's live turfs: by their first assignment date, then those it holds unassigned;
     // a turf assigned on two days is printed once.
