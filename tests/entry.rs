@@ -267,3 +267,46 @@ fn a_sheet_half_typed_comes_back_after_a_crash_and_its_rows_are_not_saved_until_
         "OORAP"
     );
 }
+
+#[test]
+fn a_date_outside_the_campaign_or_more_opened_than_knocked_is_said_as_it_is_typed_and_not_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    campaign_planner::paths::set_data_dir(dir.path().join("data"));
+    let (file, code) = campaign(dir.path());
+    let mut h = harness(&file);
+    h.state_mut()
+        .push(campaign_planner::state::Action::OpenEntry);
+    h.run_steps(2);
+    let mut k = Keys {
+        h: &mut h,
+        count: 0,
+    };
+    k.text(&code);
+    k.key(Key::Enter);
+    k.h.run_steps(2);
+    // The date field has the keyboard: its day replaced by one in the future.
+    for _ in 0..10 {
+        k.key(Key::Backspace);
+    }
+    k.text("2099-01-01");
+    k.h.get_by_label_contains("is in the future");
+    for _ in 0..10 {
+        k.key(Key::Backspace);
+    }
+    k.text(&campaign_planner::domain::date::Date::today().to_string());
+    k.key(Key::Enter);
+    for _ in 0..3 {
+        k.key(Key::Enter);
+    }
+    k.text("3");
+    k.key(Key::Enter);
+    k.text("5");
+    k.h.get_by_label_contains("5 doors opened but only 3 knocked");
+    k.ctrl(Key::S);
+    k.h.run_steps(2);
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    let sessions: i64 = conn
+        .query_row("SELECT count(*) FROM field_reports", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sessions, 0, "nothing saved half");
+}

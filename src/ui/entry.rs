@@ -20,6 +20,8 @@ pub fn entry(ctx: &egui::Context, shown: &Shown<'_>, forms: &mut Forms) -> Vec<A
     }
     let t = ft(shown.persisted.lang);
     let support_on = shown.session.is_some_and(|s| s.field.records_support);
+    let days = shown.session.and_then(|s| s.field.days);
+    let lang = shown.persisted.lang;
     let mut open = true;
     egui::Window::new(t.enter_sheets.trim_end_matches('…'))
         .id(egui::Id::unique("entry-window"))
@@ -45,12 +47,73 @@ pub fn entry(ctx: &egui::Context, shown: &Shown<'_>, forms: &mut Forms) -> Vec<A
             if let Some(draft) = &mut forms.entry {
                 ui.separator();
                 actions.extend(sheet(ui, t, draft, support_on));
+                // What is wrong in the header, said as it is typed.
+                if let Some(problem) = header_problem(draft, days, lang) {
+                    ui.colored_label(ui.visuals().error_fg_color, problem);
+                }
             }
         });
     if !open {
         actions.push(Action::CloseEntry);
     }
     actions
+}
+
+/// The first thing wrong with the session header as typed: a date that is none or lies
+/// outside the campaign (or before the print), a time, a quality, more opened than knocked.
+fn header_problem(
+    d: &EntryDraft,
+    days: Option<crate::domain::field::CampaignDays>,
+    lang: crate::domain::numbers::Lang,
+) -> Option<String> {
+    use crate::domain::date::Date;
+    use crate::domain::field::{CampaignDays, FieldError, TimeOfDay};
+    let h = &d.header;
+    if !h.date.trim().is_empty() {
+        let date = match Date::parse(&h.date) {
+            Ok(date) => date,
+            Err(e) => return Some(e.to_string()),
+        };
+        let printed = d.printed_on.as_deref().and_then(|p| Date::parse(p).ok());
+        let days = days.map_or(
+            CampaignDays {
+                start: None,
+                election: None,
+                today: Date::today(),
+            },
+            |days| CampaignDays {
+                today: Date::today(),
+                ..days
+            },
+        );
+        if let Err(e) = days.check(date, printed) {
+            return Some(e.words(lang));
+        }
+    }
+    for time in [&h.start, &h.end] {
+        if !time.trim().is_empty()
+            && let Err(e) = TimeOfDay::parse(time)
+        {
+            return Some(e.to_string());
+        }
+    }
+    if !h.quality.trim().is_empty()
+        && !h
+            .quality
+            .trim()
+            .parse::<u8>()
+            .is_ok_and(|q| (1..=5).contains(&q))
+    {
+        return Some(FieldError::Quality(h.quality.trim().parse().unwrap_or(0)).words(lang));
+    }
+    if let (Ok(knocked), Ok(opened)) = (
+        h.knocked.trim().parse::<u32>(),
+        h.opened.trim().parse::<u32>(),
+    ) && opened > knocked
+    {
+        return Some(FieldError::OpenedOverKnocked { knocked, opened }.words(lang));
+    }
+    None
 }
 
 /// The header fields in the order they are typed.
