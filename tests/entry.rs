@@ -310,3 +310,73 @@ fn a_date_outside_the_campaign_or_more_opened_than_knocked_is_said_as_it_is_type
         .unwrap();
     assert_eq!(sessions, 0, "nothing saved half");
 }
+
+#[test]
+fn the_totals_grid_takes_sessions_by_keyboard_repeats_the_cell_above_with_space_and_saves_all_or_none()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    campaign_planner::paths::set_data_dir(dir.path().join("data"));
+    let (file, _) = campaign(dir.path());
+    let mut h = harness(&file);
+    h.get_by_label("Field").click();
+    h.run();
+    h.get_by_label("Enter session totals…").click();
+    h.run_steps(2);
+    let today = campaign_planner::domain::date::Date::today().to_string();
+    // The first cell (the date) has the keyboard, then Tab goes from cell to cell.
+    h.ctx
+        .memory_mut(|m| m.request_focus(egui::Id::unique(("totals-cell", 0_usize, 0_usize))));
+    h.run();
+    let mut k = Keys {
+        h: &mut h,
+        count: 0,
+    };
+    for cell in [
+        today.as_str(),
+        "Auto 1",
+        "",
+        "40",
+        "18",
+        "4",
+        "oui",
+        "17h",
+        "19h",
+    ] {
+        k.text(cell);
+        k.key(Key::Tab);
+    }
+    // Down: the same column of a new row; Space repeats the date above.
+    for _ in 0..9 {
+        k.h.key_press_modifiers(egui::Modifiers::SHIFT, Key::Tab);
+        k.h.run_steps(1);
+    }
+    k.key(Key::ArrowDown);
+    k.key(Key::Space);
+    k.key(Key::Tab);
+    k.text("Auto 1");
+    k.key(Key::Tab);
+    k.key(Key::Tab);
+    k.text("10");
+    k.key(Key::Tab);
+    k.text("12");
+    k.ctrl(Key::S);
+    // More opened than knocked: said beside the row, nothing saved.
+    k.h.get_by_label_contains("12 doors opened but only 10 knocked");
+    let count = |file: &Path| -> i64 {
+        rusqlite::Connection::open(file)
+            .unwrap()
+            .query_row("SELECT count(*) FROM field_reports", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&file), 0);
+    {
+        let grid = k.h.state().forms.totals.clone().unwrap();
+        assert_eq!(grid.rows[1][0], today, "Space repeated the date above");
+    }
+    k.key(Key::Backspace);
+    k.key(Key::Backspace);
+    k.text("2");
+    k.ctrl(Key::S);
+    k.h.run_steps(2);
+    assert_eq!(count(&file), 2);
+}

@@ -184,6 +184,14 @@ impl PlannerApp {
         let Some(rows) = grid.read(&days, lang) else {
             return;
         };
+        if rows.is_empty() {
+            grid.errors[0] = Some(if fr {
+                "rien à enregistrer : tapez une sortie par ligne".to_owned()
+            } else {
+                "nothing to save: type one session per row".to_owned()
+            });
+            return;
+        }
         // Turfs and teams by name.
         let mut sessions = Vec::new();
         for (i, row) in rows.iter().enumerate() {

@@ -46,6 +46,7 @@ pub fn totals(ctx: &egui::Context, shown: &Shown<'_>, forms: &mut Forms) -> Vec<
                                 let resp = ui.add(
                                     egui::TextEdit::singleline(&mut grid.rows[r][c])
                                         .id(cell_id(r, c))
+                                        .hint_text(headers[c])
                                         .desired_width(*width),
                                 );
                                 if resp.gained_focus() || resp.has_focus() {
