@@ -230,6 +230,16 @@ fn a_sheet_half_typed_comes_back_after_a_crash_and_its_rows_are_not_saved_until_
         // Ctrl+Z takes the range back; P again.
         k.ctrl(Key::Z);
         k.key(Key::P);
+        // Tab reaches the note of the row under the cursor; Enter leaves it and moves on.
+        k.key(Key::Up);
+        k.key(Key::Tab);
+        k.text("chien");
+        k.key(Key::Enter);
+        assert_eq!(
+            k.h.state().forms.entry.as_ref().unwrap().entries[4].note,
+            "chien"
+        );
+        assert_eq!(k.h.state().forms.entry.as_ref().unwrap().cursor, 5);
         // The draft is written on its next beat; then the app dies (dropped, nothing saved).
         h.state_mut().forms.entry_saved = None;
         h.run_steps(2);

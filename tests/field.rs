@@ -313,3 +313,38 @@ fn bad_field_reports_are_refused_by_name_and_nothing_is_saved_half() {
     let p = progress(&file, "turf");
     assert!(close(&p["knocked"], 0.0) && p["sessions"] == 0, "{p}");
 }
+
+#[test]
+fn a_sheet_typed_as_a_csv_of_rank_code_and_note_is_entered_and_a_bad_code_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, code) = campaign(dir.path());
+    let csv = dir.path().join("feuille.csv");
+    std::fs::write(&csv, "rang;code;note\n1;O;chien méchant\n2;A\n12;r;\n").unwrap();
+    let said = cli_ok(&[
+        "report",
+        s(&file),
+        "enter",
+        &code,
+        "--csv",
+        s(&csv),
+        "--date",
+        &day(-1),
+    ]);
+    assert!(
+        said.contains("3 new") && said.contains("2 knocked, 2 opened"),
+        "{said}"
+    );
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    let note: String = conn
+        .query_row(
+            "SELECT note FROM door_visits WHERE outcome = 'O'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note, "chien méchant");
+    drop(conn);
+    std::fs::write(&csv, "1,O\n2,Q\n").unwrap();
+    let err = cli_err(&["report", s(&file), "enter", &code, "--csv", s(&csv)]);
+    assert!(err.contains("line 2") && err.contains("\"Q\""), "{err}");
+}
