@@ -227,19 +227,19 @@ fn a_sheet_half_typed_comes_back_after_a_crash_and_its_rows_are_not_saved_until_
         k.h.key_press_modifiers(egui::Modifiers::SHIFT, Key::ArrowDown);
         k.h.run_steps(1);
         k.key(Key::P);
-        // Ctrl+Z takes the range back; P again.
+        // Ctrl+Z takes the three rows back, the range still chosen; R sets them.
         k.ctrl(Key::Z);
-        k.key(Key::P);
+        k.key(Key::R);
         // Tab reaches the note of the row under the cursor; Enter leaves it and moves on.
-        k.key(Key::Up);
+        k.key(Key::ArrowUp);
         k.key(Key::Tab);
         k.text("chien");
         k.key(Key::Enter);
         assert_eq!(
-            k.h.state().forms.entry.as_ref().unwrap().entries[4].note,
+            k.h.state().forms.entry.as_ref().unwrap().entries[6].note,
             "chien"
         );
-        assert_eq!(k.h.state().forms.entry.as_ref().unwrap().cursor, 5);
+        assert_eq!(k.h.state().forms.entry.as_ref().unwrap().cursor, 7);
         // The draft is written on its next beat; then the app dies (dropped, nothing saved).
         h.state_mut().forms.entry_saved = None;
         h.run_steps(2);
@@ -249,7 +249,7 @@ fn a_sheet_half_typed_comes_back_after_a_crash_and_its_rows_are_not_saved_until_
                 .iter()
                 .filter_map(|e| e.outcome)
                 .collect::<String>()),
-            Some("OORAP".to_owned())
+            Some("OORARRR".to_owned())
         );
     }
     let conn = rusqlite::Connection::open(&file).unwrap();
@@ -274,7 +274,7 @@ fn a_sheet_half_typed_comes_back_after_a_crash_and_its_rows_are_not_saved_until_
             .iter()
             .filter_map(|e| e.outcome)
             .collect::<String>(),
-        "OORAP"
+        "OORARRR"
     );
 }
 

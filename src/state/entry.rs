@@ -75,6 +75,8 @@ pub enum EntryKey {
 }
 
 /// A sheet being typed.
+// Four independent flags of the screen (changed, restored, note asked, grid active).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EntryDraft {
     /// The print's uuid.
@@ -99,9 +101,9 @@ pub struct EntryDraft {
     pub anchor: Option<usize>,
     /// Which field has the keyboard.
     pub focus: EntryFocus,
-    /// Undo steps: the entries and cursor before each change.
+    /// Undo steps: the entries, cursor and range before each change.
     #[serde(skip)]
-    pub undo: Vec<(Vec<RowEntry>, usize)>,
+    pub undo: Vec<(Vec<RowEntry>, usize, Option<usize>)>,
     /// What was wrong with the last key or the last save, said beside the grid.
     #[serde(skip)]
     pub error: Option<String>,
@@ -114,6 +116,12 @@ pub struct EntryDraft {
     /// Restored from a draft saved earlier (said once).
     #[serde(skip)]
     pub restored: bool,
+    /// The row's note (or support) is to take the keyboard on the next frame (Tab).
+    #[serde(skip)]
+    pub note_pending: bool,
+    /// The grid had the keyboard at the end of the last frame.
+    #[serde(skip)]
+    pub grid_had_keys: bool,
 }
 
 impl EntryDraft {
@@ -142,7 +150,8 @@ impl EntryDraft {
     }
 
     fn remember(&mut self) {
-        self.undo.push((self.entries.clone(), self.cursor));
+        self.undo
+            .push((self.entries.clone(), self.cursor, self.anchor));
         if self.undo.len() > 500 {
             self.undo.remove(0);
         }
@@ -200,10 +209,10 @@ impl EntryDraft {
                 self.cursor = self.last();
             }
             EntryKey::Undo => {
-                if let Some((entries, cursor)) = self.undo.pop() {
+                if let Some((entries, cursor, anchor)) = self.undo.pop() {
                     self.entries = entries;
                     self.cursor = cursor;
-                    self.anchor = None;
+                    self.anchor = anchor;
                     self.dirty = true;
                 }
             }

@@ -155,7 +155,11 @@ fn sheet(ui: &mut egui::Ui, t: &FieldTr, d: &mut EntryDraft, support_on: bool) -
         ui.label(RichText::new(t.restored).italics());
     }
     // The grid's keys first: a key that just left a header field is that field's.
-    if d.focus == EntryFocus::Rows && ui.memory(|m| m.focused().is_none()) {
+    // (egui moves its focus on Tab before this runs: a Tab from the grid is still the grid's.)
+    let tab = ui.input(|i| i.key_pressed(Key::Tab));
+    if d.focus == EntryFocus::Rows
+        && (ui.memory(|m| m.focused().is_none()) || (tab && d.grid_had_keys))
+    {
         read_keys(ui, d);
     }
     header(ui, t, d);
@@ -184,6 +188,7 @@ fn sheet(ui: &mut egui::Ui, t: &FieldTr, d: &mut EntryDraft, support_on: bool) -
             Key::S,
         ))
     });
+    d.grid_had_keys = d.focus == EntryFocus::Rows && ui.memory(|m| m.focused().is_none());
     ui.horizontal(|ui| {
         if ui.button(t.save_sheet).clicked() || save {
             actions.push(Action::CommitSheet);
@@ -306,6 +311,7 @@ fn read_keys(ui: &egui::Ui, d: &mut EntryDraft) {
             Key::Delete | Key::Backspace => EntryKey::Clear,
             Key::Tab => {
                 d.focus = EntryFocus::RowNote;
+                d.note_pending = true;
                 continue;
             }
             _ if m.command || m.alt => continue,
@@ -406,7 +412,9 @@ fn grid(ui: &mut egui::Ui, t: &FieldTr, d: &mut EntryDraft, support_on: bool) {
             d.focus = EntryFocus::Rows;
             d.key(EntryKey::Down);
             d.keys -= 1; // Enter in the note both left it and moved on: one key.
-        } else if ui.memory(|m| m.focused().is_none()) {
+        } else if d.note_pending || ui.memory(|m| m.focused().is_none()) {
+            // Tab may have moved egui's own focus elsewhere first: the note takes it back.
+            d.note_pending = false;
             let first = if support_on { support_id } else { note_id };
             ui.memory_mut(|m| m.request_focus(first));
         }
