@@ -225,15 +225,7 @@ fn main() {
         let print = campaign.print_by_code("t999-hkm").unwrap().unwrap();
         let rows = campaign.print_rows(&print.uuid).unwrap();
         let state = campaign.sheet_state(&print.uuid).unwrap();
-        let shown = rows
-            .iter()
-            .map(|r| ShownRow {
-                rank: r.rank,
-                street: r.street.clone().unwrap_or_default(),
-                number: r.number.clone(),
-                households: r.households,
-            })
-            .collect();
+        let shown = rows.iter().map(ShownRow::from).collect();
         let draft = EntryDraft::new(print.uuid, print.code, shown, state.rows);
         assert_eq!(draft.rows.len(), ROWS);
         open.push(t.elapsed());

@@ -51,15 +51,7 @@ impl PlannerApp {
             Ok(x) => x,
             Err(e) => return self.view.say(Message::error(e.to_string())),
         };
-        let shown = rows
-            .iter()
-            .map(|r| ShownRow {
-                rank: r.rank,
-                street: r.street.clone().unwrap_or_default(),
-                number: r.number.clone(),
-                households: r.households,
-            })
-            .collect();
+        let shown = rows.iter().map(ShownRow::from).collect();
         let mut draft = EntryDraft::new(found.uuid.clone(), found.code.clone(), shown, state.rows);
         draft.turf.clone_from(&found.turf);
         draft.team.clone_from(&found.team);

@@ -18,6 +18,17 @@ pub struct ShownRow {
     pub households: i64,
 }
 
+impl From<&crate::store::PrintRow> for ShownRow {
+    fn from(r: &crate::store::PrintRow) -> Self {
+        Self {
+            rank: r.rank,
+            street: r.street.clone().unwrap_or_default(),
+            number: r.number.clone(),
+            households: r.households,
+        }
+    }
+}
+
 /// Which field of the entry screen has the keyboard.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EntryFocus {
