@@ -291,6 +291,17 @@ fn a_date_outside_the_campaign_or_more_opened_than_knocked_is_said_as_it_is_type
         h: &mut h,
         count: 0,
     };
+    // A code that is on no sheet is said under the field.
+    k.text("T999-XXX");
+    k.key(Key::Enter);
+    k.h.run_steps(2);
+    k.h.get_by_label_contains("no walk sheet has the code");
+    k.h.ctx
+        .memory_mut(|m| m.request_focus(egui::Id::unique("entry-code")));
+    k.h.run();
+    for _ in 0..8 {
+        k.key(Key::Backspace);
+    }
     k.text(&code);
     k.key(Key::Enter);
     k.h.run_steps(2);

@@ -39,7 +39,7 @@ impl PlannerApp {
                     format!("no walk sheet has the code {:?}", typed.trim())
                 };
                 self.forms.entry = None;
-                self.view.say(Message::error(text));
+                self.forms.entry_code_error = Some(text);
                 return;
             }
             Err(e) => return self.view.say(Message::error(e.to_string())),
@@ -79,6 +79,7 @@ impl PlannerApp {
             draft.restored = true;
         }
         draft.focus = EntryFocus::Header;
+        self.forms.entry_code_error = None;
         self.forms.entry_code = found.code;
         self.forms.entry = Some(draft);
         self.forms.entry_saved = Some(std::time::Instant::now());

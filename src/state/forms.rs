@@ -53,6 +53,8 @@ pub struct Forms {
     pub entry_open: bool,
     /// The sheet code typed in it.
     pub entry_code: String,
+    /// Why the code typed found no sheet, said under it.
+    pub entry_code_error: Option<String>,
     /// The sheet being typed.
     pub entry: Option<super::entry::EntryDraft>,
     /// When the draft was last saved to disk.
@@ -78,6 +80,7 @@ impl Default for Forms {
             scroll_table_to: None,
             entry_open: false,
             entry_code: String::new(),
+            entry_code_error: None,
             entry: None,
             entry_saved: None,
             totals: None,

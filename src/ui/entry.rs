@@ -44,6 +44,9 @@ pub fn entry(ctx: &egui::Context, shown: &Shown<'_>, forms: &mut Forms) -> Vec<A
                     actions.push(Action::LoadSheet(forms.entry_code.clone()));
                 }
             });
+            if let Some(e) = &forms.entry_code_error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
             if let Some(draft) = &mut forms.entry {
                 ui.separator();
                 actions.extend(sheet(ui, t, draft, support_on));
