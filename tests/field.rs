@@ -331,7 +331,7 @@ fn a_sheet_typed_as_a_csv_of_rank_code_and_note_is_entered_and_a_bad_code_names_
         &day(-1),
     ]);
     assert!(
-        said.contains("3 new") && said.contains("2 knocked, 2 opened"),
+        said.contains("3 new") && said.contains("3 knocked, 2 opened"),
         "{said}"
     );
     let conn = rusqlite::Connection::open(&file).unwrap();
@@ -347,4 +347,141 @@ fn a_sheet_typed_as_a_csv_of_rank_code_and_note_is_entered_and_a_bad_code_names_
     std::fs::write(&csv, "1,O\n2,Q\n").unwrap();
     let err = cli_err(&["report", s(&file), "enter", &code, "--csv", s(&csv)]);
     assert!(err.contains("line 2") && err.contains("\"Q\""), "{err}");
+}
+
+#[test]
+fn coverage_stays_within_each_turf_s_doors_and_a_turf_without_a_team_still_shows_its_doors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = campaign(dir.path());
+    // Nord has 10 doors: 25 knocked reported as totals count as 10 towards coverage.
+    cli_ok(&[
+        "report",
+        s(&file),
+        "session",
+        "--date",
+        &day(-1),
+        "--turf",
+        "Nord",
+        "--knocked",
+        "25",
+        "--opened",
+        "5",
+    ]);
+    let p = progress(&file, "turf");
+    assert!(close(&p["coverage"], 10.0 / 22.0), "{p}");
+    assert!(close(&p["pace"]["to_knock"], 12.0), "{p}");
+    // A turf with no team: its row keeps its doors; the headline leaves it out.
+    cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Libre",
+        "--precincts",
+        "0102",
+        "--move",
+    ]);
+    let p = progress(&file, "turf");
+    let libre = p["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "Libre")
+        .cloned()
+        .unwrap();
+    assert_eq!(libre["doors"], 10, "{p}");
+}
+
+#[test]
+fn a_correction_keeps_the_session_s_other_fields_and_bad_session_options_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, code) = campaign(dir.path());
+    let yesterday = day(-1);
+    let enter = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            s(&file),
+            "enter",
+            &code,
+            "--date",
+            &yesterday,
+            "--codes",
+            "AOLAAAAAAAAAA",
+        ];
+        args.extend_from_slice(extra);
+        cli_ok(&args)
+    };
+    enter(&[
+        "--start",
+        "17h",
+        "--end",
+        "19h",
+        "--canvassers",
+        "2",
+        "--quality",
+        "3",
+    ]);
+    enter(&["--quality", "5"]);
+    let list: serde_json::Value =
+        serde_json::from_str(&cli_ok(&["report", s(&file), "list", "--json"])).unwrap();
+    let r = &list[0]["report"];
+    assert_eq!(r["quality"], 5);
+    assert_eq!(r["canvassers"], 2, "{list}");
+    assert_eq!(r["start"], "17:00", "{list}");
+    // "OL": talked, and a leaflet left on that row.
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    let leaflet: bool = conn
+        .query_row(
+            "SELECT leaflet FROM door_visits WHERE outcome = 'O'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(leaflet);
+    drop(conn);
+    let err = cli_err(&[
+        "report",
+        s(&file),
+        "session",
+        "--date",
+        &day(-1),
+        "--knocked",
+        "3",
+    ]);
+    assert!(err.contains("which turf"), "{err}");
+    let err = cli_err(&[
+        "report",
+        s(&file),
+        "session",
+        "--date",
+        &day(-1),
+        "--turf",
+        "Nord",
+        "--print",
+        &code,
+        "--knocked",
+        "3",
+    ]);
+    assert!(err.contains("is of the turf"), "{err}");
+    let err = cli_err(&[
+        "report",
+        s(&file),
+        "session",
+        "--date",
+        &day(-1),
+        "--turf",
+        "Nord",
+        "--knocked",
+        "3",
+        "--uuid",
+        "not-a-uuid",
+    ]);
+    assert!(err.contains("is not a UUID"), "{err}");
+    let csv = dir.path().join("twice.csv");
+    std::fs::write(&csv, "1,A\n1,O\n2,Q\n").unwrap();
+    let err = cli_err(&["report", s(&file), "enter", &code, "--csv", s(&csv)]);
+    assert!(
+        err.contains("row 1 was already given on line 1") && err.contains("line 3"),
+        "{err}"
+    );
 }

@@ -63,8 +63,13 @@ impl PlannerApp {
             draft.header.start = time(r.start);
             draft.header.end = time(r.end);
             draft.header.canvassers = r.canvassers.map(|n| n.to_string()).unwrap_or_default();
-            draft.header.knocked = r.knocked.to_string();
-            draft.header.opened = r.opened.to_string();
+            // Counts that match the codes were never typed: they stay blank and follow the
+            // codes; counts typed from the paper's box are shown.
+            let counted = draft.counted();
+            if (r.knocked, r.opened) != counted {
+                draft.header.knocked = r.knocked.to_string();
+                draft.header.opened = r.opened.to_string();
+            }
             draft.header.quality = r.quality.map(|q| q.to_string()).unwrap_or_default();
             if r.opponent_seen { "1" } else { "" }.clone_into(&mut draft.header.opponent);
             draft.header.notes.clone_from(&r.notes);

@@ -125,23 +125,36 @@ impl SessionArgs {
             || !self.notes.is_empty()
     }
 
-    fn report(&self, date: Date, counted: (u32, u32)) -> anyhow::Result<SessionReport> {
-        let time = |t: &Option<String>| -> anyhow::Result<Option<TimeOfDay>> {
+    /// The session these options give, over `before` (what was recorded): an option not
+    /// given keeps its value; counts never given follow the codes (`counted`).
+    fn report(
+        &self,
+        date: Date,
+        counted: (u32, u32),
+        before: Option<&SessionReport>,
+    ) -> anyhow::Result<SessionReport> {
+        let time = |t: &Option<String>, option: &str| -> anyhow::Result<Option<TimeOfDay>> {
             t.as_deref()
                 .map(TimeOfDay::parse)
                 .transpose()
-                .map_err(anyhow::Error::from)
+                .map_err(|e| anyhow::anyhow!("{option}: {e}; nothing was changed"))
         };
+        let start = time(&self.start, "--start")?.or(before.and_then(|b| b.start));
+        let end = time(&self.end, "--end")?.or(before.and_then(|b| b.end));
         Ok(SessionReport {
             date,
-            start: time(&self.start)?,
-            end: time(&self.end)?,
-            canvassers: self.canvassers,
+            start,
+            end,
+            canvassers: self.canvassers.or(before.and_then(|b| b.canvassers)),
             knocked: self.knocked.unwrap_or(counted.0),
             opened: self.opened.unwrap_or(counted.1),
-            quality: self.quality,
-            opponent_seen: self.opponent,
-            notes: self.notes.clone(),
+            quality: self.quality.or(before.and_then(|b| b.quality)),
+            opponent_seen: self.opponent || before.is_some_and(|b| b.opponent_seen),
+            notes: if self.notes.is_empty() {
+                before.map(|b| b.notes.clone()).unwrap_or_default()
+            } else {
+                self.notes.clone()
+            },
         })
     }
 }
@@ -189,37 +202,53 @@ pub(super) fn run(file: &Path, action: ReportCommand) -> anyhow::Result<()> {
                 )
             })?;
             let printed = campaign.print_rows(&found.uuid)?;
-            let mut rows = campaign.sheet_state(&found.uuid)?.rows;
-            let typed = match (&codes, &csv) {
-                (Some(c), _) => parse_codes(c)?
+            let state = campaign.sheet_state(&found.uuid)?;
+            let counted_before = count(&state.rows);
+            let before = state.session.as_ref().map(|s| s.report.clone());
+            let mut rows = state.rows;
+            let typed: Vec<CsvRow> = match (&codes, &csv) {
+                (Some(c), _) => parse_codes_with_leaflets(c)?
                     .into_iter()
                     .enumerate()
-                    .map(|(i, o)| (i + 1, o, None))
+                    .map(|(i, (o, leaflet))| (i + 1, o, leaflet, None))
                     .collect(),
                 (None, Some(path)) => read_csv(path)?,
                 (None, None) => {
                     anyhow::bail!("give the codes with --codes \"AAOR…\" or --csv FILE")
                 }
             };
-            for (rank, outcome, note) in typed {
+            if typed.is_empty() {
+                anyhow::bail!("no code given: one code per printed row, e.g. --codes \"AAOR\"");
+            }
+            let given = typed.len();
+            for (rank, outcome, leaflet, note) in typed {
                 let Some(row) = rows.get_mut(rank.wrapping_sub(1)) else {
                     anyhow::bail!(
-                        "row {rank}: the sheet {} has {} rows",
+                        "row {rank}: the sheet {} has {} rows; nothing was changed",
                         found.code,
                         printed.len()
                     );
                 };
                 row.outcome = outcome.map(Outcome::letter);
+                row.leaflet = leaflet;
                 if let Some(n) = note {
                     row.note = n;
                 }
             }
             let date = date.unwrap_or(today);
             let counted = count(&rows);
-            let report = session
-                .given()
-                .then(|| session.report(date, counted))
-                .transpose()?;
+            // Counts that were never typed (they matched the codes) follow the codes.
+            let before = before.map(|mut b| {
+                if (b.knocked, b.opened) == counted_before {
+                    (b.knocked, b.opened) = counted;
+                }
+                b
+            });
+            let report = if session.given() {
+                Some(session.report(date, counted, before.as_ref())?)
+            } else {
+                before.map(|b| SessionReport { date, ..b })
+            };
             let written = campaign.enter_sheet(&found.uuid, date, &rows, report.as_ref(), today)?;
             println!(
                 "entered sheet {} ({}{}) dated {date}: {} new, {} updated, {} unchanged, {} cleared; {} knocked, {} opened of {} rows",
@@ -234,6 +263,22 @@ pub(super) fn run(file: &Path, action: ReportCommand) -> anyhow::Result<()> {
                 counted.1,
                 printed.len()
             );
+            if given < printed.len() && codes.is_some() {
+                println!(
+                    "{given} of the {} rows given; rows {}–{} were left as they were",
+                    printed.len(),
+                    given + 1,
+                    printed.len()
+                );
+            }
+            if let Some(r) = &report
+                && (r.knocked, r.opened) != counted
+            {
+                println!(
+                    "the session's box says {} knocked, {} opened; the rows, {} and {}",
+                    r.knocked, r.opened, counted.0, counted.1
+                );
+            }
         }
         ReportCommand::Session {
             date,
@@ -243,6 +288,13 @@ pub(super) fn run(file: &Path, action: ReportCommand) -> anyhow::Result<()> {
             uuid,
             session,
         } => {
+            if let Some(u) = &uuid
+                && uuid::Uuid::parse_str(u).is_err()
+            {
+                anyhow::bail!(
+                    "--uuid {u:?} is not a UUID (e.g. 5b0e4a3c-1d2e-4f60-8a7b-9c0d1e2f3a4b)"
+                );
+            }
             let print = match print {
                 Some(code) => Some(campaign.print_by_code(&code)?.ok_or_else(|| {
                     anyhow::anyhow!("no walk sheet with the code {code:?} in {}", file.display())
@@ -250,10 +302,25 @@ pub(super) fn run(file: &Path, action: ReportCommand) -> anyhow::Result<()> {
                 None => None,
             };
             let turf = match (&turf, &print) {
-                (Some(name), _) => Some(find_turf(&campaign, name)?.uuid.to_string()),
-                (None, Some(p)) => Some(p.turf_uuid.clone()),
-                (None, None) => None,
+                (Some(name), Some(p)) => {
+                    let t = find_turf(&campaign, name)?;
+                    if t.uuid.as_str() != p.turf_uuid {
+                        anyhow::bail!(
+                            "the sheet {} is of the turf {:?}, not {:?}; nothing was changed",
+                            p.code,
+                            p.turf,
+                            t.name
+                        );
+                    }
+                    t.uuid.to_string()
+                }
+                (Some(name), None) => find_turf(&campaign, name)?.uuid.to_string(),
+                (None, Some(p)) => p.turf_uuid.clone(),
+                (None, None) => {
+                    anyhow::bail!("which turf did the session walk? give --turf (or --print)")
+                }
             };
+            let turf = Some(turf);
             let team = match &team {
                 Some(name) => Some(find_team(&campaign, name)?.uuid.to_string()),
                 None => match &turf {
@@ -267,7 +334,11 @@ pub(super) fn run(file: &Path, action: ReportCommand) -> anyhow::Result<()> {
             if session.knocked.is_none() {
                 anyhow::bail!("give the doors knocked with --knocked (and --opened)");
             }
-            let report = session.report(date, (0, 0))?;
+            let report = session.report(date, (0, 0), None)?;
+            let before = match &uuid {
+                Some(u) => campaign.sessions()?.into_iter().find(|s| &s.uuid == u),
+                None => None,
+            };
             let (uuid, new) = campaign.record_session(
                 &NewSession {
                     uuid,
@@ -278,10 +349,30 @@ pub(super) fn run(file: &Path, action: ReportCommand) -> anyhow::Result<()> {
                 },
                 today,
             )?;
+            let after = campaign.sessions()?.into_iter().find(|s| s.uuid == uuid);
+            let about = |s: &crate::store::StoredSession| {
+                format!(
+                    "{} of {}{}: {} knocked, {} opened",
+                    s.report.date,
+                    s.turf.clone().unwrap_or_default(),
+                    s.team
+                        .as_ref()
+                        .map(|t| format!(" ({t})"))
+                        .unwrap_or_default(),
+                    s.report.knocked,
+                    s.report.opened
+                )
+            };
             println!(
-                "{} session {uuid} of {date}",
-                if new { "recorded" } else { "updated" }
+                "{} session {uuid}: {}",
+                if new { "recorded" } else { "updated" },
+                after.as_ref().map(about).unwrap_or_default()
             );
+            if let Some(b) = before
+                && after.as_ref().is_some_and(|a| about(a) != about(&b))
+            {
+                println!("it was: {}", about(&b));
+            }
         }
         ReportCommand::List { json } => {
             let sessions = campaign.sessions()?;
@@ -351,45 +442,105 @@ fn count(rows: &[RowEntry]) -> (u32, u32) {
     })
 }
 
-type CsvRow = (usize, Option<Outcome>, Option<String>);
+/// A row typed: its rank, code, leaflet and note.
+type CsvRow = (usize, Option<Outcome>, bool, Option<String>);
 
-/// `rank,code[,note]` rows; a first line that is not a rank is a header.
+/// Reads `--codes`: one code per row, an `L` right after a code marks a leaflet left there.
+fn parse_codes_with_leaflets(text: &str) -> anyhow::Result<Vec<(Option<Outcome>, bool)>> {
+    let mut rows: Vec<(Option<Outcome>, bool)> = Vec::new();
+    for (i, c) in text.chars().filter(|c| !c.is_whitespace()).enumerate() {
+        if c.eq_ignore_ascii_case(&'l') {
+            match rows.last_mut() {
+                Some(last) if !last.1 => last.1 = true,
+                _ => anyhow::bail!(
+                    "character {}: L (a leaflet) comes right after its row's code, e.g. \"AL\"",
+                    i + 1
+                ),
+            }
+            continue;
+        }
+        let code = parse_codes(&c.to_string()).map_err(|_| {
+            anyhow::anyhow!(
+                "{c:?} (row {}) is not a door code: use A, O, R, P, I, D or X (L after a code for a leaflet); nothing was changed",
+                rows.len() + 1
+            )
+        })?;
+        rows.push((code.first().copied().flatten(), false));
+    }
+    Ok(rows)
+}
+
+/// `rank,code[,note]` rows (a code may carry an `L` for a leaflet); a first line that is not a
+/// rank is a header. Every bad line is said, up to ten, and nothing is entered.
 fn read_csv(path: &Path) -> anyhow::Result<Vec<CsvRow>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("{} could not be read: {e}", path.display()))?;
     let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    let mut problems = Vec::new();
+    let mut seen: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
         let cells: Vec<&str> = line.splitn(3, [',', ';']).map(str::trim).collect();
         if cells.iter().all(|c| c.is_empty()) {
             continue;
         }
         let Ok(rank) = cells[0].parse::<usize>() else {
-            if i == 0 {
-                continue;
+            if i > 0 {
+                problems.push(format!(
+                    "line {}: {:?} is not a row number",
+                    i + 1,
+                    cells[0]
+                ));
             }
-            anyhow::bail!(
-                "{} line {}: {:?} is not a row number",
-                path.display(),
-                i + 1,
-                cells[0]
-            );
+            continue;
         };
+        if let Some(first) = seen.insert(rank, i + 1) {
+            problems.push(format!(
+                "line {}: row {rank} was already given on line {first}",
+                i + 1
+            ));
+            continue;
+        }
         let code = cells.get(1).copied().unwrap_or("");
-        let outcome = match code {
+        let (letter, leaflet) = match code.strip_suffix(['L', 'l']) {
+            Some(rest) if !rest.is_empty() => (rest, true),
+            _ => (code, false),
+        };
+        let outcome = match letter {
             "" | "." | "-" => None,
             c => {
                 let mut chars = c.chars();
-                match (chars.next().and_then(Outcome::from_letter), chars.next()) {
-                    (Some(o), None) => Some(o),
-                    _ => anyhow::bail!(
-                        "{} line {}: {code:?} is not a door code: use A, O, R, P, I, D or X",
-                        path.display(),
+                if let (Some(o), None) = (chars.next().and_then(Outcome::from_letter), chars.next())
+                {
+                    Some(o)
+                } else {
+                    problems.push(format!(
+                        "line {}: {code:?} is not a door code: use A, O, R, P, I, D or X",
                         i + 1
-                    ),
+                    ));
+                    continue;
                 }
             }
         };
-        rows.push((rank, outcome, cells.get(2).map(|n| (*n).to_owned())));
+        rows.push((
+            rank,
+            outcome,
+            leaflet,
+            cells.get(2).map(|n| (*n).to_owned()),
+        ));
+    }
+    if !problems.is_empty() {
+        let more = problems.len().saturating_sub(10);
+        problems.truncate(10);
+        anyhow::bail!(
+            "{}: {}{}; nothing was entered",
+            path.display(),
+            problems.join("; "),
+            if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            }
+        );
     }
     Ok(rows)
 }
@@ -416,51 +567,110 @@ pub(super) fn progress_command(
         println!("{}", serde_json::to_string_pretty(&p)?);
         return Ok(());
     }
+    print_progress(&p, lang);
+    Ok(())
+}
+
+/// `progress` as text, in English or French.
+#[allow(clippy::too_many_lines)] // One line per figure, each in two languages.
+fn print_progress(p: &crate::domain::field::progress::Progress, lang: Lang) {
+    let fr = lang == Lang::Fr;
+    let w = |en: &'static str, french: &'static str| if fr { french } else { en };
     let pc = |x: Option<f64>| x.map_or_else(|| "–".to_owned(), |x| percent(x, lang));
     let n = |x: f64| crate::domain::numbers::number(x, 0, lang);
+    let n1 = |x: f64| crate::domain::numbers::number(x, 1, lang);
+    let plural = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     println!(
-        "coverage {} ({} of {} doors in assigned turfs knocked)",
+        "{} {} ({} / {} {})",
+        w("coverage", "couverture"),
         pc(p.coverage),
         n(p.knocked),
-        p.doors_assigned
+        p.doors_assigned,
+        w(
+            "doors in assigned turfs knocked",
+            "portes frappées dans les secteurs attribués"
+        )
     );
+    if !p.classes.is_empty() {
+        println!(
+            "{} {}",
+            w(
+                "priority coverage (the top two classes)",
+                "couverture prioritaire (les deux classes du haut)"
+            ),
+            pc(p.priority_coverage)
+        );
+    }
     println!(
-        "priority coverage {} (the top two classes)",
-        pc(p.priority_coverage)
-    );
-    println!(
-        "contact rate {} ({} opened)",
+        "{} {} ({} {})",
+        w("contact rate", "taux d’ouverture"),
         pc(p.contact_rate),
-        n(p.opened)
+        n(p.opened),
+        w("opened", "ouvertes")
     );
     match p.doors_per_canvasser_hour {
         Some(r) => println!(
-            "doors per canvasser-hour {} ({} canvasser-hours)",
-            crate::domain::numbers::number(r, 1, lang),
-            crate::domain::numbers::number(p.canvasser_hours, 1, lang)
+            "{} {} ({} {})",
+            w("doors per canvasser-hour", "portes par heure-militant"),
+            n1(r),
+            n1(p.canvasser_hours),
+            w("canvasser-hours", "heures-militant")
         ),
-        None => println!("doors per canvasser-hour – (no session gives its times)"),
+        None => println!(
+            "{}",
+            w(
+                "doors per canvasser-hour – (no session gives its times)",
+                "portes par heure-militant – (aucune sortie ne donne ses horaires)"
+            )
+        ),
     }
     match &p.pace {
         Some(pace) => println!(
-            "pace: {} doors left in {} days: {} a day needed, {} a day over the last 7 days",
-            n(pace.to_knock),
-            pace.days_left,
-            pace.needed_per_day.map_or_else(|| "–".to_owned(), n),
-            crate::domain::numbers::number(pace.last_7_days_per_day, 1, lang)
+            "{}",
+            if fr {
+                format!(
+                    "rythme : {} portes restantes en {} jours : {} par jour nécessaires, {} par jour sur les 7 derniers jours",
+                    n(pace.to_knock),
+                    pace.days_left,
+                    pace.needed_per_day.map_or_else(|| "–".to_owned(), n1),
+                    n1(pace.last_7_days_per_day)
+                )
+            } else {
+                format!(
+                    "pace: {} doors left in {} days: {} a day needed, {} a day over the last 7 days",
+                    n(pace.to_knock),
+                    pace.days_left,
+                    pace.needed_per_day.map_or_else(|| "–".to_owned(), n1),
+                    n1(pace.last_7_days_per_day)
+                )
+            }
         ),
-        None => {
-            println!("pace: – (set election day: report FILE settings --election-day YYYY-MM-DD)");
-        }
+        None => println!(
+            "{}",
+            w(
+                "pace: – (set election day: report FILE settings --election-day YYYY-MM-DD)",
+                "rythme : – (jour du scrutin : report FICHIER settings --election-day AAAA-MM-JJ)"
+            )
+        ),
     }
+    let precincts = p.opponent_by_precinct.len();
     println!(
-        "sessions {}; quality {}; opponent seen in {} precincts",
-        p.sessions,
-        p.quality.map_or_else(
-            || "–".to_owned(),
-            |q| crate::domain::numbers::number(q, 1, lang)
-        ),
-        p.opponent_by_precinct.len()
+        "{}; {} {}; {} {}",
+        if fr {
+            plural(p.sessions as usize, "sortie", "sorties")
+        } else {
+            plural(p.sessions as usize, "session", "sessions")
+        },
+        w("quality", "qualité"),
+        p.quality.map_or_else(|| "–".to_owned(), n1),
+        w("opponent seen in", "adversaire vu dans"),
+        if fr {
+            plural(precincts, "bureau", "bureaux")
+        } else {
+            plural(precincts, "precinct", "precincts")
+        }
     );
     for s in &p.stale {
         let team = s
@@ -468,19 +678,73 @@ pub(super) fn progress_command(
             .as_ref()
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
-        match (s.last_report, s.days) {
-            (Some(_), Some(d)) => println!("no report for {d} days: {}{team}", s.turf),
-            (None, Some(d)) => println!(
-                "no report since it was assigned {d} days ago: {}{team}",
+        let days = |d: i64| match (d, fr) {
+            (0, false) => "today".to_owned(),
+            (0, true) => "aujourd’hui".to_owned(),
+            (1, false) => "1 day ago".to_owned(),
+            (1, true) => "il y a 1 jour".to_owned(),
+            (d, false) => format!("{d} days ago"),
+            (d, true) => format!("il y a {d} jours"),
+        };
+        match (s.last_report, s.days, fr) {
+            (Some(_), Some(d), false) => println!("last report {}: {}{team}", days(d), s.turf),
+            (Some(_), Some(d), true) => {
+                println!("dernier compte rendu {} : {}{team}", days(d), s.turf);
+            }
+            (None, Some(d), false) => {
+                println!(
+                    "no report since it was assigned {}: {}{team}",
+                    days(d),
+                    s.turf
+                );
+            }
+            (None, Some(d), true) => println!(
+                "aucun compte rendu depuis son attribution {} : {}{team}",
+                days(d),
                 s.turf
             ),
-            _ => println!("no report yet: {}{team}", s.turf),
+            (_, None, false) => println!("no report yet: {}{team}", s.turf),
+            (_, None, true) => println!("aucun compte rendu : {}{team}", s.turf),
         }
     }
     println!();
+    let by = match (p.by, fr) {
+        (By::Team, false) => "team",
+        (By::Team, true) => "équipe",
+        (By::Turf, false) => "turf",
+        (By::Turf, true) => "secteur",
+        (By::Precinct, false) => "precinct",
+        (By::Precinct, true) => "bureau",
+        (By::Day, false) => "day",
+        (By::Day, true) => "jour",
+    };
+    if p.by == By::Day {
+        // Days have no doors of their own: every knock of the day.
+        println!(
+            "{by}	{}",
+            w(
+                "knocked\topened\tcontact\tsessions",
+                "frappées\touvertes\touverture\tsorties"
+            )
+        );
+        for r in &p.rows {
+            println!(
+                "{}\t{}\t{}\t{}\t{}",
+                r.key,
+                n(r.knocked),
+                n(r.opened),
+                pc(r.contact_rate),
+                r.sessions
+            );
+        }
+        return;
+    }
     println!(
-        "{:?}\tdoors\tknocked\topened\tcoverage\tcontact\tsessions",
-        p.by
+        "{by}\t{}",
+        w(
+            "doors\tknocked\topened\tcoverage\tcontact\tsessions",
+            "portes\tfrappées\touvertes\tcouverture\touverture\tsorties"
+        )
     );
     for r in &p.rows {
         println!(
@@ -494,5 +758,4 @@ pub(super) fn progress_command(
             r.sessions
         );
     }
-    Ok(())
 }

@@ -89,6 +89,11 @@ impl Campaign {
                 turf_of_door.entry(d).or_insert(t);
             }
         }
+        let has_precinct_members: Vec<bool> = facts
+            .turfs
+            .iter()
+            .map(|t| !t.precincts.is_empty())
+            .collect();
         let mut door_ix: HashMap<String, usize> = HashMap::new();
         let mut door_points = vec![0_u32; facts.turfs.len()];
         {
@@ -113,6 +118,16 @@ impl Campaign {
                 }
                 door_ix.insert(uuid.to_owned(), facts.doors.len());
                 facts.doors.push(DoorFacts { precinct, turf });
+            }
+        }
+        // A turf cut out of precincts (doors only) lies in the precincts of its doors.
+        for d in &facts.doors {
+            if let (Some(t), Some(p)) = (d.turf, d.precinct)
+                && turf_of_precinct.get(&p) != Some(&t)
+                && !facts.turfs[t].precincts.contains(&p)
+                && !has_precinct_members[t]
+            {
+                facts.turfs[t].precincts.push(p);
             }
         }
         // A turf with door points counts them (one knock each); one without keeps its estimate.

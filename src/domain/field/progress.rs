@@ -192,12 +192,23 @@ pub struct Stale {
 pub struct DayCount {
     /// The day.
     pub date: Date,
-    /// Visits that day by code, in the order of [`Outcome::ALL`].
+    /// Visits that day by code, in the order of [`Outcome::ALL`] (in JSON, by letter).
+    #[serde(serialize_with = "by_letter")]
     pub outcomes: [u32; 7],
     /// Doors knocked that day reported as session totals only.
     pub totals_knocked: u32,
     /// Of which opened.
     pub totals_opened: u32,
+}
+
+/// Counts by code as a JSON object keyed by the codes' letters (`{"A": 12, "O": 5, …}`).
+fn by_letter<S: serde::Serializer>(counts: &[u32; 7], serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+    let mut map = serializer.serialize_map(Some(7))?;
+    for o in Outcome::ALL {
+        map.serialize_entry(&o.letter(), &counts[o.index()])?;
+    }
+    map.end()
 }
 
 impl DayCount {
@@ -218,11 +229,13 @@ impl DayCount {
 pub struct Progress {
     /// Doors in assigned turfs.
     pub doors_assigned: u32,
-    /// Doors knocked (distinct doors by their latest visit, plus session totals).
+    /// Doors knocked in assigned turfs (distinct doors by their latest visit, plus session
+    /// totals).
     pub knocked: f64,
     /// Doors opened.
     pub opened: f64,
-    /// Knocked ÷ doors in assigned turfs (at most 1).
+    /// Doors covered ÷ doors in assigned turfs, each turf counting at most its doors (so
+    /// session totals beyond a turf's doors never push it past 100 %).
     pub coverage: Option<f64>,
     /// Opened ÷ knocked.
     pub contact_rate: Option<f64>,
@@ -316,8 +329,10 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
         .sum();
     match by {
         By::Team | By::Turf => {
+            // A turf's row has its doors whether or not it is assigned; a team's, those of
+            // the turfs it holds.
             for (t, turf) in facts.turfs.iter().enumerate() {
-                if assigned(t)
+                if (by == By::Turf || assigned(t))
                     && let Some(k) = key_of_turf(Some(t), turf.team)
                 {
                     groups.entry(k).or_default().doors += turf.doors;
@@ -352,8 +367,10 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
         }
     }
 
-    // Doors by their latest visit.
-    let (mut knocked, mut opened) = (0.0, 0.0);
+    // Doors by their latest visit. The headline counts, per turf, what was knocked in it
+    // (visits and session totals): only assigned turfs count, each at most its doors.
+    let mut turf_knocked = vec![0.0_f64; facts.turfs.len()];
+    let mut turf_opened = vec![0.0_f64; facts.turfs.len()];
     for (door, slot) in latest.iter().enumerate() {
         let Some(v) = slot.map(|i| &facts.visits[i]) else {
             continue;
@@ -362,9 +379,11 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
             f64::from(u8::from(v.outcome.knocked())),
             f64::from(u8::from(v.outcome.opened())),
         );
-        knocked += k;
-        opened += o;
         let d = facts.doors[door];
+        if let Some(t) = d.turf.or(v.turf) {
+            turf_knocked[t] += k;
+            turf_opened[t] += o;
+        }
         if v.outcome.knocked()
             && let (Some(p), Some(t)) = (d.precinct, d.turf)
             && assigned(t)
@@ -448,8 +467,10 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
             knocked_in_hours += f64::from(r.knocked);
         }
         if counted {
-            knocked += k;
-            opened += o;
+            if let Some(t) = s.turf {
+                turf_knocked[t] += k;
+                turf_opened[t] += o;
+            }
             day(&mut days, r.date);
             if let Some(d) = days.get_mut(&r.date) {
                 d.totals_knocked += r.knocked;
@@ -490,6 +511,14 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
         }
     }
 
+    let (mut knocked, mut opened, mut covered, mut to_knock) = (0.0, 0.0, 0.0, 0.0);
+    for t in (0..facts.turfs.len()).filter(|t| assigned(*t)) {
+        let doors = f64::from(facts.turfs[t].doors);
+        knocked += turf_knocked[t];
+        opened += turf_opened[t];
+        covered += turf_knocked[t].min(doors);
+        to_knock += (doors - turf_knocked[t]).max(0.0);
+    }
     // Pace.
     let pace = settings
         .election
@@ -502,7 +531,6 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
                 .filter(|d| week_ago.is_none_or(|w| d.date > w) && d.date <= settings.today)
                 .map(DayCount::knocked)
                 .sum();
-            let to_knock = (f64::from(doors_assigned) - knocked).max(0.0);
             Pace {
                 days_left,
                 to_knock,
@@ -580,7 +608,7 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
         doors_assigned,
         knocked,
         opened,
-        coverage: ratio(knocked, f64::from(doors_assigned)).map(|c| c.min(1.0)),
+        coverage: ratio(covered, f64::from(doors_assigned)),
         contact_rate: ratio(opened, knocked),
         classes,
         priority_coverage: ratio(f64::from(pk), f64::from(pd)),
