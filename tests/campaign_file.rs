@@ -492,3 +492,35 @@ fn a_version_4_file_from_the_fixture_is_upgraded_with_its_print_and_old_session_
 fn print_day(printed_at: &str) -> campaign_planner::domain::date::Date {
     campaign_planner::domain::date::Date::of_timestamp(printed_at).unwrap()
 }
+
+#[test]
+fn a_version_5_file_from_the_fixture_is_upgraded_with_its_visits_and_sessions_kept_and_becomes_a_master()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v5.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+
+    let campaign = Campaign::open(&path).unwrap();
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(campaign.name().unwrap(), "Schema v5 fixture");
+    assert_eq!(campaign.meta("kind").unwrap().as_deref(), Some("master"));
+    assert_eq!(campaign.pack_team().unwrap(), None);
+    assert_eq!(campaign.read_table("door_visits").unwrap().rows.len(), 54);
+    let sessions = campaign.sessions().unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.uuid == "0b9f3c1e-5d2a-4e6b-9c8d-7a6b5c4d3e2f" && s.report.knocked == 30)
+    );
+    let print = campaign.print_by_code("T001-GNR").unwrap().unwrap();
+    assert_eq!(campaign.sheet_state(&print.uuid).unwrap().rows.len(), 54);
+    assert_eq!(campaign.read_table("merges").unwrap().rows.len(), 0);
+    drop(campaign);
+    let again = Campaign::open_read_only(&path).unwrap();
+    let report = again.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

@@ -189,6 +189,40 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
     },
+    /// Write a team's pack: a campaign file of its turfs, doors, streets and sheets only, for
+    /// the team to work offline (no scores, results, other teams or turfs; notes and support
+    /// levels only when asked).
+    Pack {
+        /// The campaign file (the master).
+        file: PathBuf,
+        /// The team.
+        #[arg(long)]
+        team: String,
+        /// The pack to write (a new file).
+        #[arg(long)]
+        out: PathBuf,
+        /// Include the visits' and sessions' notes.
+        #[arg(long)]
+        include_notes: bool,
+        /// Include the visits' support levels (political opinions).
+        #[arg(long)]
+        include_support: bool,
+    },
+    /// Merge team packs back into the master: visits, sessions and prints by uuid, the newer
+    /// version winning; the same pack merged twice changes nothing.
+    Merge {
+        /// The campaign file (the master).
+        file: PathBuf,
+        /// The packs.
+        #[arg(required = true)]
+        packs: Vec<PathBuf>,
+        /// Say what would be merged; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the reports as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create teams and assign turfs to them.
     Team {
         /// The campaign file.

@@ -15,6 +15,7 @@ mod args;
 mod doors;
 mod import;
 mod inspect;
+mod pack;
 mod report;
 mod results;
 mod score;
@@ -150,6 +151,27 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Turf { file, action } => turfs::run(&file, action)?,
         Command::Team { file, action } => teams::run(&file, action)?,
         Command::Report { file, action } => report::run(&file, action)?,
+        Command::Pack {
+            file,
+            team,
+            out,
+            include_notes,
+            include_support,
+        } => pack::pack(
+            &file,
+            &team,
+            &out,
+            crate::store::PackOptions {
+                include_notes,
+                include_support,
+            },
+        )?,
+        Command::Merge {
+            file,
+            packs,
+            dry_run,
+            json,
+        } => pack::merge(&file, &packs, dry_run, json)?,
         Command::Progress {
             file,
             by,

@@ -121,6 +121,20 @@ pub enum StoreError {
         /// What SQLite or our checks found.
         detail: String,
     },
+    /// A plan edit (precincts, scoring, turfs, teams, doors, streets, settings) in a team
+    /// pack: the plan belongs to headquarters.
+    #[error(
+        "{} is the team pack of {team:?}: its precincts, scores, turfs, teams and doors are \
+         headquarters' plan and are changed there; here you print walk sheets and enter reports; \
+         nothing was changed",
+        path.display()
+    )]
+    PackPlan {
+        /// The pack.
+        path: PathBuf,
+        /// Its team.
+        team: String,
+    },
     /// An edit refused (a name taken, a colour or status not understood, a precinct not
     /// found); the file was not changed.
     #[error("{detail}; nothing was changed in {}", path.display())]

@@ -13,7 +13,7 @@ use rusqlite::{OptionalExtension as _, params};
 use super::{Campaign, StoreError};
 use crate::domain::date::Date;
 use crate::domain::field::{CampaignDays, Outcome, RowEntry, SessionReport, TimeOfDay};
-use crate::store::NOW;
+use crate::store::clock;
 
 /// A session as stored, with what it is about.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -171,7 +171,7 @@ impl Campaign {
             .conn()
             .prepare(
                 "SELECT door_uuid, outcome, leaflet, support, note, visit_date FROM door_visits \
-                 WHERE print_uuid = ?1 AND deleted_at IS NULL",
+                 WHERE print_uuid = ?1 AND deleted_at IS NULL ORDER BY updated_at, replica_uuid",
             )
             .map_err(q)?;
         let mut date = None;
@@ -277,13 +277,15 @@ impl Campaign {
         let replica = self.replica()?;
         let support_on = self.records_support();
         let sql = |e| StoreError::sqlite(&path, e);
-        self.write(|tx| {
+        self.write_field(|tx| {
+            let stamp = clock::tick(tx).map_err(sql)?;
             let mut written = SheetWritten::default();
             for ((row, outcome), p) in rows.iter().zip(&checked).zip(&printed) {
                 let existing: Option<(String, String, bool, Option<u8>, String, String)> = tx
                     .query_row(
                         "SELECT uuid, outcome, leaflet, support, note, visit_date FROM door_visits \
-                         WHERE print_uuid = ?1 AND door_uuid = ?2 AND deleted_at IS NULL",
+                         WHERE print_uuid = ?1 AND door_uuid = ?2 AND deleted_at IS NULL \
+                         ORDER BY updated_at DESC, replica_uuid DESC LIMIT 1",
                         [print, &p.door],
                         |r| {
                             Ok((
@@ -303,11 +305,9 @@ impl Campaign {
                     (None, None) => {}
                     (None, Some((uuid, ..))) => {
                         tx.execute(
-                            &format!(
-                                "UPDATE door_visits SET deleted_at = {NOW}, updated_at = {NOW}, \
-                                 replica_uuid = ?2 WHERE uuid = ?1"
-                            ),
-                            [&uuid, &replica],
+                            "UPDATE door_visits SET deleted_at = ?3, updated_at = ?3, \
+                             replica_uuid = ?2 WHERE uuid = ?1",
+                            [&uuid, &replica, &stamp],
                         )
                         .map_err(sql)?;
                         written.cleared += 1;
@@ -316,8 +316,8 @@ impl Campaign {
                         tx.execute(
                             "INSERT INTO door_visits (uuid, door_uuid, turf_uuid, team_uuid, \
                              print_uuid, visit_date, outcome, leaflet, support, note, source, \
-                             replica_uuid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
-                             'paper', ?11)",
+                             replica_uuid, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+                             ?9, ?10, 'paper', ?11, ?12)",
                             params![
                                 uuid::Uuid::new_v4().to_string(),
                                 p.door,
@@ -329,7 +329,8 @@ impl Campaign {
                                 row.leaflet,
                                 support,
                                 row.note.trim(),
-                                replica
+                                replica,
+                                stamp
                             ],
                         )
                         .map_err(sql)?;
@@ -345,11 +346,9 @@ impl Campaign {
                             written.unchanged += 1;
                         } else {
                             tx.execute(
-                                &format!(
-                                    "UPDATE door_visits SET outcome = ?2, leaflet = ?3, \
-                                     support = ?4, note = ?5, visit_date = ?6, \
-                                     replica_uuid = ?7, updated_at = {NOW} WHERE uuid = ?1"
-                                ),
+                                "UPDATE door_visits SET outcome = ?2, leaflet = ?3, \
+                                 support = ?4, note = ?5, visit_date = ?6, \
+                                 replica_uuid = ?7, updated_at = ?8 WHERE uuid = ?1",
                                 params![
                                     uuid,
                                     o.letter().to_string(),
@@ -357,7 +356,8 @@ impl Campaign {
                                     support,
                                     row.note.trim(),
                                     date.to_string(),
-                                    replica
+                                    replica,
+                                    stamp
                                 ],
                             )
                             .map_err(sql)?;
@@ -421,7 +421,7 @@ impl Campaign {
             })?;
         let replica = self.replica()?;
         let sql = |e| StoreError::sqlite(&path, e);
-        self.write(|tx| put_session(tx, session, &replica).map_err(sql))
+        self.write_field(|tx| put_session(tx, session, &replica).map_err(sql))
     }
 
     /// Records several sessions (the totals grid) in one transaction: all or none.
@@ -442,7 +442,7 @@ impl Campaign {
         }
         let replica = self.replica()?;
         let sql = |e| StoreError::sqlite(&path, e);
-        self.write(|tx| {
+        self.write_field(|tx| {
             for s in sessions {
                 put_session(tx, s, &replica).map_err(sql)?;
             }
@@ -452,13 +452,19 @@ impl Campaign {
 
     /// Tombstones a session.
     pub fn delete_session(&mut self, uuid: &str) -> Result<(), StoreError> {
-        self.write_one(
-            &format!(
-                "UPDATE field_reports SET deleted_at = {NOW}, updated_at = {NOW} \
-                 WHERE uuid = ?1 AND deleted_at IS NULL"
-            ),
-            [uuid],
-        )
+        let replica = self.replica()?;
+        let path = self.path.clone();
+        self.write_field(|tx| {
+            let sql = |e| StoreError::sqlite(&path, e);
+            let stamp = clock::tick(tx).map_err(sql)?;
+            tx.execute(
+                "UPDATE field_reports SET deleted_at = ?2, updated_at = ?2, replica_uuid = ?3 \
+                 WHERE uuid = ?1 AND deleted_at IS NULL",
+                [uuid, &stamp, &replica],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
     }
 
     /// Every session, newest first.
@@ -538,6 +544,7 @@ fn put_session(
         .uuid
         .clone()
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let stamp = clock::tick(tx)?;
     let values = params![
         uuid,
         s.turf,
@@ -552,7 +559,8 @@ fn put_session(
         r.quality,
         r.opponent_seen,
         r.notes.trim(),
-        replica
+        replica,
+        stamp
     ];
     let exists: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM field_reports WHERE uuid = ?1)",
@@ -561,17 +569,15 @@ fn put_session(
     )?;
     if exists {
         let changed = tx.execute(
-            &format!(
-                "UPDATE field_reports SET turf_uuid = ?2, team_uuid = ?3, print_uuid = ?4, \
+            "UPDATE field_reports SET turf_uuid = ?2, team_uuid = ?3, print_uuid = ?4, \
                  date = ?5, start_time = ?6, end_time = ?7, canvassers = ?8, \
                  doors_knocked = ?9, doors_opened = ?10, quality = ?11, opponent_seen = ?12, \
-                 notes = ?13, replica_uuid = ?14, deleted_at = NULL, updated_at = {NOW} \
+                 notes = ?13, replica_uuid = ?14, deleted_at = NULL, updated_at = ?15 \
                  WHERE uuid = ?1 AND NOT (turf_uuid IS ?2 AND team_uuid IS ?3 \
                  AND print_uuid IS ?4 AND date IS ?5 AND start_time IS ?6 AND end_time IS ?7 \
                  AND canvassers IS ?8 AND doors_knocked IS ?9 AND doors_opened IS ?10 \
                  AND quality IS ?11 AND opponent_seen IS ?12 AND notes IS ?13 \
-                 AND deleted_at IS NULL)"
-            ),
+                 AND deleted_at IS NULL)",
             values,
         )?;
         let _ = changed;
@@ -580,8 +586,8 @@ fn put_session(
         tx.execute(
             "INSERT INTO field_reports (uuid, turf_uuid, team_uuid, print_uuid, date, \
              start_time, end_time, canvassers, doors_knocked, doors_opened, quality, \
-             opponent_seen, notes, replica_uuid) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             opponent_seen, notes, replica_uuid, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             values,
         )?;
         Ok((uuid, true))

@@ -10,12 +10,15 @@
 pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
 mod checks;
+pub mod clock;
 mod doors;
 mod error;
 mod field;
 mod field_facts;
 pub mod gpkg;
 pub mod lock;
+mod merge;
+mod pack;
 mod precincts;
 mod prints;
 mod results;
@@ -41,6 +44,8 @@ pub use doors::{DoorRow, DoorsWritten, StoredDoor};
 pub use error::StoreError;
 pub use field::{NewSession, SheetState, SheetWritten, StoredSession};
 pub use lock::WriteLock;
+pub use merge::{Conflict, MergeReport, TableMerge};
+pub use pack::{PackOptions, PackWritten};
 pub use precincts::{PrecinctChanges, RemovalImpact, StoredPrecinct};
 pub use prints::{Print, PrintRow};
 pub use results::{ElectionMeta, ElectionResults, ResultsWritten};
@@ -68,6 +73,10 @@ pub struct Campaign {
     path: PathBuf,
     /// Held while open for writing; `None` for read-only access.
     lock: Option<WriteLock>,
+    /// The team of a team pack (`None` for a master): its plan tables are read-only.
+    pack_team: Option<String>,
+    /// Set while a field write runs (the only writes a team pack takes).
+    field_write: bool,
 }
 
 impl Campaign {
@@ -158,14 +167,20 @@ impl Campaign {
             conn,
             path: path.to_path_buf(),
             lock: Some(lock),
+            pack_team: None,
+            field_write: false,
         };
         let version = campaign.checked_version(&header)?;
         configure(&campaign.conn).map_err(|e| StoreError::sqlite(path, e))?;
         if version < schema::CURRENT_VERSION {
-            campaign.write(|tx| {
-                schema::upgrade(tx, version).map_err(|e| StoreError::sqlite(path, e))
-            })?;
+            // An upgrade is the schema's own step, allowed in a pack too.
+            campaign.field_write = true;
+            let upgraded = campaign
+                .write(|tx| schema::upgrade(tx, version).map_err(|e| StoreError::sqlite(path, e)));
+            campaign.field_write = false;
+            upgraded?;
         }
+        campaign.pack_team = campaign.pack_team_uuid()?;
         Ok(campaign)
     }
 
@@ -194,10 +209,12 @@ impl Campaign {
         .map_err(|e| StoreError::sqlite(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(|e| StoreError::sqlite(path, e))?;
-        let campaign = Self {
+        let mut campaign = Self {
             conn,
             path: path.to_path_buf(),
             lock: None,
+            pack_team: None,
+            field_write: false,
         };
         let version = campaign.checked_version(&header)?;
         if version < schema::CURRENT_VERSION {
@@ -210,7 +227,54 @@ impl Campaign {
                 ),
             });
         }
+        campaign.pack_team = campaign.pack_team_uuid()?;
         Ok(campaign)
+    }
+
+    /// The team of a team pack, from `campaign_meta` (`None` for a master).
+    fn pack_team_uuid(&self) -> Result<Option<String>, StoreError> {
+        if self.meta("kind")?.as_deref() != Some("team_pack") {
+            return Ok(None);
+        }
+        Ok(Some(self.meta("pack_team_uuid")?.unwrap_or_default()))
+    }
+
+    /// The team this file is a pack of, by name (`None` for a master).
+    pub fn pack_team(&self) -> Result<Option<String>, StoreError> {
+        if self.pack_team.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(self.meta("pack_team_name")?.unwrap_or_default()))
+    }
+
+    /// Runs a field write and commits it, or rolls it back with `roll_back` (a dry run: the
+    /// same work, nothing kept).
+    pub(crate) fn write_field_or_roll_back(
+        &mut self,
+        roll_back: bool,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        if !roll_back {
+            return self.write_field(f);
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        f(&tx)?;
+        tx.rollback().map_err(|e| StoreError::sqlite(&path, e))
+    }
+
+    /// Runs a write of field rows (visits, sessions, prints): the only writes a team pack takes.
+    pub(crate) fn write_field<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.field_write = true;
+        let done = self.write(f);
+        self.field_write = false;
+        done
     }
 
     /// Reads the schema version, refusing files that are not campaigns or are too new.
@@ -302,6 +366,12 @@ impl Campaign {
                 detail: "opened read-only".to_owned(),
             });
         }
+        if self.pack_team.is_some() && !self.field_write {
+            return Err(StoreError::PackPlan {
+                path: self.path.clone(),
+                team: self.meta("pack_team_name")?.unwrap_or_default(),
+            });
+        }
         let path = self.path.clone();
         let tx = self
             .conn
@@ -353,7 +423,21 @@ impl Campaign {
             let err = StoreError::sqlite(path, e);
             return Err((self, err));
         }
-        match Self::open(path) {
+        // The copy is another replica of the same campaign: its own identity for merges.
+        let copy = Self::open(path).and_then(|mut copy| {
+            let replica = uuid::Uuid::new_v4().to_string();
+            let path = copy.path.clone();
+            copy.write_field(|tx| {
+                tx.execute(
+                    "INSERT INTO campaign_meta (key, value) VALUES ('replica_uuid', ?1) \
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [&replica],
+                )
+                .map_err(|e| StoreError::sqlite(&path, e))
+            })?;
+            Ok(copy)
+        });
+        match copy {
             Ok(copy) => Ok(copy),
             Err(e) => Err((self, e)),
         }

@@ -7,7 +7,6 @@ use super::{Campaign, StoreError};
 use crate::domain::print_code;
 use crate::domain::turf::TurfId;
 use crate::domain::walk::{TurfWalk, WalkMode};
-use crate::store::NOW;
 
 /// A print as stored.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -59,7 +58,9 @@ impl Campaign {
         };
         let uuid = uuid::Uuid::new_v4().to_string();
         let mut seed = uuid::Uuid::new_v4().as_u128();
-        self.write(|tx| {
+        let replica = self.replica()?;
+        self.write_field(|tx| {
+            let stamp = crate::store::clock::tick(tx).map_err(sql)?;
             let team: Option<String> = tx
                 .query_row(
                     "SELECT team_uuid FROM turfs WHERE uuid = ?1 AND deleted_at IS NULL",
@@ -93,9 +94,9 @@ impl Campaign {
                 }
             };
             tx.execute(
-                "INSERT INTO prints (uuid, code, turf_uuid, team_uuid, lang, mode) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![uuid, code, turf, team, lang, mode],
+                "INSERT INTO prints (uuid, code, turf_uuid, team_uuid, lang, mode, replica_uuid, \
+                 updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![uuid, code, turf, team, lang, mode, replica, stamp],
             )
             .map_err(sql)?;
             let mut row = tx
@@ -196,12 +197,18 @@ impl Campaign {
 
     /// Tombstones a print (a sheet thrown away); its rows stay for the record.
     pub fn discard_print(&mut self, print: &str) -> Result<(), StoreError> {
-        self.write_one(
-            &format!(
-                "UPDATE prints SET deleted_at = {NOW}, updated_at = {NOW} \
-                 WHERE uuid = ?1 AND deleted_at IS NULL"
-            ),
-            [print],
-        )
+        let replica = self.replica()?;
+        let path = self.path.clone();
+        self.write_field(|tx| {
+            let sql = |e| StoreError::sqlite(&path, e);
+            let stamp = crate::store::clock::tick(tx).map_err(sql)?;
+            tx.execute(
+                "UPDATE prints SET deleted_at = ?2, updated_at = ?2, replica_uuid = ?3 \
+                 WHERE uuid = ?1 AND deleted_at IS NULL",
+                [print, &stamp, &replica],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
     }
 }
