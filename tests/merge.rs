@@ -560,3 +560,68 @@ fn killing_the_process_mid_merge_leaves_the_master_as_it_was_and_gdal_reads_both
         }
     }
 }
+
+fn app(file: &Path) -> egui_kittest::Harness<'static, campaign_planner::app::PlannerApp> {
+    let file = file.to_path_buf();
+    let mut h = egui_kittest::Harness::builder()
+        .with_size((1280.0, 900.0))
+        .build_eframe(move |cc| {
+            campaign_planner::app::PlannerApp::new(
+                &cc.egui_ctx,
+                Some(campaign_planner::state::Session::open(&file).unwrap()),
+                campaign_planner::domain::numbers::Lang::En,
+            )
+        });
+    h.run_steps(3);
+    h
+}
+
+#[test]
+fn a_pack_dropped_on_the_app_is_previewed_then_merged_and_a_pack_opened_says_whose_it_is() {
+    use egui_kittest::kittest::Queryable as _;
+    let dir = tempfile::tempdir().unwrap();
+    campaign_planner::paths::set_data_dir(dir.path().join("data"));
+    let m = copy(dir.path(), "m.gpkg");
+    let pack = dir.path().join("nord.pack.gpkg");
+    cli_ok(&["pack", s(&m), "--team", "Équipe Nord", "--out", s(&pack)]);
+    {
+        let mut c = Campaign::open(&pack).unwrap();
+        apply(
+            &mut c,
+            &Op::Enter(1, vec![Some('O'), Some('A'), Some('R')], 1),
+        );
+    }
+    // The pack opened alone: its team is said, a plan edit is refused in words.
+    {
+        let mut h = app(&pack);
+        h.get_by_label("Team pack: Équipe Nord");
+        h.state_mut().forms.team_name = "Nouvelle".to_owned();
+        h.run();
+        h.get_by_label("Create team").click();
+        h.run_steps(2);
+        let said = h.state().view.message.clone().unwrap().text;
+        assert!(said.contains("team pack of \"Équipe Nord\""), "{said}");
+    }
+    // Dropped on the master: the preview, then the merge.
+    let mut h = app(&m);
+    h.state_mut()
+        .push(campaign_planner::state::Action::Dropped(vec![pack.clone()]));
+    h.run_steps(4);
+    h.get_by_label_contains("door_visits: 3 new");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Merge these packs")
+        .click();
+    h.run_steps(2);
+    let said = h.state().view.message.clone().unwrap().text;
+    assert!(said.contains("Packs merged: 1; rows new or updated: 3"), "{said}");
+    let knocked = h
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .field
+        .progress
+        .as_ref()
+        .unwrap()
+        .knocked;
+    assert!((knocked - 3.0).abs() < 1e-9, "{knocked}");
+}

@@ -49,6 +49,22 @@ impl PlannerApp {
                     .pick_folder()
                     .map(|folder| Action::PrintSheets(scope.clone(), folder))
             }
+            Action::ExportPackDialog(team) => {
+                let name = self
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.teams.iter().find(|t| &t.uuid == team))
+                    .map_or_else(|| "team".to_owned(), |t| t.name.clone());
+                rfd::FileDialog::new()
+                    .add_filter(CAMPAIGN.0, CAMPAIGN.1)
+                    .set_file_name(format!("{name}.pack.gpkg"))
+                    .save_file()
+                    .map(|out| Action::ExportPack(team.clone(), out))
+            }
+            Action::MergePacksDialog => rfd::FileDialog::new()
+                .add_filter(CAMPAIGN.0, CAMPAIGN.1)
+                .pick_files()
+                .map(Action::PreviewMerge),
             Action::BasemapFileDialog => {
                 pick("MBTiles", &["mbtiles"]).map(|p| Action::SetBasemap(BasemapChoice::File(p)))
             }

@@ -117,6 +117,20 @@ impl PlannerApp {
     /// Files dropped on the window: campaigns are opened, door points, shapes and results
     /// imported (an OpenStreetMap extract brings its doors and its streets).
     pub(super) fn dropped(&mut self, paths: Vec<PathBuf>, ctx: &egui::Context) {
+        // Team packs of the campaign open go to the merge preview, all together.
+        let campaign_uuid = self
+            .session
+            .as_ref()
+            .and_then(|s| s.campaign())
+            .and_then(|c| c.meta("uuid").ok().flatten());
+        let (packs, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| {
+            campaign_uuid
+                .as_deref()
+                .is_some_and(|u| super::packs::is_pack_of(p, u))
+        });
+        if !packs.is_empty() {
+            self.preview_merge(packs);
+        }
         for path in paths {
             let ext = path
                 .extension()

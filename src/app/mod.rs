@@ -10,6 +10,7 @@ mod edits;
 mod field;
 mod files;
 mod jobs;
+mod packs;
 mod print;
 mod view;
 
@@ -131,6 +132,8 @@ impl PlannerApp {
             | Action::ImportDoorsDialog
             | Action::ImportStreetsDialog
             | Action::BasemapFileDialog
+            | Action::MergePacksDialog
+            | Action::ExportPackDialog(_)
             | Action::PrintSheetsDialog(_) => self.dialog(&action, ctx),
             Action::Open(path) => self.open(ctx, path),
             Action::New(path) => self.create(&path),
@@ -214,6 +217,10 @@ impl PlannerApp {
             Action::ShowProgress(on) => self.view.show_progress = on,
             Action::SetCampaignDays(start, election) => self.set_campaign_days(start, election),
             Action::SetRecordSupport(on) => self.set_record_support(on),
+            Action::ExportPack(team, out) => self.export_pack(&team, &out),
+            Action::PreviewMerge(packs) => self.preview_merge(packs),
+            Action::MergePacks(packs) => self.merge_packs(&packs),
+            Action::CloseMergePreview => self.view.merge_preview = None,
             Action::Undo => self.undo(true),
             Action::Redo => self.undo(false),
         }

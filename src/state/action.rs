@@ -234,6 +234,18 @@ pub enum Action {
     ),
     /// Record support levels on door visits, or not.
     SetRecordSupport(bool),
+    /// Ask where to write a team's pack.
+    ExportPackDialog(TeamId),
+    /// Write a team's pack to a new file.
+    ExportPack(TeamId, PathBuf),
+    /// Ask for team packs to merge.
+    MergePacksDialog,
+    /// Show what merging these packs would do (nothing written).
+    PreviewMerge(Vec<PathBuf>),
+    /// Merge these packs (each in one transaction).
+    MergePacks(Vec<PathBuf>),
+    /// Close the merge preview.
+    CloseMergePreview,
     /// Undo the last edit of turfs and teams.
     Undo,
     /// Redo the last undone edit.

@@ -98,6 +98,8 @@ pub struct Session {
     pub walk: Option<crate::domain::walk::TurfWalk>,
     /// The field work: sessions, progress, coverage.
     pub field: super::field::FieldView,
+    /// The team this file is a pack of (`None` for a master).
+    pub pack_team: Option<String>,
     /// The streets as walks take them, read once (and again when their count changes).
     walk_streets: Option<(usize, Arc<crate::domain::walk::StreetIndex>)>,
     /// The campaign's streets, ready to draw as its offline street map.
@@ -161,6 +163,7 @@ impl Session {
         shapes.prepare_in_background();
         let notice = campaign.notice().map_err(|e| e.to_string())?;
         let sheet_script = campaign.sheet_script().map_err(|e| e.to_string())?;
+        let pack_team = campaign.pack_team().map_err(|e| e.to_string())?;
         let mut session = Self {
             notice,
             sheet_script,
@@ -183,6 +186,7 @@ impl Session {
             outlines: Vec::new(),
             walk: None,
             field: super::field::FieldView::default(),
+            pack_team,
             walk_streets: None,
             streets: Arc::default(),
             door_index: None,

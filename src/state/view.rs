@@ -43,6 +43,12 @@ pub struct Confirm {
     pub action: Action,
 }
 
+/// Team packs about to be merged, and what merging each would do (or why it cannot).
+pub type MergePreview = (
+    Vec<std::path::PathBuf>,
+    Vec<Result<crate::store::MergeReport, String>>,
+);
+
 /// The view settings and what is on screen besides the map.
 #[allow(clippy::struct_excessive_bools)] // Independent view toggles, not a state machine.
 #[derive(Debug)]
@@ -69,6 +75,8 @@ pub struct View {
     pub colour_by_coverage: bool,
     /// The right-hand panel shows progress instead of turfs and teams.
     pub show_progress: bool,
+    /// Team packs about to be merged, with what merging each would do (or why it cannot).
+    pub merge_preview: Option<MergePreview>,
     /// The preview of a turf's walk sheet, and what printing it prints.
     pub preview: Option<(
         crate::io::sheets::Scope,
@@ -100,6 +108,7 @@ impl Default for View {
             turfs_by_status: false,
             colour_by_coverage: false,
             show_progress: false,
+            merge_preview: None,
             walk_turf: None,
             notice_closed: false,
             printed: Vec::new(),

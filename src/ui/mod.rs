@@ -6,6 +6,7 @@ pub mod entry;
 pub mod i18n;
 pub mod i18n_field;
 pub mod map_view;
+pub mod merge_dialog;
 pub mod panels;
 pub mod progress;
 pub mod results_dialog;
@@ -98,6 +99,7 @@ pub fn frame(
     actions.extend(sheet_preview::preview(ui.ctx(), shown, forms));
     actions.extend(entry::entry(ui.ctx(), shown, forms));
     actions.extend(totals::totals(ui.ctx(), shown, forms));
+    actions.extend(merge_dialog::merge_preview(ui.ctx(), shown));
     actions
 }
 
@@ -148,6 +150,14 @@ fn toolbar(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Actio
             }
             if ui.button(t.import_streets).clicked() {
                 actions.push(Action::ImportStreetsDialog);
+            }
+            let f = i18n_field::ft(shown.persisted.lang);
+            let master = shown.session.is_some_and(|s| s.pack_team.is_none());
+            if ui
+                .add_enabled(master, egui::Button::new(f.merge_packs))
+                .clicked()
+            {
+                actions.push(Action::MergePacksDialog);
             }
             ui.separator();
             ui.menu_button(t.recent, |ui| {
@@ -291,6 +301,15 @@ fn toolbar(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Actio
         if let Some(l) = shown.session {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(RichText::new(&l.name).strong());
+                // A team pack says so: its plan is headquarters'.
+                if let Some(team) = &l.pack_team {
+                    let f = i18n_field::ft(shown.persisted.lang);
+                    ui.label(
+                        RichText::new(format!("{}: {team}", f.team_pack))
+                            .strong()
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                }
             });
         }
     });

@@ -421,6 +421,16 @@ pub fn turfs(ui: &mut egui::Ui, shown: &Shown<'_>, forms: &mut Forms) -> Vec<Act
                     team.uuid.clone(),
                 )));
             }
+            let pack_label = format!("{} {}", field.export_pack, team.name);
+            if l.pack_team.is_none()
+                && ui
+                    .small_button(String::from(icons::ICON_BACKPACK))
+                    .on_hover_text(field.export_pack)
+                    .labelled_by_text(&pack_label)
+                    .clicked()
+            {
+                actions.push(Action::ExportPackDialog(team.uuid.clone()));
+            }
         });
     }
     if !l.turfs.is_empty() && ui.button(t.print_all_sheets).clicked() {
