@@ -45,9 +45,7 @@ fn build_master(path: &Path) {
     let mx = M / 48.85_f64.to_radians().cos();
     let at = |x: f64, y: f64| coord! { x: 2.0 + x * mx, y: 48.85 + y * M };
     let mut door = tx
-        .prepare(
-            "INSERT INTO doors (geom, uuid, address, precinct_uuid) VALUES (?1, ?2, ?3, NULL)",
-        )
+        .prepare("INSERT INTO doors (geom, uuid, address, precinct_uuid) VALUES (?1, ?2, ?3, NULL)")
         .unwrap();
     let mut member = tx
         .prepare("INSERT INTO turf_members (uuid, turf_uuid, door_uuid) VALUES (?1, ?2, ?3)")
@@ -97,7 +95,10 @@ fn build_master(path: &Path) {
             .unwrap();
             for d in 0..DOORS_PER_TURF {
                 let id = format!("door-{t}-{d}");
-                let p = at(x0 + 10.0 + (d % 20) as f64 * 14.0, y0 + 10.0 + (d / 20) as f64 * 18.0);
+                let p = at(
+                    x0 + 10.0 + (d % 20) as f64 * 14.0,
+                    y0 + 10.0 + (d / 20) as f64 * 18.0,
+                );
                 door.execute(params![
                     encode_point(Point(p)).unwrap(),
                     id,
@@ -133,7 +134,10 @@ fn build_master(path: &Path) {
             (format!("Avenue {i}"), vec![at(c, 0.0), at(c, 1_500.0)]),
         ] {
             street
-                .execute(params![encode_linestring(&LineString::from(line)).unwrap(), name])
+                .execute(params![
+                    encode_linestring(&LineString::from(line)).unwrap(),
+                    name
+                ])
                 .unwrap();
         }
     }
@@ -200,7 +204,13 @@ fn main() {
     // One team's pack.
     let pack = dir.path().join("team-0.pack.gpkg");
     let c = Campaign::open(&master).unwrap();
-    let team = c.teams().unwrap().into_iter().find(|t| t.name == "Équipe 0").unwrap().uuid;
+    let team = c
+        .teams()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "Équipe 0")
+        .unwrap()
+        .uuid;
     let t = Instant::now();
     let w = c.write_pack(&team, &pack, PackOptions::default()).unwrap();
     let took = t.elapsed();

@@ -612,7 +612,10 @@ fn a_pack_dropped_on_the_app_is_previewed_then_merged_and_a_pack_opened_says_who
         .click();
     h.run_steps(2);
     let said = h.state().view.message.clone().unwrap().text;
-    assert!(said.contains("Packs merged: 1; rows new or updated: 3"), "{said}");
+    assert!(
+        said.contains("Packs merged: 1; rows new or updated: 3"),
+        "{said}"
+    );
     let knocked = h
         .state()
         .session

@@ -265,7 +265,7 @@ pub(super) fn run(file: &Path, action: ReportCommand) -> anyhow::Result<()> {
             );
             if given < printed.len() && codes.is_some() {
                 println!(
-                    "{given} of the {} rows given; rows {}–{} were left as they were",
+                    "{given} of the {} rows given; rows {}–{} kept their codes (the whole sheet is dated {date})",
                     printed.len(),
                     given + 1,
                     printed.len()
