@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use campaign_planner::domain::date::Date;
-use common::{cli_err, cli_ok, eglise, s};
+use common::{add_nord, cli_err, cli_ok, eglise, s};
 
 fn day(offset: i64) -> String {
     Date::today().plus_days(offset).unwrap().to_string()
@@ -19,34 +19,7 @@ fn day(offset: i64) -> String {
 /// printed and its print dated a week ago. Returns the file and the sheet's code.
 fn campaign(dir: &Path) -> (PathBuf, String) {
     let file = eglise(dir);
-    let area = dir.join("nord.geojson");
-    std::fs::write(
-        &area,
-        r#"{"type":"FeatureCollection","features":[
-        {"type":"Feature","properties":{"code":"0101","nom":"École Jules-Ferry"},"geometry":{"type":"Polygon","coordinates":[[[2.30,48.80],[2.32,48.80],[2.32,48.82],[2.30,48.82],[2.30,48.80]]]}},
-        {"type":"Feature","properties":{"code":"0102","nom":"Gymnase"},"geometry":{"type":"Polygon","coordinates":[[[2.32,48.80],[2.34,48.80],[2.34,48.82],[2.32,48.82],[2.32,48.80]]]}}]}"#,
-    )
-    .unwrap();
-    cli_ok(&["import", s(&file), s(&area), "--name-field", "nom"]);
-    let mut csv = String::from("lon;lat;numero;rep;nom_voie\n");
-    for n in 1..=10_u32 {
-        csv = format!(
-            "{csv}{};48.81;{n};;Rue du Nord\n",
-            2.33 + f64::from(n) * 0.0002
-        );
-    }
-    let doors = dir.join("nord.csv");
-    std::fs::write(&doors, csv).unwrap();
-    cli_ok(&["doors", s(&file), "import", s(&doors)]);
-    cli_ok(&[
-        "turf",
-        s(&file),
-        "create",
-        "--name",
-        "Nord",
-        "--precincts",
-        "0102",
-    ]);
+    add_nord(dir, &file);
     cli_ok(&[
         "team",
         s(&file),

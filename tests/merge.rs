@@ -17,7 +17,7 @@ use campaign_planner::domain::field::progress::{By, ProgressSettings, progress};
 use campaign_planner::domain::field::{RowEntry, SessionReport};
 use campaign_planner::domain::turf::TeamId;
 use campaign_planner::store::{Campaign, NewSession, PackOptions};
-use common::{cli_err, cli_ok, eglise, s};
+use common::{add_nord, cli_err, cli_ok, eglise, s};
 use proptest::prelude::*;
 
 fn day(offset: i64) -> Date {
@@ -31,28 +31,27 @@ fn template() -> &'static Path {
     T.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap().keep();
         let file = eglise(&dir);
-        let area = dir.join("nord.geojson");
-        std::fs::write(
-            &area,
-            r#"{"type":"FeatureCollection","features":[
-            {"type":"Feature","properties":{"code":"0101","nom":"École"},"geometry":{"type":"Polygon","coordinates":[[[2.30,48.80],[2.32,48.80],[2.32,48.82],[2.30,48.82],[2.30,48.80]]]}},
-            {"type":"Feature","properties":{"code":"0102","nom":"Gymnase"},"geometry":{"type":"Polygon","coordinates":[[[2.32,48.80],[2.34,48.80],[2.34,48.82],[2.32,48.82],[2.32,48.80]]]}}]}"#,
-        )
-        .unwrap();
-        cli_ok(&["import", s(&file), s(&area), "--name-field", "nom"]);
-        let mut csv = String::from("lon;lat;numero;rep;nom_voie\n");
-        for n in 1..=10_u32 {
-            csv = format!("{csv}{};48.81;{n};;Rue du Nord\n", 2.33 + f64::from(n) * 0.0002);
-        }
-        let doors = dir.join("nord.csv");
-        std::fs::write(&doors, csv).unwrap();
-        cli_ok(&["doors", s(&file), "import", s(&doors)]);
-        cli_ok(&["turf", s(&file), "create", "--name", "Nord", "--precincts", "0102"]);
+        add_nord(&dir, &file);
         cli_ok(&["team", s(&file), "create", "Équipe Nord"]);
         let week_ago = day(-7).to_string();
-        cli_ok(&["team", s(&file), "assign", "Équipe Nord", "Nord", "--date", &week_ago]);
+        cli_ok(&[
+            "team",
+            s(&file),
+            "assign",
+            "Équipe Nord",
+            "Nord",
+            "--date",
+            &week_ago,
+        ]);
         for turf in ["Église", "Nord"] {
-            cli_ok(&["sheets", s(&file), "--turf", turf, "--out", s(&dir.join("out"))]);
+            cli_ok(&[
+                "sheets",
+                s(&file),
+                "--turf",
+                turf,
+                "--out",
+                s(&dir.join("out")),
+            ]);
         }
         let conn = rusqlite::Connection::open(&file).unwrap();
         conn.execute(

@@ -138,3 +138,36 @@ pub fn eglise(dir: &Path) -> PathBuf {
     ]);
     file
 }
+
+/// Adds to the Église campaign a precinct 0102 ("Gymnase") with 10 doors on the Rue du Nord
+/// and a turf "Nord" of it (no team yet).
+pub fn add_nord(dir: &Path, file: &Path) {
+    let area = dir.join("nord.geojson");
+    std::fs::write(
+        &area,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"code":"0101","nom":"École Jules-Ferry"},"geometry":{"type":"Polygon","coordinates":[[[2.30,48.80],[2.32,48.80],[2.32,48.82],[2.30,48.82],[2.30,48.80]]]}},
+        {"type":"Feature","properties":{"code":"0102","nom":"Gymnase"},"geometry":{"type":"Polygon","coordinates":[[[2.32,48.80],[2.34,48.80],[2.34,48.82],[2.32,48.82],[2.32,48.80]]]}}]}"#,
+    )
+    .unwrap();
+    cli_ok(&["import", s(file), s(&area), "--name-field", "nom"]);
+    let mut csv = String::from("lon;lat;numero;rep;nom_voie\n");
+    for n in 1..=10_u32 {
+        csv = format!(
+            "{csv}{};48.81;{n};;Rue du Nord\n",
+            2.33 + f64::from(n) * 0.0002
+        );
+    }
+    let doors = dir.join("nord.csv");
+    std::fs::write(&doors, csv).unwrap();
+    cli_ok(&["doors", s(file), "import", s(&doors)]);
+    cli_ok(&[
+        "turf",
+        s(file),
+        "create",
+        "--name",
+        "Nord",
+        "--precincts",
+        "0102",
+    ]);
+}
