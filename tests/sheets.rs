@@ -469,3 +469,23 @@ fn non_breaking_spaces_print_as_their_own_glyph_and_extract_as_u00a0_with_their_
         "{text}"
     );
 }
+
+#[test]
+fn a_revisit_s_sheet_leaves_out_doors_never_to_knock_again_and_says_what_happened_last_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = eglise(dir.path());
+    let out = dir.path().join("out");
+    let said = cli_ok(&["sheets", s(&file), "--turf", "Église", "--out", s(&out)]);
+    let code = said.split_whitespace().last().unwrap().to_owned();
+    // Row 1: do not knock; row 2: refused.
+    cli_ok(&["report", s(&file), "enter", &code, "--codes", "XR"]);
+    cli_ok(&["sheets", s(&file), "--turf", "Église", "--out", s(&out)]);
+    let text = poppler("pdftotext", &["-layout", s(&out.join("Église.pdf")), "-"]);
+    assert!(text.contains("11 doors"), "{text}");
+    assert!(
+        text.contains("Doors left out (their last visit said do not knock): 1"),
+        "{text}"
+    );
+    assert!(text.contains("last: R"), "{text}");
+    assert!(!text.contains("last: X"), "{text}");
+}

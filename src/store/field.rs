@@ -467,6 +467,36 @@ impl Campaign {
         })
     }
 
+    /// The latest visit of each door that has one: its code and day (a revisit's sheet says
+    /// what happened last time, and leaves out doors never to knock again).
+    pub fn latest_codes(&self) -> Result<HashMap<String, (char, String)>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT door_uuid, outcome, visit_date FROM door_visits WHERE deleted_at IS NULL \
+                 ORDER BY visit_date, updated_at, replica_uuid",
+            )
+            .map_err(q)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(q)?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (door, code, day) = row.map_err(q)?;
+            if let Some(c) = code.chars().next() {
+                out.insert(door, (c, day));
+            }
+        }
+        Ok(out)
+    }
+
     /// Every session, newest first.
     pub fn sessions(&self) -> Result<Vec<StoredSession>, StoreError> {
         self.sessions_where("1", [])

@@ -81,6 +81,16 @@ pub(super) fn draw(
             w.registered
         ),
     );
+    if sheet.left_out > 0 {
+        c.text(
+            left + 120.0,
+            y - 1.0,
+            7.0,
+            false,
+            &format!("{} {}", w.left_out, sheet.left_out),
+            (150, 40, 40),
+        );
+    }
     // The map: 190 × 150 mm.
     let frame = Frame {
         x: left,

@@ -124,6 +124,18 @@ pub(super) fn draw(
                     &s.households.to_string(),
                     INK,
                 );
+                // What happened here last time (a revisit): the code and its day.
+                if let Some((code, day)) = sheet.previous.get(&s.door) {
+                    let day = day.get(5..).unwrap_or(day);
+                    c.text(
+                        cols.notes,
+                        base,
+                        6.5,
+                        false,
+                        &format!("{} {code} {day}", w.before),
+                        (90, 90, 90),
+                    );
+                }
                 if s.households > TALLY_ABOVE {
                     // A building: tallies instead of one tick per household.
                     c.text(cols.boxes + 1.0, base, 8.0, false, w.tally, INK);

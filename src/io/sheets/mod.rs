@@ -87,6 +87,10 @@ struct TurfSheet {
     code: String,
     script: String,
     notice: String,
+    /// What happened at each door last time (code, day), printed in its notes.
+    previous: std::collections::HashMap<String, (char, String)>,
+    /// Doors left out: their last code was "do not knock".
+    left_out: usize,
 }
 
 /// Prints the sheets of `scope` into the folder `out` (created if needed); returns the files.
@@ -378,8 +382,9 @@ pub fn preview(
         .find(|t| &t.uuid == turf)
         .ok_or_else(|| not_found(campaign.path()))?;
     let walk = campaign.turf_walk_on(turf, options.mode, &context.index)?;
+    let (walk, previous, left_out) = revisit(walk, campaign.latest_codes()?);
     let (names, team, date, streets) = parts(&context, t, &walk);
-    let sheet = sheet_of(
+    let mut sheet = sheet_of(
         &context,
         t,
         walk,
@@ -390,6 +395,8 @@ pub fn preview(
         PREVIEW_CODE,
         options,
     );
+    sheet.previous = previous;
+    sheet.left_out = left_out;
     let fonts = fonts()?;
     Ok(Preview {
         sheet,
@@ -487,6 +494,7 @@ fn turf_sheet(
         .find(|t| &t.uuid == id)
         .ok_or_else(|| not_found(campaign.path()))?;
     let walk = campaign.turf_walk_on(id, options.mode, &context.index)?;
+    let (walk, previous, left_out) = revisit(walk, campaign.latest_codes()?);
     let (names, team, date, streets) = parts(context, turf, &walk);
     let print = campaign.record_print(
         id,
@@ -496,7 +504,7 @@ fn turf_sheet(
             Lang::Fr => "fr",
         },
     )?;
-    let sheet = sheet_of(
+    let mut sheet = sheet_of(
         context,
         turf,
         walk,
@@ -507,6 +515,8 @@ fn turf_sheet(
         &print.code,
         options,
     );
+    sheet.previous = previous;
+    sheet.left_out = left_out;
     Ok((sheet, print))
 }
 
@@ -542,7 +552,30 @@ fn sheet_of(
             .or_else(|| context.script.clone())
             .unwrap_or_else(|| w.default_script.to_owned()),
         notice: w.notice.to_owned(),
+        previous: std::collections::HashMap::new(),
+        left_out: 0,
     }
+}
+
+/// A walk as a revisit prints it: doors whose last code was X (do not knock) left out and the
+/// rest renumbered; the earlier codes of the doors kept, for their notes.
+fn revisit(
+    mut walk: TurfWalk,
+    mut latest: std::collections::HashMap<String, (char, String)>,
+) -> (
+    TurfWalk,
+    std::collections::HashMap<String, (char, String)>,
+    usize,
+) {
+    let before = walk.stops.len();
+    walk.stops
+        .retain(|s| latest.get(&s.door).is_none_or(|(c, _)| *c != 'X'));
+    for (i, s) in walk.stops.iter_mut().enumerate() {
+        s.rank = i + 1;
+    }
+    let left_out = before - walk.stops.len();
+    latest.retain(|door, _| walk.stops.iter().any(|s| &s.door == door));
+    (walk, latest, left_out)
 }
 
 /// The streets within half a kilometre of some points.

@@ -30,6 +30,8 @@ pub(super) struct Words {
     pub tally: &'static str,
     pub attribution: &'static str,
     pub default_script: &'static str,
+    pub before: &'static str,
+    pub left_out: &'static str,
 }
 
 const EN: Words = Words {
@@ -75,6 +77,8 @@ const EN: Words = Words {
     contents: "Contents",
     tally: "knocked ___  opened ___",
     attribution: "© OpenStreetMap contributors",
+    before: "last:",
+    left_out: "Doors left out (their last visit said do not knock):",
     default_script: "Hello, we are volunteers of the campaign. We are going door to door to listen to you: what matters most to you here? (Leave a leaflet if no one answers.)",
 };
 
@@ -121,6 +125,8 @@ const FR: Words = Words {
     contents: "Sommaire",
     tally: "frappées ___  ouvertes ___",
     attribution: "© contributeurs d’OpenStreetMap",
+    before: "dernier :",
+    left_out: "Portes omises (dernière visite : ne plus visiter) :",
     default_script: "Bonjour, nous sommes des bénévoles de la campagne. Nous faisons du porte-à-porte pour vous écouter : qu’est-ce qui compte le plus pour vous ici ? (Laisser un tract si personne ne répond.)",
 };
 
