@@ -482,7 +482,11 @@ fn a_pack_of_the_previous_schema_is_merged_from_an_upgraded_copy_and_left_as_it_
         .unwrap();
     let bytes = std::fs::read(&pack).unwrap();
     let said = cli_ok(&["merge", s(&m), s(&pack)]);
-    assert!(said.contains("door_visits    2 inserted"), "{said}");
+    assert!(said.contains("door_visits    2 new"), "{said}");
+    assert!(
+        !said.contains("prints"),
+        "the sheet is the same on both sides: {said}"
+    );
     assert_eq!(
         std::fs::read(&pack).unwrap(),
         bytes,
@@ -626,4 +630,75 @@ fn a_pack_dropped_on_the_app_is_previewed_then_merged_and_a_pack_opened_says_who
         .unwrap()
         .knocked;
     assert!((knocked - 3.0).abs() < 1e-9, "{knocked}");
+}
+
+#[test]
+fn a_pack_made_without_notes_or_support_never_blanks_them_at_headquarters() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = copy(dir.path(), "m.gpkg");
+    let pack = dir.path().join("p.gpkg");
+    {
+        let mut c = Campaign::open(&m).unwrap();
+        // Headquarters typed the sheet with notes (apply writes "secret-note") and a support.
+        apply(&mut c, &Op::Enter(1, vec![Some('O'), Some('A')], 3));
+        c.conn_for_tests()
+            .execute("UPDATE door_visits SET support = 4", [])
+            .unwrap();
+        c.write_pack(&team(&c, "Équipe Nord"), &pack, PackOptions::default())
+            .unwrap();
+    }
+    // The team corrects the first row in its pack (its note and support are blank there).
+    {
+        let mut c = Campaign::open(&pack).unwrap();
+        let print: String = c
+            .conn_for_tests()
+            .query_row("SELECT uuid FROM prints LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        let mut rows = c.sheet_state(&print).unwrap().rows;
+        rows[0].outcome = Some('R');
+        c.enter_sheet(&print, day(-3), &rows, None, Date::today())
+            .unwrap();
+    }
+    let said = cli_ok(&["merge", s(&m), s(&pack)]);
+    assert!(!said.contains("note"), "{said}");
+    let conn = rusqlite::Connection::open(&m).unwrap();
+    let (outcome, note, support): (String, String, Option<i64>) = conn
+        .query_row(
+            "SELECT outcome, note, support FROM door_visits WHERE deleted_at IS NULL \
+             ORDER BY updated_at DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (outcome.as_str(), note.as_str(), support),
+        ("R", "secret-note", Some(4))
+    );
+}
+
+#[test]
+fn a_team_without_turfs_gets_no_pack_and_a_missing_pack_stops_the_merge_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = copy(dir.path(), "m.gpkg");
+    cli_ok(&["team", s(&m), "create", "Idle"]);
+    let out = dir.path().join("idle.gpkg");
+    let err = cli_err(&["pack", s(&m), "--team", "Idle", "--out", s(&out)]);
+    assert!(err.contains("holds no turf"), "{err}");
+    assert!(!out.exists());
+    let err = cli_err(&["pack", s(&m), "--team", "Nobody", "--out", s(&out)]);
+    assert!(err.contains("\"Équipe Nord\""), "{err}");
+
+    let pack = dir.path().join("p.gpkg");
+    cli_ok(&["pack", s(&m), "--team", "Équipe Nord", "--out", s(&pack)]);
+    {
+        let mut c = Campaign::open(&pack).unwrap();
+        apply(&mut c, &Op::Enter(1, vec![Some('A')], 1));
+    }
+    let before = field_dump(&m);
+    let err = cli_err(&["merge", s(&m), s(&pack), s(&dir.path().join("nope.gpkg"))]);
+    assert!(
+        err.contains("team pack not found") && err.contains("nothing was merged"),
+        "{err}"
+    );
+    assert_eq!(field_dump(&m), before);
 }

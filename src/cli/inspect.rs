@@ -83,6 +83,9 @@ struct InfoJson {
     layers: Vec<Layer>,
     bbox: Option<[f64; 4]>,
     elections: Vec<crate::store::Election>,
+    /// The team this file is a pack of (absent for a master).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    team_pack: Option<String>,
 }
 
 /// `info`: the campaign's name, schema, layers with counts and extents, elections.
@@ -104,6 +107,7 @@ pub(super) fn info(file: &Path, json: bool) -> anyhow::Result<()> {
         layers,
         bbox,
         elections: campaign.elections()?,
+        team_pack: campaign.pack_team()?,
     };
     let mut out = std::io::stdout().lock();
     if json {
@@ -114,6 +118,13 @@ pub(super) fn info(file: &Path, json: bool) -> anyhow::Result<()> {
     writeln!(out, "campaign: {}", info.name)?;
     writeln!(out, "file: {}", info.file)?;
     writeln!(out, "schema version: {}", info.schema_version)?;
+    if let Some(team) = &info.team_pack {
+        writeln!(
+            out,
+            "team pack of {team:?}: its plan is headquarters'; merge it back with `merge MASTER {}`",
+            info.file
+        )?;
+    }
     if let Some(b) = info.bbox {
         writeln!(
             out,

@@ -16,6 +16,7 @@ mod doors;
 mod import;
 mod inspect;
 mod pack;
+mod progress;
 mod report;
 mod results;
 mod score;
@@ -178,7 +179,7 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
             json,
             stale_days,
             lang,
-        } => report::progress_command(&file, by, json, stale_days, lang.into())?,
+        } => progress::progress_command(&file, by, json, stale_days, lang.into())?,
         Command::Info { file, json } => inspect::info(&file, json)?,
         Command::Export {
             file,

@@ -124,8 +124,9 @@ pub enum StoreError {
     /// A plan edit (precincts, scoring, turfs, teams, doors, streets, settings) in a team
     /// pack: the plan belongs to headquarters.
     #[error(
-        "{} is the team pack of {team:?}: its precincts, scores, turfs, teams and doors are \
-         headquarters' plan and are changed there; here you print walk sheets and enter reports; \
+        "{} is the team pack of {team:?}: its plan (precincts, scores, turfs, teams, doors, \
+         streets, campaign settings and the sheets' script) is headquarters' and is changed \
+         there; in a pack you print walk sheets (with the campaign's script) and enter reports; \
          nothing was changed",
         path.display()
     )]

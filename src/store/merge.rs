@@ -23,6 +23,9 @@ pub struct TableMerge {
     pub updated: usize,
     /// Rows the same on both sides.
     pub unchanged: usize,
+    /// Of the rows updated, those the pack deleted.
+    #[serde(default)]
+    pub deleted: usize,
     /// Rows whose master version is newer (the pack's is kept out).
     pub superseded: usize,
     /// Plan rows that differ in the pack (headquarters' plan is kept).
@@ -36,7 +39,11 @@ pub struct Conflict {
     pub table: String,
     /// The row.
     pub uuid: String,
-    /// The column.
+    /// Where it is, in words: the sheet's code, the row and the address for a visit; the
+    /// turf and day for a session.
+    #[serde(default)]
+    pub place: String,
+    /// The column (`deleted_at`: one side deleted the row).
     pub column: String,
     /// The master's value.
     pub master: String,
@@ -65,6 +72,9 @@ pub struct MergeReport {
     pub conflicts: Vec<Conflict>,
     /// Visits of doors headquarters has deleted (kept, and said).
     pub visits_of_deleted_doors: usize,
+    /// The plan rows that differ in the pack (at most 50): "table: name or uuid".
+    #[serde(default)]
+    pub plan_differences: Vec<String>,
     /// The pack's clock runs more than ten minutes ahead of this computer's.
     pub from_the_future: bool,
 }
@@ -192,8 +202,8 @@ impl Campaign {
         // The pack is read only; an older one is upgraded on a temporary copy.
         let (source, _copy) = open_pack(pack)?;
         let refused = |detail: String| StoreError::Refused {
-            path: pack.to_path_buf(),
-            detail,
+            path: self.path.clone(),
+            detail: format!("{}: {detail}", pack.display()),
         };
         let ours = self.meta("uuid")?.unwrap_or_default();
         let theirs = source.meta("uuid")?.unwrap_or_default();
@@ -214,6 +224,14 @@ impl Campaign {
             .or(source.meta("replica_uuid")?)
             .unwrap_or_default();
         let base = source.meta("base_hlc")?.unwrap_or_default();
+        // Columns the pack was made without: a blank there never overwrites ours.
+        let mut withheld: Vec<&str> = Vec::new();
+        if source.meta("pack_notes")?.as_deref() == Some("0") {
+            withheld.extend(["note", "notes"]);
+        }
+        if source.meta("pack_support")?.as_deref() == Some("0") {
+            withheld.push("support");
+        }
         let team_uuid = source.meta("pack_team_uuid")?;
         let mut report = MergeReport {
             pack: pack.to_path_buf(),
@@ -266,10 +284,17 @@ impl Campaign {
         // Plan tables: what differs in the pack is reported, never applied.
         let mut plan_reports = Vec::new();
         for table in PLAN_TABLES {
-            let sql = format!("SELECT uuid, updated_at, deleted_at FROM {table}");
+            // A row's name, for the report: its name, code or address where it has one.
+            let label = match table {
+                "precincts" => "code || ' ' || name",
+                "turfs" | "teams" => "name",
+                "doors" => "address",
+                _ => "uuid",
+            };
+            let sql = format!("SELECT uuid, updated_at, deleted_at, {label} FROM {table}");
             let mut stmt = source.conn().prepare(&sql).map_err(|e| source.err(e))?;
-            let theirs: Vec<(String, String, Option<String>)> = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            let theirs: Vec<(String, String, Option<String>, Option<String>)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .map_err(|e| source.err(e))?
                 .collect::<Result<_, _>>()
                 .map_err(|e| source.err(e))?;
@@ -281,11 +306,18 @@ impl Campaign {
                 ))
                 .map_err(|e| self.err(e))?;
             let mut ignored = 0;
-            for (uuid, at, deleted) in &theirs {
+            for (uuid, at, deleted, name) in &theirs {
                 let same: bool = check
                     .query_row(rusqlite::params![uuid, at, deleted], |r| r.get(0))
                     .map_err(|e| self.err(e))?;
-                ignored += usize::from(!same);
+                if !same {
+                    ignored += 1;
+                    if report.plan_differences.len() < 50 {
+                        report
+                            .plan_differences
+                            .push(format!("{table}: {}", name.as_deref().unwrap_or(uuid)));
+                    }
+                }
             }
             plan_reports.push(TableMerge {
                 table: table.to_owned(),
@@ -366,6 +398,7 @@ impl Campaign {
                                 report.conflicts.push(Conflict {
                                     table: "prints".to_owned(),
                                     uuid: uuid.clone(),
+                                    place: code.clone(),
                                     column: "code".to_owned(),
                                     master: code,
                                     pack: marked.clone(),
@@ -383,23 +416,38 @@ impl Campaign {
                     };
                     let (their_version, our_version) =
                         (version(columns, theirs), version(columns, &ours));
-                    if their_version == our_version {
+                    // A row from before replicas were recorded (an older pack) is the same
+                    // version when its stamp is.
+                    let same_stamp_without_replica = their_version.0 == our_version.0
+                        && (their_version.1.is_empty() || our_version.1.is_empty());
+                    if their_version == our_version || same_stamp_without_replica {
                         counts.unchanged += 1;
                         continue;
                     }
                     let pack_wins = their_version > our_version;
+                    // What the pack was made without (notes, support levels) and left blank
+                    // is ours still: a blank there is no edit.
+                    for (i, c) in columns.iter().enumerate() {
+                        let blank = matches!(&incoming[i], Value::Null)
+                            || matches!(&incoming[i], Value::Text(t) if t.is_empty());
+                        if withheld.contains(c) && blank {
+                            incoming[i] = ours[i].clone();
+                        }
+                    }
                     // Both sides edited the row since the pack was made: say each column.
                     if !base.is_empty() && our_version.0 > base && their_version.0 > base {
+                        let place = place_of(tx, table.name, &uuid).map_err(sql)?;
                         for (i, c) in columns.iter().enumerate() {
-                            if BOOKKEEPING.contains(c) || ours[i] == theirs[i] {
+                            if BOOKKEEPING.contains(c) || ours[i] == incoming[i] {
                                 continue;
                             }
                             report.conflicts.push(Conflict {
                                 table: table.name.to_owned(),
                                 uuid: uuid.clone(),
+                                place: place.clone(),
                                 column: (*c).to_owned(),
                                 master: text(&ours[i]),
-                                pack: text(&theirs[i]),
+                                pack: text(&incoming[i]),
                                 winner: if pack_wins { "pack" } else { "master" }.to_owned(),
                             });
                         }
@@ -407,6 +455,12 @@ impl Campaign {
                     if pack_wins {
                         update.execute(params_from_iter(&incoming)).map_err(sql)?;
                         counts.updated += 1;
+                        if let Some(i) = columns.iter().position(|c| *c == "deleted_at")
+                            && matches!(ours[i], Value::Null)
+                            && !matches!(incoming[i], Value::Null)
+                        {
+                            counts.deleted += 1;
+                        }
                     } else {
                         counts.superseded += 1;
                     }
@@ -432,6 +486,9 @@ impl Campaign {
                 )
                 .map(|n| usize::try_from(n).unwrap_or(0))
                 .map_err(sql)?;
+            // The clock moves past every stamp merged in (a pack's clock far ahead too, said in
+            // the report): an edit made here afterwards is newer than any of them, so
+            // headquarters can still correct a row a skewed clock stamped.
             if !newest.is_empty() {
                 clock::witness(tx, &newest).map_err(sql)?;
             }
@@ -469,6 +526,29 @@ impl Campaign {
             })
             .collect()
     }
+}
+
+/// Where a field row is, in words, as the master knows it.
+fn place_of(tx: &rusqlite::Transaction<'_>, table: &str, uuid: &str) -> rusqlite::Result<String> {
+    let sql = match table {
+        "door_visits" => {
+            "SELECT coalesce(p.code, '') || CASE WHEN r.rank IS NULL THEN '' ELSE ' row ' || r.rank END \
+             || CASE WHEN coalesce(d.address, '') = '' THEN '' ELSE ', ' || d.address END \
+             FROM door_visits v LEFT JOIN prints p ON p.uuid = v.print_uuid \
+             LEFT JOIN print_rows r ON r.print_uuid = v.print_uuid AND r.door_uuid = v.door_uuid \
+             LEFT JOIN doors d ON d.uuid = v.door_uuid WHERE v.uuid = ?1"
+        }
+        "field_reports" => {
+            "SELECT coalesce(t.name, '') || ' ' || f.date FROM field_reports f \
+             LEFT JOIN turfs t ON t.uuid = f.turf_uuid WHERE f.uuid = ?1"
+        }
+        _ => "SELECT code FROM prints WHERE uuid = ?1",
+    };
+    Ok(tx
+        .query_row(sql, [uuid], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten()
+        .unwrap_or_default())
 }
 
 /// A new print's rows, copied from the pack.

@@ -84,6 +84,22 @@ impl Campaign {
                 path: self.path.clone(),
                 detail: "no such team".to_owned(),
             })?;
+        let turfs: i64 = self
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM turfs WHERE team_uuid = ?1 AND deleted_at IS NULL",
+                [team],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        if turfs == 0 {
+            return Err(StoreError::Refused {
+                path: self.path.clone(),
+                detail: format!(
+                    "the team {team_name:?} holds no turf: assign it turfs before making its pack"
+                ),
+            });
+        }
         let campaign_uuid = self.meta("uuid")?.unwrap_or_default();
         let replica = self.replica()?;
         let name = self.name()?;
@@ -123,6 +139,10 @@ impl Campaign {
                         "record_support",
                         if options.include_support { "1" } else { "0" },
                     ),
+                    // What the pack carries of notes and support levels: a blank in a field
+                    // it was made without is no edit at merge.
+                    ("pack_notes", if options.include_notes { "1" } else { "0" }),
+                    ("pack_support", if options.include_support { "1" } else { "0" }),
                 ] {
                     meta.execute([k, v]).map_err(sql)?;
                 }
