@@ -386,14 +386,7 @@ impl Campaign {
                         // random parts met): both sheets are kept, the pack's under a mark.
                         if table.name == "prints" {
                             let code = text(&incoming[1]);
-                            let taken: bool = tx
-                                .query_row(
-                                    "SELECT EXISTS (SELECT 1 FROM prints WHERE code = ?1)",
-                                    [&code],
-                                    |r| r.get(0),
-                                )
-                                .map_err(sql)?;
-                            if taken {
+                            if super::prints::code_taken(tx, &code).map_err(sql)? {
                                 let marked = format!("{code}-2");
                                 report.conflicts.push(Conflict {
                                     table: "prints".to_owned(),

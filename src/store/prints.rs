@@ -82,14 +82,7 @@ impl Campaign {
                     seed = seed.rotate_left(7) ^ 0x9E37_79B9_7F4A_7C15;
                     (seed & 0xFFFF_FFFF) as u32
                 });
-                let taken: bool = tx
-                    .query_row(
-                        "SELECT EXISTS (SELECT 1 FROM prints WHERE code = ?1)",
-                        [&code],
-                        |r| r.get(0),
-                    )
-                    .map_err(sql)?;
-                if !taken {
+                if !code_taken(tx, &code).map_err(sql)? {
                     break code;
                 }
             };
@@ -211,4 +204,13 @@ impl Campaign {
             Ok(())
         })
     }
+}
+
+/// Whether a print already has `code`.
+pub(super) fn code_taken(tx: &rusqlite::Transaction<'_>, code: &str) -> rusqlite::Result<bool> {
+    tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM prints WHERE code = ?1)",
+        [code],
+        |r| r.get(0),
+    )
 }
