@@ -294,6 +294,7 @@ pub fn france_campaign(path: &std::path::Path, detailed: bool) -> anyhow::Result
         lists: &election.lists,
         rows: &rows,
         codes: &matches,
+        attributes: &[],
     }])?;
     let data = campaign.scoring_data()?;
     let params = ScoringParams {

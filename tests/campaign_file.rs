@@ -524,3 +524,29 @@ fn a_version_5_file_from_the_fixture_is_upgraded_with_its_visits_and_sessions_ke
     let report = again.validate().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }
+
+#[test]
+fn a_version_6_file_from_the_fixture_is_upgraded_with_its_merge_kept_and_gains_list_attributes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v6.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+
+    let campaign = Campaign::open(&path).unwrap();
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(campaign.name().unwrap(), "Schema v6 fixture");
+    assert_eq!(campaign.read_table("door_visits").unwrap().rows.len(), 10);
+    assert_eq!(campaign.merges().unwrap().len(), 1);
+    assert!(campaign.print_by_code("T001-H4T").unwrap().is_some());
+    assert_eq!(
+        campaign.read_table("list_attributes").unwrap().rows.len(),
+        0
+    );
+    assert!(campaign.nuances().unwrap().is_empty());
+    drop(campaign);
+    let again = Campaign::open_read_only(&path).unwrap();
+    let report = again.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

@@ -77,7 +77,7 @@ fn gdals_geopackage_validator_accepts_our_file() {
         "SELECT count(*) AS n FROM gpkg_contents",
         s(&file),
     ]);
-    assert!(listing.contains("n (Integer) = 17"), "{listing}");
+    assert!(listing.contains("n (Integer) = 18"), "{listing}");
 }
 
 #[test]

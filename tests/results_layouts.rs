@@ -265,3 +265,137 @@ fn a_candidate_on_two_party_lines_gets_the_list_column_hint() {
         "{message}"
     );
 }
+
+/// A campaign of the four Paris bureaux keyed `75056_0101`…, through the command line.
+fn paris(dir: &Path) -> PathBuf {
+    let file = dir.join("paris.campaign.gpkg");
+    common::cli_ok(&["new", common::s(&file), "--name", "Paris"]);
+    common::cli_ok(&[
+        "import",
+        common::s(&file),
+        common::s(&fixture("fr/bureaux-paris-75056.geojson")),
+        "--key",
+        "id_bv",
+        "--name-field",
+        "nom",
+    ]);
+    file
+}
+
+#[test]
+fn the_ministry_s_per_bureau_file_gives_every_candidate_s_votes_to_its_bureau_and_no_percentage_list()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let file = paris(dir.path());
+    let said = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/ministere-presidentielle-bv.csv")),
+        "--election",
+        "Présidentielle 2022",
+        "--date",
+        "2022-04-10",
+        "--round",
+        "1",
+    ]);
+    assert!(
+        said.contains(
+            "4 lists (ARTHAUD Nathalie, ROUSSEL Fabien, MACRON Emmanuel, PÉCRESSE Valérie)"
+        ) && said.contains("4 precincts matched")
+            && said.contains("75111_0001"),
+        "{said}"
+    );
+    let c = Campaign::open_read_only(&file).unwrap();
+    let votes = |code: &str, list: &str| -> i64 {
+        c.conn_for_tests()
+            .query_row(
+                "SELECT votes FROM results WHERE precinct_code = ?1 AND list = ?2",
+                [code, list],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(votes("75056_0104", "MACRON Emmanuel"), 600);
+    assert_eq!(votes("75056_0104", "PÉCRESSE Valérie"), 300);
+    assert_eq!(votes("75056_0102", "ARTHAUD Nathalie"), 8);
+    let lists: i64 = c
+        .conn_for_tests()
+        .query_row("SELECT count(DISTINCT list) FROM results", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(lists, 4, "no percentage, code or panel became a list");
+    drop(c);
+    // Mobilisation of bureau 0101 by hand: (1 000 − 623) × 410 / 605 = 255.49.
+    let json: serde_json::Value = serde_json::from_str(&common::cli_ok(&[
+        "score",
+        common::s(&file),
+        "--preset",
+        "mobilisation",
+        "--ours",
+        "MACRON Emmanuel",
+        "--json",
+    ]))
+    .unwrap();
+    let bureau = json["precincts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "75056_0101")
+        .unwrap();
+    assert!(
+        (bureau["score"].as_f64().unwrap() - 377.0 * 410.0 / 605.0).abs() < 1e-6,
+        "{bureau}"
+    );
+}
+
+#[test]
+fn a_municipal_file_keeps_each_list_s_nuance_and_our_side_can_be_a_nuance_and_one_commune_needs_only_the_bureau()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    // Outlines keyed by the bureau alone ("0101"), the file filtered to the commune.
+    let file = dir.path().join("c.campaign.gpkg");
+    common::cli_ok(&["new", common::s(&file), "--name", "Commune"]);
+    common::cli_ok(&[
+        "import",
+        common::s(&file),
+        common::s(&fixture("fr/bureaux.geojson")),
+        "--key",
+        "code_bv",
+    ]);
+    let said = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/ministere-municipales-bv.csv")),
+        "--election",
+        "Municipales 2020",
+        "--date",
+        "2020-03-15",
+        "--round",
+        "1",
+        "--where",
+        "Code de la commune=56",
+    ]);
+    assert!(said.contains("3 precincts matched"), "{said}");
+    let c = Campaign::open_read_only(&file).unwrap();
+    assert_eq!(
+        c.nuances().unwrap(),
+        vec![
+            ("LDVD".to_owned(), vec!["Changer Paris".to_owned()]),
+            ("LECO".to_owned(), vec!["Décidons Paris".to_owned()]),
+            ("LUG".to_owned(), vec!["Paris en commun".to_owned()]),
+        ]
+    );
+    drop(c);
+    let scored = common::cli_ok(&[
+        "score",
+        common::s(&file),
+        "--preset",
+        "performance",
+        "--ours-nuance",
+        "LUG",
+    ]);
+    // 300 / 670 for bureau 0101.
+    assert!(
+        scored.contains("ours: Paris en commun") && scored.contains("0.4478"),
+        "{scored}"
+    );
+}

@@ -125,6 +125,7 @@ fn print_report(report: &ResultsImport) {
         match r.layout {
             Layout::Wide => "wide",
             Layout::Long => "long",
+            Layout::Blocks => "ministry per-bureau (a block per candidate)",
         },
         if r.blank_lines > 0 {
             format!(", {} blank lines skipped", r.blank_lines)
@@ -151,7 +152,7 @@ fn print_report(report: &ResultsImport) {
             .as_deref()
             .unwrap_or("(none: the sum of the lists is used)"),
         match r.layout {
-            Layout::Wide => "lists:",
+            Layout::Wide | Layout::Blocks => "lists:",
             Layout::Long => "list and votes columns:",
         },
         r.list_columns.join(", ")

@@ -26,6 +26,10 @@ pub struct ScoreArgs {
     /// Our side: one or more lists, comma-separated [default: the saved side].
     #[arg(long, value_delimiter = ',')]
     ours: Option<Vec<String>>,
+    /// Our side by nuance: every list of these nuance codes (e.g. LUG), comma-separated, as
+    /// the ministry's files give them; added to --ours.
+    #[arg(long, value_delimiter = ',')]
+    ours_nuance: Option<Vec<String>>,
     /// The reference elections, comma-separated, or `all` [default: the saved ones, else all].
     #[arg(long = "election", value_delimiter = ',')]
     elections: Option<Vec<String>>,
@@ -59,6 +63,7 @@ impl ScoreArgs {
     fn changes_anything(&self) -> bool {
         self.preset.is_some()
             || self.ours.is_some()
+            || self.ours_nuance.is_some()
             || self.elections.is_some()
             || self.formula.is_some()
             || self.classes.is_some()
@@ -160,7 +165,38 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<()> {
         }
     };
     let rerun_saved = saved.is_some() && !args.changes_anything();
-    let params = args.params(saved, lang)?;
+    let mut params = args.params(saved, lang)?;
+    if let Some(wanted) = &args.ours_nuance {
+        let nuances = campaign.nuances()?;
+        let mut lists: Vec<String> = if args.ours.is_some() {
+            params.ours.clone()
+        } else {
+            Vec::new()
+        };
+        for n in wanted {
+            let Some((_, of)) = nuances
+                .iter()
+                .find(|(x, _)| x.eq_ignore_ascii_case(n.trim()))
+            else {
+                let known: Vec<&str> = nuances.iter().map(|(x, _)| x.as_str()).collect();
+                anyhow::bail!(
+                    "no list of nuance {:?} in the campaign's results; the nuances found: {}",
+                    n.trim(),
+                    if known.is_empty() {
+                        "none (import a ministry results file with nuance codes)".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+            };
+            for l in of {
+                if !lists.contains(l) {
+                    lists.push(l.clone());
+                }
+            }
+        }
+        params.ours = lists;
+    }
     let data = campaign.scoring_data()?;
     let scored = score(&data, &params).map_err(|e| refusal(&e, rerun_saved, lang))?;
     campaign.save_scores(&data.codes, &scored)?;

@@ -21,6 +21,17 @@ pub struct ResultRow {
     pub votes: Vec<(usize, u32)>,
 }
 
+/// What a results file says of a list besides its votes (the ministry's files).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ListAttributes {
+    /// The list (as `ResultRow::votes` indexes it).
+    pub list: String,
+    /// Its nuance code (`LUG`, `LDVD`…), when the file gives one.
+    pub nuance: Option<String>,
+    /// Its panel number.
+    pub panel: Option<String>,
+}
+
 /// Two figures of a row that should be in order (lists ≤ valid ≤ voters ≤ registered).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

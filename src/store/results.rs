@@ -32,6 +32,8 @@ pub struct ElectionResults<'a> {
     pub rows: &'a [ResultRow],
     /// `codes[i]` is the precinct code row `i` joined to, or `None` to keep the file's code.
     pub codes: &'a [Option<String>],
+    /// The lists' nuance codes and panel numbers, when the file gives them.
+    pub attributes: &'a [crate::domain::results::ListAttributes],
 }
 
 /// What storing an election's results did.
@@ -74,6 +76,32 @@ impl Campaign {
             }
             Ok(all)
         })
+    }
+
+    /// Every nuance code of the live elections' lists, with its lists (sorted).
+    pub fn nuances(&self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT DISTINCT a.nuance, a.list FROM list_attributes a \
+                 JOIN elections e ON e.id = a.election_id \
+                 WHERE e.deleted_at IS NULL AND a.nuance IS NOT NULL AND a.nuance <> '' \
+                 ORDER BY a.nuance, a.list",
+            )
+            .map_err(q)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(q)?;
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for row in rows {
+            let (nuance, list) = row.map_err(q)?;
+            match out.last_mut() {
+                Some((n, lists)) if *n == nuance => lists.push(list),
+                _ => out.push((nuance, vec![list])),
+            }
+        }
+        Ok(out)
     }
 
     /// The precincts and every live election's results, column by column, for scoring.
@@ -267,6 +295,7 @@ fn store_election(
     let election = if let Some(id) = existing {
         tx.execute("DELETE FROM results WHERE election_id = ?1", [id])?;
         tx.execute("DELETE FROM results_totals WHERE election_id = ?1", [id])?;
+        tx.execute("DELETE FROM list_attributes WHERE election_id = ?1", [id])?;
         tx.execute(
             &format!(
                 "UPDATE elections SET date = coalesce(?2, date), \
@@ -287,6 +316,14 @@ fn store_election(
         )?;
         tx.last_insert_rowid()
     };
+    let mut attribute = tx.prepare(
+        "INSERT OR REPLACE INTO list_attributes (election_id, list, nuance, panel) \
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for a in e.attributes {
+        attribute.execute(params![election, a.list, a.nuance, a.panel])?;
+    }
+    drop(attribute);
     let number = |v: Option<u32>| v.map_or(ValueRef::Null, |x| ValueRef::Integer(i64::from(x)));
     let id = ValueRef::Integer(election);
     let mut totals = BatchInsert::new(

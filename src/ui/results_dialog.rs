@@ -111,6 +111,7 @@ pub fn show(
                         None => t.guessed,
                         Some(Layout::Wide) => t.layout_wide,
                         Some(Layout::Long) => t.layout_long,
+                        Some(Layout::Blocks) => t.layout_blocks,
                     })
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut d.layout, None, t.guessed);

@@ -17,6 +17,7 @@
 mod build;
 mod choose;
 mod columns;
+pub mod ministry;
 mod number;
 mod problems;
 mod read;
@@ -44,6 +45,9 @@ pub enum Layout {
     Wide,
     /// One row per precinct and list, with list and votes columns.
     Long,
+    /// One row per precinct, one block of columns per candidate or list, the header naming
+    /// only the first (the French ministry's per-bureau files).
+    Blocks,
 }
 
 /// The user's choices about the file; `None` means "guess".
@@ -140,6 +144,8 @@ pub struct ResultsTable {
     pub elections: Vec<ElectionTable>,
     /// How it was read.
     pub report: ReadReport,
+    /// The lists' nuance codes and panel numbers, when the file gives them (the ministry's).
+    pub list_attributes: Vec<crate::domain::results::ListAttributes>,
 }
 
 /// What importing one election did.
@@ -303,6 +309,7 @@ pub fn import_results(
             lists: &e.lists,
             rows: &e.rows,
             codes: matches,
+            attributes: &table.list_attributes,
         })
         .collect();
     let written = campaign.store_results(&batches)?;

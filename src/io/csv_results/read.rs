@@ -22,6 +22,13 @@ pub fn read_results(
     mapping: &ColumnMapping,
     precinct_codes: &[String],
 ) -> Result<ResultsTable, ImportError> {
+    // The ministry's per-bureau files: one block of columns per candidate, read streaming.
+    if matches!(mapping.layout, None | Some(Layout::Blocks)) && super::ministry::sniff(path)? {
+        let (mut table, attributes) =
+            super::ministry::read(path, &mapping.filters, precinct_codes)?;
+        table.list_attributes = attributes;
+        return Ok(table);
+    }
     let table = text::read_table(path, text::TableOf::Results)?;
     let headers = &table.headers;
     let columns = Columns::new(headers);
@@ -213,6 +220,13 @@ pub fn read_results(
     let mut roles: Vec<(usize, Option<Role>, bool)> = Vec::new();
     let mut lists = Vec::new();
     match layout {
+        Layout::Blocks => {
+            return Err(field(
+                "this file is not in the ministry's per-bureau layout (a block of columns per \
+                 candidate after \"Code du b.vote\"); leave --format out to have it guessed"
+                    .to_owned(),
+            ));
+        }
         Layout::Long => {
             let (Some(l), Some(v)) = (list_column, votes_column) else {
                 return Err(field(format!(
@@ -549,5 +563,9 @@ pub fn read_results(
         split_by: split.map(|c| headers[c].clone()),
         warnings,
     };
-    Ok(ResultsTable { elections, report })
+    Ok(ResultsTable {
+        elections,
+        report,
+        list_attributes: Vec::new(),
+    })
 }
