@@ -40,7 +40,8 @@ fn main() {
          N°Panneau;Sexe;Nom;Prénom;Voix;% Voix/Ins;% Voix/Exp",
     );
     header.push_str("\r\n");
-    out.write_all(&encoding_rs::WINDOWS_1252.encode(&header).0).unwrap();
+    out.write_all(&encoding_rs::WINDOWS_1252.encode(&header).0)
+        .unwrap();
     let mut kept_expected = 0;
     let mut codes = Vec::new();
     for b in 0..BUREAUX {
@@ -67,7 +68,8 @@ fn main() {
             ));
         }
         row.push_str("\r\n");
-        out.write_all(&encoding_rs::WINDOWS_1252.encode(&row).0).unwrap();
+        out.write_all(&encoding_rs::WINDOWS_1252.encode(&row).0)
+            .unwrap();
         if dep == 75 {
             kept_expected += 1;
             codes.push(format!("75{commune:03}_{bureau:04}"));

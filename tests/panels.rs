@@ -103,3 +103,64 @@ fn the_turfs_panel_shows_the_selection_s_figures_and_returns_the_turf_to_make() 
     h.run();
     assert_eq!(h.state(), &vec![Action::CreateTurf("Nord".to_owned())]);
 }
+
+#[test]
+fn our_side_is_chosen_by_nuance_in_the_scoring_panel() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nuances.campaign.gpkg");
+    let fixture = |name: &str| format!("{}/fixtures/fr/{name}", env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_campaign-planner"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let f = file.to_str().unwrap();
+    run(&["new", f, "--name", "Nuances"]);
+    run(&["import", f, &fixture("bureaux.geojson"), "--key", "code_bv"]);
+    run(&[
+        "results",
+        f,
+        &fixture("ministere-municipales-bv.csv"),
+        "--election",
+        "Municipales 2020",
+        "--date",
+        "2020-03-15",
+    ]);
+    let session = Session::open(&file).unwrap();
+    assert_eq!(session.nuances.len(), 3);
+    let (persisted, selection, view) =
+        (Persisted::default(), Selection::default(), View::default());
+    let shown = Shown {
+        persisted: &persisted,
+        session: Some(&session),
+        selection: &selection,
+        view: &view,
+        basemap: basemap(),
+        job: None,
+    };
+    let mut formula = String::new();
+    let mut h = Harness::new_ui_state(
+        |ui, actions: &mut Vec<Action>| {
+            actions.extend(campaign_planner::ui::panels::scoring(
+                ui,
+                &shown,
+                &mut formula,
+            ));
+        },
+        Vec::new(),
+    );
+    h.run();
+    h.get_by_label("LUG").click();
+    h.run();
+    let chosen = h.state().iter().find_map(|a| match a {
+        Action::SetScoring(p) => Some(p.ours.clone()),
+        _ => None,
+    });
+    assert_eq!(chosen, Some(vec!["Paris en commun".to_owned()]));
+}

@@ -100,6 +100,8 @@ pub struct Session {
     pub field: super::field::FieldView,
     /// The team this file is a pack of (`None` for a master).
     pub pack_team: Option<String>,
+    /// The nuance codes of the results' lists, with their lists (our side by nuance).
+    pub nuances: Vec<(String, Vec<String>)>,
     /// The streets as walks take them, read once (and again when their count changes).
     walk_streets: Option<(usize, Arc<crate::domain::walk::StreetIndex>)>,
     /// The campaign's streets, ready to draw as its offline street map.
@@ -164,6 +166,7 @@ impl Session {
         let notice = campaign.notice().map_err(|e| e.to_string())?;
         let sheet_script = campaign.sheet_script().map_err(|e| e.to_string())?;
         let pack_team = campaign.pack_team().map_err(|e| e.to_string())?;
+        let nuances = campaign.nuances().map_err(|e| e.to_string())?;
         let mut session = Self {
             notice,
             sheet_script,
@@ -187,6 +190,7 @@ impl Session {
             walk: None,
             field: super::field::FieldView::default(),
             pack_team,
+            nuances,
             walk_streets: None,
             streets: Arc::default(),
             door_index: None,

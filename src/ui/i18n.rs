@@ -1,4 +1,5 @@
-//! Every string of the user interface, in English and French, in one place.
+//! Every string of the user interface, in English and French, in one place (one table per
+//! language, about 600 lines: the field screens have theirs in `i18n_field.rs`).
 
 use crate::domain::numbers::Lang;
 
@@ -152,6 +153,7 @@ pub struct Tr {
     pub layout_wide: &'static str,
     pub layout_long: &'static str,
     pub layout_blocks: &'static str,
+    pub by_nuance: &'static str,
     pub list_name_column: &'static str,
     pub votes_column: &'static str,
     pub list_columns: &'static str,
@@ -340,6 +342,7 @@ const EN: Tr = Tr {
     layout_wide: "a column per list",
     layout_long: "a row per list",
     layout_blocks: "a block per candidate (ministry)",
+    by_nuance: "by nuance:",
     list_name_column: "List or candidate",
     votes_column: "Votes",
     list_columns: "List columns (none ticked: guessed)",
@@ -527,6 +530,7 @@ const FR: Tr = Tr {
     layout_wide: "une colonne par liste",
     layout_long: "une ligne par liste",
     layout_blocks: "un bloc par candidat (ministère)",
+    by_nuance: "par nuance :",
     list_name_column: "Liste ou candidat",
     votes_column: "Voix",
     list_columns: "Colonnes des listes (aucune cochée : devinées)",

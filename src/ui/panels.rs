@@ -149,6 +149,24 @@ pub fn scoring(ui: &mut egui::Ui, shown: &Shown<'_>, formula_text: &mut String) 
     }
 
     ui.label(RichText::new(t.our_side).strong());
+    // Our side by nuance (the ministry's files give each list one): every list of it at once.
+    if !l.nuances.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(t.by_nuance);
+            for (nuance, of) in &l.nuances {
+                let all = of.iter().all(|x| params.ours.contains(x));
+                if ui
+                    .selectable_label(all, nuance)
+                    .on_hover_text(of.join(", "))
+                    .clicked()
+                {
+                    let mut next = params.clone();
+                    next.ours.clone_from(of);
+                    actions.push(Action::SetScoring(next));
+                }
+            }
+        });
+    }
     ui.horizontal_wrapped(|ui| {
         for list in &lists {
             let mut on = params.ours.contains(list);
