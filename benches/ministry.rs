@@ -8,6 +8,7 @@
 //! several times over).
 #![allow(clippy::unwrap_used)] // A benchmark fails loudly by design.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Instant;
 
@@ -61,11 +62,12 @@ fn main() {
             ins - vot
         );
         for (c, v) in votes.iter().enumerate() {
-            row.push_str(&format!(
+            let _ = write!(
+                row,
                 ";{};{};CANDIDATE-NOMDEFAMILLE{c};Prénom-Composé{c};{v};12,34;45,67",
                 c + 1,
                 if c % 2 == 0 { "M" } else { "F" }
-            ));
+            );
         }
         row.push_str("\r\n");
         out.write_all(&encoding_rs::WINDOWS_1252.encode(&row).0)
