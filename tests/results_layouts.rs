@@ -399,3 +399,35 @@ fn a_municipal_file_keeps_each_list_s_nuance_and_our_side_can_be_a_nuance_and_on
         "{scored}"
     );
 }
+
+#[test]
+fn the_flattened_long_layout_is_recognised_without_flags_and_keeps_each_list_s_nuance() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.campaign.gpkg");
+    common::cli_ok(&["new", common::s(&file), "--name", "Long"]);
+    common::cli_ok(&[
+        "import",
+        common::s(&file),
+        common::s(&fixture("fr/bureaux.geojson")),
+        "--key",
+        "code_bv",
+    ]);
+    let said = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/resultats-long-municipales.csv")),
+        "--election",
+        "Municipales 2020",
+    ]);
+    assert!(
+        said.contains("long layout")
+            && said.contains("list and votes columns: liste, voix")
+            && said.contains("ratio_voix_exprimes (a share or percentage)")
+            && said.contains("3 precincts matched"),
+        "{said}"
+    );
+    let c = Campaign::open_read_only(&file).unwrap();
+    let nuances = c.nuances().unwrap();
+    assert_eq!(nuances.len(), 3);
+    assert!(nuances.contains(&("LUG".to_owned(), vec!["Paris en commun".to_owned()])));
+}

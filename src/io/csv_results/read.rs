@@ -563,9 +563,45 @@ pub fn read_results(
         split_by: split.map(|c| headers[c].clone()),
         warnings,
     };
+    // A long file naming each list's nuance (the flattened open-data layout): kept as the
+    // list's attribute, so our side can be a nuance.
+    let mut list_attributes = Vec::new();
+    if let (Some((l, _)), Some(n)) = (
+        plan.long.filter(|_| layout == Layout::Long),
+        read.iter().position(|h| {
+            matches!(
+                h.normalised.as_str(),
+                "code nuance" | "code_nuance" | "nuance" | "nuance liste"
+            )
+        }),
+    ) {
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (_, r) in &rows {
+            let list = r.get(l).unwrap_or("").trim().to_lowercase();
+            let nuance = r.get(n).unwrap_or("").trim();
+            if !list.is_empty() && !nuance.is_empty() {
+                seen.entry(list).or_insert_with(|| nuance.to_owned());
+            }
+        }
+        for e in &elections {
+            for list in &e.lists {
+                if let Some(nuance) = seen.get(&list.trim().to_lowercase())
+                    && !list_attributes
+                        .iter()
+                        .any(|a: &crate::domain::results::ListAttributes| &a.list == list)
+                {
+                    list_attributes.push(crate::domain::results::ListAttributes {
+                        list: list.clone(),
+                        nuance: Some(nuance.clone()),
+                        panel: None,
+                    });
+                }
+            }
+        }
+    }
     Ok(ResultsTable {
         elections,
         report,
-        list_attributes: Vec::new(),
+        list_attributes,
     })
 }
