@@ -431,3 +431,61 @@ fn the_flattened_long_layout_is_recognised_without_flags_and_keeps_each_list_s_n
     assert_eq!(nuances.len(), 3);
     assert!(nuances.contains(&("LUG".to_owned(), vec!["Paris en commun".to_owned()])));
 }
+
+#[test]
+fn results_in_an_xlsx_or_ods_workbook_are_read_like_a_csv_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("book.campaign.gpkg");
+    common::cli_ok(&["new", common::s(&file), "--name", "Workbook"]);
+    common::cli_ok(&[
+        "import",
+        common::s(&file),
+        common::s(&fixture("fr/bureaux.geojson")),
+        "--key",
+        "code_bv",
+    ]);
+    let said = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/resultats-2020-t1.xlsx")),
+        "--election",
+        "Municipales 2020",
+    ]);
+    assert!(
+        said.contains("a workbook")
+            && said.contains("% Dupont (a share or percentage)")
+            && said.contains("4 precincts matched"),
+        "{said}"
+    );
+    let scored = common::cli_ok(&[
+        "score",
+        common::s(&file),
+        "--preset",
+        "performance",
+        "--ours",
+        "Liste Dupont",
+    ]);
+    // 312 / 780 in bureau 0101.
+    assert!(scored.contains("0.4000"), "{scored}");
+    let ods = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/resultats-2020-t1.ods")),
+        "--election",
+        "Municipales 2020 (tableur)",
+    ]);
+    assert!(ods.contains("4 precincts matched"), "{ods}");
+    let err = common::cli_err(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/resultats-2020-t1.xlsx")),
+        "--election",
+        "Autre",
+        "--sheet",
+        "Feuil2",
+    ]);
+    assert!(
+        err.contains("no sheet named \"Feuil2\"") && err.contains("Résultats T1"),
+        "{err}"
+    );
+}

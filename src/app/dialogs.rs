@@ -31,7 +31,10 @@ impl PlannerApp {
                 pick("Shapes", &["geojson", "json", "shp", "gpkg"]).map(Action::ImportShapes)
             }
             Action::ImportResultsDialog => {
-                if let Some(p) = pick("CSV", &["csv", "txt"]) {
+                if let Some(p) = pick(
+                    "Results (CSV, spreadsheet)",
+                    &["csv", "txt", "xlsx", "xls", "ods"],
+                ) {
                     self.ask_election(p);
                 }
                 None

@@ -145,7 +145,7 @@ impl PlannerApp {
             match ext.as_str() {
                 _ if is_campaign => self.open(ctx, path),
                 _ if is_pbf => self.import_osm(ctx, path, true),
-                "csv" | "txt" => self.ask_election(path),
+                "csv" | "txt" | "xlsx" | "xls" | "ods" => self.ask_election(path),
                 _ => self.import_shapes(ctx, path, false),
             }
         }

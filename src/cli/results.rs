@@ -60,6 +60,9 @@ pub struct ResultsArgs {
     /// Import only the rows where COLUMN holds VALUE (repeat for several conditions).
     #[arg(long = "where", value_name = "COLUMN=VALUE", value_parser = parse_condition)]
     filters: Vec<(String, String)>,
+    /// A workbook's sheet to read (.xlsx, .xls, .ods; default: its first sheet).
+    #[arg(long)]
+    sheet: Option<String>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -80,6 +83,7 @@ pub fn run(args: ResultsArgs) -> anyhow::Result<()> {
         missing_as_empty: args.missing_as_empty,
         split_by: args.split_by,
         filters: args.filters,
+        sheet: args.sheet,
     };
     let meta = ElectionMeta {
         name: args.election,
@@ -118,10 +122,15 @@ fn sample(codes: &[String]) -> String {
 fn print_report(report: &ResultsImport) {
     let r = &report.read;
     println!(
-        "{} rows read ({}, delimiter {:?}, {} layout{}{}{})",
+        "{} rows read ({}{}, {} layout{}{}{})",
         r.rows_read,
         r.encoding,
-        r.delimiter,
+        // A workbook has cells, not a delimiter.
+        if r.encoding.starts_with("a workbook") {
+            String::new()
+        } else {
+            format!(", delimiter {:?}", r.delimiter)
+        },
         match r.layout {
             Layout::Wide => "wide",
             Layout::Long => "long",

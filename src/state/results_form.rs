@@ -119,6 +119,7 @@ impl ResultsDialog {
                 .map(|c| (c, self.filter_value.trim().to_owned()))
                 .into_iter()
                 .collect(),
+            sheet: None,
         };
         Some(Action::ImportResults(
             self.path.clone(),

@@ -23,6 +23,7 @@ mod problems;
 mod read;
 mod text;
 mod values;
+pub mod workbook;
 
 use std::path::Path;
 
@@ -76,6 +77,8 @@ pub struct ColumnMapping {
     pub split_by: Option<String>,
     /// Keep only the rows where each column holds its value (`COLUMN=VALUE`).
     pub filters: Vec<(String, String)>,
+    /// A workbook's sheet to read (default: its first).
+    pub sheet: Option<String>,
 }
 
 /// A column left out of the import, and why.

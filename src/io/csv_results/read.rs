@@ -29,7 +29,7 @@ pub fn read_results(
         table.list_attributes = attributes;
         return Ok(table);
     }
-    let table = text::read_table(path, text::TableOf::Results)?;
+    let table = text::read_table_in(path, text::TableOf::Results, mapping.sheet.as_deref())?;
     let headers = &table.headers;
     let columns = Columns::new(headers);
     let read: Vec<Header> = headers.iter().map(|h| read_header(h)).collect();

@@ -115,6 +115,9 @@ pub fn read_headers(path: &Path) -> Result<Vec<String>, ImportError> {
             path: path.to_path_buf(),
             source,
         })?;
+    if super::workbook::is_workbook(path, &head) {
+        return super::workbook::read(path, None).map(|t| t.headers);
+    }
     let (text, _) = decode(&head);
     let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -191,6 +194,27 @@ impl TableOf {
 
 /// Reads `path` as a delimited text table of `what`.
 pub(crate) fn read_table(path: &Path, what: TableOf) -> Result<Table, ImportError> {
+    read_table_in(path, what, None)
+}
+
+/// Reads `path` as a table of `what`: delimited text, or a workbook's sheet (`sheet`, else its
+/// first).
+pub(crate) fn read_table_in(
+    path: &Path,
+    what: TableOf,
+    sheet: Option<&str>,
+) -> Result<Table, ImportError> {
+    let mut head = [0_u8; 8];
+    let n = std::fs::File::open(path)
+        .ok()
+        .filter(|f| f.metadata().is_ok_and(|m| m.is_file()))
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head).ok())
+        .unwrap_or(0);
+    if super::workbook::is_workbook(path, &head[..n]) {
+        let table = super::workbook::read(path, sheet)?;
+        check_widths(path, &table.headers, &table.records, table.delimiter)?;
+        return Ok(table);
+    }
     // A file of another kind is told from its first bytes, before it is read whole.
     let bytes = read_regular_file_after(path, MAX_RESULTS_BYTES, |head| {
         let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
@@ -329,7 +353,7 @@ fn unwrap_excel_text(record: &csv::StringRecord) -> csv::StringRecord {
 
 /// The header is the first record as wide as the table: title lines above it ("Élections
 /// municipales 2020", a date) have one or two cells filled.
-fn header_position(records: &[(usize, csv::StringRecord)]) -> usize {
+pub(super) fn header_position(records: &[(usize, csv::StringRecord)]) -> usize {
     let filled = |r: &csv::StringRecord| r.iter().filter(|c| !c.trim().is_empty()).count();
     let widest = records
         .iter()
