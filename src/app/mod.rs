@@ -141,7 +141,7 @@ impl PlannerApp {
             Action::ImportShapes(path) => self.import_shapes(ctx, path, false),
             Action::ImportShapesReplacing(path) => self.import_shapes(ctx, path, true),
             Action::ImportResults(path, meta, mapping) => {
-                self.import_results(ctx, path, meta, mapping);
+                self.import_results(ctx, path, meta, *mapping);
             }
             Action::ImportDoors(path) => self.import_doors(ctx, path, false),
             Action::ImportDoorsRemoving(path) => self.import_doors(ctx, path, true),

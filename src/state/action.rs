@@ -88,7 +88,7 @@ pub enum Action {
     /// Answer "no" to a question.
     DismissConfirm,
     /// Import a results file as an election, or one per value of a column (in the background).
-    ImportResults(PathBuf, ElectionMeta, ColumnMapping),
+    ImportResults(PathBuf, ElectionMeta, Box<ColumnMapping>),
     /// Open the demo campaign.
     OpenDemo,
     /// Ask for a folder, then print the walk sheets of a turf, a team or every team there.

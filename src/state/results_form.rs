@@ -128,7 +128,7 @@ impl ResultsDialog {
                 date,
                 round: (self.round > 0).then_some(self.round),
             },
-            mapping,
+            Box::new(mapping),
         ))
     }
 }
