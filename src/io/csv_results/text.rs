@@ -204,12 +204,17 @@ pub(crate) fn read_table_in(
     what: TableOf,
     sheet: Option<&str>,
 ) -> Result<Table, ImportError> {
+    // Only a regular file is opened here (opening a pipe would block): the rest is left to
+    // the text reader, which says what it is.
     let mut head = [0_u8; 8];
-    let n = std::fs::File::open(path)
-        .ok()
-        .filter(|f| f.metadata().is_ok_and(|m| m.is_file()))
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head).ok())
-        .unwrap_or(0);
+    let n = if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        std::fs::File::open(path)
+            .ok()
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head).ok())
+            .unwrap_or(0)
+    } else {
+        0
+    };
     if super::workbook::is_workbook(path, &head[..n]) {
         let table = super::workbook::read(path, sheet)?;
         check_widths(path, &table.headers, &table.records, table.delimiter)?;
