@@ -489,3 +489,37 @@ fn results_in_an_xlsx_or_ods_workbook_are_read_like_a_csv_file() {
         "{err}"
     );
 }
+
+#[test]
+fn bare_bureau_codes_match_only_when_the_rows_kept_are_of_one_commune() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bare.campaign.gpkg");
+    common::cli_ok(&["new", common::s(&file), "--name", "Bare"]);
+    common::cli_ok(&[
+        "import",
+        common::s(&file),
+        common::s(&fixture("fr/bureaux.geojson")),
+        "--key",
+        "code_bv",
+    ]);
+    let results = fixture("fr/ministere-presidentielle-bv.csv");
+    // Two communes in the file: "0101" could be either's, so nothing matches on it.
+    let err = common::cli_err(&[
+        "results",
+        common::s(&file),
+        common::s(&results),
+        "--election",
+        "P",
+    ]);
+    assert!(err.contains("no row matches a precinct"), "{err}");
+    let said = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&results),
+        "--election",
+        "P",
+        "--where",
+        "Code de la commune=056",
+    ]);
+    assert!(said.contains("4 precincts matched"), "{said}");
+}

@@ -212,18 +212,19 @@ pub fn read(
             .and_modify(|e| *e = None)
             .or_insert(Some(c.as_str()));
     }
-    let resolve = |insee: &str, bureau: &str| -> String {
-        for candidate in [
-            format!("{insee}_{bureau}"),
-            format!("{insee}{bureau}"),
-            bureau.to_owned(),
-        ] {
+    // The bureau code alone identifies a bureau only within one commune: it is tried only when
+    // the rows kept are of a single commune (a one-commune file, or one commune filtered).
+    let resolve = |insee: &str, bureau: &str, one_commune: bool| -> String {
+        let full = [format!("{insee}_{bureau}"), format!("{insee}{bureau}")];
+        let bare = one_commune.then(|| bureau.to_owned());
+        for candidate in full.into_iter().chain(bare) {
             if let Some(Some(code)) = by_form.get(&bureau_form(&candidate)) {
                 return (*code).to_owned();
             }
         }
         format!("{insee}_{bureau}")
     };
+    let mut keys: Vec<(String, String)> = Vec::new();
     let mut lists: Vec<ListAttributes> = Vec::new();
     let mut list_index: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();
@@ -316,9 +317,10 @@ pub fn read(
             }
             start += cols.width;
         }
+        keys.push((insee, bureau));
         rows.push(ResultRow {
             line,
-            code: resolve(&insee, &bureau),
+            code: String::new(),
             registered: count(cols.registered)?,
             voters: count(cols.voters)?,
             valid: count(cols.valid)?,
@@ -334,6 +336,10 @@ pub fn read(
                 "the file has a header but no rows".to_owned()
             },
         });
+    }
+    let one_commune = keys.iter().all(|(insee, _)| *insee == keys[0].0);
+    for (row, (insee, bureau)) in rows.iter_mut().zip(&keys) {
+        row.code = resolve(insee, bureau, one_commune);
     }
     let names = |i: Option<usize>| i.map(|i| headers[i].clone());
     let report = ReadReport {

@@ -220,6 +220,15 @@ pub(crate) fn read_table_in(
         check_widths(path, &table.headers, &table.records, table.delimiter)?;
         return Ok(table);
     }
+    if let Some(s) = sheet {
+        return Err(ImportError::Field {
+            path: path.to_path_buf(),
+            detail: format!(
+                "--sheet {s:?} names a sheet of a workbook (.xlsx, .xls, .ods), and this file is \
+                 a text table: leave --sheet out"
+            ),
+        });
+    }
     // A file of another kind is told from its first bytes, before it is read whole.
     let bytes = read_regular_file_after(path, MAX_RESULTS_BYTES, |head| {
         let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
