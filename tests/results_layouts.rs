@@ -523,3 +523,55 @@ fn bare_bureau_codes_match_only_when_the_rows_kept_are_of_one_commune() {
     ]);
     assert!(said.contains("4 precincts matched"), "{said}");
 }
+
+#[test]
+fn a_ministry_file_ending_every_line_with_a_semicolon_or_keyed_by_one_column_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("k.campaign.gpkg");
+    common::cli_ok(&["new", common::s(&file), "--name", "K"]);
+    common::cli_ok(&[
+        "import",
+        common::s(&file),
+        common::s(&fixture("fr/bureaux.geojson")),
+        "--key",
+        "code_bv",
+    ]);
+    let text = std::fs::read_to_string(fixture("fr/ministere-municipales-bv.csv")).unwrap();
+    let trailing = dir.path().join("trailing.csv");
+    std::fs::write(&trailing, text.replace('\n', ";\r\n")).unwrap();
+    let said = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&trailing),
+        "--election",
+        "M",
+    ]);
+    assert!(
+        said.contains("3 lists (Paris en commun, Changer Paris, Décidons Paris)")
+            && said.contains("3 precincts matched"),
+        "{said}"
+    );
+    let said = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/ministere-presidentielle-bv.csv")),
+        "--election",
+        "P",
+        "--key",
+        "Code du b.vote",
+    ]);
+    assert!(
+        said.contains("key \"Code du b.vote\"") && said.contains("4 precincts matched"),
+        "{said}"
+    );
+    let err = common::cli_err(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/ministere-presidentielle-bv.csv")),
+        "--election",
+        "P2",
+        "--key",
+        "Bogus",
+    ]);
+    assert!(err.contains("no column \"Bogus\" for --key"), "{err}");
+}

@@ -73,7 +73,12 @@ struct Columns {
 
 impl Columns {
     fn of(headers: &[String]) -> Option<Self> {
-        let h: Vec<String> = headers.iter().map(|h| norm(h)).collect();
+        // A `;` ending every line gives an empty last header: not a column of the blocks.
+        let used = headers
+            .iter()
+            .rposition(|h| !h.trim().is_empty())
+            .map_or(0, |i| i + 1);
+        let h: Vec<String> = headers[..used].iter().map(|h| norm(h)).collect();
         let at = |name: &str| h.iter().position(|x| x == name);
         let bureau = at("code du b vote").or_else(|| at("code du bureau de vote"))?;
         let block = h
@@ -97,6 +102,18 @@ impl Columns {
             list: within(&["liste", "libelle abrege liste", "libelle de liste"]),
             votes: within(&["voix"])?,
         })
+    }
+}
+
+/// What is wrong with a count, in words.
+fn issue_words(e: &super::CountIssue) -> &'static str {
+    match e {
+        super::CountIssue::Missing => "marks a missing value",
+        super::CountIssue::NotANumber => "is not a number",
+        super::CountIssue::Negative => "is below zero",
+        super::CountIssue::Fraction => "is not a whole number of votes",
+        super::CountIssue::TooLarge => "is too large to be a count",
+        super::CountIssue::Scientific => "is in scientific notation, which loses digits",
     }
 }
 
@@ -149,6 +166,7 @@ fn bureau_form(code: &str) -> String {
 pub fn read(
     path: &Path,
     filters: &[(String, String)],
+    key: Option<&str>,
     precinct_codes: &[String],
 ) -> Result<(ResultsTable, Vec<ListAttributes>), ImportError> {
     let format = |detail: String| ImportError::Format {
@@ -190,6 +208,22 @@ pub fn read(
                 .to_owned(),
         )
     })?;
+    // A key named: that column's value is the code (matched in its common forms).
+    let key_column = match key {
+        None => None,
+        Some(k) => Some(
+            headers
+                .iter()
+                .position(|h| norm(h) == norm(k))
+                .ok_or_else(|| ImportError::Field {
+                    path: path.to_path_buf(),
+                    detail: format!(
+                        "no column {k:?} for --key; the bureau's columns are: {}",
+                        headers[..cols.block].join(", ")
+                    ),
+                })?,
+        ),
+    };
     let mut wanted = Vec::with_capacity(filters.len());
     for (name, value) in filters {
         let i = headers
@@ -215,6 +249,13 @@ pub fn read(
     // The bureau code alone identifies a bureau only within one commune: it is tried only when
     // the rows kept are of a single commune (a one-commune file, or one commune filtered).
     let resolve = |insee: &str, bureau: &str, one_commune: bool| -> String {
+        if insee.is_empty() {
+            // A key column named: its value, in the campaign's form when it has one.
+            return match by_form.get(&bureau_form(bureau)) {
+                Some(Some(code)) => (*code).to_owned(),
+                _ => bureau.to_owned(),
+            };
+        }
         let full = [format!("{insee}_{bureau}"), format!("{insee}{bureau}")];
         let bare = one_commune.then(|| bureau.to_owned());
         for candidate in full.into_iter().chain(bare) {
@@ -295,8 +336,15 @@ pub fn read(
                 (!name.is_empty()).then_some(name)
             });
             if let Some(label) = label {
-                let v = parse_count(&field(&record, start + cols.votes), true)
-                    .map_err(|e| format(format!("line {line}, votes of {label:?}: {e:?}")))?
+                let cell = field(&record, start + cols.votes);
+                let v = parse_count(&cell, true)
+                    .map_err(|e| {
+                        format(format!(
+                            "line {line}, the votes of {label:?}: {cell:?} {} (the blocks of \
+                             this row may not line up with the header's)",
+                            issue_words(&e)
+                        ))
+                    })?
                     .unwrap_or(0);
                 let index = *list_index.entry(label.clone()).or_insert_with(|| {
                     lists.push(ListAttributes {
@@ -317,7 +365,11 @@ pub fn read(
             }
             start += cols.width;
         }
-        keys.push((insee, bureau));
+        match key_column {
+            // The named column's value stands for the whole key.
+            Some(k) => keys.push((String::new(), field(&record, k))),
+            None => keys.push((insee, bureau)),
+        }
         rows.push(ResultRow {
             line,
             code: String::new(),
@@ -347,13 +399,16 @@ pub fn read(
         delimiter: ";".to_owned(),
         decimal_comma: true,
         layout: Layout::Blocks,
-        key: format!(
-            "{} + {} + {}",
-            cols.department
-                .map_or_else(String::new, |i| headers[i].clone()),
-            headers[cols.commune],
-            headers[cols.bureau]
-        ),
+        key: match key_column {
+            Some(k) => headers[k].clone(),
+            None => format!(
+                "{} + {} + {}",
+                cols.department
+                    .map_or_else(String::new, |i| headers[i].clone()),
+                headers[cols.commune],
+                headers[cols.bureau]
+            ),
+        },
         registered: names(cols.registered),
         voters: names(cols.voters),
         valid: names(cols.valid),

@@ -285,9 +285,15 @@ pub fn import_results(
             });
         }
         if join.matched == 0 {
+            let hint = if table.report.layout == Layout::Blocks {
+                "keep one commune with --where \"Code de la commune=…\" (its bureau codes alone \
+                 then match), or name the column holding the campaign's codes with --key"
+            } else {
+                "name the key column with --key"
+            };
             return Err(field(format!(
                 "no row{which} matches a precinct through column {:?} (e.g. {:?} vs the \
-                 campaign's {:?}); name the key column with --key",
+                 campaign's {:?}); {hint}",
                 table.report.key,
                 e.rows.first().map(|r| r.code.clone()).unwrap_or_default(),
                 codes.first().cloned().unwrap_or_default()

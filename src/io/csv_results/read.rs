@@ -24,8 +24,12 @@ pub fn read_results(
 ) -> Result<ResultsTable, ImportError> {
     // The ministry's per-bureau files: one block of columns per candidate, read streaming.
     if matches!(mapping.layout, None | Some(Layout::Blocks)) && super::ministry::sniff(path)? {
-        let (mut table, attributes) =
-            super::ministry::read(path, &mapping.filters, precinct_codes)?;
+        let (mut table, attributes) = super::ministry::read(
+            path,
+            &mapping.filters,
+            mapping.key.as_deref(),
+            precinct_codes,
+        )?;
         table.list_attributes = attributes;
         return Ok(table);
     }
