@@ -575,3 +575,20 @@ fn a_ministry_file_ending_every_line_with_a_semicolon_or_keyed_by_one_column_is_
     ]);
     assert!(err.contains("no column \"Bogus\" for --key"), "{err}");
 }
+
+#[test]
+fn a_long_file_with_commune_and_bureau_columns_joins_outlines_keyed_by_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = paris(dir.path());
+    let said = common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("fr/resultats-long-municipales.csv")),
+        "--election",
+        "Municipales 2020",
+    ]);
+    assert!(
+        said.contains("key \"code_commune + code_bvote\"") && said.contains("3 precincts matched"),
+        "{said}"
+    );
+}

@@ -33,7 +33,8 @@ pub fn read_results(
         table.list_attributes = attributes;
         return Ok(table);
     }
-    let table = text::read_table_in(path, text::TableOf::Results, mapping.sheet.as_deref())?;
+    let mut table = text::read_table_in(path, text::TableOf::Results, mapping.sheet.as_deref())?;
+    with_commune_bureau_key(&mut table, mapping, precinct_codes);
     let headers = &table.headers;
     let columns = Columns::new(headers);
     let read: Vec<Header> = headers.iter().map(|h| read_header(h)).collect();
@@ -608,4 +609,59 @@ pub fn read_results(
         report,
         list_attributes,
     })
+}
+
+/// A file naming the commune and the bureau in two columns (the flattened open-data layout:
+/// `code_commune`, `code_bvote`) gets a key column of both, `75056_0101`, when that form is
+/// the campaign's (outline files keyed by the commune's INSEE code and the bureau).
+fn with_commune_bureau_key(
+    table: &mut text::Table,
+    mapping: &ColumnMapping,
+    precinct_codes: &[String],
+) {
+    if mapping.key.is_some() {
+        return;
+    }
+    let norm = |h: &str| read_header(h).normalised;
+    let find = |names: &[&str]| {
+        table
+            .headers
+            .iter()
+            .position(|h| names.contains(&norm(h).as_str()))
+    };
+    let (Some(commune), Some(bureau)) = (
+        find(&["code commune", "code de la commune", "code insee"]),
+        find(&[
+            "code bvote",
+            "code b vote",
+            "code du b vote",
+            "code bureau",
+            "code bureau vote",
+        ]),
+    ) else {
+        return;
+    };
+    let codes: HashSet<&str> = precinct_codes.iter().map(String::as_str).collect();
+    let key = |r: &csv::StringRecord| {
+        format!(
+            "{}_{}",
+            r.get(commune).unwrap_or("").trim(),
+            r.get(bureau).unwrap_or("").trim()
+        )
+    };
+    let matched = table
+        .records
+        .iter()
+        .take(2_000)
+        .filter(|(_, r)| codes.contains(key(r).as_str()))
+        .count();
+    if matched == 0 {
+        return;
+    }
+    let name = format!("{} + {}", table.headers[commune], table.headers[bureau]);
+    for (_, r) in &mut table.records {
+        let k = key(r);
+        r.push_field(&k);
+    }
+    table.headers.push(name);
 }
