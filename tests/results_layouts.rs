@@ -592,3 +592,39 @@ fn a_long_file_with_commune_and_bureau_columns_joins_outlines_keyed_by_both() {
         "{said}"
     );
 }
+
+#[test]
+fn a_us_long_file_s_party_is_the_lists_nuance_so_our_side_follows_a_party() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("us.campaign.gpkg");
+    common::cli_ok(&["new", common::s(&file), "--name", "US"]);
+    common::cli_ok(&[
+        "import",
+        common::s(&file),
+        common::s(&fixture("us/counties.geojson")),
+    ]);
+    common::cli_ok(&[
+        "results",
+        common::s(&file),
+        common::s(&fixture("us/countypres-long.csv")),
+        "--election",
+        "President",
+        "--split-by",
+        "year",
+        "--where",
+        "mode=TOTAL",
+    ]);
+    let c = Campaign::open_read_only(&file).unwrap();
+    let democrats = c
+        .nuances()
+        .unwrap()
+        .into_iter()
+        .find(|(n, _)| n == "DEMOCRAT")
+        .map(|(_, lists)| lists)
+        .unwrap();
+    assert!(
+        democrats.contains(&"BARACK OBAMA".to_owned())
+            && democrats.contains(&"JOSEPH R BIDEN JR".to_owned()),
+        "{democrats:?}"
+    );
+}

@@ -17,6 +17,7 @@
 mod build;
 mod choose;
 mod columns;
+mod long_keys;
 pub mod ministry;
 mod number;
 mod problems;

@@ -34,7 +34,7 @@ pub fn read_results(
         return Ok(table);
     }
     let mut table = text::read_table_in(path, text::TableOf::Results, mapping.sheet.as_deref())?;
-    with_commune_bureau_key(&mut table, mapping, precinct_codes);
+    super::long_keys::with_commune_bureau_key(&mut table, mapping, precinct_codes);
     let headers = &table.headers;
     let columns = Columns::new(headers);
     let read: Vec<Header> = headers.iter().map(|h| read_header(h)).collect();
@@ -568,100 +568,19 @@ pub fn read_results(
         split_by: split.map(|c| headers[c].clone()),
         warnings,
     };
-    // A long file naming each list's nuance (the flattened open-data layout): kept as the
-    // list's attribute, so our side can be a nuance.
-    let mut list_attributes = Vec::new();
-    if let (Some((l, _)), Some(n)) = (
-        plan.long.filter(|_| layout == Layout::Long),
-        read.iter().position(|h| {
-            matches!(
-                h.normalised.as_str(),
-                "code nuance" | "code_nuance" | "nuance" | "nuance liste"
-            )
-        }),
-    ) {
-        let mut seen: HashMap<String, String> = HashMap::new();
-        for (_, r) in &rows {
-            let list = r.get(l).unwrap_or("").trim().to_lowercase();
-            let nuance = r.get(n).unwrap_or("").trim();
-            if !list.is_empty() && !nuance.is_empty() {
-                seen.entry(list).or_insert_with(|| nuance.to_owned());
-            }
-        }
-        for e in &elections {
-            for list in &e.lists {
-                if let Some(nuance) = seen.get(&list.trim().to_lowercase())
-                    && !list_attributes
-                        .iter()
-                        .any(|a: &crate::domain::results::ListAttributes| &a.list == list)
-                {
-                    list_attributes.push(crate::domain::results::ListAttributes {
-                        list: list.clone(),
-                        nuance: Some(nuance.clone()),
-                        panel: None,
-                    });
-                }
-            }
-        }
-    }
+    // A long file naming each list's nuance (or party): kept as the list's attribute.
+    let list_attributes = match plan.long.filter(|_| layout == Layout::Long) {
+        Some((l, _)) => super::long_keys::list_nuances(
+            &read,
+            rows.iter().map(|r| &r.1),
+            l,
+            elections.iter().flat_map(|e| e.lists.iter()),
+        ),
+        None => Vec::new(),
+    };
     Ok(ResultsTable {
         elections,
         report,
         list_attributes,
     })
-}
-
-/// A file naming the commune and the bureau in two columns (the flattened open-data layout:
-/// `code_commune`, `code_bvote`) gets a key column of both, `75056_0101`, when that form is
-/// the campaign's (outline files keyed by the commune's INSEE code and the bureau).
-fn with_commune_bureau_key(
-    table: &mut text::Table,
-    mapping: &ColumnMapping,
-    precinct_codes: &[String],
-) {
-    if mapping.key.is_some() {
-        return;
-    }
-    let norm = |h: &str| read_header(h).normalised;
-    let find = |names: &[&str]| {
-        table
-            .headers
-            .iter()
-            .position(|h| names.contains(&norm(h).as_str()))
-    };
-    let (Some(commune), Some(bureau)) = (
-        find(&["code commune", "code de la commune", "code insee"]),
-        find(&[
-            "code bvote",
-            "code b vote",
-            "code du b vote",
-            "code bureau",
-            "code bureau vote",
-        ]),
-    ) else {
-        return;
-    };
-    let codes: HashSet<&str> = precinct_codes.iter().map(String::as_str).collect();
-    let key = |r: &csv::StringRecord| {
-        format!(
-            "{}_{}",
-            r.get(commune).unwrap_or("").trim(),
-            r.get(bureau).unwrap_or("").trim()
-        )
-    };
-    let matched = table
-        .records
-        .iter()
-        .take(2_000)
-        .filter(|(_, r)| codes.contains(key(r).as_str()))
-        .count();
-    if matched == 0 {
-        return;
-    }
-    let name = format!("{} + {}", table.headers[commune], table.headers[bureau]);
-    for (_, r) in &mut table.records {
-        let k = key(r);
-        r.push_field(&k);
-    }
-    table.headers.push(name);
 }
