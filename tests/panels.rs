@@ -164,3 +164,19 @@ fn our_side_is_chosen_by_nuance_in_the_scoring_panel() {
     });
     assert_eq!(chosen, Some(vec!["Paris en commun".to_owned()]));
 }
+
+#[test]
+fn the_results_dialog_offers_a_workbook_s_columns_from_its_header_row() {
+    let dialog = campaign_planner::state::results_form::ResultsDialog::new(
+        std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/fr/resultats-2020-t1.xlsx"
+        )),
+    );
+    assert_eq!(
+        dialog.columns[0], "Bureau",
+        "the title row above is skipped"
+    );
+    assert!(dialog.columns.contains(&"Liste Dupont".to_owned()));
+    assert_eq!(dialog.name, "resultats-2020-t1");
+}
