@@ -10,6 +10,9 @@
 //! 1,000 packs < 60 s with memory bounded.
 #![allow(clippy::unwrap_used)] // A benchmark fails loudly by design.
 
+mod common;
+use common::peak_mb;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -24,18 +27,6 @@ const DOORS_PER_TURF: usize = 300;
 
 /// Metres to degrees near 48.85° N.
 const M: f64 = 1.0 / 111_320.0;
-
-fn peak_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        })
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 /// The master: each turf a 300 m square of 300 doors, the squares side by side.
 fn build_master(path: &Path) {

@@ -8,6 +8,9 @@
 //! several times over).
 #![allow(clippy::unwrap_used)] // A benchmark fails loudly by design.
 
+mod common;
+use common::peak_mb;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Instant;
@@ -17,18 +20,6 @@ use campaign_planner::io::csv_results::{ColumnMapping, read_results};
 const BUREAUX: usize = 70_000;
 const DEPARTMENTS: usize = 100;
 const CANDIDATES: usize = 12;
-
-fn peak_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_owned))
-        })
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();

@@ -7,6 +7,9 @@
 //! `cargo bench --bench walksheets`. Targets: one turf ≤ 300 ms; 200 turfs, ~40,000 doors and
 //! ~600 pages ≤ 15 s; ≤ 10 MB per team PDF of 10 turfs; peak memory < 500 MB.
 
+mod common;
+use common::peak_mb;
+
 use std::time::Instant;
 
 use campaign_planner::domain::address::Address;
@@ -71,17 +74,6 @@ fn town(blocks: usize) -> (Vec<Street>, Vec<NewDoor>) {
         }
     }
     (streets, doors)
-}
-
-fn peak_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 fn main() {

@@ -266,6 +266,21 @@ fn a_candidate_on_two_party_lines_gets_the_list_column_hint() {
     );
 }
 
+/// A campaign of the four bureaux keyed by their bureau code alone ("0101"…), through the
+/// command line.
+fn bureaux(dir: &Path, name: &str) -> PathBuf {
+    let file = dir.join(name);
+    common::cli_ok(&["new", common::s(&file), "--name", "Bureaux"]);
+    common::cli_ok(&[
+        "import",
+        common::s(&file),
+        common::s(&fixture("fr/bureaux.geojson")),
+        "--key",
+        "code_bv",
+    ]);
+    file
+}
+
 /// A campaign of the four Paris bureaux keyed `75056_0101`…, through the command line.
 fn paris(dir: &Path) -> PathBuf {
     let file = dir.join("paris.campaign.gpkg");
@@ -352,15 +367,7 @@ fn a_municipal_file_keeps_each_list_s_nuance_and_our_side_can_be_a_nuance_and_on
  {
     let dir = tempfile::tempdir().unwrap();
     // Outlines keyed by the bureau alone ("0101"), the file filtered to the commune.
-    let file = dir.path().join("c.campaign.gpkg");
-    common::cli_ok(&["new", common::s(&file), "--name", "Commune"]);
-    common::cli_ok(&[
-        "import",
-        common::s(&file),
-        common::s(&fixture("fr/bureaux.geojson")),
-        "--key",
-        "code_bv",
-    ]);
+    let file = bureaux(dir.path(), "c.campaign.gpkg");
     let said = common::cli_ok(&[
         "results",
         common::s(&file),
@@ -403,15 +410,7 @@ fn a_municipal_file_keeps_each_list_s_nuance_and_our_side_can_be_a_nuance_and_on
 #[test]
 fn the_flattened_long_layout_is_recognised_without_flags_and_keeps_each_list_s_nuance() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("long.campaign.gpkg");
-    common::cli_ok(&["new", common::s(&file), "--name", "Long"]);
-    common::cli_ok(&[
-        "import",
-        common::s(&file),
-        common::s(&fixture("fr/bureaux.geojson")),
-        "--key",
-        "code_bv",
-    ]);
+    let file = bureaux(dir.path(), "long.campaign.gpkg");
     let said = common::cli_ok(&[
         "results",
         common::s(&file),
@@ -435,15 +434,7 @@ fn the_flattened_long_layout_is_recognised_without_flags_and_keeps_each_list_s_n
 #[test]
 fn results_in_an_xlsx_or_ods_workbook_are_read_like_a_csv_file() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("book.campaign.gpkg");
-    common::cli_ok(&["new", common::s(&file), "--name", "Workbook"]);
-    common::cli_ok(&[
-        "import",
-        common::s(&file),
-        common::s(&fixture("fr/bureaux.geojson")),
-        "--key",
-        "code_bv",
-    ]);
+    let file = bureaux(dir.path(), "book.campaign.gpkg");
     let said = common::cli_ok(&[
         "results",
         common::s(&file),
@@ -493,15 +484,7 @@ fn results_in_an_xlsx_or_ods_workbook_are_read_like_a_csv_file() {
 #[test]
 fn bare_bureau_codes_match_only_when_the_rows_kept_are_of_one_commune() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("bare.campaign.gpkg");
-    common::cli_ok(&["new", common::s(&file), "--name", "Bare"]);
-    common::cli_ok(&[
-        "import",
-        common::s(&file),
-        common::s(&fixture("fr/bureaux.geojson")),
-        "--key",
-        "code_bv",
-    ]);
+    let file = bureaux(dir.path(), "bare.campaign.gpkg");
     let results = fixture("fr/ministere-presidentielle-bv.csv");
     // Two communes in the file: "0101" could be either's, so nothing matches on it.
     let err = common::cli_err(&[
@@ -527,15 +510,7 @@ fn bare_bureau_codes_match_only_when_the_rows_kept_are_of_one_commune() {
 #[test]
 fn a_ministry_file_ending_every_line_with_a_semicolon_or_keyed_by_one_column_is_read() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("k.campaign.gpkg");
-    common::cli_ok(&["new", common::s(&file), "--name", "K"]);
-    common::cli_ok(&[
-        "import",
-        common::s(&file),
-        common::s(&fixture("fr/bureaux.geojson")),
-        "--key",
-        "code_bv",
-    ]);
+    let file = bureaux(dir.path(), "k.campaign.gpkg");
     let text = std::fs::read_to_string(fixture("fr/ministere-municipales-bv.csv")).unwrap();
     let trailing = dir.path().join("trailing.csv");
     std::fs::write(&trailing, text.replace('\n', ";\r\n")).unwrap();
