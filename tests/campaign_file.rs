@@ -550,3 +550,36 @@ fn a_version_6_file_from_the_fixture_is_upgraded_with_its_merge_kept_and_gains_l
     let report = again.validate().unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }
+
+#[test]
+fn a_version_7_file_from_the_fixture_is_upgraded_with_its_nuances_kept_and_its_doors_indexed_by_precinct()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v7.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v7.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+
+    let campaign = Campaign::open(&path).unwrap();
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(campaign.name().unwrap(), "Schema v7 fixture");
+    assert_eq!(campaign.nuances().unwrap().len(), 3);
+    assert_eq!(campaign.doors().unwrap().len(), 6);
+    assert_eq!(campaign.turfs().unwrap().len(), 1);
+    // The count of a precinct's doors is found by the index, not by a scan of every door.
+    let plan: String = campaign
+        .conn_for_tests()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT sum(households) FROM doors \
+             WHERE precinct_uuid = 'x' AND deleted_at IS NULL",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("doors_precinct"), "{plan}");
+    drop(campaign);
+    let again = Campaign::open_read_only(&path).unwrap();
+    let report = again.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

@@ -478,6 +478,8 @@ fn a_pack_of_the_previous_schema_is_merged_from_an_upgraded_copy_and_left_as_it_
              CREATE UNIQUE INDEX door_visits_print_door ON door_visits(print_uuid, door_uuid)
                WHERE print_uuid IS NOT NULL AND deleted_at IS NULL;
              DROP TABLE list_attributes;
+             DROP INDEX doors_precinct; DROP INDEX turf_members_precinct;
+             DROP INDEX turf_members_door; DROP INDEX door_visits_turf;
              DELETE FROM gpkg_contents WHERE table_name = 'list_attributes';
              UPDATE campaign_meta SET value = '5' WHERE key = 'schema_version';",
         )

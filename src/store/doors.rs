@@ -162,16 +162,6 @@ impl Campaign {
             read: doors.len(),
             ..DoorsWritten::default()
         };
-        let mut rows = Vec::with_capacity(doors.len());
-        for d in doors {
-            let blob = gpkg::encode_point(d.point).map_err(invalid)?;
-            let precinct = index.at(&geometries, d.point).map(|i| uuids[i].clone());
-            if precinct.is_some() {
-                written.in_precincts += 1;
-            }
-            written.households += d.households;
-            rows.push((blob, precinct));
-        }
         self.write(|tx| {
             for e in &going {
                 kill(tx, &e.row.uuid).map_err(sql)?;
@@ -181,8 +171,8 @@ impl Campaign {
             }
             written.removed = going.len();
             // A door that leaves the campaign leaves its turf too.
-            let uuids: Vec<String> = going.iter().map(|e| e.row.uuid.clone()).collect();
-            written.removed_members = end_memberships(tx, &uuids).map_err(sql)?;
+            let gone: Vec<String> = going.iter().map(|e| e.row.uuid.clone()).collect();
+            written.removed_members = end_memberships(tx, &gone).map_err(sql)?;
             let mut insert = tx
                 .prepare(
                     "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, \
@@ -191,7 +181,15 @@ impl Campaign {
                 )
                 .map_err(sql)?;
             let mut also: Vec<String> = Vec::new();
-            for ((d, (blob, precinct)), m) in doors.iter().zip(rows).zip(&matched) {
+            // Each door's blob and precinct made as it is written: at two million doors a
+            // list of them all first held hundreds of megabytes.
+            for (d, m) in doors.iter().zip(&matched) {
+                let blob = gpkg::encode_point(d.point).map_err(invalid)?;
+                let precinct = index.at(&geometries, d.point).map(|i| uuids[i].as_str());
+                if precinct.is_some() {
+                    written.in_precincts += 1;
+                }
+                written.households += d.households;
                 if let Some(i) = m {
                     let e = &existing[*i];
                     if e.source != source {
@@ -209,7 +207,7 @@ impl Campaign {
                         households: d.households,
                         parts: d.parts.clone(),
                         source_id,
-                        precinct_uuid: precinct,
+                        precinct_uuid: precinct.map(str::to_owned),
                     };
                     if same_door(&e.row, &after) {
                         written.unchanged += 1;
