@@ -480,6 +480,7 @@ fn a_pack_of_the_previous_schema_is_merged_from_an_upgraded_copy_and_left_as_it_
              DROP TABLE list_attributes;
              DROP INDEX doors_precinct; DROP INDEX turf_members_precinct;
              DROP INDEX turf_members_door; DROP INDEX door_visits_turf;
+             DROP INDEX results_totals_code;
              DELETE FROM gpkg_contents WHERE table_name = 'list_attributes';
              UPDATE campaign_meta SET value = '5' WHERE key = 'schema_version';",
         )
