@@ -181,17 +181,22 @@ impl Campaign {
                 )
                 .map_err(sql)?;
             let mut also: Vec<String> = Vec::new();
-            // Each door's blob and precinct made as it is written: at two million doors a
-            // list of them all first held hundreds of megabytes.
-            // Written precinct by precinct (in the order of their uuids): the index of doors
-            // by precinct then grows at its end rather than at random places.
-            let precinct_of: Vec<Option<usize>> =
-                doors.iter().map(|d| index.at(&geometries, d.point)).collect();
+            // Doors are written precinct by precinct, in the order of the precincts' uuids, so
+            // the index of doors by precinct grows at its end rather than at random places;
+            // each door's blob is made as it is written (a list of them all first held
+            // hundreds of megabytes at two million doors).
+            let precinct_of: Vec<Option<usize>> = doors
+                .iter()
+                .map(|d| index.at(&geometries, d.point))
+                .collect();
+            let mut by_uuid: Vec<usize> = (0..uuids.len()).collect();
+            by_uuid.sort_unstable_by(|&a, &b| uuids[a].cmp(&uuids[b]));
+            let mut rank = vec![0; uuids.len()];
+            for (r, &p) in by_uuid.iter().enumerate() {
+                rank[p] = r;
+            }
             let mut order: Vec<usize> = (0..doors.len()).collect();
-            order.sort_by(|&a, &b| {
-                let key = |k: usize| precinct_of[k].map(|i| uuids[i].as_str());
-                key(a).cmp(&key(b)).then(a.cmp(&b))
-            });
+            order.sort_unstable_by_key(|&k| (precinct_of[k].map(|p| rank[p]), k));
             for k in order {
                 let (d, m) = (&doors[k], &matched[k]);
                 let blob = gpkg::encode_point(d.point).map_err(invalid)?;
