@@ -707,3 +707,41 @@ fn a_team_without_turfs_gets_no_pack_and_a_missing_pack_stops_the_merge_before_i
     );
     assert_eq!(field_dump(&m), before);
 }
+
+#[test]
+fn visits_of_a_door_deleted_at_headquarters_are_merged_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = copy(dir.path(), "m.gpkg");
+    let pack = dir.path().join("p.gpkg");
+    cli_ok(&["pack", s(&m), "--team", "Équipe Nord", "--out", s(&pack)]);
+    {
+        let mut c = Campaign::open(&pack).unwrap();
+        apply(&mut c, &Op::Enter(1, vec![Some('O'), Some('A')], 1));
+    }
+    // Meanwhile headquarters deleted the door of the first row.
+    let door: String = rusqlite::Connection::open(&pack)
+        .unwrap()
+        .query_row(
+            "SELECT door_uuid FROM door_visits WHERE outcome = 'O'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    rusqlite::Connection::open(&m)
+        .unwrap()
+        .execute(
+            "UPDATE doors SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE uuid = ?1",
+            [&door],
+        )
+        .unwrap();
+    let report = Campaign::open(&m)
+        .unwrap()
+        .merge_pack(&pack, false)
+        .unwrap();
+    assert_eq!(report.visits_of_deleted_doors, 1, "{report:?}");
+    assert_eq!(
+        report.changed(),
+        3,
+        "both visits and the session are merged: {report:?}"
+    );
+}

@@ -331,8 +331,12 @@ impl Campaign {
         let merge_uuid = uuid::Uuid::new_v4().to_string();
         let result = self.write_field_or_roll_back(dry_run, |tx| {
             let sql = |e| StoreError::sqlite(&path, e);
+            let mut merged_visit_doors: Vec<String> = Vec::new();
             for (table, pack_rows) in &rows {
                 let columns = table.columns;
+                let door_column = (table.name == "door_visits")
+                    .then(|| columns.iter().position(|c| *c == "door_uuid"))
+                    .flatten();
                 let mut counts = TableMerge {
                     table: table.name.to_owned(),
                     ..TableMerge::default()
@@ -402,6 +406,9 @@ impl Campaign {
                         }
                         insert.execute(params_from_iter(&incoming)).map_err(sql)?;
                         counts.inserted += 1;
+                        if let Some(d) = door_column {
+                            merged_visit_doors.push(text(&incoming[d]));
+                        }
                         if table.name == "prints" {
                             copy_print_rows(tx, &source, &uuid).map_err(sql)?;
                         }
@@ -448,6 +455,9 @@ impl Campaign {
                     if pack_wins {
                         update.execute(params_from_iter(&incoming)).map_err(sql)?;
                         counts.updated += 1;
+                        if let Some(d) = door_column {
+                            merged_visit_doors.push(text(&incoming[d]));
+                        }
                         if let Some(i) = columns.iter().position(|c| *c == "deleted_at")
                             && matches!(ours[i], Value::Null)
                             && !matches!(incoming[i], Value::Null)
@@ -461,24 +471,16 @@ impl Campaign {
                 report.tables.push(counts);
             }
             report.tables.extend(plan_reports.iter().cloned());
-            report.visits_of_deleted_doors = tx
-                .query_row(
-                    "SELECT count(*) FROM door_visits v WHERE v.source = 'pack' \
-                     AND v.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM doors d \
-                     WHERE d.uuid = v.door_uuid AND d.deleted_at IS NULL) \
-                     AND v.uuid IN (SELECT value FROM json_each(?1))",
-                    [serde_json::to_string(
-                        &rows
-                            .iter()
-                            .filter(|(t, _)| t.name == "door_visits")
-                            .flat_map(|(_, r)| r.iter().map(|row| text(&row[0])))
-                            .collect::<Vec<_>>(),
-                    )
-                    .unwrap_or_default()],
-                    |r| r.get::<_, i64>(0),
+            // Visits merged in whose door headquarters has deleted: kept, and said.
+            let mut live = tx
+                .prepare(
+                    "SELECT EXISTS (SELECT 1 FROM doors WHERE uuid = ?1 AND deleted_at IS NULL)",
                 )
-                .map(|n| usize::try_from(n).unwrap_or(0))
                 .map_err(sql)?;
+            for door in &merged_visit_doors {
+                let alive: bool = live.query_row([door], |r| r.get(0)).map_err(sql)?;
+                report.visits_of_deleted_doors += usize::from(!alive);
+            }
             // The clock moves past every stamp merged in (a pack's clock far ahead too, said in
             // the report): an edit made here afterwards is newer than any of them, so
             // headquarters can still correct a row a skewed clock stamped.
