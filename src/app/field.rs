@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::PlannerApp;
 use crate::domain::date::Date;
-use crate::domain::field::{FieldError, SessionReport, TimeOfDay};
+use crate::domain::field::TimeOfDay;
 use crate::state::Message;
 use crate::state::entry::{EntryDraft, EntryFocus, ShownRow};
 use crate::store::NewSession;
@@ -127,7 +127,7 @@ impl PlannerApp {
         let Some(draft) = &mut self.forms.entry else {
             return;
         };
-        let report = match read_header(draft, lang) {
+        let report = match draft.session(lang) {
             Ok(r) => r,
             Err(e) => {
                 draft.error = Some(e);
@@ -307,49 +307,4 @@ impl PlannerApp {
             s.recolour(self.view.opacity, true);
         }
     }
-}
-
-/// The session header as typed, read and checked; counts left blank are those of the codes.
-fn read_header(
-    draft: &EntryDraft,
-    lang: crate::domain::numbers::Lang,
-) -> Result<SessionReport, String> {
-    let h = &draft.header;
-    let date = Date::parse(&h.date).map_err(|e| e.to_string())?;
-    let time = |s: &str| -> Result<Option<TimeOfDay>, String> {
-        match s.trim() {
-            "" => Ok(None),
-            t => TimeOfDay::parse(t).map(Some).map_err(|e| e.to_string()),
-        }
-    };
-    let number = |s: &str, or: Option<u32>| -> Result<Option<u32>, String> {
-        match s.trim() {
-            "" => Ok(or),
-            n => n.parse().map(Some).map_err(|_| format!("{n:?}: a number")),
-        }
-    };
-    let counted = draft.counted();
-    let quality = match h.quality.trim() {
-        "" => None,
-        q => Some(
-            q.parse::<u8>()
-                .ok()
-                .filter(|q| (1..=5).contains(q))
-                .ok_or_else(|| FieldError::Quality(q.parse().unwrap_or(0)).words(lang))?,
-        ),
-    };
-    Ok(SessionReport {
-        date,
-        start: time(&h.start)?,
-        end: time(&h.end)?,
-        canvassers: number(&h.canvassers, None)?,
-        knocked: number(&h.knocked, Some(counted.0))?.unwrap_or(counted.0),
-        opened: number(&h.opened, Some(counted.1))?.unwrap_or(counted.1),
-        quality,
-        opponent_seen: matches!(
-            h.opponent.trim().to_lowercase().as_str(),
-            "y" | "yes" | "o" | "oui" | "1" | "x"
-        ),
-        notes: h.notes.trim().to_owned(),
-    })
 }

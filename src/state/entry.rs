@@ -3,7 +3,9 @@
 //! [`EntryKey`]; [`EntryDraft::key`] applies it, so the keyboard rules are tested without a
 //! window. A draft is saved beside the campaign while it is typed and survives a crash.
 
-use crate::domain::field::{Outcome, RowEntry};
+use crate::domain::date::Date;
+use crate::domain::field::{FieldError, Outcome, RowEntry, SessionReport, TimeOfDay};
+use crate::domain::numbers::Lang;
 
 /// A printed row as the entry screen shows it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -253,6 +255,44 @@ impl EntryDraft {
     #[must_use]
     pub fn filled(&self) -> usize {
         self.entries.iter().filter(|e| e.outcome.is_some()).count()
+    }
+
+    /// The session header read into a report: counts left blank are those of the codes; a
+    /// date, time, count or quality that does not read is said, in the user's language.
+    ///
+    /// # Errors
+    /// The first field that does not read.
+    pub fn session(&self, lang: Lang) -> Result<SessionReport, String> {
+        let h = &self.header;
+        let date = Date::parse(&h.date).map_err(|e| e.to_string())?;
+        let time = |s: &str| TimeOfDay::parse_blank(s).map_err(|e| e.to_string());
+        let number = |s: &str| -> Result<Option<u32>, String> {
+            match s.trim() {
+                "" => Ok(None),
+                n => n.parse().map(Some).map_err(|_| format!("{n:?}: a number")),
+            }
+        };
+        let counted = self.counted();
+        let quality = match h.quality.trim() {
+            "" => None,
+            q => Some(
+                q.parse::<u8>()
+                    .ok()
+                    .filter(|q| (1..=5).contains(q))
+                    .ok_or_else(|| FieldError::Quality(q.parse().unwrap_or(0)).words(lang))?,
+            ),
+        };
+        Ok(SessionReport {
+            date,
+            start: time(&h.start)?,
+            end: time(&h.end)?,
+            canvassers: number(&h.canvassers)?,
+            knocked: number(&h.knocked)?.unwrap_or(counted.0),
+            opened: number(&h.opened)?.unwrap_or(counted.1),
+            quality,
+            opponent_seen: crate::domain::field::says_yes(&h.opponent),
+            notes: h.notes.trim().to_owned(),
+        })
     }
 
     /// Knocked and opened, counted from the codes.

@@ -129,16 +129,8 @@ fn read_row(row: &TotalsRow, days: &CampaignDays, lang: Lang) -> Result<ReadRow,
                 .map_err(|_| FieldError::Quality(0).words(lang))?,
         ),
     };
-    let opponent = matches!(
-        row[6].trim().to_lowercase().as_str(),
-        "y" | "yes" | "o" | "oui" | "1" | "x"
-    );
-    let time = |s: &str| -> Result<Option<TimeOfDay>, String> {
-        match s.trim() {
-            "" => Ok(None),
-            t => TimeOfDay::parse(t).map(Some).map_err(|e| e.to_string()),
-        }
-    };
+    let opponent = crate::domain::field::says_yes(&row[6]);
+    let time = |s: &str| TimeOfDay::parse_blank(s).map_err(|e| e.to_string());
     let report = SessionReport {
         date,
         start: time(&row[7])?,

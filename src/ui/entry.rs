@@ -70,53 +70,25 @@ fn header_problem(
     lang: crate::domain::numbers::Lang,
 ) -> Option<String> {
     use crate::domain::date::Date;
-    use crate::domain::field::{CampaignDays, FieldError, TimeOfDay};
-    let h = &d.header;
-    if !h.date.trim().is_empty() {
-        let date = match Date::parse(&h.date) {
-            Ok(date) => date,
-            Err(e) => return Some(e.to_string()),
-        };
-        let printed = d.printed_on.as_deref().and_then(|p| Date::parse(p).ok());
-        let days = days.map_or(
-            CampaignDays {
-                start: None,
-                election: None,
-                today: Date::today(),
-            },
-            |days| CampaignDays {
-                today: Date::today(),
-                ..days
-            },
-        );
-        if let Err(e) = days.check(date, printed) {
-            return Some(e.words(lang));
-        }
+    use crate::domain::field::CampaignDays;
+    // Nothing to say while the day is not typed yet.
+    if d.header.date.trim().is_empty() {
+        return None;
     }
-    for time in [&h.start, &h.end] {
-        if !time.trim().is_empty()
-            && let Err(e) = TimeOfDay::parse(time)
-        {
-            return Some(e.to_string());
-        }
-    }
-    if !h.quality.trim().is_empty()
-        && !h
-            .quality
-            .trim()
-            .parse::<u8>()
-            .is_ok_and(|q| (1..=5).contains(&q))
-    {
-        return Some(FieldError::Quality(h.quality.trim().parse().unwrap_or(0)).words(lang));
-    }
-    if let (Ok(knocked), Ok(opened)) = (
-        h.knocked.trim().parse::<u32>(),
-        h.opened.trim().parse::<u32>(),
-    ) && opened > knocked
-    {
-        return Some(FieldError::OpenedOverKnocked { knocked, opened }.words(lang));
-    }
-    None
+    let report = match d.session(lang) {
+        Ok(r) => r,
+        Err(e) => return Some(e),
+    };
+    let days = CampaignDays {
+        today: Date::today(),
+        ..days.unwrap_or(CampaignDays {
+            start: None,
+            election: None,
+            today: Date::today(),
+        })
+    };
+    let printed = d.printed_on.as_deref().and_then(|p| Date::parse(p).ok());
+    report.check(&days, printed).err().map(|e| e.words(lang))
 }
 
 /// The header fields in the order they are typed.

@@ -125,6 +125,15 @@ pub fn parse_codes(text: &str) -> Result<Vec<Option<Outcome>>, FieldError> {
         .collect()
 }
 
+/// Whether a box ticked by hand says yes: "y", "yes", "o", "oui", "1" or "x", in any case.
+#[must_use]
+pub fn says_yes(text: &str) -> bool {
+    matches!(
+        text.trim().to_lowercase().as_str(),
+        "y" | "yes" | "o" | "oui" | "1" | "x"
+    )
+}
+
 /// Where a visit was recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum VisitSource {

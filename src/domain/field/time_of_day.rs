@@ -55,6 +55,18 @@ impl TimeOfDay {
         Ok(Self(h * 60 + m))
     }
 
+    /// Reads a time that may be left blank (`None`).
+    ///
+    /// # Errors
+    /// As [`TimeOfDay::parse`], for a text that is not blank.
+    pub fn parse_blank(text: &str) -> Result<Option<Self>, TimeError> {
+        if text.trim().is_empty() {
+            Ok(None)
+        } else {
+            Self::parse(text).map(Some)
+        }
+    }
+
     /// Minutes since midnight.
     #[must_use]
     pub fn minutes(self) -> u16 {
