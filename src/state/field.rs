@@ -93,6 +93,13 @@ pub const COVERAGE_RAMP: [(u8, u8, u8); 5] = [
     (253, 231, 37),
 ];
 
+/// The colour of a coverage on the map, at `alpha`.
+#[must_use]
+pub fn coverage_colour(coverage: f64, alpha: u8) -> egui::Color32 {
+    let (r, g, b) = COVERAGE_RAMP[coverage_step(coverage)];
+    egui::Color32::from_rgba_unmultiplied(r, g, b, alpha)
+}
+
 /// The step of [`COVERAGE_RAMP`] a coverage falls in.
 #[must_use]
 pub fn coverage_step(coverage: f64) -> usize {

@@ -460,23 +460,21 @@ impl Session {
     /// opacity.
     pub fn recolour(&mut self, opacity: f32, coverage: bool) {
         let alpha = (opacity.clamp(0.0, 1.0) * 255.0) as u8;
-        let fills = match &self.scored {
-            // Coverage: the ramp's step; precincts with no door to knock in an assigned turf
-            // stay a light veil.
-            // Lighter than the priority colours: the streets and doors stay readable under.
-            _ if coverage => self
-                .field
+        // Coverage: the ramp's step, lighter than the priority colours so the streets and
+        // doors stay readable under; precincts with no door to knock in an assigned turf stay a
+        // light veil.
+        let coverage_fills = || -> Vec<Color32> {
+            self.field
                 .precinct_coverage
                 .iter()
                 .map(|c| match c {
-                    Some(c) => {
-                        let (r, g, b) =
-                            super::field::COVERAGE_RAMP[super::field::coverage_step(*c)];
-                        Color32::from_rgba_unmultiplied(r, g, b, alpha / 2)
-                    }
+                    Some(c) => super::field::coverage_colour(*c, alpha / 2),
                     None => Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 6),
                 })
-                .collect(),
+                .collect()
+        };
+        let fills = match &self.scored {
+            _ if coverage => coverage_fills(),
             // Nothing to show by colour: a light veil, so that the street map stays readable.
             None => {
                 vec![Color32::from_rgba_unmultiplied(150, 150, 150, alpha / 6); self.shapes.len()]

@@ -208,9 +208,7 @@ pub fn map(
                 if by_coverage
                     && let Some(c) = loaded.and_then(|l| l.field.turf_coverage.get(&turf.name))
                 {
-                    let (r, g, b) =
-                        crate::state::field::COVERAGE_RAMP[crate::state::field::coverage_step(*c)];
-                    let fill = egui::Color32::from_rgba_unmultiplied(r, g, b, 150);
+                    let fill = crate::state::field::coverage_colour(*c, 150);
                     let mut mesh = egui::Mesh::default();
                     for w in outline.rings.iter().flatten() {
                         mesh.colored_vertex(view.to_screen(*w), fill);
