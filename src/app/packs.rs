@@ -9,24 +9,9 @@ use crate::state::Message;
 use crate::store::PackOptions;
 use crate::ui::i18n_field::ft;
 
-/// Whether `path` is a team pack of the campaign `campaign_uuid` (read without opening it as
-/// a campaign: an older pack is still recognised).
+/// Whether `path` is a team pack of the campaign `campaign_uuid`.
 pub(super) fn is_pack_of(path: &Path, campaign_uuid: &str) -> bool {
-    let Ok(conn) = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) else {
-        return false;
-    };
-    let meta = |key: &str| -> Option<String> {
-        conn.query_row(
-            "SELECT value FROM campaign_meta WHERE key = ?1",
-            [key],
-            |r| r.get(0),
-        )
-        .ok()
-    };
-    meta("kind").as_deref() == Some("team_pack") && meta("uuid").as_deref() == Some(campaign_uuid)
+    crate::store::team_pack_campaign(path).as_deref() == Some(campaign_uuid)
 }
 
 impl PlannerApp {

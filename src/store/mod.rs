@@ -45,7 +45,7 @@ pub use error::StoreError;
 pub use field::{NewSession, SheetState, SheetWritten, StoredSession};
 pub use lock::WriteLock;
 pub use merge::{Conflict, MergeReport, TableMerge};
-pub use pack::{PackOptions, PackWritten};
+pub use pack::{PackOptions, PackWritten, team_pack_campaign};
 pub use precincts::{PrecinctChanges, RemovalImpact, StoredPrecinct};
 pub use prints::{Print, PrintRow};
 pub use results::{ElectionMeta, ElectionResults, ResultsWritten};

@@ -43,6 +43,32 @@ pub struct PackWritten {
     pub bytes: u64,
 }
 
+/// The campaign a team pack belongs to (its uuid), read without opening the file as a
+/// campaign (so an older pack is recognised too); `None` for anything else, or for what is not
+/// a regular file.
+#[must_use]
+pub fn team_pack_campaign(path: &Path) -> Option<String> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
+    let meta = |key: &str| -> Option<String> {
+        conn.query_row(
+            "SELECT value FROM campaign_meta WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    (meta("kind").as_deref() == Some("team_pack"))
+        .then(|| meta("uuid"))
+        .flatten()
+}
+
 /// The margin of streets kept around a pack's turfs, in metres.
 const STREET_MARGIN_M: f64 = 200.0;
 
