@@ -72,6 +72,26 @@ fn the_demo_opens_scored_with_a_legend_on_the_map() {
 }
 
 #[test]
+fn the_mouse_wheel_over_the_map_zooms_in_as_in_a_desktop_gis() {
+    let mut h = harness("wheel-zoom", (1280.0, 800.0));
+    let before = h.state().map.memory.zoom();
+    h.hover_at(egui::pos2(650.0, 300.0));
+    for _ in 0..6 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Line,
+            delta: egui::vec2(0.0, 3.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(2);
+    }
+    h.run_steps(10);
+    let after = h.state().map.memory.zoom();
+    assert!(after > before + 0.2, "zoom {before} -> {after}");
+}
+
+#[test]
 fn changing_the_preset_changes_the_legend_counts() {
     let mut h = harness("preset", (1280.0, 800.0));
     // Natural breaks follow the values, so a new method moves precincts between classes.

@@ -131,8 +131,10 @@ impl Tiles for MbTiles {
                 zoom,
             };
             if let Some(texture) = self.texture(parent) {
-                let size = 1.0 / f32::from(1_u16 << dz);
-                let mask = (1_u32 << dz) - 1;
+                // dz passes 16 when a zoom-6 map is shown at street zooms
+                // (a u16 shift overflowed there).
+                let size = 0.5_f32.powi(i32::from(dz));
+                let mask = 1_u32.checked_shl(u32::from(dz)).map_or(u32::MAX, |m| m - 1);
                 let min = pos2(
                     (tile_id.x & mask) as f32 * size,
                     (tile_id.y & mask) as f32 * size,
@@ -155,5 +157,21 @@ impl Tiles for MbTiles {
 
     fn tile_size(&self) -> u32 {
         256
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_zoom_6_map_covers_a_tile_at_zoom_24_without_overflowing() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/basemap-world-z0-4-montreal-z5-6.mbtiles");
+        let mut tiles = MbTiles::open(&path, Context::default()).unwrap();
+        // Montréal at zoom 24: 18 zooms past the file's deepest tiles.
+        let (x, y) = (4_947_000_u32, 6_054_000_u32);
+        let piece = tiles.at(TileId { x, y, zoom: 24 });
+        assert!(piece.is_some(), "an ancestor tile is magnified");
     }
 }

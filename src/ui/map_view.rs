@@ -76,6 +76,9 @@ pub fn map(
         let mut moved_meeting_point: Option<(f64, f64)> = None;
         let mut walkers_map = Map::new(None, &mut memory, default_center)
             .panning(!lasso_tool)
+            // The mouse wheel zooms, as in every desktop GIS (walkers' default
+            // pans with it and zooms only with Ctrl held).
+            .zoom_with_ctrl(false)
             .double_click_to_zoom(!polygon_tool);
         if let Some(tiles) = tiles {
             walkers_map = walkers_map.with_layer(tiles, shown.view.basemap_opacity);
