@@ -79,6 +79,8 @@ fn main() {
         );
     }
 
+    jenks_alone(&data, &ours);
+
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("france.campaign.gpkg");
     let started = Instant::now();
@@ -174,4 +176,68 @@ fn main() {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
+}
+
+/// Natural breaks alone on the mobilisation scores and on 69,000 distinct values: ours
+/// (`domain::jenks`) beside the `ckmeans` crate it replaced, same run.
+fn jenks_alone(data: &campaign_planner::domain::results::ScoringData, ours: &[String]) {
+    use campaign_planner::domain::classify::{Ramp, classify};
+    let params = ScoringParams {
+        preset: Preset::Mobilisation,
+        ours: ours.to_vec(),
+        ..ScoringParams::default()
+    };
+    let scores = score(data, &params).expect("scores").scores;
+    let mut distinct: Vec<f64> = (0..scores.len())
+        .map(|i| i as f64 * 1.37 + (i % 7) as f64 * 0.01)
+        .collect();
+    let mut state = 42_u64;
+    for v in &mut distinct {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        *v = (*v).sqrt() * 40.0 + (state % 1000) as f64 * 1e-4;
+    }
+    for (label, values) in [
+        ("mobilisation scores", &scores),
+        ("69,000 distinct values", &distinct),
+    ] {
+        let n_distinct = {
+            let mut s: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+            s.sort_by(f64::total_cmp);
+            s.dedup();
+            s.len()
+        };
+        for classes in [5_usize, 7] {
+            let median = |f: &dyn Fn() -> usize| {
+                let mut times: Vec<Duration> = (0..25)
+                    .map(|_| {
+                        let started = Instant::now();
+                        std::hint::black_box(f());
+                        started.elapsed()
+                    })
+                    .collect();
+                times.sort();
+                ms(times[times.len() / 2])
+            };
+            let ours = median(&|| {
+                classify(values, classes, &ClassMethod::Jenks, Ramp::YlOrRd)
+                    .expect("classes")
+                    .legend
+                    .len()
+            });
+            let theirs = median(&|| {
+                let mut finite: Vec<f64> =
+                    values.iter().copied().filter(|v| v.is_finite()).collect();
+                finite.sort_unstable_by(f64::total_cmp);
+                ckmeans::ckmeans_indices(&finite, classes as u8)
+                    .expect("ckmeans")
+                    .1
+                    .len()
+            });
+            println!(
+                "  Jenks alone, {label} ({n_distinct} distinct), {classes} classes: ours median {ours:>6.2} ms, ckmeans crate {theirs:>6.2} ms  (target ≤ 10 ms)"
+            );
+        }
+    }
 }

@@ -37,7 +37,6 @@ impl ClassifyError {
                 "{n} seuils manuels font {} classes : donnez de 2 à 6 seuils, pour 3 à 7 classes",
                 n + 1
             ),
-            (Self::Jenks(e), _) => format!("les seuils naturels n'ont pas pu être calculés : {e}"),
         }
     }
 }
@@ -86,9 +85,6 @@ pub enum ClassifyError {
         /// How many breaks were given.
         breaks: usize,
     },
-    /// The clustering failed.
-    #[error("natural breaks could not be computed: {0}")]
-    Jenks(String),
 }
 
 /// One class of the legend.
@@ -159,7 +155,7 @@ pub fn classify(
         ClassMethod::Equal => equal_bounds(&finite, classes),
         ClassMethod::Jenks => {
             finite.sort_unstable_by(f64::total_cmp);
-            jenks_bounds(&finite, classes)?
+            jenks_bounds(&finite, classes)
         }
         ClassMethod::Manual(breaks) => manual_bounds(&finite, breaks)?,
     };
@@ -230,14 +226,11 @@ fn equal_bounds(values: &[f64], k: usize) -> Vec<f64> {
     bounds
 }
 
-fn jenks_bounds(sorted: &[f64], k: usize) -> Result<Vec<f64>, ClassifyError> {
-    if sorted.is_empty() {
-        return Ok(Vec::new());
-    }
-    let k = k.min(sorted.len()) as u8;
-    let (clustered, ranges) =
-        ckmeans::ckmeans_indices(sorted, k).map_err(|e| ClassifyError::Jenks(format!("{e:?}")))?;
-    Ok(ranges.iter().map(|&(_, end)| clustered[end]).collect())
+fn jenks_bounds(sorted: &[f64], k: usize) -> Vec<f64> {
+    super::jenks::natural_breaks(sorted, k)
+        .into_iter()
+        .map(|end| sorted[end])
+        .collect()
 }
 
 fn manual_bounds(values: &[f64], breaks: &[f64]) -> Result<Vec<f64>, ClassifyError> {

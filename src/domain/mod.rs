@@ -13,6 +13,7 @@ pub mod door;
 pub mod field;
 pub mod formula;
 pub mod geometry;
+pub mod jenks;
 pub mod name;
 pub mod numbers;
 pub mod precinct;
