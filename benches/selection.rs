@@ -1,7 +1,9 @@
 //! Lasso selection benchmark (issue 5): the standard lasso of DESIGN.md §9 over 69,000
 //! generated precincts and over 2,000,000 door points.
 //!
-//! `cargo bench --bench selection`. Targets: precincts under 2 ms, doors under 10 ms.
+//! `cargo bench --bench selection`. Targets: precincts under 2 ms (touching the lasso: 1 ms, and
+//! at or under GEOS, run beside when `SHAPELY_PYTHON` names a Python with shapely 2), doors
+//! under 10 ms.
 
 use std::time::{Duration, Instant};
 
@@ -26,24 +28,25 @@ fn main() {
         (
             "representative point inside",
             Membership::Representative,
-            "GEOS/shapely STRtree 0.17 ms",
+            "target < 2 ms",
         ),
         (
             "intersecting the lasso",
             Membership::Intersects,
-            "GEOS 0.9 ms",
+            "target ≤ 1 ms and at or under GEOS",
         ),
-        ("wholly within", Membership::Within, "—"),
+        ("wholly within", Membership::Within, "target < 2 ms"),
     ] {
         let mut n = 0;
         let t = time(25, || {
             n = index.select(&geometries, &lasso, membership).len();
         });
         println!(
-            "  precincts {label:<28} {n:>6}: median {:.3} ms (target < 2 ms; {reference})",
+            "  precincts {label:<28} {n:>6}: median {:.3} ms ({reference})",
             ms(t)
         );
     }
+    geos_beside(&geometries, &lasso);
     let points: Vec<Point<f64>> = synth::random_points(2_000_000, synth::FRANCE_BOX, 7)
         .into_iter()
         .map(Point::from)
@@ -98,6 +101,37 @@ fn main() {
         "  auto-cut of 100,000 doors in 700 precincts into {turfs} turfs of ~150: median {:.0} ms (target < 1 s)",
         ms(t)
     );
+}
+
+/// GEOS on the same precincts and lasso, when `SHAPELY_PYTHON` names a Python with shapely 2
+/// (`benches/selection_geos.py` reads them from a GeoJSON file written here).
+fn geos_beside(geometries: &[MultiPolygon<f64>], lasso: &geo_types::Polygon<f64>) {
+    let Some(python) = std::env::var_os("SHAPELY_PYTHON") else {
+        println!("  (set SHAPELY_PYTHON to a Python with shapely 2 to run GEOS beside these)");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("selection.json");
+    let precincts: Vec<geojson::Geometry> =
+        geometries.iter().map(geojson::Geometry::from).collect();
+    let data = serde_json::json!({
+        "precincts": precincts,
+        "lasso": geojson::Geometry::from(lasso),
+    });
+    std::fs::write(&path, data.to_string()).expect("write the shapes");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/selection_geos.py");
+    match std::process::Command::new(python)
+        .arg(script)
+        .arg(&path)
+        .output()
+    {
+        Ok(out) => print!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => println!("  (GEOS not run: {e})"),
+    }
 }
 
 /// The median of `runs` timings of `f`.

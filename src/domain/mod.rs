@@ -14,6 +14,7 @@ pub mod field;
 pub mod formula;
 pub mod geometry;
 pub mod jenks;
+pub mod lasso;
 pub mod name;
 pub mod numbers;
 pub mod precinct;

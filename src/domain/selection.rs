@@ -1,8 +1,10 @@
 //! Selecting precincts and doors with a lasso or polygon: rstar filters by bounding box, geo
-//! tests exactly.
+//! (and, for precincts touching the lasso, a prepared lasso: `domain::lasso`) tests exactly.
 
 use geo::{BoundingRect as _, Contains as _, InteriorPoint as _, Intersects as _};
-use geo_types::{MultiPolygon, Point, Polygon};
+use geo_types::{Coord, MultiPolygon, Point, Polygon};
+
+use super::lasso::PreparedLasso;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -73,20 +75,32 @@ impl PrecinctIndex {
             return Vec::new();
         };
         let envelope = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+        let prepared = (membership == Membership::Intersects).then(|| PreparedLasso::new(lasso));
         let mut out: Vec<usize> = self
             .tree
             .locate_in_envelope_intersecting(&envelope)
-            .map(|b| b.data)
-            .filter(|&i| {
+            .filter(|b| {
+                let i = b.data;
                 let inside = lasso.contains(&self.representative[i]);
-                match membership {
-                    Membership::Representative => inside,
+                match (membership, &prepared) {
+                    (Membership::Representative, _) => inside,
                     // A precinct whose inner point is inside surely touches the lasso.
-                    Membership::Intersects => inside || touches(lasso, &geometries[i]),
+                    (Membership::Intersects, Some(prepared)) => {
+                        let [x0, y0] = b.geom().lower();
+                        let [x1, y1] = b.geom().upper();
+                        inside
+                            || prepared.touches_from_outside(
+                                &geometries[i],
+                                Coord { x: x0, y: y0 },
+                                Coord { x: x1, y: y1 },
+                            )
+                    }
+                    (Membership::Intersects, None) => inside || lasso.intersects(&geometries[i]),
                     // One whose inner point is outside is surely not within it.
-                    Membership::Within => inside && within(lasso, &geometries[i]),
+                    (Membership::Within, _) => inside && within(lasso, &geometries[i]),
                 }
             })
+            .map(|b| b.data)
             .collect();
         out.sort_unstable();
         out
@@ -103,24 +117,6 @@ fn within(lasso: &Polygon<f64>, shape: &MultiPolygon<f64>) -> bool {
         .exterior_coords_iter()
         .all(|c| lasso.contains(&c) || lasso.exterior().contains(&c))
         && !lasso.exterior().0.iter().any(|c| shape.contains(c))
-}
-
-/// Whether `shape` and `lasso` share any point: a vertex of one inside the other, or two
-/// edges crossing — the same answer as a general `intersects`, by cheap tests first.
-fn touches(lasso: &Polygon<f64>, shape: &MultiPolygon<f64>) -> bool {
-    use geo::CoordsIter as _;
-    if shape.exterior_coords_iter().any(|c| lasso.intersects(&c)) {
-        return true;
-    }
-    if lasso.exterior().0.iter().any(|c| shape.intersects(c)) {
-        return true;
-    }
-    shape.0.iter().any(|p| {
-        p.exterior()
-            .lines()
-            .chain(p.interiors().iter().flat_map(geo_types::LineString::lines))
-            .any(|a| lasso.exterior().lines().any(|b| a.intersects(&b)))
-    })
 }
 
 type Pointed = GeomWithData<[f64; 2], usize>;
@@ -250,6 +246,27 @@ mod tests {
             .select(&geometries, &lasso, Membership::Intersects)
             .len();
         assert!(within <= rep && rep <= touch);
+    }
+
+    #[test]
+    fn random_lassos_even_self_crossing_touch_what_geo_says_they_touch() {
+        use rand::{Rng as _, SeedableRng as _};
+        let cells = synth::voronoi_precincts(2000, (2.0, 48.5, 2.8, 49.2), 5);
+        let geometries: Vec<MultiPolygon<f64>> = cells.into_iter().map(|c| c.geometry).collect();
+        let index = PrecinctIndex::new(&geometries);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        for case in 0..30 {
+            let vertices = rng.random_range(3..30);
+            let ring: Vec<(f64, f64)> = (0..vertices)
+                .map(|_| (rng.random_range(2.1..2.7), rng.random_range(48.6..49.1)))
+                .collect();
+            let lasso = Polygon::new(ring.into(), vec![]);
+            let fast = index.select(&geometries, &lasso, Membership::Intersects);
+            let slow: Vec<usize> = (0..geometries.len())
+                .filter(|&i| lasso.intersects(&geometries[i]))
+                .collect();
+            assert_eq!(fast, slow, "lasso {case}");
+        }
     }
 
     #[test]
