@@ -254,11 +254,11 @@ mod tests {
         let cells = synth::voronoi_precincts(2000, (2.0, 48.5, 2.8, 49.2), 5);
         let geometries: Vec<MultiPolygon<f64>> = cells.into_iter().map(|c| c.geometry).collect();
         let index = PrecinctIndex::new(&geometries);
-        let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+        let mut random = rand::rngs::StdRng::seed_from_u64(9);
         for case in 0..30 {
-            let vertices = rng.random_range(3..30);
+            let vertices = random.random_range(3..30);
             let ring: Vec<(f64, f64)> = (0..vertices)
-                .map(|_| (rng.random_range(2.1..2.7), rng.random_range(48.6..49.1)))
+                .map(|_| (random.random_range(2.1..2.7), random.random_range(48.6..49.1)))
                 .collect();
             let lasso = Polygon::new(ring.into(), vec![]);
             let fast = index.select(&geometries, &lasso, Membership::Intersects);
