@@ -725,9 +725,9 @@ fn the_doors_shown_for_a_selection_are_the_doors_of_the_turf_made_of_it() {
     let copy = demo.with_file_name("live-figures.campaign.gpkg");
     let _ = std::fs::remove_file(&copy);
     std::fs::copy(demo, &copy).unwrap();
-    rusqlite::Connection::open(&copy)
-        .unwrap()
-        .execute("UPDATE precincts SET registered = 1001 + 7 * fid", [])
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    campaign_planner::store::spatial::register(&conn).unwrap();
+    conn.execute("UPDATE precincts SET registered = 1001 + 7 * fid", [])
         .unwrap();
     let mut h = Harness::builder()
         .with_size((1280.0, 800.0))

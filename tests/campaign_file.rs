@@ -60,7 +60,7 @@ fn every_travelling_table_has_uuid_updated_at_and_a_tombstone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.gpkg");
     drop(Campaign::create(&path, "T").unwrap());
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     let columns = |table: &str| -> Vec<String> {
         conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
             .unwrap()
@@ -175,7 +175,7 @@ fn a_plain_geopackage_from_another_tool_is_refused_with_an_offer_to_import_it() 
 fn a_plain_sqlite_database_is_refused_as_not_a_campaign() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.sqlite");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
         .unwrap();
     drop(conn);
@@ -219,7 +219,7 @@ fn a_truncated_campaign_is_refused_and_left_untouched() {
 fn a_newer_schema_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = montreal_campaign(dir.path());
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute(
         "UPDATE campaign_meta SET value = '99' WHERE key = 'schema_version'",
         [],
@@ -272,7 +272,7 @@ fn a_second_program_opening_a_file_open_for_writing_is_told_so() {
 fn a_version_1_file_from_the_fixture_is_upgraded_with_every_field_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.campaign.gpkg");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch(&std::fs::read_to_string(fixture("schema/v1.sql")).unwrap())
         .unwrap();
     drop(conn);
@@ -335,7 +335,7 @@ fn a_version_1_file_from_the_fixture_is_upgraded_with_every_field_kept() {
 fn a_campaign_meta_without_a_readable_version_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v0.campaign.gpkg");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch(&std::fs::read_to_string(fixture("schema/v1.sql")).unwrap())
         .unwrap();
     conn.execute(
@@ -353,7 +353,7 @@ fn a_campaign_meta_without_a_readable_version_is_refused_untouched() {
 fn a_version_2_file_from_the_fixture_is_upgraded_with_its_doors_read_into_address_parts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v2.campaign.gpkg");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch(&std::fs::read_to_string(fixture("schema/v2.sql")).unwrap())
         .unwrap();
     drop(conn);
@@ -407,7 +407,7 @@ fn a_version_2_file_from_the_fixture_is_upgraded_with_its_doors_read_into_addres
 fn a_version_3_file_from_the_fixture_is_upgraded_with_its_streets_doors_and_meeting_point_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v3.campaign.gpkg");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch(&std::fs::read_to_string(fixture("schema/v3.sql")).unwrap())
         .unwrap();
     drop(conn);
@@ -444,7 +444,7 @@ fn a_version_4_file_from_the_fixture_is_upgraded_with_its_print_and_old_session_
  {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v4.campaign.gpkg");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch(&std::fs::read_to_string(fixture("schema/v4.sql")).unwrap())
         .unwrap();
     drop(conn);
@@ -498,7 +498,7 @@ fn a_version_5_file_from_the_fixture_is_upgraded_with_its_visits_and_sessions_ke
  {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v5.campaign.gpkg");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch(&std::fs::read_to_string(fixture("schema/v5.sql")).unwrap())
         .unwrap();
     drop(conn);
@@ -529,7 +529,7 @@ fn a_version_5_file_from_the_fixture_is_upgraded_with_its_visits_and_sessions_ke
 fn a_version_6_file_from_the_fixture_is_upgraded_with_its_merge_kept_and_gains_list_attributes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v6.campaign.gpkg");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch(&std::fs::read_to_string(fixture("schema/v6.sql")).unwrap())
         .unwrap();
     drop(conn);
@@ -556,7 +556,7 @@ fn a_version_7_file_from_the_fixture_is_upgraded_with_its_nuances_kept_and_its_d
  {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v7.campaign.gpkg");
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = common::open_sql(&path).unwrap();
     conn.execute_batch(&std::fs::read_to_string(fixture("schema/v7.sql")).unwrap())
         .unwrap();
     drop(conn);
@@ -578,6 +578,55 @@ fn a_version_7_file_from_the_fixture_is_upgraded_with_its_nuances_kept_and_its_d
         )
         .unwrap();
     assert!(plan.contains("doors_precinct"), "{plan}");
+    drop(campaign);
+    let again = Campaign::open_read_only(&path).unwrap();
+    let report = again.validate().unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}
+
+#[test]
+fn a_version_8_file_from_the_fixture_is_upgraded_with_an_r_tree_of_every_feature_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v8.campaign.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&std::fs::read_to_string(fixture("schema/v8.sql")).unwrap())
+        .unwrap();
+    drop(conn);
+
+    let campaign = Campaign::open(&path).unwrap();
+    assert_eq!(campaign.schema_version().unwrap(), schema::CURRENT_VERSION);
+    assert_eq!(campaign.name().unwrap(), "Schema v8 fixture");
+    assert_eq!(campaign.doors().unwrap().len(), 6);
+    let conn = campaign.conn_for_tests();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    for (layer, features) in [("precincts", 4), ("turfs", 1), ("doors", 6), ("streets", 0)] {
+        assert_eq!(
+            count(&format!("SELECT count(*) FROM rtree_{layer}_geom")),
+            features,
+            "{layer}"
+        );
+    }
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index' \
+             AND column_name = 'geom' AND scope = 'write-only'"
+        ),
+        4
+    );
+    // A door's box is its point, from the blob the fixture holds.
+    let (x, minx, maxx): (f64, f64, f64) = conn
+        .query_row(
+            "SELECT ST_MinX(d.geom), r.minx, r.maxx FROM doors d \
+             JOIN rtree_doors_geom r ON r.id = d.fid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    // SQLite's R-tree keeps 32-bit floats, rounded outwards.
+    assert!(
+        minx <= x && x <= maxx && maxx - minx < 1e-5,
+        "{minx} {x} {maxx}"
+    );
     drop(campaign);
     let again = Campaign::open_read_only(&path).unwrap();
     let report = again.validate().unwrap();

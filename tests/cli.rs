@@ -176,7 +176,7 @@ fn validate_passes_a_sound_file_and_lists_problems_with_status_2() {
         ok.contains("valid campaign file") && ok.contains("58 geometries"),
         "{ok}"
     );
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     conn.execute(
         "UPDATE precincts SET geom = X'0102030405' WHERE code = '101'",
         [],

@@ -175,7 +175,7 @@ fn a_150_door_sheet_is_typed_in_under_1_3_keys_a_door_and_saved_in_the_printed_o
     drop(h);
 
     // Saved: one visit per printed row, in the printed order, and the session.
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     let saved: String = conn
         .query_row(
             "SELECT group_concat(v.outcome, '') FROM (SELECT v.outcome FROM print_rows r \
@@ -252,7 +252,7 @@ fn a_sheet_half_typed_comes_back_after_a_crash_and_its_rows_are_not_saved_until_
             Some("OORARRR".to_owned())
         );
     }
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     let visits: i64 = conn
         .query_row("SELECT count(*) FROM door_visits", [], |r| r.get(0))
         .unwrap();
@@ -325,7 +325,7 @@ fn a_date_outside_the_campaign_or_more_opened_than_knocked_is_said_as_it_is_type
     k.h.get_by_label_contains("5 doors opened but only 3 knocked");
     k.ctrl(Key::S);
     k.h.run_steps(2);
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     let sessions: i64 = conn
         .query_row("SELECT count(*) FROM field_reports", [], |r| r.get(0))
         .unwrap();
@@ -384,7 +384,7 @@ fn the_totals_grid_takes_sessions_by_keyboard_repeats_the_cell_above_with_space_
     // More opened than knocked: said beside the row, nothing saved.
     k.h.get_by_label_contains("12 doors opened but only 10 knocked");
     let count = |file: &Path| -> i64 {
-        rusqlite::Connection::open(file)
+        common::open_sql(file)
             .unwrap()
             .query_row("SELECT count(*) FROM field_reports", [], |r| r.get(0))
             .unwrap()

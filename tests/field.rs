@@ -39,7 +39,7 @@ fn campaign(dir: &Path) -> (PathBuf, String) {
     ]);
     let code = said.split_whitespace().last().unwrap().to_owned();
     // Printed a week ago, so the sheet can be dated any day since.
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     conn.execute(
         "UPDATE prints SET printed_at = ?1",
         [format!("{}T09:00:00.000Z", day(-7))],
@@ -185,7 +185,7 @@ fn the_same_sheet_or_session_entered_twice_counts_once_and_a_correction_updates_
     );
     // One session for the sheet, however often it is typed.
     assert_eq!(p["sessions"], 1);
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM door_visits", [], |r| r.get(0))
         .unwrap();
@@ -307,7 +307,7 @@ fn a_sheet_typed_as_a_csv_of_rank_code_and_note_is_entered_and_a_bad_code_names_
         said.contains("3 new") && said.contains("3 knocked, 2 opened"),
         "{said}"
     );
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     let note: String = conn
         .query_row(
             "SELECT note FROM door_visits WHERE outcome = 'O'",
@@ -402,7 +402,7 @@ fn a_correction_keeps_the_session_s_other_fields_and_bad_session_options_are_ref
     assert_eq!(r["canvassers"], 2, "{list}");
     assert_eq!(r["start"], "17:00", "{list}");
     // "OL": talked, and a leaflet left on that row.
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     let leaflet: bool = conn
         .query_row(
             "SELECT leaflet FROM door_visits WHERE outcome = 'O'",

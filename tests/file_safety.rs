@@ -335,7 +335,7 @@ fn a_write_ahead_log_or_a_stray_file_under_the_journal_name_is_refused_and_kept(
     // still in its log.
     let other = dir.path().join("other.campaign.gpkg");
     std::fs::copy(&file, &other).unwrap();
-    let conn = rusqlite::Connection::open(&other).unwrap();
+    let conn = common::open_sql(&other).unwrap();
     conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
     conn.execute(

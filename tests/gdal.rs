@@ -124,3 +124,84 @@ fn ogrinfo_reads_the_streets_layer_an_extract_brought_with_names_and_classes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn every_feature_layer_has_an_r_tree_that_gdal_uses_and_our_writes_keep_true() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("h.campaign.gpkg");
+    common::cli_ok(&["new", s(&file), "--name", "Helsinki"]);
+    let points = common::fixture("helsinki-address-points.geojson");
+    common::cli_ok(&["doors", s(&file), "import", s(&points)]);
+    common::cli_ok(&[
+        "streets",
+        s(&file),
+        "import",
+        s(&common::fixture("helsinki.osm.pbf")),
+    ]);
+    // Turfs cut from the doors, one of them deleted; the doors imported again (updates).
+    common::cli_ok(&["turf", s(&file), "autocut", "--target", "150"]);
+    common::cli_ok(&["turf", s(&file), "delete", "Auto 1"]);
+    common::cli_ok(&["doors", s(&file), "import", s(&points)]);
+    for layer in ["precincts", "turfs", "doors", "streets"] {
+        let has = ogrinfo(&[
+            "-ro",
+            "-q",
+            s(&file),
+            "-sql",
+            &format!("SELECT HasSpatialIndex('{layer}', 'geom') AS has"),
+        ]);
+        assert!(
+            has.contains("HasSpatialIndex (Integer) = 1"),
+            "{layer}: {has}"
+        );
+        // GDAL's own ST_* functions agree with every box the triggers wrote, and every
+        // feature with a geometry has one.
+        let wrong = ogrinfo(&[
+            "-ro",
+            "-q",
+            s(&file),
+            "-sql",
+            &format!(
+                "SELECT (SELECT count(*) FROM {layer} m LEFT JOIN rtree_{layer}_geom r \
+                 ON r.id = m.fid WHERE m.geom IS NOT NULL AND (r.id IS NULL \
+                 OR abs(r.minx - ST_MinX(m.geom)) > 1e-5 OR abs(r.maxx - ST_MaxX(m.geom)) > 1e-5 \
+                 OR abs(r.miny - ST_MinY(m.geom)) > 1e-5 OR abs(r.maxy - ST_MaxY(m.geom)) > 1e-5)) \
+                 + (SELECT count(*) FROM rtree_{layer}_geom r LEFT JOIN {layer} m \
+                 ON r.id = m.fid WHERE m.fid IS NULL) AS wrong"
+            ),
+        ]);
+        assert!(wrong.contains("wrong (Integer) = 0"), "{layer}: {wrong}");
+    }
+    // A window of the doors read through the index gives what a scan gives.
+    let window = ["-spat", "24.94", "60.165", "24.95", "60.17"];
+    let through_index = ogrinfo(&[&["-ro", "-so", s(&file), "doors"][..], &window[..]].concat());
+    let count = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("Feature Count: "))
+            .unwrap()
+            .trim()
+            .parse::<i64>()
+            .unwrap()
+    };
+    let scanned: i64 = common::open_sql(&file)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM doors WHERE ST_MinX(geom) BETWEEN 24.94 AND 24.95 \
+             AND ST_MinY(geom) BETWEEN 60.165 AND 60.17",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(scanned > 10);
+    assert_eq!(count(&through_index), scanned);
+    let out = Command::new("/usr/bin/python3")
+        .args(["-m", "osgeo_utils.samples.validate_gpkg", s(&file)])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "validate_gpkg.py refused the file with its R-trees:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -214,7 +214,7 @@ fn validate_finds_an_invalid_geometry_written_by_another_program() {
     ]);
     let bow_tie = geo_types::MultiPolygon(vec![geo_types::Polygon::new(ring, vec![])]);
     let blob = campaign_planner::store::gpkg::encode_multipolygon(&bow_tie).unwrap();
-    rusqlite::Connection::open(&file)
+    common::open_sql(&file)
         .unwrap()
         .execute("UPDATE precincts SET geom = ?1 WHERE code = '101'", [blob])
         .unwrap();
@@ -388,7 +388,7 @@ fn validate_finds_what_other_programs_write_wrong_and_deletes_leave_nothing_dang
     cli_ok(&["turf", s(&file), "delete", "A"]);
     cli_ok(&["validate", s(&file)]);
     // What another program might write.
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     for sql in [
         "UPDATE teams SET colour = 'pink'",
         "UPDATE elections SET date = '2013-13-45'",
@@ -793,7 +793,7 @@ fn validate_finds_a_damaged_schema_and_values_no_planner_writes_and_exits_2() {
     let case = |name: &str, sql: &str| {
         let copy = dir.path().join(format!("{name}.campaign.gpkg"));
         std::fs::copy(&base, &copy).unwrap();
-        let conn = rusqlite::Connection::open(&copy).unwrap();
+        let conn = common::open_sql(&copy).unwrap();
         conn.execute_batch(sql).unwrap();
         drop(conn);
         let out = cli(&["validate", s(&copy)]);
@@ -941,7 +941,7 @@ fn validate_lists_a_lost_version_and_impossible_results_and_doors_read_french_ho
     ]);
     let copy = dir.path().join("votes.campaign.gpkg");
     std::fs::copy(&file, &copy).unwrap();
-    rusqlite::Connection::open(&copy)
+    common::open_sql(&copy)
         .unwrap()
         .execute("UPDATE results SET votes = -10 WHERE rowid = 1", [])
         .unwrap();
@@ -954,7 +954,7 @@ fn validate_lists_a_lost_version_and_impossible_results_and_doors_read_french_ho
     );
     let copy = dir.path().join("meta.campaign.gpkg");
     std::fs::copy(&file, &copy).unwrap();
-    rusqlite::Connection::open(&copy)
+    common::open_sql(&copy)
         .unwrap()
         .execute("DELETE FROM campaign_meta", [])
         .unwrap();

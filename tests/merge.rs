@@ -53,7 +53,7 @@ fn template() -> &'static Path {
                 s(&dir.join("out")),
             ]);
         }
-        let conn = rusqlite::Connection::open(&file).unwrap();
+        let conn = common::open_sql(&file).unwrap();
         conn.execute(
             "UPDATE prints SET printed_at = ?1",
             [format!("{week_ago}T09:00:00.000Z")],
@@ -82,7 +82,7 @@ fn team(c: &Campaign, name: &str) -> TeamId {
 
 /// The field rows of a file: (table, uuid) → every column but the local id and the source.
 fn field_dump(file: &Path) -> BTreeMap<(String, String), Vec<String>> {
-    let conn = rusqlite::Connection::open(file).unwrap();
+    let conn = common::open_sql(file).unwrap();
     let mut out = BTreeMap::new();
     for table in ["door_visits", "field_reports", "prints"] {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
@@ -118,7 +118,7 @@ fn field_dump(file: &Path) -> BTreeMap<(String, String), Vec<String>> {
 
 /// The plan tables of a file, every column.
 fn plan_dump(file: &Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(file).unwrap();
+    let conn = common::open_sql(file).unwrap();
     let mut out = Vec::new();
     for table in [
         "precincts",
@@ -301,7 +301,7 @@ proptest! {
         }
         if plan_edit {
             // A pack's plan edited behind the app's back (in QGIS, say).
-            let conn = rusqlite::Connection::open(&pa).unwrap();
+            let conn = common::open_sql(&pa).unwrap();
             conn.execute("UPDATE turfs SET name = 'Renamed', updated_at = '2099-01-01T00:00:00.000Z'", []).unwrap();
             conn.execute("UPDATE doors SET address = 'Elsewhere'", []).unwrap();
         }
@@ -371,7 +371,7 @@ fn a_pack_sent_back_unchanged_changes_nothing_and_holds_nothing_of_another_team(
         assert_eq!((w.turfs, w.doors), (1, 12), "{w:?}");
         assert!(w.bytes < 2_000_000);
     }
-    let conn = rusqlite::Connection::open(&pack).unwrap();
+    let conn = common::open_sql(&pack).unwrap();
     let free: i64 = conn
         .query_row("PRAGMA freelist_count", [], |r| r.get(0))
         .unwrap();
@@ -445,7 +445,7 @@ fn a_pack_refuses_plan_edits_and_another_campaign_s_pack_or_a_newer_one_is_refus
     // A pack of a newer schema: refused, the master byte for byte as it was.
     let newer = dir.path().join("newer.gpkg");
     std::fs::copy(&pack, &newer).unwrap();
-    rusqlite::Connection::open(&newer)
+    common::open_sql(&newer)
         .unwrap()
         .execute(
             "UPDATE campaign_meta SET value = '99' WHERE key = 'schema_version'",
@@ -469,10 +469,19 @@ fn a_pack_of_the_previous_schema_is_merged_from_an_upgraded_copy_and_left_as_it_
         apply(&mut c, &Op::Enter(1, vec![Some('A'), Some('O')], 1));
     }
     // Back to version 5, as an older build would have written it.
-    rusqlite::Connection::open(&pack)
-        .unwrap()
-        .execute_batch(
-            "DROP TABLE merges; DELETE FROM gpkg_contents WHERE table_name = 'merges';
+    let old = common::open_sql(&pack).unwrap();
+    for table in ["precincts", "turfs", "doors", "streets"] {
+        old.execute_batch(&format!("DROP TABLE rtree_{table}_geom;"))
+            .unwrap();
+        for trigger in [
+            "insert", "update1", "update2", "update3", "update4", "delete",
+        ] {
+            old.execute_batch(&format!("DROP TRIGGER rtree_{table}_geom_{trigger};"))
+                .unwrap();
+        }
+    }
+    old.execute_batch(
+        "DROP TABLE merges; DELETE FROM gpkg_contents WHERE table_name = 'merges';
              ALTER TABLE prints DROP COLUMN replica_uuid;
              DROP INDEX door_visits_print; DROP INDEX field_reports_uuid_version;
              CREATE UNIQUE INDEX door_visits_print_door ON door_visits(print_uuid, door_uuid)
@@ -481,10 +490,11 @@ fn a_pack_of_the_previous_schema_is_merged_from_an_upgraded_copy_and_left_as_it_
              DROP INDEX doors_precinct; DROP INDEX turf_members_precinct;
              DROP INDEX turf_members_door; DROP INDEX door_visits_turf;
              DROP INDEX results_totals_code;
+             DROP TABLE gpkg_extensions;
              DELETE FROM gpkg_contents WHERE table_name = 'list_attributes';
              UPDATE campaign_meta SET value = '5' WHERE key = 'schema_version';",
-        )
-        .unwrap();
+    )
+    .unwrap();
     let bytes = std::fs::read(&pack).unwrap();
     let said = cli_ok(&["merge", s(&m), s(&pack)]);
     assert!(said.contains("door_visits    2 new"), "{said}");
@@ -509,7 +519,7 @@ fn a_pack_whose_clock_runs_ahead_is_merged_and_flagged() {
         let mut c = Campaign::open(&pack).unwrap();
         apply(&mut c, &Op::Enter(1, vec![Some('A')], 1));
     }
-    rusqlite::Connection::open(&pack)
+    common::open_sql(&pack)
         .unwrap()
         .execute(
             "UPDATE door_visits SET updated_at = '2099-01-01T00:00:00.000Z'",
@@ -666,7 +676,7 @@ fn a_pack_made_without_notes_or_support_never_blanks_them_at_headquarters() {
     }
     let said = cli_ok(&["merge", s(&m), s(&pack)]);
     assert!(!said.contains("note"), "{said}");
-    let conn = rusqlite::Connection::open(&m).unwrap();
+    let conn = common::open_sql(&m).unwrap();
     let (outcome, note, support): (String, String, Option<i64>) = conn
         .query_row(
             "SELECT outcome, note, support FROM door_visits WHERE deleted_at IS NULL \
@@ -719,7 +729,7 @@ fn visits_of_a_door_deleted_at_headquarters_are_merged_and_said() {
         apply(&mut c, &Op::Enter(1, vec![Some('O'), Some('A')], 1));
     }
     // Meanwhile headquarters deleted the door of the first row.
-    let door: String = rusqlite::Connection::open(&pack)
+    let door: String = common::open_sql(&pack)
         .unwrap()
         .query_row(
             "SELECT door_uuid FROM door_visits WHERE outcome = 'O'",
@@ -727,7 +737,7 @@ fn visits_of_a_door_deleted_at_headquarters_are_merged_and_said() {
             |r| r.get(0),
         )
         .unwrap();
-    rusqlite::Connection::open(&m)
+    common::open_sql(&m)
         .unwrap()
         .execute(
             "UPDATE doors SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE uuid = ?1",

@@ -146,7 +146,7 @@ fn formulas_deep_or_long_enough_to_overflow_the_stack_are_refused_with_a_clear_e
 /// Saves a scoring row with `formula` straight into the file, as an older or damaged program
 /// might have.
 fn save_formula(file: &Path, formula: &str) {
-    let conn = rusqlite::Connection::open(file).unwrap();
+    let conn = common::open_sql(file).unwrap();
     let parameters = serde_json::json!({
         "preset": "custom",
         "ours": ["Joly"],
@@ -195,7 +195,7 @@ fn a_saved_formula_that_cannot_parse_opens_with_the_scoring_reset_and_a_message(
 fn unreadable_saved_parameters_do_not_keep_the_campaign_from_opening() {
     let dir = tempfile::tempdir().unwrap();
     let file = scored_montreal(dir.path());
-    let conn = rusqlite::Connection::open(&file).unwrap();
+    let conn = common::open_sql(&file).unwrap();
     conn.execute(
         "UPDATE scoring SET parameters = '{not json' WHERE deleted_at IS NULL",
         [],

@@ -258,7 +258,12 @@ mod tests {
         for case in 0..30 {
             let vertices = random.random_range(3..30);
             let ring: Vec<(f64, f64)> = (0..vertices)
-                .map(|_| (random.random_range(2.1..2.7), random.random_range(48.6..49.1)))
+                .map(|_| {
+                    (
+                        random.random_range(2.1..2.7),
+                        random.random_range(48.6..49.1),
+                    )
+                })
                 .collect();
             let lasso = Polygon::new(ring.into(), vec![]);
             let fast = index.select(&geometries, &lasso, Membership::Intersects);

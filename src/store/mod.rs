@@ -24,6 +24,7 @@ mod prints;
 mod results;
 pub mod schema;
 mod settings;
+pub mod spatial;
 mod streets;
 mod table;
 mod teams;
@@ -465,6 +466,7 @@ impl Campaign {
 /// stays one file), and a short wait when another program reads at the same moment.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    spatial::register(conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     // A 128 MB page cache (SQLite's default is 2 MB): bulk writes of results touch indexes far
     // larger than the default, and the cache only grows as pages are used.

@@ -14,7 +14,7 @@ pub const GPKG_APPLICATION_ID: u32 = 0x4750_4B47;
 pub const GPKG_USER_VERSION: i32 = 10_200;
 
 /// The schema version this build writes.
-pub const CURRENT_VERSION: i64 = 8;
+pub const CURRENT_VERSION: i64 = 9;
 
 /// The `campaign_meta` key holding the schema version.
 pub const VERSION_KEY: &str = "schema_version";
@@ -28,13 +28,14 @@ const V5: &str = include_str!("sql/v5.sql");
 const V6: &str = include_str!("sql/v6.sql");
 const V7: &str = include_str!("sql/v7.sql");
 const V8: &str = include_str!("sql/v8.sql");
+const V9: &str = include_str!("sql/v9.sql");
 
 /// One upgrade step: `UPGRADES[i]` takes a file from version `i + 1` to `i + 2`.
 type Upgrade = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// The upgrade steps, oldest first. Each new version adds a step here, a fixture
 /// `fixtures/schema/vN.sql` of the version before, and a test that upgrades it.
-const UPGRADES: &[Upgrade] = &[to_v2, to_v3, to_v4, to_v5, to_v6, to_v7, to_v8];
+const UPGRADES: &[Upgrade] = &[to_v2, to_v3, to_v4, to_v5, to_v6, to_v7, to_v8, to_v9];
 
 // Every version but the last has an upgrade step.
 const _: () = assert!(UPGRADES.len() as i64 + 1 == CURRENT_VERSION);
@@ -100,6 +101,12 @@ fn to_v7(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// `sql/v8.sql`).
 fn to_v8(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(V8)
+}
+
+/// Version 8 → 9: GeoPackage R-tree spatial indexes on every feature layer (see `sql/v9.sql`;
+/// the connection has the `ST_*` functions of `store::spatial`).
+fn to_v9(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V9)
 }
 
 /// Creates the GeoPackage core tables and the current campaign schema in an empty database.

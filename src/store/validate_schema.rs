@@ -68,6 +68,7 @@ static REFERENCE: std::sync::OnceLock<Vec<(String, Vec<Column>)>> = std::sync::O
 /// The tables and columns of a new campaign file, built in memory by the same path as a file.
 fn reference() -> rusqlite::Result<Vec<(String, Vec<Column>)>> {
     let mut conn = Connection::open_in_memory()?;
+    super::spatial::register(&conn)?;
     let tx = conn.transaction()?;
     schema::create(&tx, "reference", "reference")?;
     tx.commit()?;
@@ -127,6 +128,7 @@ mod tests {
 
     fn campaign() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::spatial::register(&conn).unwrap();
         let tx = conn.transaction().unwrap();
         schema::create(&tx, "t", "t").unwrap();
         tx.commit().unwrap();

@@ -171,3 +171,11 @@ pub fn add_nord(dir: &Path, file: &Path) {
         "0102",
     ]);
 }
+
+/// Opens a campaign file with plain SQL, as another program (QGIS, GDAL) would: with the
+/// `ST_*` functions the R-tree triggers call, which those programs register too.
+pub fn open_sql(path: impl AsRef<Path>) -> rusqlite::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
+    campaign_planner::store::spatial::register(&conn)?;
+    Ok(conn)
+}
