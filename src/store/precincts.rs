@@ -7,7 +7,7 @@ use geo::BoundingRect as _;
 use geo_types::Rect;
 use rusqlite::params;
 
-use super::{Campaign, StoreError, gpkg};
+use super::{Campaign, StoreError, gpkg, spatial};
 use crate::domain::NewPrecinct;
 use crate::progress::{Progress, ProgressFn, Stage};
 
@@ -111,139 +111,142 @@ impl Campaign {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         self.write(|tx| {
-            let mut known: HashMap<String, (String, bool)> = HashMap::new();
-            {
-                // Live codes first, then tombstoned ones that a re-import may bring back.
-                let mut stmt = tx
-                    .prepare(
-                        "SELECT code, uuid, deleted_at IS NULL FROM precincts \
+            spatial::bulk(tx, "precincts", precincts.len(), sql, || {
+                let mut known: HashMap<String, (String, bool)> = HashMap::new();
+                {
+                    // Live codes first, then tombstoned ones that a re-import may bring back.
+                    let mut stmt = tx
+                        .prepare(
+                            "SELECT code, uuid, deleted_at IS NULL FROM precincts \
                          ORDER BY deleted_at IS NULL, updated_at",
+                        )
+                        .map_err(sql)?;
+                    let rows = stmt
+                        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))
+                        .map_err(sql)?;
+                    for row in rows {
+                        let (code, uuid, live) = row.map_err(sql)?;
+                        known.insert(code, (uuid, live));
+                    }
+                }
+                let mut changes = PrecinctChanges::default();
+                let mut extent: Option<Rect<f64>> = None;
+                let mut insert = tx
+                    .prepare(
+                        "INSERT INTO precincts (geom, uuid, code, name, registered, properties) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     )
                     .map_err(sql)?;
-                let rows = stmt
-                    .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))
-                    .map_err(sql)?;
-                for row in rows {
-                    let (code, uuid, live) = row.map_err(sql)?;
-                    known.insert(code, (uuid, live));
-                }
-            }
-            let mut changes = PrecinctChanges::default();
-            let mut extent: Option<Rect<f64>> = None;
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO precincts (geom, uuid, code, name, registered, properties) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(sql)?;
-            let mut update = tx
-                .prepare(&format!(
-                    "UPDATE precincts SET geom = ?1, name = ?3, \
+                let mut update = tx
+                    .prepare(&format!(
+                        "UPDATE precincts SET geom = ?1, name = ?3, \
                      registered = coalesce(?4, registered), properties = ?5, deleted_at = NULL, \
                      updated_at = {NOW} WHERE uuid = ?2"
-                ))
-                .map_err(sql)?;
-            let total = precincts.len();
-            let mut seen = HashMap::with_capacity(total);
-            let mut uuids: Vec<String> = Vec::with_capacity(total);
-            for (i, p) in precincts.iter().enumerate() {
-                if i % 64 == 0
-                    && progress(Progress {
-                        stage: Stage::Writing,
-                        done: i,
-                        total,
-                    })
-                    .is_break()
+                    ))
+                    .map_err(sql)?;
+                let total = precincts.len();
+                let mut seen = HashMap::with_capacity(total);
+                let mut uuids: Vec<String> = Vec::with_capacity(total);
+                for (i, p) in precincts.iter().enumerate() {
+                    if i % 64 == 0
+                        && progress(Progress {
+                            stage: Stage::Writing,
+                            done: i,
+                            total,
+                        })
+                        .is_break()
+                    {
+                        return Err(StoreError::Cancelled { path: path.clone() });
+                    }
+                    if let Some(rect) = p.geometry.bounding_rect() {
+                        gpkg::extend(&mut extent, rect);
+                    }
+                    let blob = gpkg::encode_multipolygon(&p.geometry).map_err(|e| {
+                        StoreError::Invalid {
+                            path: path.clone(),
+                            detail: format!("precinct {}: {e}", p.code),
+                        }
+                    })?;
+                    let properties = serde_json::Value::Object(p.properties.clone()).to_string();
+                    if seen.insert(p.code.as_str(), i).is_some() {
+                        return Err(StoreError::Invalid {
+                            path: path.clone(),
+                            detail: format!("precinct code {} appears twice", p.code),
+                        });
+                    }
+                    if let Some((uuid, live)) = known.get(&p.code) {
+                        update
+                            .execute(params![blob, uuid, p.name, p.registered, properties])
+                            .map_err(sql)?;
+                        uuids.push(uuid.clone());
+                        if *live {
+                            changes.updated += 1;
+                        } else {
+                            changes.added += 1;
+                        }
+                    } else {
+                        let uuid = uuid::Uuid::new_v4().to_string();
+                        uuids.push(uuid.clone());
+                        insert
+                            .execute(params![
+                                blob,
+                                uuid,
+                                p.code,
+                                p.name,
+                                p.registered,
+                                properties
+                            ])
+                            .map_err(sql)?;
+                        changes.added += 1;
+                    }
+                }
+                let mut tombstone = tx
+                    .prepare(&format!(
+                        "UPDATE precincts SET geom = NULL, \
+                     deleted_at = {NOW}, \
+                     updated_at = {NOW} WHERE uuid = ?1"
+                    ))
+                    .map_err(sql)?;
+                // A removed precinct leaves its turf (a turf emptied so is tombstoned), so no turf
+                // keeps a member that is gone.
+                let mut leave = tx
+                    .prepare(&format!(
+                        "UPDATE turf_members SET deleted_at = {NOW}, \
+                     updated_at = {NOW} \
+                     WHERE precinct_uuid = ?1 AND deleted_at IS NULL RETURNING turf_uuid"
+                    ))
+                    .map_err(sql)?;
+                let mut touched: Vec<String> = Vec::new();
+                for (code, (uuid, live)) in &known {
+                    if *live && !seen.contains_key(code.as_str()) {
+                        tombstone.execute([uuid]).map_err(sql)?;
+                        let turfs = leave
+                            .query_map([uuid], |r| r.get::<_, String>(0))
+                            .map_err(sql)?
+                            .collect::<Result<Vec<String>, _>>()
+                            .map_err(sql)?;
+                        touched.extend(turfs);
+                        changes.removed += 1;
+                    }
+                }
+                touched.sort_unstable();
+                touched.dedup();
+                for turf in &touched {
+                    super::turfs::refresh_turf(tx, turf).map_err(sql)?;
+                }
+                set_extent(tx, "precincts", extent).map_err(sql)?;
+                retie_doors(tx, precincts, &uuids).map_err(sql)?;
+                if progress(Progress {
+                    stage: Stage::Writing,
+                    done: total,
+                    total,
+                })
+                .is_break()
                 {
                     return Err(StoreError::Cancelled { path: path.clone() });
                 }
-                if let Some(rect) = p.geometry.bounding_rect() {
-                    gpkg::extend(&mut extent, rect);
-                }
-                let blob =
-                    gpkg::encode_multipolygon(&p.geometry).map_err(|e| StoreError::Invalid {
-                        path: path.clone(),
-                        detail: format!("precinct {}: {e}", p.code),
-                    })?;
-                let properties = serde_json::Value::Object(p.properties.clone()).to_string();
-                if seen.insert(p.code.as_str(), i).is_some() {
-                    return Err(StoreError::Invalid {
-                        path: path.clone(),
-                        detail: format!("precinct code {} appears twice", p.code),
-                    });
-                }
-                if let Some((uuid, live)) = known.get(&p.code) {
-                    update
-                        .execute(params![blob, uuid, p.name, p.registered, properties])
-                        .map_err(sql)?;
-                    uuids.push(uuid.clone());
-                    if *live {
-                        changes.updated += 1;
-                    } else {
-                        changes.added += 1;
-                    }
-                } else {
-                    let uuid = uuid::Uuid::new_v4().to_string();
-                    uuids.push(uuid.clone());
-                    insert
-                        .execute(params![
-                            blob,
-                            uuid,
-                            p.code,
-                            p.name,
-                            p.registered,
-                            properties
-                        ])
-                        .map_err(sql)?;
-                    changes.added += 1;
-                }
-            }
-            let mut tombstone = tx
-                .prepare(&format!(
-                    "UPDATE precincts SET geom = NULL, \
-                     deleted_at = {NOW}, \
-                     updated_at = {NOW} WHERE uuid = ?1"
-                ))
-                .map_err(sql)?;
-            // A removed precinct leaves its turf (a turf emptied so is tombstoned), so no turf
-            // keeps a member that is gone.
-            let mut leave = tx
-                .prepare(&format!(
-                    "UPDATE turf_members SET deleted_at = {NOW}, \
-                     updated_at = {NOW} \
-                     WHERE precinct_uuid = ?1 AND deleted_at IS NULL RETURNING turf_uuid"
-                ))
-                .map_err(sql)?;
-            let mut touched: Vec<String> = Vec::new();
-            for (code, (uuid, live)) in &known {
-                if *live && !seen.contains_key(code.as_str()) {
-                    tombstone.execute([uuid]).map_err(sql)?;
-                    let turfs = leave
-                        .query_map([uuid], |r| r.get::<_, String>(0))
-                        .map_err(sql)?
-                        .collect::<Result<Vec<String>, _>>()
-                        .map_err(sql)?;
-                    touched.extend(turfs);
-                    changes.removed += 1;
-                }
-            }
-            touched.sort_unstable();
-            touched.dedup();
-            for turf in &touched {
-                super::turfs::refresh_turf(tx, turf).map_err(sql)?;
-            }
-            set_extent(tx, "precincts", extent).map_err(sql)?;
-            retie_doors(tx, precincts, &uuids).map_err(sql)?;
-            if progress(Progress {
-                stage: Stage::Writing,
-                done: total,
-                total,
+                Ok(changes)
             })
-            .is_break()
-            {
-                return Err(StoreError::Cancelled { path: path.clone() });
-            }
-            Ok(changes)
         })
     }
 }

@@ -106,7 +106,11 @@ fn to_v8(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// Version 8 → 9: GeoPackage R-tree spatial indexes on every feature layer (see `sql/v9.sql`;
 /// the connection has the `ST_*` functions of `store::spatial`).
 fn to_v9(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute_batch(V9)
+    tx.execute_batch(V9)?;
+    for table in crate::store::spatial::LAYERS {
+        crate::store::spatial::create_index(tx, table)?;
+    }
+    Ok(())
 }
 
 /// Creates the GeoPackage core tables and the current campaign schema in an empty database.

@@ -4,7 +4,7 @@ use geo::BoundingRect as _;
 use geo_types::{LineString, Rect};
 use rusqlite::params;
 
-use super::{Campaign, StoreError, gpkg};
+use super::{Campaign, StoreError, gpkg, spatial};
 use crate::domain::street::{RoadClass, Street};
 
 /// What storing streets did.
@@ -51,52 +51,56 @@ impl Campaign {
         };
         let mut failed: Option<E> = None;
         let result = self.write(|tx| {
-            let replaced = tx
-                .execute("DELETE FROM streets WHERE source = ?1", [source])
-                .map_err(sql)?;
-            let others: std::collections::HashSet<i64> = tx
-                .prepare("SELECT osm_id FROM streets WHERE osm_id IS NOT NULL")
-                .map_err(sql)?
-                .query_map([], |r| r.get(0))
-                .map_err(sql)?
-                .collect::<Result<_, _>>()
-                .map_err(sql)?;
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO streets (geom, name, highway, osm_id, source) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(sql)?;
-            let mut written = StreetsWritten {
-                replaced,
-                ..StreetsWritten::default()
-            };
-            let mut extent: Option<Rect<f64>> = None;
-            let mut put = |s: &Street| -> Result<(), StoreError> {
-                if s.osm_id.is_some_and(|id| others.contains(&id)) {
-                    written.already_there += 1;
-                    return Ok(());
-                }
-                let line = LineString(s.points.clone());
-                let blob = gpkg::encode_linestring(&line).map_err(invalid)?;
-                if let Some(r) = line.bounding_rect() {
-                    gpkg::extend(&mut extent, r);
-                }
-                insert
-                    .execute(params![blob, s.name, s.highway, s.osm_id, source])
+            // Streamed: how many come is not known before; a rebuild of the index costs about
+            // what reading the streets costs.
+            spatial::bulk(tx, "streets", usize::MAX, sql, || {
+                let replaced = tx
+                    .execute("DELETE FROM streets WHERE source = ?1", [source])
                     .map_err(sql)?;
-                written.streets += 1;
-                Ok(())
-            };
-            if let Err(e) = fill(&mut put) {
-                failed = Some(e);
-                // Rolled back: nothing of a failed or cancelled read is kept.
-                return Err(StoreError::Cancelled { path: path.clone() });
-            }
-            if let Some(r) = extent {
-                gpkg::grow_extent(tx, "streets", r).map_err(sql)?;
-            }
-            Ok(written)
+                let others: std::collections::HashSet<i64> = tx
+                    .prepare("SELECT osm_id FROM streets WHERE osm_id IS NOT NULL")
+                    .map_err(sql)?
+                    .query_map([], |r| r.get(0))
+                    .map_err(sql)?
+                    .collect::<Result<_, _>>()
+                    .map_err(sql)?;
+                let mut insert = tx
+                    .prepare(
+                        "INSERT INTO streets (geom, name, highway, osm_id, source) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )
+                    .map_err(sql)?;
+                let mut written = StreetsWritten {
+                    replaced,
+                    ..StreetsWritten::default()
+                };
+                let mut extent: Option<Rect<f64>> = None;
+                let mut put = |s: &Street| -> Result<(), StoreError> {
+                    if s.osm_id.is_some_and(|id| others.contains(&id)) {
+                        written.already_there += 1;
+                        return Ok(());
+                    }
+                    let line = LineString(s.points.clone());
+                    let blob = gpkg::encode_linestring(&line).map_err(invalid)?;
+                    if let Some(r) = line.bounding_rect() {
+                        gpkg::extend(&mut extent, r);
+                    }
+                    insert
+                        .execute(params![blob, s.name, s.highway, s.osm_id, source])
+                        .map_err(sql)?;
+                    written.streets += 1;
+                    Ok(())
+                };
+                if let Err(e) = fill(&mut put) {
+                    failed = Some(e);
+                    // Rolled back: nothing of a failed or cancelled read is kept.
+                    return Err(StoreError::Cancelled { path: path.clone() });
+                }
+                if let Some(r) = extent {
+                    gpkg::grow_extent(tx, "streets", r).map_err(sql)?;
+                }
+                Ok(written)
+            })
         });
         match (result, failed) {
             (_, Some(e)) => Err(e),
