@@ -8,6 +8,7 @@
 use geo_types::Rect;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
+use super::door_rows::{BATCH, NewRows, Pending, UuidsV7, precinct_order, recount_from};
 use super::{Campaign, StoreError, gpkg, spatial};
 use crate::domain::address::Address;
 use crate::domain::dedupe::{Keyed, door_key, matches, same_id};
@@ -135,10 +136,6 @@ impl Campaign {
         let index = PrecinctIndex::new(&geometries);
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
-        let invalid = |e: gpkg::BlobError| StoreError::Invalid {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
         let existing = read_existing(self)?;
         let old: Vec<Keyed<'_>> = existing
             .iter()
@@ -206,13 +203,18 @@ impl Campaign {
                 // A door that leaves the campaign leaves its turf too.
                 let gone: Vec<String> = going.iter().map(|e| e.row.uuid.clone()).collect();
                 written.removed_members = end_memberships(tx, &gone).map_err(sql)?;
-                let mut insert = tx
-                .prepare(
-                    "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, \
-                     street, housenumber, housenumber_suffix, unit, postcode, source_id) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )
-                .map_err(sql)?;
+                let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
+                let mut first_fid: Option<i64> = None;
+                let now: String = tx
+                    .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))
+                    .map_err(sql)?;
+                let mut new_rows = NewRows {
+                    tx,
+                    doors,
+                    uuids: &uuids,
+                    source,
+                    now: &now,
+                };
                 let mut also: Vec<String> = Vec::new();
                 let mut uuids_v7 = UuidsV7::new();
                 // Doors are written precinct by precinct, in the order of the precincts' uuids, so
@@ -228,11 +230,9 @@ impl Campaign {
                 for (r, &p) in by_uuid.iter().enumerate() {
                     rank[p] = r;
                 }
-                let mut order: Vec<usize> = (0..doors.len()).collect();
-                order.sort_unstable_by_key(|&k| (precinct_of[k].map(|p| rank[p]), k));
-                for k in order {
+                for k in precinct_order(&precinct_of, &rank) {
                     let (d, m) = (&doors[k], &matched[k]);
-                    let blob = gpkg::encode_point(d.point).map_err(invalid)?;
+                    let blob = gpkg::point_blob(d.point);
                     let precinct = precinct_of[k].map(|i| uuids[i].as_str());
                     if precinct.is_some() {
                         written.in_precincts += 1;
@@ -252,7 +252,7 @@ impl Campaign {
                         };
                         let after = DoorRow {
                             uuid: e.row.uuid.clone(),
-                            geom: blob,
+                            geom: blob.to_vec(),
                             address: d.address.clone(),
                             households: d.households,
                             parts: d.parts.clone(),
@@ -270,33 +270,41 @@ impl Campaign {
                     }
                     // Time-ordered (v7): two million new doors go to the end of the uuid index
                     // instead of to random places in it.
-                    let door_uuid = uuids_v7.next();
-                    insert
-                        .execute(params![
-                            blob,
-                            door_uuid,
-                            d.address,
-                            d.households,
-                            precinct,
-                            source,
-                            d.parts.street,
-                            d.parts.housenumber,
-                            d.parts.suffix,
-                            d.parts.unit,
-                            d.parts.postcode,
-                            d.source_id,
-                        ])
-                        .map_err(sql)?;
-                    if written.added.is_empty() {
-                        written.added.first_fid = tx.last_insert_rowid();
+                    pending.push(Pending {
+                        door: k,
+                        uuid: uuids_v7.next_bytes(),
+                        blob,
+                        precinct: precinct_of[k],
+                    });
+                    if pending.len() == BATCH {
+                        let first = new_rows.write(&pending).map_err(sql)?;
+                        first_fid.get_or_insert(first);
+                        pending.clear();
                     }
                     written.added.points.push([d.point.x(), d.point.y()]);
                     written.new += 1;
                 }
+                if !pending.is_empty() {
+                    let first = new_rows.write(&pending).map_err(sql)?;
+                    first_fid.get_or_insert(first);
+                }
+                written.added.first_fid = first_fid.unwrap_or(0);
                 also.sort_unstable();
                 also.dedup();
                 written.also_from = also;
-                recount(tx).map_err(sql)?;
+                if existing.is_empty() {
+                    // The campaign had no doors: each precinct's count is what this file puts
+                    // in it (a recount walked two million rows again).
+                    let mut counts = vec![0_i64; uuids.len()];
+                    for (d, p) in doors.iter().zip(&precinct_of) {
+                        if let Some(p) = p {
+                            counts[*p] += d.households;
+                        }
+                    }
+                    recount_from(tx, &uuids, &counts).map_err(sql)?;
+                } else {
+                    recount(tx).map_err(sql)?;
+                }
                 let mut extent: Option<Rect<f64>> = None;
                 for d in doors {
                     gpkg::extend(&mut extent, Rect::new(d.point.0, d.point.0));
@@ -405,41 +413,6 @@ impl Campaign {
                 Ok(())
             })
         })
-    }
-}
-
-/// Time-ordered (v7) uuids, their random bits drawn from one generator seeded once from the
-/// system (`Uuid::now_v7` asked the kernel for randomness for each door: a tenth of the time
-/// of a two-million-door import), written into a buffer rather than a new string each.
-struct UuidsV7 {
-    rng: rand::rngs::StdRng,
-    text: [u8; uuid::fmt::Hyphenated::LENGTH],
-}
-
-impl UuidsV7 {
-    fn new() -> Self {
-        use rand::SeedableRng as _;
-        let mut seed = [0_u8; 32];
-        seed[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        seed[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
-        Self {
-            rng: rand::rngs::StdRng::from_seed(seed),
-            text: [0; uuid::fmt::Hyphenated::LENGTH],
-        }
-    }
-
-    /// The next uuid, as text.
-    fn next(&mut self) -> &str {
-        use rand::RngCore as _;
-        let millis = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        let mut random = [0_u8; 10];
-        self.rng.fill_bytes(&mut random);
-        uuid::Builder::from_unix_timestamp_millis(millis, &random)
-            .into_uuid()
-            .hyphenated()
-            .encode_lower(&mut self.text)
     }
 }
 
@@ -583,76 +556,4 @@ fn read_existing(c: &Campaign) -> Result<Vec<Existing>, StoreError> {
         });
     }
     Ok(out)
-}
-
-/// A door as the app and walk order use it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoredDoor {
-    /// Its stable identifier.
-    pub uuid: String,
-    /// Where it is.
-    pub point: geo_types::Point<f64>,
-    /// Households behind it.
-    pub households: i64,
-    /// Its address string.
-    pub address: String,
-    /// Its street.
-    pub street: Option<String>,
-    /// Its house number's integer part.
-    pub housenumber: Option<u32>,
-    /// Its house number's suffix.
-    pub suffix: Option<String>,
-    /// Its flat, staircase or floor.
-    pub unit: Option<String>,
-}
-
-impl Campaign {
-    /// The live doors.
-    pub fn doors(&self) -> Result<Vec<StoredDoor>, StoreError> {
-        self.doors_where("", [])
-    }
-
-    /// The live doors that `filter` (an SQL condition on `d`, the doors table, after `AND`)
-    /// keeps, in file order.
-    pub(in crate::store) fn doors_where<P: rusqlite::Params>(
-        &self,
-        filter: &str,
-        params: P,
-    ) -> Result<Vec<StoredDoor>, StoreError> {
-        let q = |e| self.err(e);
-        let mut stmt = self
-            .conn()
-            .prepare(&format!(
-                "SELECT d.uuid, d.geom, d.households, d.address, d.street, d.housenumber, \
-                 d.housenumber_suffix, d.unit FROM doors d WHERE d.deleted_at IS NULL AND d.geom IS NOT NULL \
-                 {} ORDER BY d.fid",
-                if filter.is_empty() {
-                    String::new()
-                } else {
-                    format!("AND ({filter})")
-                }
-            ))
-            .map_err(q)?;
-        let mut rows = stmt.query(params).map_err(q)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(q)? {
-            let blob: Vec<u8> = row.get(1).map_err(q)?;
-            if let Ok(geo_types::Geometry::Point(point)) = gpkg::decode(&blob) {
-                out.push(StoredDoor {
-                    uuid: row.get(0).map_err(q)?,
-                    point,
-                    households: row.get(2).map_err(q)?,
-                    address: row
-                        .get::<_, Option<String>>(3)
-                        .map_err(q)?
-                        .unwrap_or_default(),
-                    street: row.get(4).map_err(q)?,
-                    housenumber: row.get(5).map_err(q)?,
-                    suffix: row.get(6).map_err(q)?,
-                    unit: row.get(7).map_err(q)?,
-                });
-            }
-        }
-        Ok(out)
-    }
 }

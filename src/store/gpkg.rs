@@ -29,9 +29,21 @@ pub fn encode_multipolygon(mp: &MultiPolygon<f64>) -> Result<Vec<u8>, BlobError>
 
 /// Encodes a point as a GeoPackage blob in EPSG:4326 (points carry no envelope).
 pub fn encode_point(p: Point<f64>) -> Result<Vec<u8>, BlobError> {
-    Geometry::Point(p)
-        .to_gpkg_wkb(CoordDimensions::xy(), Some(WGS84), Vec::new())
-        .map_err(|e| BlobError(e.to_string()))
+    Ok(point_blob(p).to_vec())
+}
+
+/// The bytes of a point's blob: the `GP` header (version 0, little-endian, no envelope, the
+/// SRS id) and a little-endian WKB point, written in place (a door import writes millions).
+#[must_use]
+pub fn point_blob(p: Point<f64>) -> [u8; 29] {
+    let mut blob = [0_u8; 29];
+    blob[..4].copy_from_slice(&[b'G', b'P', 0, 0b0000_0001]);
+    blob[4..8].copy_from_slice(&WGS84.to_le_bytes());
+    blob[8] = 1;
+    blob[9..13].copy_from_slice(&1_u32.to_le_bytes());
+    blob[13..21].copy_from_slice(&p.x().to_le_bytes());
+    blob[21..29].copy_from_slice(&p.y().to_le_bytes());
+    blob
 }
 
 /// Encodes a line as a GeoPackage blob in EPSG:4326, with its envelope.
@@ -325,6 +337,21 @@ pub(crate) fn grow_extent(
 mod tests {
     use super::*;
     use geo_types::polygon;
+
+    #[test]
+    fn a_point_s_blob_written_in_place_is_geozero_s() {
+        for p in [
+            Point::new(2.35, 48.85),
+            Point::new(-73.6, 45.5),
+            Point::new(0.0, -0.0),
+        ] {
+            let theirs = Geometry::Point(p)
+                .to_gpkg_wkb(CoordDimensions::xy(), Some(WGS84), Vec::new())
+                .unwrap();
+            assert_eq!(point_blob(p).to_vec(), theirs);
+            assert_eq!(decode(&point_blob(p)).unwrap(), Geometry::Point(p));
+        }
+    }
 
     #[test]
     fn a_multipolygon_survives_a_round_trip_through_a_blob() {

@@ -206,9 +206,7 @@ fn load(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<()> {
     let mut put_node = tx.prepare(&format!(
         "INSERT OR REPLACE INTO rtree_{table}_geom_node (nodeno, data) VALUES (?1, ?2)"
     ))?;
-    let mut put_rowid = tx.prepare(&format!(
-        "INSERT INTO rtree_{table}_geom_rowid (rowid, nodeno) VALUES (?1, ?2)"
-    ))?;
+
     let mut put_parent = tx.prepare(&format!(
         "INSERT INTO rtree_{table}_geom_parent (nodeno, parentnode) VALUES (?1, ?2)"
     ))?;
@@ -222,10 +220,22 @@ fn load(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<()> {
             }
             data[2..4]
                 .copy_from_slice(&u16::try_from(node.len()).unwrap_or(u16::MAX).to_be_bytes());
+            if level_depth == 0 {
+                // A leaf's features in one statement (one a feature took a second at two
+                // million doors).
+                let mut put_rowids = tx.prepare_cached(&format!(
+                    "INSERT INTO rtree_{table}_geom_rowid (rowid, nodeno) VALUES {}",
+                    vec!["(?, ?)"; node.len()].join(", ")
+                ))?;
+                for (k, (id, _)) in node.iter().enumerate() {
+                    put_rowids.raw_bind_parameter(2 * k + 1, id)?;
+                    put_rowids.raw_bind_parameter(2 * k + 2, number)?;
+                }
+                put_rowids.raw_execute()?;
+            }
             for (k, (id, b)) in node.iter().enumerate() {
                 let at = 4 + k * CELL;
                 let id = if level_depth == 0 {
-                    put_rowid.execute(params![id, number])?;
                     *id
                 } else {
                     let child = first_number[level_depth - 1] + id;

@@ -1,0 +1,162 @@
+//! Writing the new doors of a large import fast: time-ordered uuids without a system call
+//! each, rows written 64 to a statement, in precinct order (a counting sort), and precinct
+//! counts made from the doors in hand when the campaign had none (issue 16: two million doors
+//! into 69,000 precincts in about 10 s).
+
+use rusqlite::{Transaction, params};
+
+use crate::domain::door::NewDoor;
+
+/// Time-ordered (v7) uuids, their random bits drawn from one generator seeded once from the
+/// system (`Uuid::now_v7` asked the kernel for randomness for each door: a tenth of the time
+/// of a two-million-door import), written into a buffer rather than a new string each.
+pub(super) struct UuidsV7 {
+    rng: rand::rngs::StdRng,
+    text: [u8; uuid::fmt::Hyphenated::LENGTH],
+}
+
+impl UuidsV7 {
+    pub(super) fn new() -> Self {
+        use rand::SeedableRng as _;
+        let mut seed = [0_u8; 32];
+        seed[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        seed[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+        Self {
+            rng: rand::rngs::StdRng::from_seed(seed),
+            text: [0; uuid::fmt::Hyphenated::LENGTH],
+        }
+    }
+
+    /// The next uuid, as the bytes of its text.
+    pub(super) fn next_bytes(&mut self) -> [u8; uuid::fmt::Hyphenated::LENGTH] {
+        self.next();
+        self.text
+    }
+
+    /// The next uuid, as text.
+    fn next(&mut self) -> &str {
+        use rand::RngCore as _;
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let mut random = [0_u8; 10];
+        self.rng.fill_bytes(&mut random);
+        uuid::Builder::from_unix_timestamp_millis(millis, &random)
+            .into_uuid()
+            .hyphenated()
+            .encode_lower(&mut self.text)
+    }
+}
+
+/// New doors written this many to a statement: one statement a door spent a third of an
+/// import's time in SQLite's statement machinery.
+pub(super) const BATCH: usize = 64;
+
+/// A new door waiting for its statement.
+pub(super) struct Pending {
+    pub(super) door: usize,
+    pub(super) uuid: [u8; uuid::fmt::Hyphenated::LENGTH],
+    pub(super) blob: [u8; 29],
+    pub(super) precinct: Option<usize>,
+}
+
+/// What every new door's row is written with.
+pub(super) struct NewRows<'a> {
+    pub(super) tx: &'a Transaction<'a>,
+    pub(super) doors: &'a [NewDoor],
+    pub(super) uuids: &'a [String],
+    pub(super) source: &'a str,
+    pub(super) now: &'a str,
+}
+
+/// The columns a new door's row is written with, in order.
+const NEW_DOOR_COLUMNS: usize = 13;
+
+impl NewRows<'_> {
+    /// Writes `rows` in one statement; the fid of the first (they get consecutive fids).
+    pub(super) fn write(&mut self, rows: &[Pending]) -> rusqlite::Result<i64> {
+        let one = format!("({})", vec!["?"; NEW_DOOR_COLUMNS].join(", "));
+        let sql = format!(
+            "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, street, \
+             housenumber, housenumber_suffix, unit, postcode, source_id, updated_at) VALUES {}",
+            vec![one; rows.len()].join(", ")
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        for (r, row) in rows.iter().enumerate() {
+            let d = &self.doors[row.door];
+            let at = r * NEW_DOOR_COLUMNS;
+            let uuid = std::str::from_utf8(&row.uuid).unwrap_or_default();
+            stmt.raw_bind_parameter(at + 1, &row.blob[..])?;
+            stmt.raw_bind_parameter(at + 2, uuid)?;
+            stmt.raw_bind_parameter(at + 3, &d.address)?;
+            stmt.raw_bind_parameter(at + 4, d.households)?;
+            stmt.raw_bind_parameter(at + 5, row.precinct.map(|i| self.uuids[i].as_str()))?;
+            stmt.raw_bind_parameter(at + 6, self.source)?;
+            stmt.raw_bind_parameter(at + 7, &d.parts.street)?;
+            stmt.raw_bind_parameter(at + 8, d.parts.housenumber)?;
+            stmt.raw_bind_parameter(at + 9, &d.parts.suffix)?;
+            stmt.raw_bind_parameter(at + 10, &d.parts.unit)?;
+            stmt.raw_bind_parameter(at + 11, &d.parts.postcode)?;
+            stmt.raw_bind_parameter(at + 12, &d.source_id)?;
+            stmt.raw_bind_parameter(at + 13, self.now)?;
+        }
+        stmt.raw_execute()?;
+        Ok(self.tx.last_insert_rowid() - rows.len() as i64 + 1)
+    }
+}
+
+/// The doors' positions, those outside every precinct first, then precinct by precinct in
+/// `rank` order, each in file order: a counting sort (linear, where a comparison sort of two
+/// million took a third of a second).
+pub(super) fn precinct_order(precinct_of: &[Option<usize>], rank: &[usize]) -> Vec<usize> {
+    // Slot 0 holds the doors outside; slot r + 1 those of the precinct ranked r.
+    let slot = |p: &Option<usize>| p.map_or(0, |p| rank[p] + 1);
+    let mut start = vec![0_usize; rank.len() + 2];
+    for p in precinct_of {
+        start[slot(p) + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut order = vec![0; precinct_of.len()];
+    for (k, p) in precinct_of.iter().enumerate() {
+        let at = &mut start[slot(p)];
+        order[*at] = k;
+        *at += 1;
+    }
+    order
+}
+
+/// Sets each precinct's door count to `counts` (by position in `uuids`; none counted: the
+/// count stays empty, as a recount leaves it).
+pub(super) fn recount_from(
+    tx: &Transaction<'_>,
+    uuids: &[String],
+    counts: &[i64],
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE precincts SET doors = NULL WHERE deleted_at IS NULL AND doors IS NOT NULL",
+        [],
+    )?;
+    let mut put = tx.prepare("UPDATE precincts SET doors = ?2 WHERE uuid = ?1")?;
+    for (uuid, &count) in uuids.iter().zip(counts) {
+        if count > 0 {
+            put.execute(params![uuid, count])?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn doors_are_ordered_outside_first_then_by_precinct_rank_each_in_file_order() {
+        let precinct_of = [Some(1), None, Some(0), Some(1), None, Some(2), Some(0)];
+        // Precinct 1 ranks first, then 2, then 0.
+        let rank = [2, 0, 1];
+        assert_eq!(
+            super::precinct_order(&precinct_of, &rank),
+            vec![1, 4, 0, 3, 5, 2, 6]
+        );
+    }
+}
