@@ -88,8 +88,9 @@ impl PlannerApp {
         done
     }
 
-    /// The selected precincts' codes, and the UUIDs of the selected doors.
-    fn selected(&self) -> (Vec<String>, Vec<String>) {
+    /// The selected precincts' codes, and the rows (fids) of the selected doors: an edit asks
+    /// the file for their uuids ([`Campaign::door_uuids`]).
+    fn selected(&self) -> (Vec<String>, Vec<i64>) {
         let Some(s) = &self.session else {
             return (Vec::new(), Vec::new());
         };
@@ -97,7 +98,7 @@ impl PlannerApp {
             .selection
             .doors
             .iter()
-            .filter_map(|&d| s.doors.get(d).map(|d| d.uuid.clone()))
+            .filter_map(|&d| s.doors.get(d).map(|d| d.fid))
             .collect();
         (s.codes_of(&self.selection.precincts), doors)
     }
@@ -122,6 +123,7 @@ impl PlannerApp {
         let done = if self.selection.doors_only() {
             let affected = self.all_turfs();
             self.turf_edit(affected, |c| {
+                let doors = c.door_uuids(&doors)?;
                 c.create_door_turf(name, &doors, true).map(|t| vec![t.uuid])
             })
         } else {
@@ -175,6 +177,7 @@ impl PlannerApp {
         if self.selection.doors_only() {
             let affected = self.all_turfs();
             self.turf_edit(affected, |c| {
+                let doors = c.door_uuids(&doors)?;
                 c.add_doors_to_turf(uuid, &doors).map(|()| Vec::new())
             });
         } else {
@@ -192,6 +195,7 @@ impl PlannerApp {
         let doors_only = self.selection.doors_only();
         self.turf_edit(vec![uuid.clone()], |c| {
             if doors_only {
+                let doors = c.door_uuids(&doors)?;
                 c.remove_doors_from_turf(uuid, &doors)
             } else {
                 c.remove_from_turf(uuid, &codes)

@@ -20,7 +20,7 @@ use crate::domain::turf::{Team, Turf, TurfId};
 use crate::map::batches::{DoorBatch, Outline};
 use crate::map::layer::PrecinctShapes;
 use crate::map::streets::StreetLayer;
-use crate::store::{Campaign, StoredDoor};
+use crate::store::{Campaign, DoorPoint};
 
 /// Why a campaign's saved scoring could not be used when it was opened.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,8 +80,9 @@ pub struct Session {
     pub turfs: Vec<Turf>,
     /// The campaign's teams.
     pub teams: Vec<Team>,
-    /// The campaign's door points.
-    pub doors: Vec<StoredDoor>,
+    /// The campaign's door points (their rows, points and households: the rest is asked of
+    /// the file when needed).
+    pub doors: Vec<DoorPoint>,
     /// Voters per household, for door estimates.
     pub voters_per_household: f64,
     /// Each precinct's part in turf figures (same order as `shapes`).
@@ -510,8 +511,8 @@ impl Session {
 }
 
 /// The campaign's door points, and the same projected for drawing.
-fn read_doors(c: &Campaign) -> Result<(Vec<StoredDoor>, DoorBatch), String> {
-    let doors = c.doors().map_err(|e| e.to_string())?;
+fn read_doors(c: &Campaign) -> Result<(Vec<DoorPoint>, DoorBatch), String> {
+    let doors = c.door_points().map_err(|e| e.to_string())?;
     let batch = DoorBatch::new(doors.iter().map(|d| d.point));
     Ok((doors, batch))
 }

@@ -1,5 +1,7 @@
 //! Reading the live doors, as the app, walk orders and sheets use them.
 
+use rusqlite::OptionalExtension as _;
+
 use super::{Campaign, StoreError, gpkg};
 
 /// A door as the app and walk order use it.
@@ -23,7 +25,71 @@ pub struct StoredDoor {
     pub unit: Option<String>,
 }
 
+/// A door as the map holds it for every door of the campaign: its row, its point and its
+/// households (32 bytes; the whole [`StoredDoor`] with its address took about 250 a door, half a
+/// gigabyte at two million).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DoorPoint {
+    /// Its row (`fid`), to ask the file for the rest.
+    pub fid: i64,
+    /// Where it is.
+    pub point: geo_types::Point<f64>,
+    /// Households behind it.
+    pub households: i64,
+}
+
 impl Campaign {
+    /// Every live door's point and households, in file order.
+    pub fn door_points(&self) -> Result<Vec<DoorPoint>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT fid, geom, households FROM doors \
+                 WHERE deleted_at IS NULL AND geom IS NOT NULL ORDER BY fid",
+            )
+            .map_err(q)?;
+        let mut rows = stmt.query([]).map_err(q)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(q)? {
+            let rusqlite::types::ValueRef::Blob(blob) = row.get_ref(1).map_err(q)? else {
+                continue;
+            };
+            let point = gpkg::read_point(blob).or_else(|| match gpkg::decode(blob) {
+                Ok(geo_types::Geometry::Point(p)) => Some(p),
+                _ => None,
+            });
+            if let Some(point) = point {
+                out.push(DoorPoint {
+                    fid: row.get(0).map_err(q)?,
+                    point,
+                    households: row.get(2).map_err(q)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The uuids of the live doors of rows `fids`, in the same order (a row gone is left out).
+    pub fn door_uuids(&self, fids: &[i64]) -> Result<Vec<String>, StoreError> {
+        let q = |e| self.err(e);
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT uuid FROM doors WHERE fid = ?1 AND deleted_at IS NULL")
+            .map_err(q)?;
+        let mut out = Vec::with_capacity(fids.len());
+        for fid in fids {
+            if let Some(uuid) = stmt
+                .query_row([fid], |r| r.get::<_, String>(0))
+                .optional()
+                .map_err(q)?
+            {
+                out.push(uuid);
+            }
+        }
+        Ok(out)
+    }
+
     /// The live doors.
     pub fn doors(&self) -> Result<Vec<StoredDoor>, StoreError> {
         self.doors_where("", [])

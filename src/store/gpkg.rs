@@ -264,6 +264,42 @@ impl WkbReader<'_> {
     }
 }
 
+/// The point of a blob holding a WKB point after its header (with or without envelope), read
+/// in place; `None` for any other blob.
+#[must_use]
+pub fn read_point(blob: &[u8]) -> Option<Point<f64>> {
+    if blob.len() < 8 || &blob[..2] != b"GP" || blob[3] & 0b1_0000 != 0 {
+        return None;
+    }
+    let envelope = match (blob[3] >> 1) & 0b111 {
+        0 => 0,
+        1 => 32,
+        2 | 3 => 48,
+        4 => 64,
+        _ => return None,
+    };
+    let wkb = blob.get(8 + envelope..)?;
+    let little = *wkb.first()? == 1;
+    let word: [u8; 4] = wkb.get(1..5)?.try_into().ok()?;
+    let kind = if little {
+        u32::from_le_bytes(word)
+    } else {
+        u32::from_be_bytes(word)
+    };
+    if kind != 1 {
+        return None;
+    }
+    let read = |at: usize| -> Option<f64> {
+        let bytes: [u8; 8] = wkb.get(at..at + 8)?.try_into().ok()?;
+        Some(if little {
+            f64::from_le_bytes(bytes)
+        } else {
+            f64::from_be_bytes(bytes)
+        })
+    };
+    Some(Point::new(read(5)?, read(13)?))
+}
+
 /// The SRS id written in a blob's header.
 #[must_use]
 pub fn blob_srs_id(blob: &[u8]) -> Option<i32> {
@@ -350,6 +386,7 @@ mod tests {
                 .unwrap();
             assert_eq!(point_blob(p).to_vec(), theirs);
             assert_eq!(decode(&point_blob(p)).unwrap(), Geometry::Point(p));
+            assert_eq!(read_point(&point_blob(p)), Some(p));
         }
     }
 

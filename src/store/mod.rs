@@ -44,7 +44,7 @@ pub(crate) use checks::kind_of;
 pub use checks::sidecars;
 use checks::{Header, check_header, check_recovery, has_hot_journal, remove_stale_builds};
 pub use doors::{AddedDoors, DoorRow, DoorsWritten};
-pub use doors_read::StoredDoor;
+pub use doors_read::{DoorPoint, StoredDoor};
 pub use error::StoreError;
 pub use field::{NewSession, SheetState, SheetWritten, StoredSession};
 pub use lock::WriteLock;

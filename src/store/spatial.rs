@@ -334,34 +334,10 @@ pub fn bounds(blob: &[u8]) -> Option<Rect<f64>> {
     if let Some(r) = gpkg::blob_envelope(blob) {
         return Some(r);
     }
-    if let Some((x, y)) = wkb_point(blob) {
-        return Some(Rect::new((x, y), (x, y)));
+    if let Some(p) = gpkg::read_point(blob) {
+        return Some(Rect::new(p.0, p.0));
     }
     gpkg::decode(blob).ok()?.bounding_rect()
-}
-
-/// The coordinates of a WKB point after a header without envelope.
-fn wkb_point(blob: &[u8]) -> Option<(f64, f64)> {
-    let wkb = blob.get(8..)?;
-    let little = *wkb.first()? == 1;
-    let word: [u8; 4] = wkb.get(1..5)?.try_into().ok()?;
-    let kind = if little {
-        u32::from_le_bytes(word)
-    } else {
-        u32::from_be_bytes(word)
-    };
-    if kind != 1 {
-        return None;
-    }
-    let read = |at: usize| -> Option<f64> {
-        let bytes: [u8; 8] = wkb.get(at..at + 8)?.try_into().ok()?;
-        Some(if little {
-            f64::from_le_bytes(bytes)
-        } else {
-            f64::from_be_bytes(bytes)
-        })
-    };
-    Some((read(5)?, read(13)?))
 }
 
 #[cfg(test)]
