@@ -39,6 +39,8 @@ impl Rng {
 fn build(path: &std::path::Path, start: Date) {
     drop(Campaign::create(path, "Bench field").unwrap());
     let mut conn = rusqlite::Connection::open(path).unwrap();
+    // As another program writes: with the R-tree triggers\' functions.
+    campaign_planner::store::spatial::register(&conn).unwrap();
     let tx = conn.transaction().unwrap();
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     for t in 0..TEAMS {

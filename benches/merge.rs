@@ -32,6 +32,8 @@ const M: f64 = 1.0 / 111_320.0;
 fn build_master(path: &Path) {
     drop(Campaign::create(path, "Bench merge").unwrap());
     let mut conn = rusqlite::Connection::open(path).unwrap();
+    // As another program writes: with the R-tree triggers\' functions.
+    campaign_planner::store::spatial::register(&conn).unwrap();
     let tx = conn.transaction().unwrap();
     let mx = M / 48.85_f64.to_radians().cos();
     let at = |x: f64, y: f64| coord! { x: 2.0 + x * mx, y: 48.85 + y * M };
@@ -147,6 +149,8 @@ fn build_master(path: &Path) {
 fn pack_with_visits(pack: &Path, out: &Path, n: usize, tag: &str) {
     std::fs::copy(pack, out).unwrap();
     let mut conn = rusqlite::Connection::open(out).unwrap();
+    // As another program writes: with the R-tree triggers\' functions.
+    campaign_planner::store::spatial::register(&conn).unwrap();
     let tx = conn.transaction().unwrap();
     let doors: Vec<String> = tx
         .prepare("SELECT uuid FROM doors")

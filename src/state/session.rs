@@ -204,7 +204,11 @@ impl Session {
         session.refresh_field()?;
         if let Some(c) = &session.campaign {
             (session.doors, session.door_batch) = read_doors(c)?;
-            session.set_streets(Self::read_streets(c)?);
+            let streets = Self::read_streets(c)?;
+            // Opening read every row once: the pages SQLite kept (up to its 128 MB cache, kept
+            // that large for bulk writes) are not read again soon.
+            c.release_memory();
+            session.set_streets(streets);
         }
         Ok(session)
     }
@@ -365,6 +369,7 @@ impl Session {
             return Ok(());
         };
         let (doors, batch) = read_doors(c)?;
+        c.release_memory();
         // Door points change the precincts' counted doors.
         let by_code: std::collections::HashMap<String, PrecinctFigures> = c
             .precinct_figures()

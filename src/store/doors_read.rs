@@ -49,8 +49,17 @@ impl Campaign {
                  WHERE deleted_at IS NULL AND geom IS NOT NULL ORDER BY fid",
             )
             .map_err(q)?;
+        let count: i64 = self
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM doors WHERE deleted_at IS NULL AND geom IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(q)?;
+        // Sized once: a vector doubling as it grew held twice the doors for a moment.
+        let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
         let mut rows = stmt.query([]).map_err(q)?;
-        let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(q)? {
             let rusqlite::types::ValueRef::Blob(blob) = row.get_ref(1).map_err(q)? else {
                 continue;

@@ -94,6 +94,15 @@ impl Campaign {
             .iter()
             .map(|t| !t.precincts.is_empty())
             .collect();
+        // Only doors with visits are looked up by uuid: a map of every door's uuid held 270 MB
+        // at two million doors.
+        let visited: std::collections::HashSet<String> = all(
+            "SELECT DISTINCT door_uuid FROM door_visits WHERE deleted_at IS NULL \
+             AND door_uuid IS NOT NULL",
+        )?
+        .iter()
+        .filter_map(|r| text(&r[0]))
+        .collect();
         let mut door_ix: HashMap<String, usize> = HashMap::new();
         let mut door_points = vec![0_u32; facts.turfs.len()];
         {
@@ -116,13 +125,15 @@ impl Campaign {
                 if let Some(t) = turf {
                     door_points[t] += 1;
                 }
-                door_ix.insert(uuid.to_owned(), facts.doors.len());
-                facts.doors.push(DoorFacts { precinct, turf });
+                if visited.contains(uuid) {
+                    door_ix.insert(uuid.to_owned(), facts.doors.len());
+                }
+                facts.doors.push(DoorFacts::new(precinct, turf));
             }
         }
         // A turf cut out of precincts (doors only) lies in the precincts of its doors.
         for d in &facts.doors {
-            if let (Some(t), Some(p)) = (d.turf, d.precinct)
+            if let (Some(t), Some(p)) = (d.turf(), d.precinct())
                 && turf_of_precinct.get(&p) != Some(&t)
                 && !facts.turfs[t].precincts.contains(&p)
                 && !has_precinct_members[t]

@@ -40,13 +40,79 @@ pub struct TurfFacts {
     pub precincts: Vec<usize>,
 }
 
-/// A door point, as progress reads it.
+/// A door point, as progress reads it: its precinct and turf (indexes), 8 bytes a door (two
+/// optional `usize` took 32, 64 MB at two million doors).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DoorFacts {
+    precinct: u32,
+    turf: u32,
+}
+
+/// The latest visit of each door visited (door, visit), in door order. A slot a door when the
+/// visits are many for the doors; when doors far outnumber visits (two million doors, a slot
+/// each held 32 MB), the visits sorted by door instead.
+fn latest_visits(facts: &FieldFacts) -> Vec<(usize, usize)> {
+    let doors = facts.doors.len();
+    let visits = facts
+        .visits
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.door < doors);
+    if doors <= 4 * facts.visits.len() + 4_096 {
+        let mut slot = vec![u32::MAX; doors];
+        for (i, v) in visits {
+            let s = &mut slot[v.door];
+            let take = *s == u32::MAX || facts.visits[*s as usize].date <= v.date;
+            if take {
+                *s = u32::try_from(i).unwrap_or(u32::MAX);
+            }
+        }
+        return slot
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| **i != u32::MAX)
+            .map(|(d, i)| (d, *i as usize))
+            .collect();
+    }
+    let mut pairs: Vec<(usize, usize)> = visits.map(|(i, v)| (v.door, i)).collect();
+    // By door, then date, then order: the last of each door is its latest (the later of two
+    // on one day, as above).
+    pairs.sort_unstable_by_key(|&(d, i)| (d, facts.visits[i].date, i));
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(pairs.len());
+    for (d, i) in pairs {
+        match out.last_mut() {
+            Some(last) if last.0 == d => *last = (d, i),
+            _ => out.push((d, i)),
+        }
+    }
+    out
+}
+
+/// The stored index of "none".
+const NONE: u32 = u32::MAX;
+
+impl DoorFacts {
+    /// A door in `precinct` and `turf` (indexes; one past `u32::MAX - 1` counts as none).
+    #[must_use]
+    pub fn new(precinct: Option<usize>, turf: Option<usize>) -> Self {
+        let small = |i: Option<usize>| i.and_then(|i| u32::try_from(i).ok()).unwrap_or(NONE);
+        Self {
+            precinct: small(precinct),
+            turf: small(turf),
+        }
+    }
+
     /// Its precinct (index).
-    pub precinct: Option<usize>,
+    #[must_use]
+    pub fn precinct(&self) -> Option<usize> {
+        (self.precinct != NONE).then_some(self.precinct as usize)
+    }
+
     /// The turf it lies in (index).
-    pub turf: Option<usize>,
+    #[must_use]
+    pub fn turf(&self) -> Option<usize> {
+        (self.turf != NONE).then_some(self.turf as usize)
+    }
 }
 
 /// A door visit, as progress reads it (latest-first order is not needed).
@@ -302,15 +368,7 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
 #[allow(clippy::too_many_lines)] // One pass per source, each short; split they would share a dozen locals.
 pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Progress {
     let assigned = |t: usize| facts.turfs.get(t).is_some_and(|t| t.team.is_some());
-    // The latest visit of each door.
-    let mut latest: Vec<Option<usize>> = vec![None; facts.doors.len()];
-    for (i, v) in facts.visits.iter().enumerate() {
-        if let Some(slot) = latest.get_mut(v.door)
-            && slot.is_none_or(|j| facts.visits[j].date <= v.date)
-        {
-            *slot = Some(i);
-        }
-    }
+    let latest = latest_visits(facts);
     // Sheets with door rows: their sessions' totals are shown, not counted.
     let typed: HashSet<usize> = facts.visits.iter().filter_map(|v| v.print).collect();
     let counts_totals = |s: &SessionFacts| s.print.is_none_or(|p| !typed.contains(&p));
@@ -341,7 +399,7 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
         }
         By::Precinct => {
             for d in &facts.doors {
-                if let (Some(p), Some(t)) = (d.precinct, d.turf)
+                if let (Some(p), Some(t)) = (d.precinct(), d.turf())
                     && assigned(t)
                 {
                     groups.entry(p).or_default().doors += 1;
@@ -352,7 +410,7 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
     }
     let mut classes: BTreeMap<u8, ClassCoverage> = BTreeMap::default();
     for d in &facts.doors {
-        if let (Some(p), Some(t)) = (d.precinct, d.turf)
+        if let (Some(p), Some(t)) = (d.precinct(), d.turf())
             && assigned(t)
             && let Some(class) = facts.precincts[p].class
         {
@@ -371,21 +429,19 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
     // (visits and session totals): only assigned turfs count, each at most its doors.
     let mut turf_knocked = vec![0.0_f64; facts.turfs.len()];
     let mut turf_opened = vec![0.0_f64; facts.turfs.len()];
-    for (door, slot) in latest.iter().enumerate() {
-        let Some(v) = slot.map(|i| &facts.visits[i]) else {
-            continue;
-        };
+    for &(door, i) in &latest {
+        let v = &facts.visits[i];
         let (k, o) = (
             f64::from(u8::from(v.outcome.knocked())),
             f64::from(u8::from(v.outcome.opened())),
         );
         let d = facts.doors[door];
-        if let Some(t) = d.turf.or(v.turf) {
+        if let Some(t) = d.turf().or(v.turf) {
             turf_knocked[t] += k;
             turf_opened[t] += o;
         }
         if v.outcome.knocked()
-            && let (Some(p), Some(t)) = (d.precinct, d.turf)
+            && let (Some(p), Some(t)) = (d.precinct(), d.turf())
             && assigned(t)
             && let Some(class) = facts.precincts[p].class
             && let Some(c) = classes.get_mut(&class)
@@ -393,8 +449,8 @@ pub fn progress(facts: &FieldFacts, settings: &ProgressSettings, by: By) -> Prog
             c.knocked += 1;
         }
         let key = match by {
-            By::Precinct => d.precinct,
-            _ => key_of_turf(v.turf.or(d.turf), v.team),
+            By::Precinct => d.precinct(),
+            _ => key_of_turf(v.turf.or(d.turf()), v.team),
         };
         if let Some(k2) = key {
             let g = groups.entry(k2).or_default();
@@ -637,5 +693,41 @@ impl Progress {
                 (d.date, total)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::field::Outcome;
+
+    #[test]
+    fn the_latest_visit_of_each_door_is_the_same_whether_doors_are_few_or_many() {
+        let day = |d: &str| Date::parse(d).unwrap();
+        let visit = |door: usize, date: &str, outcome: Outcome| VisitFacts {
+            door,
+            turf: None,
+            team: None,
+            print: None,
+            date: day(date),
+            outcome,
+        };
+        let visits = vec![
+            visit(7, "2026-03-02", Outcome::Absent),
+            visit(3, "2026-03-01", Outcome::Absent),
+            visit(7, "2026-03-01", Outcome::Talked),
+            visit(3, "2026-03-01", Outcome::Talked),
+            visit(9, "2026-03-05", Outcome::Absent),
+            visit(40_000, "2026-03-05", Outcome::Absent),
+        ];
+        let with = |doors: usize| FieldFacts {
+            doors: vec![DoorFacts::new(None, None); doors],
+            visits: visits.clone(),
+            ..FieldFacts::default()
+        };
+        // Door 7: its later day; door 3: the later of two on one day; door 40,000 is no door.
+        let expected = vec![(3, 3), (7, 0), (9, 4)];
+        assert_eq!(latest_visits(&with(10)), expected);
+        assert_eq!(latest_visits(&with(20_000)), expected);
     }
 }
