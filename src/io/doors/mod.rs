@@ -250,10 +250,13 @@ fn read_csv(path: &Path, chosen: &DoorColumns) -> Result<Vec<NewDoor>, ImportErr
     };
     let found = columns::find(path, headers, chosen)?;
     let households = at(&found.households);
-    let mut doors = Vec::new();
+    // Sized once: a vector of two million doors doubling as it grew held 1.5 times them.
+    let mut doors = Vec::with_capacity(table.records.len());
     let mut problems: Vec<String> = Vec::new();
     let mut total = 0;
-    for (line, record) in &table.records {
+    // Each record is dropped once read: the whole table and every door held at once was the
+    // import's peak at two million doors.
+    for (line, record) in table.records {
         total += 1;
         let cell = |c: usize| record.get(c).unwrap_or("").trim();
         let point = match (
