@@ -102,11 +102,17 @@ pub const MOST_DOORS: f64 = 0.5;
 pub const FEW_DOORS: usize = 1;
 
 /// A live door as the import reads it to match.
+/// Its row is read again only when the import changes or removes it: a re-import of two
+/// million doors held every row whole (2.2 GB).
 struct Existing {
-    row: DoorRow,
+    fid: i64,
     point: geo_types::Point<f64>,
-    key: String,
-    source: String,
+    key: Box<str>,
+    source_id: Option<Box<str>>,
+    /// Its source file, an index into the sources read with the doors.
+    source: u32,
+    /// The fields an update compares besides the point ([`fields_print`]).
+    fields: u64,
 }
 
 impl Campaign {
@@ -136,13 +142,14 @@ impl Campaign {
         let index = PrecinctIndex::new(&geometries);
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
-        let existing = read_existing(self)?;
+        let (existing, sources) = read_existing(self)?;
+        let source_of = |e: &Existing| sources[e.source as usize].as_str();
         let old: Vec<Keyed<'_>> = existing
             .iter()
             .map(|e| Keyed {
                 point: e.point,
                 key: &e.key,
-                source_id: e.row.source_id.as_deref(),
+                source_id: e.source_id.as_deref(),
             })
             .collect();
         // A campaign without doors matches nothing: no keys are made (two million of them
@@ -169,11 +176,11 @@ impl Campaign {
         for i in matched.iter().flatten() {
             kept[*i] = true;
         }
-        let mine = existing.iter().filter(|e| e.source == source).count();
+        let mine = existing.iter().filter(|e| source_of(e) == source).count();
         let going: Vec<&Existing> = existing
             .iter()
             .zip(&kept)
-            .filter(|(e, k)| !**k && e.source == source)
+            .filter(|(e, k)| !**k && source_of(e) == source)
             .map(|(e, _)| e)
             .collect();
         if !allow_removal
@@ -192,16 +199,23 @@ impl Campaign {
         };
         let changes = going.len() + doors.len();
         self.write(|tx| {
-            spatial::bulk(tx, "doors", changes, sql, || {
+            // Into a layer without points, the new doors are all the index holds: it is packed
+            // from them rather than read back.
+            let only_these =
+                existing.is_empty() && spatial::holds_no_geometry(tx, "doors").map_err(sql)?;
+            spatial::bulk_known(tx, "doors", changes, sql, || {
                 for e in &going {
-                    kill(tx, &e.row.uuid).map_err(sql)?;
-                    written
-                        .removed_doors
-                        .push((e.row.uuid.clone(), e.row.geom.clone()));
+                    let before = row_at(tx, e.fid).map_err(sql)?;
+                    kill(tx, &before.uuid).map_err(sql)?;
+                    written.removed_doors.push((before.uuid, before.geom));
                 }
                 written.removed = going.len();
                 // A door that leaves the campaign leaves its turf too.
-                let gone: Vec<String> = going.iter().map(|e| e.row.uuid.clone()).collect();
+                let gone: Vec<String> = written
+                    .removed_doors
+                    .iter()
+                    .map(|(uuid, _)| uuid.clone())
+                    .collect();
                 written.removed_members = end_memberships(tx, &gone).map_err(sql)?;
                 let mut pending: Vec<Pending> = Vec::with_capacity(BATCH);
                 let mut first_fid: Option<i64> = None;
@@ -240,30 +254,35 @@ impl Campaign {
                     written.households += d.households;
                     if let Some(i) = m {
                         let e = &existing[*i];
-                        if e.source != source {
-                            also.push(e.source.clone());
+                        if source_of(e) != source {
+                            also.push(source_of(e).to_owned());
                         }
                         // The stored id stays when the file writes the same id another way.
-                        let source_id = match (&d.source_id, &e.row.source_id) {
-                            (Some(new), Some(old)) if same_id(new) == same_id(old) => {
-                                Some(old.clone())
-                            }
-                            (new, old) => new.clone().or_else(|| old.clone()),
+                        let source_id: Option<&str> = match (&d.source_id, &e.source_id) {
+                            (Some(new), Some(old)) if same_id(new) == same_id(old) => Some(old),
+                            (new, old) => new.as_deref().or(old.as_deref()),
                         };
-                        let after = DoorRow {
-                            uuid: e.row.uuid.clone(),
-                            geom: blob.to_vec(),
-                            address: d.address.clone(),
-                            households: d.households,
-                            parts: d.parts.clone(),
-                            source_id,
-                            precinct_uuid: precinct.map(str::to_owned),
-                        };
-                        if same_door(&e.row, &after) {
+                        // Files round coordinates differently (1e-6 or 1e-7 degree): a move
+                        // under about 10 cm is none.
+                        let moved = (d.point.x() - e.point.x()).abs() > 1e-6
+                            || (d.point.y() - e.point.y()).abs() > 1e-6;
+                        let fields =
+                            fields_print(&d.address, d.households, &d.parts, source_id, precinct);
+                        if !moved && fields == e.fields {
                             written.unchanged += 1;
                         } else {
+                            let before = row_at(tx, e.fid).map_err(sql)?;
+                            let after = DoorRow {
+                                uuid: before.uuid.clone(),
+                                geom: blob.to_vec(),
+                                address: d.address.clone(),
+                                households: d.households,
+                                parts: d.parts.clone(),
+                                source_id: source_id.map(str::to_owned),
+                                precinct_uuid: precinct.map(str::to_owned),
+                            };
                             put(tx, &after).map_err(sql)?;
-                            written.changed.push((e.row.clone(), after));
+                            written.changed.push((before, after));
                             written.updated += 1;
                         }
                         continue;
@@ -312,7 +331,12 @@ impl Campaign {
                 if let Some(r) = extent {
                     gpkg::grow_extent(tx, "doors", r).map_err(sql)?;
                 }
-                Ok(())
+                let points = only_these.then(|| {
+                    (written.added.first_fid..)
+                        .zip(written.added.points.iter().copied())
+                        .collect()
+                });
+                Ok(((), points))
             })?;
             Ok(written)
         })
@@ -416,26 +440,27 @@ impl Campaign {
     }
 }
 
-/// Whether an update would change nothing.
-fn same_door(a: &DoorRow, b: &DoorRow) -> bool {
-    let moved = match (gpkg::decode(&a.geom), gpkg::decode(&b.geom)) {
-        (Ok(geo_types::Geometry::Point(p)), Ok(geo_types::Geometry::Point(q))) => {
-            // Files round coordinates differently (1e-6 or 1e-7 degree): a move under about
-            // 10 cm is none.
-            (p.x() - q.x()).abs() > 1e-6 || (p.y() - q.y()).abs() > 1e-6
-        }
-        _ => true,
-    };
-    !moved
-        && a.address == b.address
-        && a.households == b.households
-        && a.parts.street == b.parts.street
-        && a.parts.housenumber == b.parts.housenumber
-        && a.parts.suffix == b.parts.suffix
-        && a.parts.unit == b.parts.unit
-        && a.parts.postcode == b.parts.postcode
-        && a.source_id == b.source_id
-        && a.precinct_uuid == b.precinct_uuid
+/// A fingerprint of what an update compares besides the point: the address and its parts,
+/// the households, the source's id and the precinct. Equal prints: nothing to write.
+fn fields_print(
+    address: &str,
+    households: i64,
+    parts: &Address,
+    source_id: Option<&str>,
+    precinct: Option<&str>,
+) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::hash::DefaultHasher::new();
+    address.hash(&mut h);
+    households.hash(&mut h);
+    parts.street.hash(&mut h);
+    parts.housenumber.hash(&mut h);
+    parts.suffix.hash(&mut h);
+    parts.unit.hash(&mut h);
+    parts.postcode.hash(&mut h);
+    source_id.hash(&mut h);
+    precinct.hash(&mut h);
+    h.finish()
 }
 
 /// Ends the live turf memberships of `doors` and refreshes their turfs (a turf left without
@@ -510,50 +535,76 @@ fn recount(tx: &Transaction<'_>) -> rusqlite::Result<usize> {
     )
 }
 
-/// The live doors with what matching needs.
-fn read_existing(c: &Campaign) -> Result<Vec<Existing>, StoreError> {
+/// The columns of a door row, as [`row_of`] reads them.
+const ROW: &str = "uuid, geom, address, households, street, housenumber, housenumber_suffix, \
+                   unit, postcode, source_id, precinct_uuid";
+
+/// A door row from a query of [`ROW`] (and more columns after).
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<DoorRow> {
+    Ok(DoorRow {
+        uuid: r.get(0)?,
+        geom: r.get(1)?,
+        address: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        households: r.get(3)?,
+        parts: Address {
+            street: r.get(4)?,
+            housenumber: r.get(5)?,
+            suffix: r.get(6)?,
+            unit: r.get(7)?,
+            postcode: r.get(8)?,
+            locality: None,
+        },
+        source_id: r.get(9)?,
+        precinct_uuid: r.get(10)?,
+    })
+}
+
+/// The door row of `fid`, whole (what undo puts back).
+fn row_at(tx: &Transaction<'_>, fid: i64) -> rusqlite::Result<DoorRow> {
+    tx.prepare_cached(&format!("SELECT {ROW} FROM doors WHERE fid = ?1"))?
+        .query_row([fid], row_of)
+}
+
+/// The live doors with what matching needs, and the sources they came from.
+fn read_existing(c: &Campaign) -> Result<(Vec<Existing>, Vec<String>), StoreError> {
     let q = |e| c.err(e);
     let mut stmt = c
         .conn()
-        .prepare(
-            "SELECT uuid, geom, address, households, street, housenumber, housenumber_suffix, \
-             unit, postcode, source_id, precinct_uuid, coalesce(source, '') FROM doors \
-             WHERE deleted_at IS NULL AND geom IS NOT NULL",
-        )
+        .prepare(&format!(
+            "SELECT {ROW}, coalesce(source, ''), fid FROM doors \
+             WHERE deleted_at IS NULL AND geom IS NOT NULL"
+        ))
         .map_err(q)?;
     let mut rows = stmt.query([]).map_err(q)?;
     let mut out = Vec::new();
+    let mut sources: Vec<String> = Vec::new();
     while let Some(r) = rows.next().map_err(q)? {
-        let geom: Vec<u8> = r.get(1).map_err(q)?;
-        let Ok(geo_types::Geometry::Point(point)) = gpkg::decode(&geom) else {
+        let row = row_of(r).map_err(q)?;
+        let Some(point) = gpkg::read_point(&row.geom) else {
             continue;
         };
-        let row = DoorRow {
-            uuid: r.get(0).map_err(q)?,
-            geom,
-            address: r
-                .get::<_, Option<String>>(2)
-                .map_err(q)?
-                .unwrap_or_default(),
-            households: r.get(3).map_err(q)?,
-            parts: Address {
-                street: r.get(4).map_err(q)?,
-                housenumber: r.get(5).map_err(q)?,
-                suffix: r.get(6).map_err(q)?,
-                unit: r.get(7).map_err(q)?,
-                postcode: r.get(8).map_err(q)?,
-                locality: None,
-            },
-            source_id: r.get(9).map_err(q)?,
-            precinct_uuid: r.get(10).map_err(q)?,
-        };
-        let key = door_key(&row.parts, &row.address);
+        let source: String = r.get(11).map_err(q)?;
+        let source = sources
+            .iter()
+            .position(|s| *s == source)
+            .unwrap_or_else(|| {
+                sources.push(source);
+                sources.len() - 1
+            });
         out.push(Existing {
-            row,
+            fid: r.get(12).map_err(q)?,
             point,
-            key,
-            source: r.get(11).map_err(q)?,
+            key: door_key(&row.parts, &row.address).into_boxed_str(),
+            fields: fields_print(
+                &row.address,
+                row.households,
+                &row.parts,
+                row.source_id.as_deref(),
+                row.precinct_uuid.as_deref(),
+            ),
+            source_id: row.source_id.map(String::into_boxed_str),
+            source: u32::try_from(source).unwrap_or(u32::MAX),
         });
     }
-    Ok(out)
+    Ok((out, sources))
 }

@@ -130,22 +130,52 @@ pub(crate) fn bulk<T, E>(
     sql: impl Fn(rusqlite::Error) -> E,
     write: impl FnOnce() -> Result<T, E>,
 ) -> Result<T, E> {
+    bulk_known(tx, table, rows, sql, || write().map(|done| (done, None)))
+}
+
+/// [`bulk`], where `write` may also give every point the table holds after it (fid, point):
+/// the index is then packed from them without reading the table back (two million doors
+/// imported into a layer that had none).
+pub(crate) fn bulk_known<T, E>(
+    tx: &Transaction<'_>,
+    table: &str,
+    rows: usize,
+    sql: impl Fn(rusqlite::Error) -> E,
+    write: impl FnOnce() -> Result<(T, Option<Vec<(i64, [f64; 2])>>), E>,
+) -> Result<T, E> {
     if rows < BULK_FROM {
-        return write();
+        return write().map(|(done, _)| done);
     }
     for name in TRIGGERS {
         tx.execute_batch(&format!("DROP TRIGGER rtree_{table}_geom_{name};"))
             .map_err(&sql)?;
     }
-    let done = write()?;
+    let (done, points) = write()?;
     tx.execute_batch(&format!(
         "DROP TABLE rtree_{table}_geom;
          CREATE VIRTUAL TABLE rtree_{table}_geom USING rtree(id, minx, maxx, miny, maxy);"
     ))
     .map_err(&sql)?;
-    load(tx, table).map_err(&sql)?;
+    let entries = match points {
+        Some(points) => points
+            .into_iter()
+            .map(|(fid, [x, y])| (fid, [down(x), up(x), down(y), up(y)]))
+            .collect(),
+        None => read_entries(tx, table).map_err(&sql)?,
+    };
+    pack_into(tx, table, entries).map_err(&sql)?;
     tx.execute_batch(&triggers(table)).map_err(&sql)?;
     Ok(done)
+}
+
+/// Whether `table` holds no geometry at all (a write into it may then give its points to
+/// [`bulk_known`]).
+pub(crate) fn holds_no_geometry(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<bool> {
+    tx.query_row(
+        &format!("SELECT NOT EXISTS (SELECT 1 FROM {table} WHERE geom IS NOT NULL)"),
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// One entry of a node: a feature's fid (in a leaf) or a child node's index (above), and its
@@ -154,6 +184,12 @@ type Entry = (i64, [f32; 4]);
 
 /// Fills the empty `rtree_<table>_geom` from every row of `table`, node by node.
 fn load(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<()> {
+    let entries = read_entries(tx, table)?;
+    pack_into(tx, table, entries)
+}
+
+/// Every row's box, read from `table`.
+fn read_entries(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<Entry>> {
     let mut entries: Vec<Entry> = Vec::new();
     {
         let mut stmt = tx.prepare(&format!(
@@ -173,6 +209,11 @@ fn load(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<()> {
             }
         }
     }
+    Ok(entries)
+}
+
+/// Writes `entries` into the empty `rtree_<table>_geom`, node by node.
+fn pack_into(tx: &Transaction<'_>, table: &str, entries: Vec<Entry>) -> rusqlite::Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
