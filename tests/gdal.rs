@@ -24,6 +24,21 @@ fn ogrinfo(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// GDAL's GeoPackage validator (`validate_gpkg.py`, with GDAL's Python bindings: Debian's
+/// python3-gdal, pulled in by gdal-bin) accepts `file`; `what` says which file in a failure.
+fn validator_accepts(file: &std::path::Path, what: &str) {
+    let out = Command::new("/usr/bin/python3")
+        .args(["-m", "osgeo_utils.samples.validate_gpkg", s(file)])
+        .output()
+        .expect("python3 with GDAL's bindings (python3-gdal) must be installed");
+    assert!(
+        out.status.success(),
+        "validate_gpkg.py refused {what}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn ogrinfo_lists_our_layers_and_reads_precinct_features_and_attributes() {
     let dir = tempfile::tempdir().unwrap();
@@ -56,20 +71,10 @@ fn ogrinfo_lists_our_layers_and_reads_precinct_features_and_attributes() {
 
 #[test]
 fn gdals_geopackage_validator_accepts_our_file() {
-    // validate_gpkg.py ships with GDAL's Python bindings (Debian: python3-gdal, pulled in by
-    // gdal-bin) and checks every requirement of the GeoPackage specification.
+    // It checks every requirement of the GeoPackage specification.
     let dir = tempfile::tempdir().unwrap();
     let file = montreal_campaign(dir.path());
-    let out = Command::new("/usr/bin/python3")
-        .args(["-m", "osgeo_utils.samples.validate_gpkg", s(&file)])
-        .output()
-        .expect("python3 with GDAL's bindings (python3-gdal) must be installed");
-    assert!(
-        out.status.success(),
-        "validate_gpkg.py refused the file:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    validator_accepts(&file, "the file");
     // Also with turfs in: the same rules hold for every layer, empty or not.
     let listing = ogrinfo(&[
         "-ro",
@@ -113,16 +118,7 @@ fn ogrinfo_reads_the_streets_layer_an_extract_brought_with_names_and_classes() {
     ]);
     assert!(feature.contains("highway (String) = "), "{feature}");
     assert!(feature.contains("LINESTRING (24.9"), "{feature}");
-    let out = Command::new("/usr/bin/python3")
-        .args(["-m", "osgeo_utils.samples.validate_gpkg", s(&file)])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "validate_gpkg.py refused the file with streets:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    validator_accepts(&file, "the file with streets");
 }
 
 #[test]
@@ -194,14 +190,5 @@ fn every_feature_layer_has_an_r_tree_that_gdal_uses_and_our_writes_keep_true() {
         .unwrap();
     assert!(scanned > 10);
     assert_eq!(count(&through_index), scanned);
-    let out = Command::new("/usr/bin/python3")
-        .args(["-m", "osgeo_utils.samples.validate_gpkg", s(&file)])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "validate_gpkg.py refused the file with its R-trees:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    validator_accepts(&file, "the file with its R-trees");
 }
