@@ -982,3 +982,55 @@ fn validate_lists_a_lost_version_and_impossible_results_and_doors_read_french_ho
     let out = cli_ok(&["doors", s(&file), "import", s(&feature)]);
     assert!(out.contains("1 doors read"), "{out}");
 }
+
+#[test]
+fn validate_finds_a_spatial_index_another_program_left_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.campaign.gpkg");
+    cli_ok(&["new", s(&base), "--name", "Index"]);
+    cli_ok(&[
+        "doors",
+        s(&base),
+        "import",
+        s(&fixture("helsinki-address-points.geojson")),
+    ]);
+    assert!(cli_ok(&["validate", s(&base)]).contains("valid campaign file"));
+    let damaged = |name: &str, sql: &str| -> String {
+        let copy = dir.path().join(format!("{name}.campaign.gpkg"));
+        std::fs::copy(&base, &copy).unwrap();
+        common::open_sql(&copy).unwrap().execute_batch(sql).unwrap();
+        let out = cli(&["validate", s(&copy)]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = damaged(
+        "rows-gone",
+        "DELETE FROM rtree_doors_geom WHERE id IN (SELECT fid FROM doors LIMIT 3)",
+    );
+    assert!(
+        said.contains("doors: 3 features are missing from its spatial index"),
+        "{said}"
+    );
+    let said = damaged(
+        "moved",
+        "UPDATE rtree_doors_geom SET minx = minx + 1, maxx = maxx + 1 \
+         WHERE id = (SELECT min(fid) FROM doors)",
+    );
+    assert!(
+        said.contains("doors: 1 feature has another box in its spatial index"),
+        "{said}"
+    );
+    let said = damaged(
+        "no-trigger",
+        "DROP TRIGGER rtree_doors_geom_insert; \
+         INSERT INTO doors (uuid, geom) SELECT 'extra', geom FROM doors LIMIT 1",
+    );
+    assert!(
+        said.contains("trigger rtree_doors_geom_insert is missing"),
+        "{said}"
+    );
+    assert!(
+        said.contains("doors: 1 feature is missing from its spatial index"),
+        "{said}"
+    );
+}

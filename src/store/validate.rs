@@ -105,7 +105,8 @@ const REQUIRED: &[(&str, &str)] = &[
 
 impl Campaign {
     /// Checks the whole file: SQLite integrity, the GeoPackage requirements, the campaign
-    /// schema, every geometry blob, and references between tables. Reads only.
+    /// schema, the spatial indexes against their features, every geometry blob, and
+    /// references between tables. Reads only.
     pub fn validate(&self) -> Result<ValidationReport, StoreError> {
         let conn = self.conn();
         let q = |e| self.err(e);
@@ -197,6 +198,10 @@ impl Campaign {
             problems.extend(schema_problems);
             return Ok(report);
         }
+        // The spatial indexes (GeoPackage R-trees) against the features.
+        report
+            .problems
+            .extend(super::spatial::index_problems(conn).map_err(q)?);
         // Whatever stops the reading of the rows is one more problem of the file, said as such.
         if let Err(e) = self.check_rows(&mut report) {
             report
