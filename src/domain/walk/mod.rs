@@ -527,8 +527,12 @@ fn projection(doors: &[WalkDoor]) -> impl Fn((f64, f64)) -> (f64, f64) {
     move |(lon, lat)| ((lon - lon0) * kx, (lat - lat0) * k)
 }
 
+/// The straight-line distance of two projected points (metres). A square root, not `hypot`:
+/// the points are metres within a town, far from overflow, and libm's `hypot` took 85 % of a
+/// 5,000-door turf's walk (20 s).
 fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
-    (a.0 - b.0).hypot(a.1 - b.1)
+    let (dx, dy) = (a.0 - b.0, a.1 - b.1);
+    (dx * dx + dy * dy).sqrt()
 }
 
 fn nearest_to_centre(at: &[(f64, f64)]) -> (f64, f64) {
