@@ -552,3 +552,18 @@ fn a_large_import_undone_and_redone_keeps_its_doors_and_the_spatial_index_true()
         .unwrap();
     assert!(report.is_ok(), "{:?}", report.problems);
 }
+
+#[test]
+fn doors_of_another_place_are_imported_with_a_warning_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::montreal_campaign(dir.path());
+    let points = common::fixture("helsinki-address-points.geojson");
+    let out = common::cli(&["doors", s(&file), "import", s(&points)]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("helsinki-address-points.geojson: none of its 1377 doors lies in any of the campaign's 58 precincts")
+            && said.contains("longitude and latitude swapped"),
+        "{said}"
+    );
+}

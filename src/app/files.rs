@@ -368,6 +368,14 @@ fn doors_into(
             if w.removed > 0 {
                 text = format!("{text}; {} {}", w.removed, t.doors_removed);
             }
+            let outside = w.all_outside();
+            if outside {
+                text = format!(
+                    "{text}. {}",
+                    t.doors_all_outside
+                        .replace("{n}", &w.campaign_precincts.to_string())
+                );
+            }
             if !w.also_from.is_empty() {
                 text = format!(
                     "{text}; {} {}",
@@ -381,7 +389,14 @@ fn doors_into(
                 changed: w.changed,
                 removed_members: w.removed_members,
             };
-            (JobNote::Say(Message::info(text)), Some(edit))
+            // Said as a problem, so that it stays on screen: the doors are in, undo takes
+            // them back.
+            let message = if outside {
+                Message::error(text)
+            } else {
+                Message::info(text)
+            };
+            (JobNote::Say(message), Some(edit))
         }
         Err(DoorsFailed::WouldRemove(removing, of)) => (
             JobNote::Confirm(

@@ -62,6 +62,16 @@ pub(super) fn run(file: &Path, action: DoorsCommand) -> anyhow::Result<()> {
                     String::new()
                 }
             );
+            if w.all_outside() {
+                eprintln!(
+                    "warning: {}: none of its {} doors lies in any of the campaign's {} \
+                     precincts: is it a file of another place, or are its longitude and \
+                     latitude swapped?",
+                    path.display(),
+                    w.read,
+                    w.campaign_precincts
+                );
+            }
             if !w.also_from.is_empty() {
                 println!(
                     "doors already in the campaign from {} were recognised (the same address \

@@ -64,6 +64,8 @@ pub struct DoorsWritten {
     pub households: i64,
     /// The file's doors inside a precinct.
     pub in_precincts: usize,
+    /// The campaign's precincts when the doors were imported (none: no door can be inside one).
+    pub campaign_precincts: usize,
     /// Files other than this one that the matched doors came from.
     pub also_from: Vec<String>,
 }
@@ -77,6 +79,15 @@ pub struct AddedDoors {
     pub first_fid: i64,
     /// Their points, the door of fid `first_fid + i` at `i`.
     pub points: Vec<[f64; 2]>,
+}
+
+impl DoorsWritten {
+    /// Whether none of the file's doors fell in a precinct of a campaign that has some: the
+    /// file is of another place, or its longitude and latitude are swapped.
+    #[must_use]
+    pub fn all_outside(&self) -> bool {
+        self.read > 0 && self.campaign_precincts > 0 && self.in_precincts == 0
+    }
 }
 
 impl AddedDoors {
@@ -195,6 +206,7 @@ impl Campaign {
         }
         let mut written = DoorsWritten {
             read: doors.len(),
+            campaign_precincts: uuids.len(),
             ..DoorsWritten::default()
         };
         let changes = going.len() + doors.len();

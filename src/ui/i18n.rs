@@ -86,6 +86,8 @@ pub struct Tr {
     pub missing_as_empty: &'static str,
     pub import_button: &'static str,
     pub doors_already_there: &'static str,
+    /// Said when none of a doors file's doors falls in a precinct (`{n}` precincts).
+    pub doors_all_outside: &'static str,
     /// A turf's print button.
     pub print_sheets: &'static str,
     /// A team's print button.
@@ -298,6 +300,7 @@ const EN: Tr = Tr {
     missing_as_empty: "Store unreadable cells (n.d., NA) as missing values",
     import_button: "Import",
     doors_already_there: "doors already there (same address nearby), not added twice, from",
+    doors_all_outside: "none of these doors lies in any of the campaign's {n} precincts: is the file of another place, or are its longitude and latitude swapped?",
     print_sheets: "Print walk sheets… (a PDF of this turf: map, doors in walk order, boxes to tick)",
     print_team_sheets: "Print this team's walk sheets… (one PDF, its turfs in assignment order)",
     print_all_sheets: "Print every team's walk sheets…",
@@ -486,6 +489,7 @@ const FR: Tr = Tr {
     missing_as_empty: "Enregistrer les cellules illisibles (n.d., NA) comme manquantes",
     import_button: "Importer",
     doors_already_there: "portes déjà présentes (même adresse à proximité), non ajoutées deux fois, depuis",
+    doors_all_outside: "aucune de ces portes n'est dans l'un des {n} bureaux de la campagne : le fichier est-il d'un autre lieu, ou sa longitude et sa latitude sont-elles inversées ?",
     print_sheets: "Imprimer les feuilles de route… (un PDF de ce secteur : carte, portes dans l’ordre du parcours, cases à cocher)",
     print_team_sheets: "Imprimer les feuilles de route de cette équipe… (un PDF, ses secteurs dans l’ordre des affectations)",
     print_all_sheets: "Imprimer les feuilles de route de toutes les équipes…",
