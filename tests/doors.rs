@@ -567,3 +567,39 @@ fn doors_of_another_place_are_imported_with_a_warning_naming_the_file() {
         "{said}"
     );
 }
+
+#[test]
+fn a_large_doors_file_read_in_parts_keeps_its_order_and_names_its_bad_lines_in_order() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("big.csv");
+    let mut text = String::from("lon,lat,numero,nom_voie\n");
+    for i in 0..60_000 {
+        let _ = writeln!(
+            text,
+            "{:.6},48.85,{},Rue {}",
+            2.0 + f64::from(i) * 1e-6,
+            i % 90 + 1,
+            i
+        );
+    }
+    std::fs::write(&csv, &text).unwrap();
+    let doors = campaign_planner::io::doors::read_doors(&csv).unwrap();
+    assert_eq!(doors.len(), 60_000);
+    assert!(doors.windows(2).all(|w| w[0].point.x() < w[1].point.x()));
+    assert_eq!(doors[59_999].parts.street.as_deref(), Some("Rue 59999"));
+    // Bad lines in the first part and in the last, said in the file's order.
+    let bad =
+        text.replacen("2.000003,48.85", "x,48.85", 1)
+            .replacen("2.059998,48.85", "2.059998,y", 1);
+    std::fs::write(&csv, bad).unwrap();
+    let err = campaign_planner::io::doors::read_doors(&csv)
+        .unwrap_err()
+        .to_string();
+    let (first, last) = (
+        err.find("line 5:").unwrap(),
+        err.find("line 60000:").unwrap(),
+    );
+    assert!(first < last, "{err}");
+    assert!(err.contains("2 of 60000 rows"), "{err}");
+}
