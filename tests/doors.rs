@@ -603,3 +603,44 @@ fn a_large_doors_file_read_in_parts_keeps_its_order_and_names_its_bad_lines_in_o
     assert!(first < last, "{err}");
     assert!(err.contains("2 of 60000 rows"), "{err}");
 }
+
+#[test]
+fn two_files_numbering_their_rows_alike_keep_their_own_doors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ids.campaign.gpkg");
+    cli_ok(&["new", s(&file), "--name", "Ids"]);
+    let write = |name: &str, rows: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("id,lon,lat,street,housenumber\n{rows}")).unwrap();
+        path
+    };
+    let a = write(
+        "a.csv",
+        "1,2.300,48.80,Rue Alpha,1\n2,2.301,48.80,Rue Alpha,3\n",
+    );
+    // The same row numbers, 20 km away on another street.
+    let b = write(
+        "b.csv",
+        "1,2.570,48.80,Boulevard Beta,1\n2,2.571,48.80,Boulevard Beta,3\n",
+    );
+    cli_ok(&["doors", s(&file), "import", s(&a)]);
+    let out = cli_ok(&["doors", s(&file), "import", s(&b)]);
+    assert!(out.contains("2 new, 0 updated"), "{out}");
+    let c = campaign_planner::store::Campaign::open_read_only(&file).unwrap();
+    let streets: Vec<Option<String>> = c.doors().unwrap().into_iter().map(|d| d.street).collect();
+    assert_eq!(
+        streets
+            .iter()
+            .filter(|s| s.as_deref() == Some("Rue Alpha"))
+            .count(),
+        2
+    );
+    drop(c);
+    // Within its own file a row's id still finds its door, moved 40 m and renumbered.
+    let a2 = write(
+        "a.csv",
+        "1,2.3005,48.80,Rue Alpha,5\n2,2.301,48.80,Rue Alpha,3\n",
+    );
+    let out = cli_ok(&["doors", s(&file), "import", s(&a2)]);
+    assert!(out.contains("0 new, 1 updated, 1 unchanged"), "{out}");
+}

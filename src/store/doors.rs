@@ -160,7 +160,12 @@ impl Campaign {
             .map(|e| Keyed {
                 point: e.point,
                 key: &e.key,
-                source_id: e.source_id.as_deref(),
+                // A plain number (a row's number) is an id within its own file only: two
+                // files both number their rows 1, 2, 3, and their doors are not each other's.
+                source_id: e
+                    .source_id
+                    .as_deref()
+                    .filter(|id| source_of(e) == source || !plain_number(id)),
             })
             .collect();
         // A campaign without doors matches nothing: no keys are made (two million of them
@@ -450,6 +455,13 @@ impl Campaign {
             })
         })
     }
+}
+
+/// Whether a source's id is a bare number, which names a row of its own file only (an
+/// OpenStreetMap `node/123` or a national address key names the same thing in any file).
+fn plain_number(id: &str) -> bool {
+    let id = id.trim();
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A fingerprint of what an update compares besides the point: the address and its parts,
