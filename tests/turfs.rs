@@ -673,3 +673,25 @@ fn without_door_points_turfs_and_the_auto_cut_estimate_doors_from_registered_vot
     assert_eq!(t["stats"]["doors"], 634);
     assert_eq!(t["stats"]["doors_estimated"], true);
 }
+
+#[test]
+fn a_move_that_empties_other_turfs_names_the_turfs_it_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::montreal_campaign(dir.path());
+    common::create_turfs(&file, &[("Nord", "11"), ("Sud", "12"), ("Est", "13,14")]);
+    let out = cli_ok(&[
+        "turf",
+        s(&file),
+        "create",
+        "--name",
+        "Grand",
+        "--precincts",
+        "11,12,13",
+        "--move",
+    ]);
+    assert!(
+        out.contains("turfs were left without precincts and deleted: Nord, Sud")
+            && !out.contains("Est"),
+        "{out}"
+    );
+}

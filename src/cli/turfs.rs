@@ -155,6 +155,34 @@ fn same_name(stored: &str, given: &str) -> bool {
     crate::domain::name::name_key(stored) == crate::domain::name::name_key(given)
 }
 
+/// The names of the live turfs.
+fn live_turf_names(campaign: &Campaign) -> anyhow::Result<Vec<String>> {
+    Ok(campaign.turfs()?.into_iter().map(|t| t.name).collect())
+}
+
+/// Says which of the turfs `before` a move of precincts left empty, and so deleted (the store
+/// deletes a turf left without members).
+fn say_emptied(campaign: &Campaign, before: &[String]) -> anyhow::Result<()> {
+    let after = live_turf_names(campaign)?;
+    let gone: Vec<&str> = before
+        .iter()
+        .filter(|n| !after.contains(n))
+        .map(String::as_str)
+        .collect();
+    if !gone.is_empty() {
+        println!(
+            "{} left without precincts and deleted: {}",
+            if gone.len() == 1 {
+                "1 turf was"
+            } else {
+                "turfs were"
+            },
+            gone.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// The turf a name given on the command line means.
 pub(super) fn find_turf(campaign: &Campaign, name: &str) -> anyhow::Result<Turf> {
     campaign
@@ -199,7 +227,9 @@ pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result
                 (None, Some(codes)) => codes.into_iter().map(|c| c.trim().to_owned()).collect(),
                 (None, None) => anyhow::bail!("give --lasso or --precincts"),
             };
+            let before = live_turf_names(&campaign)?;
             let t = campaign.create_turf(&name, &codes, take)?;
+            say_emptied(&campaign, &before)?;
             println!(
                 "created turf {:?}: {} precincts, {} doors{}, {} registered, {:.1} km²",
                 t.name,
@@ -312,7 +342,9 @@ pub(super) fn run(file: &std::path::Path, action: TurfCommand) -> anyhow::Result
                 .partition(|c| target.precincts.contains(c));
             if !codes.is_empty() {
                 // Precincts of another turf are refused by the store unless --move.
+                let before = live_turf_names(&campaign)?;
                 campaign.add_to_turf(&target.uuid, &codes, take)?;
+                say_emptied(&campaign, &before)?;
             }
             println!(
                 "added {} to turf {turf:?}{}",
