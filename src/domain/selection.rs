@@ -1,7 +1,7 @@
 //! Selecting precincts and doors with a lasso or polygon: rstar filters by bounding box, geo
 //! (and, for precincts touching the lasso, a prepared lasso: `domain::lasso`) tests exactly.
 
-use geo::{BoundingRect as _, Contains as _, InteriorPoint as _, Intersects as _};
+use geo::{BoundingRect as _, Contains as _, InteriorPoint as _};
 use geo_types::{Coord, MultiPolygon, Point, Polygon};
 
 use super::lasso::PreparedLasso;
@@ -99,17 +99,18 @@ impl PrecinctIndex {
             return Vec::new();
         };
         let envelope = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-        let prepared = (membership == Membership::Intersects).then(|| PreparedLasso::new(lasso));
+        // Forty-odd edges and their boxes: cheap beside one precinct's test.
+        let prepared = PreparedLasso::new(lasso);
         let mut out: Vec<usize> = self
             .tree
             .locate_in_envelope_intersecting(&envelope)
             .filter(|b| {
                 let i = b.data;
                 let inside = lasso.contains(&self.representative[i]);
-                match (membership, &prepared) {
-                    (Membership::Representative, _) => inside,
+                match membership {
+                    Membership::Representative => inside,
                     // A precinct whose inner point is inside surely touches the lasso.
-                    (Membership::Intersects, Some(prepared)) => {
+                    Membership::Intersects => {
                         let [x0, y0] = b.geom().lower();
                         let [x1, y1] = b.geom().upper();
                         inside
@@ -119,9 +120,8 @@ impl PrecinctIndex {
                                 Coord { x: x1, y: y1 },
                             )
                     }
-                    (Membership::Intersects, None) => inside || lasso.intersects(&geometries[i]),
                     // One whose inner point is outside is surely not within it.
-                    (Membership::Within, _) => inside && within(lasso, &geometries[i]),
+                    Membership::Within => inside && within(lasso, &geometries[i]),
                 }
             })
             .map(|b| b.data)
@@ -237,6 +237,7 @@ pub fn standard_lasso() -> Polygon<f64> {
 mod tests {
     use super::*;
     use crate::synth;
+    use geo::Intersects as _;
 
     #[test]
     fn the_index_selects_exactly_what_a_brute_force_scan_selects() {

@@ -29,12 +29,6 @@ impl UuidsV7 {
 
     /// The next uuid, as the bytes of its text.
     pub(super) fn next_bytes(&mut self) -> [u8; uuid::fmt::Hyphenated::LENGTH] {
-        self.next();
-        self.text
-    }
-
-    /// The next uuid, as text.
-    fn next(&mut self) -> &str {
         use rand::RngCore as _;
         let millis = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -44,7 +38,8 @@ impl UuidsV7 {
         uuid::Builder::from_unix_timestamp_millis(millis, &random)
             .into_uuid()
             .hyphenated()
-            .encode_lower(&mut self.text)
+            .encode_lower(&mut self.text);
+        self.text
     }
 }
 
@@ -62,26 +57,55 @@ pub(super) struct Pending {
 
 /// What every new door's row is written with.
 pub(super) struct NewRows<'a> {
-    pub(super) tx: &'a Transaction<'a>,
-    pub(super) doors: &'a [NewDoor],
-    pub(super) uuids: &'a [String],
-    pub(super) source: &'a str,
-    pub(super) now: &'a str,
+    tx: &'a Transaction<'a>,
+    doors: &'a [NewDoor],
+    uuids: &'a [String],
+    source: &'a str,
+    now: &'a str,
+    /// The statement of a full batch, made once (a statement of fewer rows ends an import).
+    batch_sql: String,
 }
 
 /// The columns a new door's row is written with, in order.
 const NEW_DOOR_COLUMNS: usize = 13;
 
-impl NewRows<'_> {
+/// The statement writing `rows` new doors.
+fn insert_sql(rows: usize) -> String {
+    let one = format!("({})", vec!["?"; NEW_DOOR_COLUMNS].join(", "));
+    format!(
+        "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, street, \
+         housenumber, housenumber_suffix, unit, postcode, source_id, updated_at) VALUES {}",
+        vec![one; rows].join(", ")
+    )
+}
+
+impl<'a> NewRows<'a> {
+    /// What the new doors of `doors` are written with: `uuids` are the precincts', `source` the
+    /// file's name, `now` the import's time.
+    pub(super) fn new(
+        tx: &'a Transaction<'a>,
+        doors: &'a [NewDoor],
+        uuids: &'a [String],
+        source: &'a str,
+        now: &'a str,
+    ) -> Self {
+        Self {
+            tx,
+            doors,
+            uuids,
+            source,
+            now,
+            batch_sql: insert_sql(BATCH),
+        }
+    }
+
     /// Writes `rows` in one statement; the fid of the first (they get consecutive fids).
     pub(super) fn write(&mut self, rows: &[Pending]) -> rusqlite::Result<i64> {
-        let one = format!("({})", vec!["?"; NEW_DOOR_COLUMNS].join(", "));
-        let sql = format!(
-            "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, street, \
-             housenumber, housenumber_suffix, unit, postcode, source_id, updated_at) VALUES {}",
-            vec![one; rows.len()].join(", ")
-        );
-        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let mut stmt = if rows.len() == BATCH {
+            self.tx.prepare_cached(&self.batch_sql)?
+        } else {
+            self.tx.prepare_cached(&insert_sql(rows.len()))?
+        };
         for (r, row) in rows.iter().enumerate() {
             let d = &self.doors[row.door];
             let at = r * NEW_DOOR_COLUMNS;

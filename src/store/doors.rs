@@ -239,13 +239,7 @@ impl Campaign {
                 let now: String = tx
                     .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))
                     .map_err(sql)?;
-                let mut new_rows = NewRows {
-                    tx,
-                    doors,
-                    uuids: &uuids,
-                    source,
-                    now: &now,
-                };
+                let mut new_rows = NewRows::new(tx, doors, &uuids, source, &now);
                 let mut also: Vec<String> = Vec::new();
                 let mut uuids_v7 = UuidsV7::new();
                 // Doors are written precinct by precinct, in the order of the precincts' uuids, so
@@ -371,10 +365,6 @@ impl Campaign {
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
-        let invalid = |e: gpkg::BlobError| StoreError::Invalid {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
         let rows = added.len() + removed.len() + changed.len();
         self.write(|tx| {
             spatial::bulk(tx, "doors", rows, sql, || {
@@ -408,9 +398,8 @@ impl Campaign {
                         ))
                         .map_err(sql)?;
                     for (fid, [x, y]) in (added.first_fid..).zip(&added.points) {
-                        let blob =
-                            gpkg::encode_point(geo_types::Point::new(*x, *y)).map_err(invalid)?;
-                        put_back.execute(params![fid, blob]).map_err(sql)?;
+                        let blob = gpkg::point_blob(geo_types::Point::new(*x, *y));
+                        put_back.execute(params![fid, &blob[..]]).map_err(sql)?;
                     }
                     for (u, _) in removed {
                         kill(tx, u).map_err(sql)?;

@@ -64,11 +64,7 @@ impl Campaign {
             let rusqlite::types::ValueRef::Blob(blob) = row.get_ref(1).map_err(q)? else {
                 continue;
             };
-            let point = gpkg::read_point(blob).or_else(|| match gpkg::decode(blob) {
-                Ok(geo_types::Geometry::Point(p)) => Some(p),
-                _ => None,
-            });
-            if let Some(point) = point {
+            if let Some(point) = gpkg::read_point(blob) {
                 out.push(DoorPoint {
                     fid: row.get(0).map_err(q)?,
                     point,
@@ -128,8 +124,10 @@ impl Campaign {
         let mut rows = stmt.query(params).map_err(q)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(q)? {
-            let blob: Vec<u8> = row.get(1).map_err(q)?;
-            if let Ok(geo_types::Geometry::Point(point)) = gpkg::decode(&blob) {
+            let rusqlite::types::ValueRef::Blob(blob) = row.get_ref(1).map_err(q)? else {
+                continue;
+            };
+            if let Some(point) = gpkg::read_point(blob) {
                 out.push(StoredDoor {
                     uuid: row.get(0).map_err(q)?,
                     point,

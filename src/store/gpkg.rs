@@ -264,11 +264,17 @@ impl WkbReader<'_> {
     }
 }
 
+/// Whether a blob holds an empty geometry (its header's flag), or is no GeoPackage blob at all.
+#[must_use]
+pub fn blob_is_empty(blob: &[u8]) -> bool {
+    blob.len() < 8 || &blob[..2] != b"GP" || blob[3] & 0b1_0000 != 0
+}
+
 /// The point of a blob holding a WKB point after its header (with or without envelope), read
 /// in place; `None` for any other blob.
 #[must_use]
 pub fn read_point(blob: &[u8]) -> Option<Point<f64>> {
-    if blob.len() < 8 || &blob[..2] != b"GP" || blob[3] & 0b1_0000 != 0 {
+    if blob_is_empty(blob) {
         return None;
     }
     let envelope = match (blob[3] >> 1) & 0b111 {

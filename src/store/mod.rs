@@ -34,6 +34,7 @@ mod turfs;
 mod validate;
 mod validate_rows;
 mod validate_schema;
+mod validate_spatial;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -480,8 +481,6 @@ impl Campaign {
     }
 }
 
-/// Connection settings for every write: durable commits, a rollback journal (so the campaign
-/// stays one file), and a short wait when another program reads at the same moment.
 /// SQLite's page cache for reads, in KiB (negative: a size, not a page count).
 const READ_CACHE_KB: i64 = -16_384;
 
@@ -489,6 +488,9 @@ const READ_CACHE_KB: i64 = -16_384;
 /// than reads need.
 const WRITE_CACHE_KB: i64 = -131_072;
 
+/// Connection settings for every write: durable commits, a rollback journal (so the campaign
+/// stays one file), a short wait when another program reads at the same moment, and the
+/// R-tree triggers' `ST_*` functions.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(2))?;
     spatial::register(conn)?;

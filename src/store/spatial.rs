@@ -21,14 +21,11 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::gpkg;
 
-/// The flags of a blob header saying the geometry is empty.
-const EMPTY: u8 = 0b1_0000;
-
 /// Registers the `ST_*` functions the R-tree triggers call on `conn`.
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("ST_IsEmpty", 1, flags, |ctx| {
-        Ok(blob(ctx).map(|b| i64::from(is_empty(b))))
+        Ok(blob(ctx).map(|b| i64::from(gpkg::blob_is_empty(b))))
     })?;
     for (name, pick) in [
         ("ST_MinX", 0_usize),
@@ -100,7 +97,7 @@ fn triggers(table: &str) -> String {
 }
 
 /// The names of a layer's triggers.
-const TRIGGERS: [&str; 6] = [
+pub(super) const TRIGGERS: [&str; 6] = [
     "insert", "update1", "update2", "update3", "update4", "delete",
 ];
 
@@ -159,7 +156,7 @@ pub(crate) fn bulk_known<T, E>(
     let entries = match points {
         Some(points) => points
             .into_iter()
-            .map(|(fid, [x, y])| (fid, [down(x), up(x), down(y), up(y)]))
+            .map(|(fid, [x, y])| (fid, index_box(Rect::new((x, y), (x, y)))))
             .collect(),
         None => read_entries(tx, table).map_err(&sql)?,
     };
@@ -176,131 +173,6 @@ pub(crate) fn holds_no_geometry(tx: &Transaction<'_>, table: &str) -> rusqlite::
         [],
         |r| r.get(0),
     )
-}
-
-/// What is wrong with the layers' R-trees, each said in a sentence: an index, trigger or
-/// extension row missing, SQLite's own check of the tree failing, features missing from it,
-/// rows of it with no feature, or boxes that are not their feature's (another program wrote
-/// past the triggers). Reads only.
-pub(crate) fn index_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut problems = Vec::new();
-    let exists = |kind: &str, name: &str| -> rusqlite::Result<bool> {
-        conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2)",
-            [kind, name],
-            |r| r.get(0),
-        )
-    };
-    for table in LAYERS {
-        let rtree = format!("rtree_{table}_geom");
-        if !exists("table", &rtree)? {
-            problems.push(format!("{table}: its spatial index ({rtree}) is missing"));
-            continue;
-        }
-        for name in TRIGGERS {
-            if !exists("trigger", &format!("{rtree}_{name}"))? {
-                problems.push(format!(
-                    "{table}: the spatial index's trigger {rtree}_{name} is missing, so edits \
-                     no longer reach the index"
-                ));
-            }
-        }
-        let declared: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM gpkg_extensions WHERE table_name = ?1 \
-             AND column_name = 'geom' AND extension_name = 'gpkg_rtree_index')",
-            [table],
-            |r| r.get(0),
-        )?;
-        if !declared {
-            problems.push(format!(
-                "{table}: gpkg_extensions does not declare its spatial index"
-            ));
-        }
-        let verdict: String =
-            conn.query_row(&format!("SELECT rtreecheck('{rtree}')"), [], |r| r.get(0))?;
-        if verdict != "ok" {
-            let first = verdict.lines().next().unwrap_or_default();
-            problems.push(format!("{table}: its spatial index is damaged: {first}"));
-        }
-        let (mut missing, mut wrong) = (0_usize, 0_usize);
-        let mut stmt = conn.prepare(&format!(
-            "SELECT m.geom, r.minx, r.maxx, r.miny, r.maxy FROM {table} m \
-             LEFT JOIN {rtree} r ON r.id = m.fid WHERE m.geom IS NOT NULL"
-        ))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let ValueRef::Blob(blob) = row.get_ref(0)? else {
-                continue;
-            };
-            let Some(b) = bounds(blob) else {
-                continue;
-            };
-            let Some(minx) = row.get::<_, Option<f64>>(1)? else {
-                missing += 1;
-                continue;
-            };
-            // The index keeps 32-bit floats rounded outwards (by SQLite's rounding or by
-            // `down` and `up`, which may differ by a step): a box must hold its feature and
-            // lie within a few steps of it.
-            let stored = [
-                minx,
-                row.get::<_, f64>(2)?,
-                row.get::<_, f64>(3)?,
-                row.get::<_, f64>(4)?,
-            ];
-            let (min, max) = (b.min(), b.max());
-            let near = |kept: f64, exact: f64| {
-                (kept - exact).abs()
-                    <= exact.abs() * 4.0 * f64::from(f32::EPSILON) + f64::from(f32::MIN_POSITIVE)
-            };
-            let holds = stored[0] <= min.x
-                && stored[1] >= max.x
-                && stored[2] <= min.y
-                && stored[3] >= max.y;
-            let close = near(stored[0], min.x)
-                && near(stored[1], max.x)
-                && near(stored[2], min.y)
-                && near(stored[3], max.y);
-            if !(holds && close) {
-                wrong += 1;
-            }
-        }
-        let orphans: i64 = conn.query_row(
-            &format!(
-                "SELECT count(*) FROM {rtree} r WHERE NOT EXISTS \
-                 (SELECT 1 FROM {table} m WHERE m.fid = r.id AND m.geom IS NOT NULL)"
-            ),
-            [],
-            |r| r.get(0),
-        )?;
-        let counted = |n: usize, one: &str, many: &str| {
-            if n == 1 {
-                format!("1 {one}")
-            } else {
-                format!("{n} {many}")
-            }
-        };
-        if missing > 0 {
-            problems.push(format!(
-                "{table}: {} from its spatial index",
-                counted(missing, "feature is missing", "features are missing")
-            ));
-        }
-        if wrong > 0 {
-            problems.push(format!(
-                "{table}: {} another box in its spatial index",
-                counted(wrong, "feature has", "features have")
-            ));
-        }
-        if orphans > 0 {
-            let orphans = usize::try_from(orphans).unwrap_or(usize::MAX);
-            problems.push(format!(
-                "{table}: its spatial index has {} of no feature",
-                counted(orphans, "row", "rows")
-            ));
-        }
-    }
-    Ok(problems)
 }
 
 /// One entry of a node: a feature's fid (in a leaf) or a child node's index (above), and its
@@ -326,11 +198,7 @@ fn read_entries(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<Entry
                 continue;
             };
             if let Some(r) = bounds(blob) {
-                let (min, max) = (r.min(), r.max());
-                entries.push((
-                    row.get(0)?,
-                    [down(min.x), up(max.x), down(min.y), up(max.y)],
-                ));
+                entries.push((row.get(0)?, index_box(r)));
             }
         }
     }
@@ -459,6 +327,12 @@ fn cover(node: &[Entry]) -> [f32; 4] {
     )
 }
 
+/// A box as the R-tree keeps it: `[minx, maxx, miny, maxy]` in 32-bit floats rounded outwards.
+fn index_box(r: Rect<f64>) -> [f32; 4] {
+    let (min, max) = (r.min(), r.max());
+    [down(min.x), up(max.x), down(min.y), up(max.y)]
+}
+
 /// `value` as a 32-bit float no greater than it (SQLite's R-tree rounds minima down).
 fn down(value: f64) -> f32 {
     #[allow(clippy::cast_possible_truncation)]
@@ -485,16 +359,11 @@ fn blob<'a>(ctx: &'a Context<'_>) -> Option<&'a [u8]> {
     }
 }
 
-/// Whether a blob holds an empty geometry (or is no GeoPackage blob at all).
-fn is_empty(blob: &[u8]) -> bool {
-    blob.len() < 8 || &blob[..2] != b"GP" || blob[3] & EMPTY != 0
-}
-
 /// A geometry's bounds: the header's envelope when it has one, a point read straight from its
 /// WKB (points carry none), else the decoded geometry's.
 #[must_use]
 pub fn bounds(blob: &[u8]) -> Option<Rect<f64>> {
-    if is_empty(blob) {
+    if gpkg::blob_is_empty(blob) {
         return None;
     }
     if let Some(r) = gpkg::blob_envelope(blob) {

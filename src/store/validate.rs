@@ -201,7 +201,7 @@ impl Campaign {
         // The spatial indexes (GeoPackage R-trees) against the features.
         report
             .problems
-            .extend(super::spatial::index_problems(conn).map_err(q)?);
+            .extend(super::validate_spatial::index_problems(conn).map_err(q)?);
         // Whatever stops the reading of the rows is one more problem of the file, said as such.
         if let Err(e) = self.check_rows(&mut report) {
             report

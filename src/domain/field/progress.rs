@@ -48,46 +48,6 @@ pub struct DoorFacts {
     turf: u32,
 }
 
-/// The latest visit of each door visited (door, visit), in door order. A slot a door when the
-/// visits are many for the doors; when doors far outnumber visits (two million doors, a slot
-/// each held 32 MB), the visits sorted by door instead.
-fn latest_visits(facts: &FieldFacts) -> Vec<(usize, usize)> {
-    let doors = facts.doors.len();
-    let visits = facts
-        .visits
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.door < doors);
-    if doors <= 4 * facts.visits.len() + 4_096 {
-        let mut slot = vec![u32::MAX; doors];
-        for (i, v) in visits {
-            let s = &mut slot[v.door];
-            let take = *s == u32::MAX || facts.visits[*s as usize].date <= v.date;
-            if take {
-                *s = u32::try_from(i).unwrap_or(u32::MAX);
-            }
-        }
-        return slot
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| **i != u32::MAX)
-            .map(|(d, i)| (d, *i as usize))
-            .collect();
-    }
-    let mut pairs: Vec<(usize, usize)> = visits.map(|(i, v)| (v.door, i)).collect();
-    // By door, then date, then order: the last of each door is its latest (the later of two
-    // on one day, as above).
-    pairs.sort_unstable_by_key(|&(d, i)| (d, facts.visits[i].date, i));
-    let mut out: Vec<(usize, usize)> = Vec::with_capacity(pairs.len());
-    for (d, i) in pairs {
-        match out.last_mut() {
-            Some(last) if last.0 == d => *last = (d, i),
-            _ => out.push((d, i)),
-        }
-    }
-    out
-}
-
 /// The stored index of "none".
 const NONE: u32 = u32::MAX;
 
@@ -361,6 +321,46 @@ impl Tally {
 
 fn ratio(a: f64, b: f64) -> Option<f64> {
     (b > 0.0).then(|| a / b)
+}
+
+/// The latest visit of each door visited (door, visit), in door order. A slot a door when the
+/// visits are many for the doors; when doors far outnumber visits (two million doors, a slot
+/// each held 32 MB), the visits sorted by door instead.
+fn latest_visits(facts: &FieldFacts) -> Vec<(usize, usize)> {
+    let doors = facts.doors.len();
+    let visits = facts
+        .visits
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.door < doors);
+    if doors <= 4 * facts.visits.len() + 4_096 {
+        let mut slot = vec![NONE; doors];
+        for (i, v) in visits {
+            let s = &mut slot[v.door];
+            let take = *s == NONE || facts.visits[*s as usize].date <= v.date;
+            if take {
+                *s = u32::try_from(i).unwrap_or(NONE);
+            }
+        }
+        return slot
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| **i != NONE)
+            .map(|(d, i)| (d, *i as usize))
+            .collect();
+    }
+    let mut pairs: Vec<(usize, usize)> = visits.map(|(i, v)| (v.door, i)).collect();
+    // By door, then date, then order: the last of each door is its latest (the later of two
+    // on one day, as above).
+    pairs.sort_unstable_by_key(|&(d, i)| (d, facts.visits[i].date, i));
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(pairs.len());
+    for (d, i) in pairs {
+        match out.last_mut() {
+            Some(last) if last.0 == d => *last = (d, i),
+            _ => out.push((d, i)),
+        }
+    }
+    out
 }
 
 /// Computes every figure from `facts`, with the breakdown `by`.

@@ -345,7 +345,7 @@ fn read_csv(path: &Path, chosen: &DoorColumns) -> Result<Vec<NewDoor>, ImportErr
 /// (and a comma too, in a semicolon file).
 fn coordinate(text: &str, decimal_comma: bool) -> Option<f64> {
     let text = text.trim();
-    // Parsed in place unless a comma must become a point (no copy a cell).
+    // Parsed in place unless a comma must become a point (no copy of the cell).
     let value = if decimal_comma && text.contains(',') {
         text.replace(',', ".").parse::<f64>()
     } else {
