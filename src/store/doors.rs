@@ -8,6 +8,7 @@
 use geo_types::Rect;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
+use super::door_match::{Existing, fields_print, plain_number, read_existing, row_at};
 use super::door_rows::{BATCH, NewRows, Pending, UuidsV7, precinct_order, recount_from};
 use super::{Campaign, StoreError, gpkg, spatial};
 use crate::domain::address::Address;
@@ -111,20 +112,6 @@ pub const MOST_DOORS: f64 = 0.5;
 
 /// Removals this small never need asking (one door gone from a file is an edit).
 pub const FEW_DOORS: usize = 1;
-
-/// A live door as the import reads it to match.
-/// Its row is read again only when the import changes or removes it: a re-import of two
-/// million doors held every row whole (2.2 GB).
-struct Existing {
-    fid: i64,
-    point: geo_types::Point<f64>,
-    key: Box<str>,
-    source_id: Option<Box<str>>,
-    /// Its source file, an index into the sources read with the doors.
-    source: u32,
-    /// The fields an update compares besides the point ([`fields_print`]).
-    fields: u64,
-}
 
 impl Campaign {
     /// Stores `doors` from `source` (a file name) in one transaction, matching them to the
@@ -446,36 +433,6 @@ impl Campaign {
     }
 }
 
-/// Whether a source's id is a bare number, which names a row of its own file only (an
-/// OpenStreetMap `node/123` or a national address key names the same thing in any file).
-fn plain_number(id: &str) -> bool {
-    let id = id.trim();
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A fingerprint of what an update compares besides the point: the address and its parts,
-/// the households, the source's id and the precinct. Equal prints: nothing to write.
-fn fields_print(
-    address: &str,
-    households: i64,
-    parts: &Address,
-    source_id: Option<&str>,
-    precinct: Option<&str>,
-) -> u64 {
-    use std::hash::{Hash as _, Hasher as _};
-    let mut h = std::hash::DefaultHasher::new();
-    address.hash(&mut h);
-    households.hash(&mut h);
-    parts.street.hash(&mut h);
-    parts.housenumber.hash(&mut h);
-    parts.suffix.hash(&mut h);
-    parts.unit.hash(&mut h);
-    parts.postcode.hash(&mut h);
-    source_id.hash(&mut h);
-    precinct.hash(&mut h);
-    h.finish()
-}
-
 /// Ends the live turf memberships of `doors` and refreshes their turfs (a turf left without
 /// members is deleted); returns the memberships ended.
 fn end_memberships(tx: &Transaction<'_>, doors: &[String]) -> rusqlite::Result<Vec<String>> {
@@ -546,78 +503,4 @@ fn recount(tx: &Transaction<'_>) -> rusqlite::Result<usize> {
          WHERE deleted_at IS NULL",
         [],
     )
-}
-
-/// The columns of a door row, as [`row_of`] reads them.
-const ROW: &str = "uuid, geom, address, households, street, housenumber, housenumber_suffix, \
-                   unit, postcode, source_id, precinct_uuid";
-
-/// A door row from a query of [`ROW`] (and more columns after).
-fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<DoorRow> {
-    Ok(DoorRow {
-        uuid: r.get(0)?,
-        geom: r.get(1)?,
-        address: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-        households: r.get(3)?,
-        parts: Address {
-            street: r.get(4)?,
-            housenumber: r.get(5)?,
-            suffix: r.get(6)?,
-            unit: r.get(7)?,
-            postcode: r.get(8)?,
-            locality: None,
-        },
-        source_id: r.get(9)?,
-        precinct_uuid: r.get(10)?,
-    })
-}
-
-/// The door row of `fid`, whole (what undo puts back).
-fn row_at(tx: &Transaction<'_>, fid: i64) -> rusqlite::Result<DoorRow> {
-    tx.prepare_cached(&format!("SELECT {ROW} FROM doors WHERE fid = ?1"))?
-        .query_row([fid], row_of)
-}
-
-/// The live doors with what matching needs, and the sources they came from.
-fn read_existing(c: &Campaign) -> Result<(Vec<Existing>, Vec<String>), StoreError> {
-    let q = |e| c.err(e);
-    let mut stmt = c
-        .conn()
-        .prepare(&format!(
-            "SELECT {ROW}, coalesce(source, ''), fid FROM doors \
-             WHERE deleted_at IS NULL AND geom IS NOT NULL"
-        ))
-        .map_err(q)?;
-    let mut rows = stmt.query([]).map_err(q)?;
-    let mut out = Vec::new();
-    let mut sources: Vec<String> = Vec::new();
-    while let Some(r) = rows.next().map_err(q)? {
-        let row = row_of(r).map_err(q)?;
-        let Some(point) = gpkg::read_point(&row.geom) else {
-            continue;
-        };
-        let source: String = r.get(11).map_err(q)?;
-        let source = sources
-            .iter()
-            .position(|s| *s == source)
-            .unwrap_or_else(|| {
-                sources.push(source);
-                sources.len() - 1
-            });
-        out.push(Existing {
-            fid: r.get(12).map_err(q)?,
-            point,
-            key: door_key(&row.parts, &row.address).into_boxed_str(),
-            fields: fields_print(
-                &row.address,
-                row.households,
-                &row.parts,
-                row.source_id.as_deref(),
-                row.precinct_uuid.as_deref(),
-            ),
-            source_id: row.source_id.map(String::into_boxed_str),
-            source: u32::try_from(source).unwrap_or(u32::MAX),
-        });
-    }
-    Ok((out, sources))
 }

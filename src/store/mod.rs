@@ -11,6 +11,7 @@ pub(crate) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
 mod checks;
 pub mod clock;
+mod door_match;
 mod door_rows;
 mod doors;
 mod doors_read;

@@ -5,6 +5,7 @@
 //! P come back, I inaccessible, D moved or vacant, X do not knock. Knocked = {A, O, R, P};
 //! opened = {O, R, P}.
 
+mod facts;
 pub mod progress;
 mod time_of_day;
 
