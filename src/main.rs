@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use campaign_planner::app::PlannerApp;
-use campaign_planner::cli::{Cli, Command, DemoArg, Outcome, Worded, run};
+use campaign_planner::cli::{Cli, Command, DemoArg, Outcome, RendererArg, Worded, run};
 use campaign_planner::domain::numbers::Lang;
 use campaign_planner::state::{Message, Session};
 use clap::Parser as _;
@@ -13,7 +13,10 @@ fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // Our own notes (which renderer draws the map) and others' warnings.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("warn,campaign_planner=info")
+                }),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -26,11 +29,16 @@ fn main() -> std::process::ExitCode {
         _ => None,
     };
     if args.is_empty() || lone_file.is_some() {
-        return app(lone_file, Lang::En, None);
+        return app(lone_file, Lang::En, None, RendererArg::Gpu);
     }
     let cli = Cli::parse();
-    if let Some(Command::Open { file, lang }) = &cli.command {
-        return app(Some(file.clone()), Lang::from(*lang), None);
+    if let Some(Command::Open {
+        file,
+        lang,
+        renderer,
+    }) = &cli.command
+    {
+        return app(Some(file.clone()), Lang::from(*lang), None, *renderer);
     }
     if let Some(Command::Demo { which, reset, lang }) = &cli.command {
         let path = match (which, reset) {
@@ -40,7 +48,7 @@ fn main() -> std::process::ExitCode {
             (DemoArg::Field, true) => campaign_planner::demo::reset_field_demo(),
         };
         return match path {
-            Ok(p) => app(Some(p), Lang::from(*lang), None),
+            Ok(p) => app(Some(p), Lang::from(*lang), None, RendererArg::Gpu),
             Err(e) => {
                 say(&format!(
                     "error: the demo could not be built: {}",
@@ -50,8 +58,13 @@ fn main() -> std::process::ExitCode {
             }
         };
     }
-    if let Some(Command::BenchFrames { file, steps }) = &cli.command {
-        return app(Some(file.clone()), Lang::En, Some(*steps));
+    if let Some(Command::BenchFrames {
+        file,
+        steps,
+        renderer,
+    }) = &cli.command
+    {
+        return app(Some(file.clone()), Lang::En, Some(*steps), *renderer);
     }
     quiet_on_closed_pipe();
     match run(cli) {
@@ -125,8 +138,13 @@ fn sentence(error: &anyhow::Error) -> String {
 }
 
 /// Runs the desktop app on `file`, or on the demo campaign; with `replay`, replays and times
-/// that many zoom steps, then quits.
-fn app(file: Option<PathBuf>, lang: Lang, replay: Option<usize>) -> std::process::ExitCode {
+/// that many zoom steps, then quits. `renderer` says who draws the precinct layer.
+fn app(
+    file: Option<PathBuf>,
+    lang: Lang,
+    replay: Option<usize>,
+    renderer: RendererArg,
+) -> std::process::ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
@@ -134,6 +152,11 @@ fn app(file: Option<PathBuf>, lang: Lang, replay: Option<usize>) -> std::process
             .with_title("Campaign planner")
             .with_drag_and_drop(true),
         ..eframe::NativeOptions::default()
+    };
+    // A replay's window size is not kept for the next start.
+    let options = eframe::NativeOptions {
+        persist_window: replay.is_none(),
+        ..options
     };
     let result = eframe::run_native(
         "campaign-planner",
@@ -152,10 +175,22 @@ fn app(file: Option<PathBuf>, lang: Lang, replay: Option<usize>) -> std::process
                 }
             };
             app.restore(cc.storage, &cc.egui_ctx);
+            match renderer {
+                RendererArg::Gpu => app.use_gpu(cc.wgpu_render_state.as_ref()),
+                RendererArg::Cpu => {
+                    tracing::info!("the precinct layer is drawn by the CPU (asked for)");
+                }
+                RendererArg::None => app.view.precincts_visible = false,
+            }
             if let Some(steps) = replay
                 && let Some(b) = app.session.as_ref().and_then(|s| s.shapes.bounds(None))
             {
-                app.replay = Some(campaign_planner::replay::Replay::new(b, 900.0, steps));
+                let on = match (renderer, &app.map.gpu) {
+                    (RendererArg::None, _) => "none (precinct layer hidden)",
+                    (_, Some(_)) => "gpu",
+                    (_, None) => "cpu",
+                };
+                app.replay = Some(campaign_planner::replay::Replay::new(b, 900.0, steps, on));
             }
             if lang == Lang::Fr {
                 app.persisted.lang = Lang::Fr;

@@ -16,13 +16,17 @@ pub struct Replay {
     pub frames: Vec<Duration>,
     /// Time spent in the precinct layer's code, per frame.
     pub layer: Vec<Duration>,
+    /// Who draws the precinct layer ("gpu" or "cpu"), for the report.
+    pub renderer: &'static str,
+    /// When the replay was made (it waits for the layer's levels, a minute at most).
+    made: Instant,
 }
 
 impl Replay {
     /// From the whole campaign (`bounds`, world units) down to street level at its centre, a
     /// pan there, and back out: `steps` frames each way.
     #[must_use]
-    pub fn new(bounds: [f64; 4], width: f64, steps: usize) -> Self {
+    pub fn new(bounds: [f64; 4], width: f64, steps: usize, renderer: &'static str) -> Self {
         let center = [
             f64::midpoint(bounds[0], bounds[2]),
             f64::midpoint(bounds[1], bounds[3]),
@@ -45,7 +49,21 @@ impl Replay {
             last: None,
             frames: Vec::new(),
             layer: Vec::new(),
+            renderer,
+            made: Instant::now(),
         }
+    }
+
+    /// Whether the first view was given.
+    #[must_use]
+    pub fn started(&self) -> bool {
+        self.next > 0
+    }
+
+    /// Whether it has waited a minute for the layer to be ready.
+    #[must_use]
+    pub fn waited_too_long(&self) -> bool {
+        self.made.elapsed() > Duration::from_mins(1)
     }
 
     /// The view of the coming frame (its centre and zoom), or `None` when finished.

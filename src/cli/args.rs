@@ -37,6 +37,10 @@ pub enum Command {
         /// The interface language.
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
+        /// Who draws the precinct layer: the GPU (the default; the CPU is used anyway where
+        /// the device cannot), or the CPU (for a graphics driver that draws it wrong).
+        #[arg(long, value_enum, default_value_t = RendererArg::Gpu)]
+        renderer: RendererArg,
     },
     /// Benchmark: open FILE in the app, replay a fixed zoom from the whole campaign to street
     /// level and back, print whole-frame and precinct-layer times, and quit.
@@ -47,6 +51,11 @@ pub enum Command {
         /// Frames from the whole campaign to street level.
         #[arg(long, default_value_t = 60)]
         steps: usize,
+        /// Who draws the precinct layer: the GPU (buffers kept there; the default), the CPU
+        /// (meshes handed to egui each frame), or none (the layer hidden, to measure the rest
+        /// of the frame).
+        #[arg(long, value_enum, default_value_t = RendererArg::Gpu)]
+        renderer: RendererArg,
     },
     /// Open a demo campaign in the app: the Montreal 2013 targeting demo, or the field demo
     /// (central Helsinki's real streets and addresses, illustrative precincts, turfs and walks).
@@ -264,6 +273,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Who draws the precinct layer (`bench-frames --renderer`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RendererArg {
+    /// A wgpu paint callback over buffers kept on the GPU.
+    Gpu,
+    /// egui meshes built on the CPU each time the view changes.
+    Cpu,
+    /// No precinct layer: what the rest of the frame costs.
+    None,
 }
 
 /// Export formats on the command line.

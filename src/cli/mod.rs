@@ -28,7 +28,7 @@ mod walk;
 
 pub use args::{
     Cli, Command, DemoArg, DoorsCommand, ExportFormat, LangArg, LayoutArg, MembershipArg,
-    MethodArg, PresetArg, RampArg, StreetsCommand,
+    MethodArg, PresetArg, RampArg, RendererArg, StreetsCommand,
 };
 pub use teams::TeamCommand;
 pub use turfs::TurfCommand;

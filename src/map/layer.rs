@@ -60,20 +60,26 @@ impl View {
 
 /// One level of detail: triangles and outline rings of every precinct, relative to its
 /// origin (f32 offsets from an f64 origin keep street-level precision).
+///
+/// A precinct's vertices are the earcut vertices of its polygons: each ring without its
+/// closing point, exterior first, so ring `k`'s points (closing point aside) are the same as
+/// its run of vertices; the GPU layer draws outlines from the vertices by this.
 #[derive(Default)]
-struct Lod {
+pub(crate) struct Lod {
     /// Per precinct: start of its vertices in `verts` (and one past the last precinct).
-    vert_start: Vec<u32>,
+    pub(crate) vert_start: Vec<u32>,
     /// Per precinct: start of its indices in `indices`.
-    index_start: Vec<u32>,
-    verts: Vec<[f32; 2]>,
+    pub(crate) index_start: Vec<u32>,
+    /// Vertices, relative to their precinct's origin (the minimum corner of its box).
+    pub(crate) verts: Vec<[f32; 2]>,
     /// Triangle indices, local to each precinct's vertices.
-    indices: Vec<u32>,
+    pub(crate) indices: Vec<u32>,
     /// Per precinct: start of its rings in `ring_start`.
-    rings_of: Vec<u32>,
+    pub(crate) rings_of: Vec<u32>,
     /// Start of each ring in `ring_verts` (and one past the last).
-    ring_start: Vec<u32>,
-    ring_verts: Vec<[f32; 2]>,
+    pub(crate) ring_start: Vec<u32>,
+    /// Ring points (closed), relative to their precinct's origin.
+    pub(crate) ring_verts: Vec<[f32; 2]>,
 }
 
 /// World-unit simplification tolerance of each level of detail, and the zoom from which the
@@ -86,6 +92,8 @@ const LODS: [(f64, f64); 3] = [
 
 /// The precinct geometry, ready to draw and to hit-test.
 pub struct PrecinctShapes {
+    /// Unique to this set of shapes in this process, so GPU buffers know what they hold.
+    id: u64,
     geometries: Vec<MultiPolygon<f64>>,
     /// World `[min_x, min_y, max_x, max_y]` per precinct.
     bbox: Vec<[f64; 4]>,
@@ -102,6 +110,7 @@ impl PrecinctShapes {
     /// Prepares the precincts' outlines (longitude/latitude).
     #[must_use]
     pub fn new(geometries: Vec<MultiPolygon<f64>>) -> Self {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         // Mercator keeps the order of longitudes and latitudes, so the corners of the
         // longitude/latitude box are the corners of the world box: two projections a precinct.
         let bbox: Vec<[f64; 4]> = geometries
@@ -130,6 +139,7 @@ impl PrecinctShapes {
             / n;
         let total = union(bbox.iter());
         Self {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             geometries,
             bbox,
             label_at,
@@ -151,8 +161,24 @@ impl PrecinctShapes {
         self.geometries.is_empty()
     }
 
+    /// What identifies this set of shapes (unique in this process).
+    #[must_use]
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// World `[min_x, min_y, max_x, max_y]` of every precinct (infinite for an empty one).
+    pub(crate) fn boxes(&self) -> &[[f64; 4]] {
+        &self.bbox
+    }
+
+    /// The mean precinct width (world units).
+    pub(crate) fn mean_width(&self) -> f64 {
+        self.mean_width
+    }
+
     /// A point inside precinct `i` (world), where its label goes.
-    fn label_point(&self, i: usize) -> World {
+    pub(crate) fn label_point(&self, i: usize) -> World {
         *self.label_at[i].get_or_init(|| {
             geo::InteriorPoint::interior_point(&self.geometries[i])
                 .map_or(World::center_of(self.bbox[i]), |p| {
@@ -217,7 +243,8 @@ impl PrecinctShapes {
             .map(|(i, _)| i)
     }
 
-    fn lod(&self, level: usize) -> &Lod {
+    /// Level of detail `level` (0 = full), built the first time it is asked for.
+    pub(crate) fn lod(&self, level: usize) -> &Lod {
         self.lods[level].get_or_init(|| {
             // Two halves on two threads, then joined: the first frame at a new zoom band waits
             // half as long.
@@ -233,6 +260,12 @@ impl PrecinctShapes {
         })
     }
 
+    /// Whether every level of detail is built.
+    #[must_use]
+    pub fn levels_ready(&self) -> bool {
+        self.lods.iter().all(|l| l.get().is_some())
+    }
+
     /// Builds every level of detail on a background thread, coarse to fine, so that zooming
     /// in later finds them ready.
     pub fn prepare_in_background(self: &Arc<Self>) {
@@ -245,7 +278,7 @@ impl PrecinctShapes {
     }
 
     /// The level of detail for a zoom (scale = 2^zoom).
-    fn level_for(scale: f64) -> usize {
+    pub(crate) fn level_for(scale: f64) -> usize {
         let zoom = scale.log2();
         if zoom < LODS[2].1 {
             2
@@ -530,7 +563,7 @@ fn build_part(
                 origin,
                 scale,
                 3.0,
-                Color32::from_rgb(0x1f, 0x6f, 0xeb),
+                super::style::SELECTION,
             );
         }
     }

@@ -4,6 +4,7 @@
 pub mod basemap;
 pub mod batches;
 pub mod coords;
+pub mod gpu;
 pub mod layer;
 pub mod mbtiles;
 pub mod streets;

@@ -6,6 +6,7 @@
 use walkers::MapMemory;
 
 use crate::map::coords::{Position, World, WorldBounds};
+use crate::map::gpu::GpuPrecincts;
 use crate::map::layer::{DrawStats, MeshCache, View as WorldView};
 use crate::map::streets::{StreetCache, StreetStats};
 
@@ -14,8 +15,10 @@ use crate::map::streets::{StreetCache, StreetStats};
 pub struct MapView {
     /// The map's position and zoom.
     pub memory: MapMemory,
-    /// Precinct meshes cached for the view.
+    /// Precinct meshes cached for the view (the CPU path).
     pub mesh_cache: MeshCache,
+    /// The precinct layer on the GPU, when the renderer and device allow it.
+    pub gpu: Option<GpuPrecincts>,
     /// Street meshes and names cached for the view.
     pub street_cache: StreetCache,
     /// The lasso being drawn (screen points).

@@ -48,6 +48,7 @@ pub fn map(
         let mut memory = std::mem::take(&mut map.memory);
         let loaded = shown.session;
         let mesh_cache = &mut map.mesh_cache;
+        let gpu = &mut map.gpu;
         let street_cache = &mut map.street_cache;
         let streets = loaded
             .filter(|l| shown.basemap.choice == BasemapChoice::Streets && !l.streets.is_empty())
@@ -271,12 +272,25 @@ pub fn map(
                     outline_min_px: 6.0,
                 };
                 let started = std::time::Instant::now();
-                let (shapes, s) =
-                    mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
-                layer_time = started.elapsed();
-                stats = Some(s);
                 let painter = ui.painter().with_clip_rect(map_rect);
-                painter.extend(shapes);
+                // On the GPU when it can (buffers kept there), else the CPU meshes.
+                let on_gpu = gpu
+                    .as_mut()
+                    .and_then(|g| g.shape(&l.shapes, &view, &style, selection, selection_version));
+                let labels: Vec<(egui::Pos2, usize)> = if let Some((shape, s)) = on_gpu {
+                    stats = Some(s);
+                    painter.add(shape);
+                    gpu.as_ref()
+                        .map(|g| g.labels().copied().collect())
+                        .unwrap_or_default()
+                } else {
+                    let (shapes, s) =
+                        mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
+                    stats = Some(s);
+                    painter.extend(shapes);
+                    mesh_cache.labels().copied().collect()
+                };
+                layer_time = started.elapsed();
                 if let Some(h) = hovered {
                     // A light outline under the pointer.
                     if let Some(b) = l.shapes.bbox_of(h) {
@@ -293,7 +307,7 @@ pub fn map(
                     }
                 }
                 if show_labels {
-                    for &(pos, i) in mesh_cache.labels() {
+                    for &(pos, i) in &labels {
                         painter.text(
                             pos,
                             Align2::CENTER_CENTER,

@@ -1,0 +1,265 @@
+//! The precinct layer drawn by the GPU (DESIGN §5): an `egui_wgpu` paint callback over vertex
+//! and index buffers uploaded once per level of detail. Each frame sends only a small uniform
+//! (size, scale, colours), the screen offsets of the chunks on screen, and the index ranges to
+//! draw; per-precinct colours are rewritten when the scoring changes, the selection's outline
+//! when the selection changes. Where the device cannot (no storage buffers in vertex shaders,
+//! or a level larger than its buffers may be), the map view uses the CPU meshes of
+//! [`crate::map::layer::MeshCache`] instead.
+//!
+//! Three parts: [`GpuPrecincts`] lives with the map's state and decides, on the UI thread, what
+//! a frame draws (culling by chunk, labels); `upload` packs and uploads the levels of detail
+//! on a background thread; `resources` lives in the renderer's callback resources and holds
+//! the pipelines, the colours and the paint callback.
+
+pub mod pack;
+mod resources;
+mod upload;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use eframe::egui_wgpu;
+use eframe::wgpu;
+use egui::{Color32, Pos2, Shape};
+
+use self::pack::{Chunks, Visible};
+use self::resources::{Frame, Paint, Resources};
+use self::upload::{GpuLevel, Limits, Uploaded};
+use super::layer::{DrawStats, PrecinctShapes, Style, View};
+
+/// Why the GPU cannot draw the precinct layer (the CPU meshes are used instead).
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The app runs without wgpu (another renderer).
+    #[error("the renderer is not wgpu")]
+    NotWgpu,
+    /// The device cannot read storage buffers in vertex shaders (a downlevel GL device).
+    #[error("the device cannot read storage buffers in vertex shaders")]
+    NoVertexStorage,
+    /// The device allows fewer storage buffers per shader stage than the layer binds.
+    #[error("the device allows {0} storage buffers per shader stage, the layer needs 3")]
+    TooFewStorageBuffers(u32),
+    /// A level of detail is larger than the device's buffers may be.
+    #[error("a level of detail needs a {needed}-byte buffer, the device allows {allowed}")]
+    TooLarge {
+        /// Bytes the largest buffer would take.
+        needed: u64,
+        /// The device's limit.
+        allowed: u64,
+    },
+}
+
+/// Selection outline width (points), as on the CPU path.
+const HIGHLIGHT_WIDTH: f32 = 3.0;
+
+/// The UI-thread half of the GPU precinct layer: what each frame draws.
+pub struct GpuPrecincts {
+    device: wgpu::Device,
+    level_layout: wgpu::BindGroupLayout,
+    limits: Limits,
+    /// Time the renderer spent in the last `prepare` (nanoseconds), counted as the layer's.
+    prepare_ns: Arc<AtomicU64>,
+    /// The levels uploaded so far by the background thread.
+    uploaded: Arc<Mutex<Uploaded>>,
+    /// The shapes whose upload was started.
+    shapes_id: u64,
+    /// The selection as a list, and the version it was made from.
+    selected: (u64, Arc<Vec<u32>>),
+    /// The labels of the last view, and what they were computed for.
+    labels: Vec<(Pos2, usize)>,
+    labels_key: Option<(u64, usize, View)>,
+    /// A level refused as too large is said once.
+    refused: Option<Unavailable>,
+}
+
+impl GpuPrecincts {
+    /// Sets up the pipelines in the renderer, if the device can run them.
+    pub fn install(render_state: &egui_wgpu::RenderState) -> Result<Self, Unavailable> {
+        let caps = render_state.adapter.get_downlevel_capabilities();
+        if !caps.flags.contains(wgpu::DownlevelFlags::VERTEX_STORAGE) {
+            return Err(Unavailable::NoVertexStorage);
+        }
+        let limits = render_state.device.limits();
+        if limits.max_storage_buffers_per_shader_stage < 3 {
+            return Err(Unavailable::TooFewStorageBuffers(
+                limits.max_storage_buffers_per_shader_stage,
+            ));
+        }
+        let prepare_ns = Arc::new(AtomicU64::new(0));
+        let level_layout = resources::level_layout(&render_state.device);
+        let resources = Resources::new(
+            &render_state.device,
+            render_state.target_format,
+            &level_layout,
+            Arc::clone(&prepare_ns),
+        );
+        render_state
+            .renderer
+            .write()
+            .callback_resources
+            .insert(resources);
+        Ok(Self {
+            device: render_state.device.clone(),
+            level_layout,
+            limits: Limits {
+                buffer: limits.max_buffer_size,
+                storage: limits.max_storage_buffer_binding_size,
+            },
+            prepare_ns,
+            uploaded: Arc::new(Mutex::new(Uploaded::default())),
+            shapes_id: 0,
+            selected: (u64::MAX, Arc::new(Vec::new())),
+            labels: Vec::new(),
+            labels_key: None,
+            refused: None,
+        })
+    }
+
+    /// The renderer's time in the last frame's `prepare` (uploads and writes).
+    #[must_use]
+    pub fn prepare_time(&self) -> Duration {
+        Duration::from_nanos(self.prepare_ns.load(Ordering::Relaxed))
+    }
+
+    /// Starts uploading `shapes` (once per set of shapes); returns whether every level is
+    /// on the GPU or refused, so nothing more will change.
+    pub fn prepare(&mut self, shapes: &Arc<PrecinctShapes>) -> bool {
+        if self.shapes_id != shapes.id() {
+            self.shapes_id = shapes.id();
+            self.selected = (u64::MAX, Arc::new(Vec::new()));
+            self.labels_key = None;
+            self.refused = None;
+            *self.uploaded.lock().unwrap_or_else(PoisonError::into_inner) = Uploaded {
+                shapes_id: shapes.id(),
+                ..Uploaded::default()
+            };
+            upload::spawn(
+                self.device.clone(),
+                self.level_layout.clone(),
+                Arc::clone(shapes),
+                Arc::clone(&self.uploaded),
+                self.limits,
+            );
+        }
+        let uploaded = self.uploaded.lock().unwrap_or_else(PoisonError::into_inner);
+        (0..3).all(|l| uploaded.levels[l].is_some() || uploaded.refused[l].is_some())
+    }
+
+    /// The level to draw: the one the zoom wants when it is uploaded, else the nearest one
+    /// that is (finer first); `Err` when the device refused the wanted level.
+    fn level(&mut self, wanted: usize) -> Result<Option<Arc<GpuLevel>>, Unavailable> {
+        let uploaded = self.uploaded.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(e) = &uploaded.refused[wanted] {
+            return Err(e.clone());
+        }
+        let mut nearest: Vec<usize> = (0..3).collect();
+        nearest.sort_by_key(|&l| (l.abs_diff(wanted), l));
+        Ok(nearest.into_iter().find_map(|l| uploaded.levels[l].clone()))
+    }
+
+    /// This frame's paint callback for the precinct layer, or `None` when no level is on the
+    /// GPU yet or the device refused this zoom's (the caller then draws the CPU meshes).
+    pub fn shape(
+        &mut self,
+        shapes: &Arc<PrecinctShapes>,
+        view: &View,
+        style: &Style,
+        selected: &HashSet<usize>,
+        selection_version: u64,
+    ) -> Option<(Shape, DrawStats)> {
+        self.prepare(shapes);
+        let level = match self.level(PrecinctShapes::level_for(view.scale)) {
+            Ok(level) => level?,
+            Err(e) => {
+                if self.refused.as_ref() != Some(&e) {
+                    tracing::warn!("the precinct layer is drawn by the CPU at this zoom: {e}");
+                    self.refused = Some(e);
+                }
+                return None;
+            }
+        };
+        if self.selected.0 != selection_version {
+            let mut list: Vec<u32> = selected.iter().map(|&i| i as u32).collect();
+            list.sort_unstable();
+            self.selected = (selection_version, Arc::new(list));
+        }
+        let visible = level.chunks.visible(view);
+        self.update_labels(shapes, &level, &visible, view);
+        let draw_outlines = (shapes.mean_width() * view.scale) as f32 >= style.outline_min_px;
+        let stats = DrawStats {
+            visible: visible.precincts,
+            vertices: level.chunks.vertex_count,
+            rebuilt: false,
+            level: level.level,
+        };
+        let paint = Paint {
+            shapes: Arc::clone(shapes),
+            level,
+            frame: Frame::new(view, style, HIGHLIGHT_WIDTH),
+            visible,
+            outlines: draw_outlines,
+            fills: Arc::clone(&style.fills),
+            fills_version: style.fills_version,
+            selected: Arc::clone(&self.selected.1),
+            selection_version,
+        };
+        Some((
+            Shape::Callback(egui_wgpu::Callback::new_paint_callback(view.rect, paint)),
+            stats,
+        ))
+    }
+
+    /// Label anchors (screen position, precinct) of the last frame.
+    pub fn labels(&self) -> impl Iterator<Item = &(Pos2, usize)> {
+        self.labels.iter()
+    }
+
+    /// Labels the precincts wider than 70 points on screen (at most 200), as the CPU path does;
+    /// recomputed only when the view changes, and skipped while no precinct is that wide.
+    fn update_labels(
+        &mut self,
+        shapes: &PrecinctShapes,
+        level: &GpuLevel,
+        visible: &Visible,
+        view: &View,
+    ) {
+        let chunks: &Chunks = &level.chunks;
+        let key = (shapes.id(), level.level, *view);
+        if self.labels_key == Some(key) {
+            return;
+        }
+        self.labels_key = Some(key);
+        self.labels.clear();
+        if chunks.max_width * view.scale <= 70.0 || visible.fills.is_empty() {
+            return;
+        }
+        let [min_x, min_y, max_x, max_y] = view.world_bounds();
+        let boxes = shapes.boxes();
+        for c in &chunks.chunks {
+            let b = c.bounds;
+            if b[2] < min_x || b[0] > max_x || b[3] < min_y || b[1] > max_y {
+                continue;
+            }
+            for &p in &chunks.order[c.precincts.start as usize..c.precincts.end as usize] {
+                let i = p as usize;
+                let b = boxes[i];
+                if b[2] < min_x || b[0] > max_x || b[3] < min_y || b[1] > max_y {
+                    continue;
+                }
+                if ((b[2] - b[0]) * view.scale) as f32 > 70.0 {
+                    self.labels.push((view.to_screen(shapes.label_point(i)), i));
+                    if self.labels.len() >= 200 {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A colour as the shader reads it: premultiplied RGBA8, red in the lowest byte.
+fn packed_colour(c: Color32) -> u32 {
+    u32::from_le_bytes(c.to_array())
+}

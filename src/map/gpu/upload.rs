@@ -1,0 +1,215 @@
+//! Levels of detail uploaded to the GPU on a background thread, coarse to fine, as soon as a
+//! campaign's shapes are shown: a frame never waits for a level to be packed or copied; until
+//! the level it wants is there, it draws the nearest one that is.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use eframe::wgpu::{self, util::DeviceExt as _};
+
+use super::Unavailable;
+use super::pack::{self, Chunks};
+use crate::map::layer::PrecinctShapes;
+
+/// One level of detail on the GPU, with its chunk table.
+pub struct GpuLevel {
+    /// Which level (0 = full detail).
+    pub level: usize,
+    /// Its chunks (culling, labels).
+    pub chunks: Chunks,
+    /// Vertices, in chunk order.
+    pub vertices: wgpu::Buffer,
+    /// Triangle indices.
+    pub fills: wgpu::Buffer,
+    /// Outline segments (pairs of indices).
+    pub lines: wgpu::Buffer,
+    /// Every precinct's box (drawn while it is smaller than two points).
+    pub boxes: wgpu::Buffer,
+    /// The chunks' screen offsets, written each frame.
+    pub offsets: wgpu::Buffer,
+    /// Offsets and per-precinct metas (the shader's group 1).
+    pub bind_group: wgpu::BindGroup,
+}
+
+/// What the device allows.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The largest buffer.
+    pub buffer: u64,
+    /// The largest storage binding.
+    pub storage: u64,
+}
+
+/// The levels uploaded so far, for one set of shapes.
+#[derive(Default)]
+pub struct Uploaded {
+    /// The shapes they belong to.
+    pub shapes_id: u64,
+    /// Each level, once uploaded.
+    pub levels: [Option<Arc<GpuLevel>>; 3],
+    /// Each level the device refused, and why.
+    pub refused: [Option<Unavailable>; 3],
+}
+
+/// A buffer holding `bytes` (at least 16 bytes: bindings may not be empty).
+pub fn buffer(
+    device: &wgpu::Device,
+    label: &str,
+    bytes: &[u8],
+    usage: wgpu::BufferUsages,
+) -> wgpu::Buffer {
+    let padded;
+    let contents = if bytes.len() >= 16 {
+        bytes
+    } else {
+        padded = {
+            let mut p = bytes.to_vec();
+            p.resize(16, 0);
+            p
+        };
+        &padded
+    };
+    device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(label),
+        contents,
+        usage,
+    })
+}
+
+/// Whether a level's buffers fit the device.
+fn fits(chunks: &Chunks, limits: Limits) -> Result<(), Unavailable> {
+    let largest = [
+        (chunks.vertex_count * std::mem::size_of::<pack::Vertex>()) as u64,
+        (chunks.fill_count * 4) as u64,
+        (chunks.line_count * 4) as u64,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0);
+    if largest > limits.buffer {
+        return Err(Unavailable::TooLarge {
+            needed: largest,
+            allowed: limits.buffer,
+        });
+    }
+    let storage = (chunks.meta.len() * std::mem::size_of::<pack::PrecinctMeta>()) as u64;
+    if storage > limits.storage {
+        return Err(Unavailable::TooLarge {
+            needed: storage,
+            allowed: limits.storage,
+        });
+    }
+    Ok(())
+}
+
+/// Packs and uploads one level.
+fn upload(
+    device: &wgpu::Device,
+    layout: &wgpu::BindGroupLayout,
+    shapes: &PrecinctShapes,
+    level: usize,
+    limits: Limits,
+) -> Result<GpuLevel, Unavailable> {
+    let lod = shapes.lod(level);
+    let chunks = pack::chunks(shapes, lod, level);
+    fits(&chunks, limits)?;
+    let packed = pack::pack(shapes, lod, &chunks);
+    let vertices = buffer(
+        device,
+        "precinct vertices",
+        bytemuck::cast_slice(&packed.vertices),
+        wgpu::BufferUsages::VERTEX,
+    );
+    let fills = buffer(
+        device,
+        "precinct triangles",
+        bytemuck::cast_slice(&packed.fills),
+        wgpu::BufferUsages::INDEX,
+    );
+    let lines = buffer(
+        device,
+        "precinct outlines",
+        bytemuck::cast_slice(&packed.lines),
+        wgpu::BufferUsages::INDEX,
+    );
+    let boxes = buffer(
+        device,
+        "precinct boxes",
+        bytemuck::cast_slice(&packed.boxes),
+        wgpu::BufferUsages::VERTEX,
+    );
+    drop(packed);
+    let metas = buffer(
+        device,
+        "precinct metas",
+        bytemuck::cast_slice(&chunks.meta),
+        wgpu::BufferUsages::STORAGE,
+    );
+    let offsets = buffer(
+        device,
+        "chunk offsets",
+        &vec![0; chunks.chunks.len() * 8],
+        wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+    );
+    let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some("precinct level"),
+        layout,
+        entries: &[
+            wgpu::BindGroupEntry {
+                binding: 0,
+                resource: offsets.as_entire_binding(),
+            },
+            wgpu::BindGroupEntry {
+                binding: 1,
+                resource: metas.as_entire_binding(),
+            },
+        ],
+    });
+    Ok(GpuLevel {
+        level,
+        chunks,
+        vertices,
+        fills,
+        lines,
+        boxes,
+        offsets,
+        bind_group,
+    })
+}
+
+/// Uploads every level of `shapes`, coarse to fine, into `slot` (given up when the slot is
+/// taken by other shapes).
+pub fn spawn(
+    device: wgpu::Device,
+    layout: wgpu::BindGroupLayout,
+    shapes: Arc<PrecinctShapes>,
+    slot: Arc<Mutex<Uploaded>>,
+    limits: Limits,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("precinct upload".into())
+        .spawn(move || {
+            for level in [2, 1, 0] {
+                let current = |slot: &Mutex<Uploaded>| {
+                    slot.lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .shapes_id
+                        == shapes.id()
+                };
+                if !current(&slot) {
+                    return;
+                }
+                let result = upload(&device, &layout, &shapes, level, limits);
+                let mut uploaded = slot.lock().unwrap_or_else(PoisonError::into_inner);
+                if uploaded.shapes_id != shapes.id() {
+                    return;
+                }
+                match result {
+                    Ok(l) => uploaded.levels[level] = Some(Arc::new(l)),
+                    Err(e) => uploaded.refused[level] = Some(e),
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("the precinct layer could not start its upload thread: {e}");
+    }
+}

@@ -1,0 +1,146 @@
+//! The precinct layer drawn by the GPU (a wgpu paint callback over buffers kept there) looks
+//! like the CPU meshes it replaces: the same demo campaign rendered both ways by
+//! `egui_kittest`'s wgpu renderer, at the whole campaign and at street level, with and
+//! without a selection.
+#![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use campaign_planner::app::PlannerApp;
+use campaign_planner::domain::numbers::Lang;
+use campaign_planner::state::{SelectMode, Session};
+use egui_kittest::Harness;
+
+/// One data directory for the whole test binary, with the demo built once.
+fn demo() -> &'static PathBuf {
+    static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("campaign-planner-gpu-tests-{}", std::process::id()));
+        campaign_planner::paths::set_data_dir(dir);
+        campaign_planner::demo::basemap_path().unwrap();
+        campaign_planner::demo::demo_path().unwrap()
+    })
+}
+
+/// The app on a copy of the demo, its precinct layer on the GPU or not; with the GPU, once
+/// every level of detail is uploaded.
+fn harness(name: &str, gpu: bool) -> Harness<'static, PlannerApp> {
+    let copy = demo().with_file_name(format!("{name}.campaign.gpkg"));
+    let _ = std::fs::remove_file(&copy);
+    std::fs::copy(demo(), &copy).unwrap();
+    let mut h = Harness::builder()
+        .with_size((900.0, 600.0))
+        .wgpu()
+        .build_eframe(move |cc| {
+            let mut app =
+                PlannerApp::new(&cc.egui_ctx, Some(Session::open(&copy).unwrap()), Lang::En);
+            if gpu {
+                app.use_gpu(cc.wgpu_render_state.as_ref());
+                assert!(
+                    app.map.gpu.is_some(),
+                    "the test renderer runs the GPU layer"
+                );
+            }
+            app
+        });
+    h.run_steps(4);
+    for _ in 0..500 {
+        let app = h.state_mut();
+        let shapes = app.session.as_ref().unwrap().shapes.clone();
+        let ready = app.map.gpu.as_mut().is_none_or(|g| g.prepare(&shapes));
+        if ready {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run_steps(2);
+    h
+}
+
+/// Moves the map to a centre and zoom and renders the window.
+fn render_at(h: &mut Harness<'_, PlannerApp>, at: (f64, f64), zoom: f64) -> image::RgbaImage {
+    h.state_mut()
+        .map
+        .memory
+        .center_at(walkers::lon_lat(at.0, at.1));
+    let _ = h.state_mut().map.memory.set_zoom(zoom);
+    h.run_steps(3);
+    h.render().unwrap()
+}
+
+/// The share of the map's pixels whose colours differ by more than `tolerance` in a channel.
+fn differing(a: &image::RgbaImage, b: &image::RgbaImage, map: egui::Rect, tolerance: u8) -> f64 {
+    let (mut differ, mut total) = (0_usize, 0_usize);
+    for y in map.min.y as u32 + 2..map.max.y as u32 - 2 {
+        for x in map.min.x as u32 + 2..map.max.x as u32 - 2 {
+            let (p, q) = (a.get_pixel(x, y).0, b.get_pixel(x, y).0);
+            total += 1;
+            if p.iter().zip(q).any(|(u, v)| u.abs_diff(v) > tolerance) {
+                differ += 1;
+            }
+        }
+    }
+    differ as f64 / total as f64
+}
+
+#[test]
+fn the_gpu_layer_draws_what_the_cpu_meshes_draw_at_every_zoom_and_with_a_selection() {
+    let mut cpu = harness("gpu-compare-cpu", false);
+    let mut gpu = harness("gpu-compare-gpu", true);
+    let centre = (-73.59, 45.52);
+    for (zoom, note) in [
+        (10.5, "the whole island"),
+        (13.5, "a district"),
+        (16.0, "streets"),
+    ] {
+        let a = render_at(&mut cpu, centre, zoom);
+        let b = render_at(&mut gpu, centre, zoom);
+        let map = gpu.state().map.last_view.unwrap().rect;
+        assert_eq!(cpu.state().map.last_view.unwrap().rect, map);
+        assert!(
+            gpu.state().map.frame_stats.visible > 0,
+            "{note}: precincts on screen"
+        );
+        // Edges are rasterised a little differently (egui's meshes versus GPU lines), so a
+        // few pixels along outlines may differ; the fills must not.
+        let share = differing(&a, &b, map, 40);
+        assert!(
+            share < 0.03,
+            "{note} (zoom {zoom}): {:.1} % of the map differs",
+            share * 100.0
+        );
+    }
+    // The layer really is drawn: hiding it changes most of the map.
+    let drawn = render_at(&mut gpu, centre, 13.5);
+    gpu.state_mut().view.precincts_visible = false;
+    let hidden = render_at(&mut gpu, centre, 13.5);
+    let map = gpu.state().map.last_view.unwrap().rect;
+    assert!(
+        differing(&drawn, &hidden, map, 40) > 0.3,
+        "the layer changes the map"
+    );
+    gpu.state_mut().view.precincts_visible = true;
+    let before = render_at(&mut gpu, centre, 12.5);
+    // A selection is outlined the same way: some precincts around the centre.
+    for h in [&mut cpu, &mut gpu] {
+        let app = h.state_mut();
+        let shapes = app.session.as_ref().unwrap().shapes.clone();
+        let chosen: Vec<usize> = (0..shapes.len()).step_by(7).collect();
+        app.selection.select_precincts(chosen, SelectMode::Replace);
+    }
+    let a = render_at(&mut cpu, centre, 12.5);
+    let b = render_at(&mut gpu, centre, 12.5);
+    let map = gpu.state().map.last_view.unwrap().rect;
+    assert!(
+        differing(&before, &b, map, 40) > 0.01,
+        "the selection is outlined"
+    );
+    let share = differing(&a, &b, map, 40);
+    assert!(
+        share < 0.04,
+        "with a selection: {:.1} % differs",
+        share * 100.0
+    );
+}
