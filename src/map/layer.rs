@@ -104,6 +104,12 @@ pub struct PrecinctShapes {
     /// The box around every precinct, computed once.
     total: Option<[f64; 4]>,
     lods: [OnceLock<Lod>; 3],
+    /// Whether level 1 would keep nearly every vertex (and so is level 0), once known.
+    one_is_full: OnceLock<bool>,
+    /// Whether the CPU levels are being built in the background.
+    levels_started: std::sync::atomic::AtomicBool,
+    /// Vertices of the full outlines (each ring without its closing point).
+    vertex_count: usize,
 }
 
 impl PrecinctShapes {
@@ -138,6 +144,11 @@ impl PrecinctShapes {
             .sum::<f64>()
             / n;
         let total = union(bbox.iter());
+        let vertex_count = geometries
+            .iter()
+            .flat_map(|g| &g.0)
+            .map(open_vertices)
+            .sum();
         Self {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             geometries,
@@ -146,6 +157,9 @@ impl PrecinctShapes {
             mean_width,
             total,
             lods: [OnceLock::new(), OnceLock::new(), OnceLock::new()],
+            one_is_full: OnceLock::new(),
+            levels_started: std::sync::atomic::AtomicBool::new(false),
+            vertex_count,
         }
     }
 
@@ -243,9 +257,41 @@ impl PrecinctShapes {
             .map(|(i, _)| i)
     }
 
-    /// Level of detail `level` (0 = full), built the first time it is asked for.
+    /// Level of detail `level` (0 = full), built the first time it is asked for and kept (the
+    /// CPU meshes; the GPU layer builds its own and keeps only its buffers). Level 1 is level 0
+    /// itself where simplifying keeps nearly every vertex (straight-edged precincts).
     pub(crate) fn lod(&self, level: usize) -> &Lod {
-        self.lods[level].get_or_init(|| {
+        let level = self.level_kept(level);
+        self.lods[level].get_or_init(|| self.build_level(level))
+    }
+
+    /// The level actually kept for `level`: 0 for level 1 when its simplification keeps 90 %
+    /// of the vertices or more (a twin of level 0 would double the memory for nothing).
+    pub(crate) fn level_kept(&self, level: usize) -> usize {
+        if level != 1 {
+            return level;
+        }
+        let full = *self.one_is_full.get_or_init(|| {
+            let kept: usize = self
+                .geometries
+                .iter()
+                .flat_map(|g| &g.0)
+                .map(|p| open_vertices(&simplified(p, LODS[1].0)))
+                .sum();
+            kept as f64 >= 0.9 * self.vertex_count as f64
+        });
+        usize::from(!full)
+    }
+
+    /// Precinct `i` alone at level of detail `level` (for the selection's outline).
+    pub(crate) fn precinct_lod(&self, i: usize, level: usize) -> Lod {
+        let tolerance = LODS[self.level_kept(level)].0;
+        build_lod(&self.geometries[i..=i], &self.bbox[i..=i], tolerance)
+    }
+
+    /// Builds level of detail `level`, without keeping it.
+    pub(crate) fn build_level(&self, level: usize) -> Lod {
+        {
             // Two halves on two threads, then joined: the first frame at a new zoom band waits
             // half as long.
             let half = self.geometries.len() / 2;
@@ -257,18 +303,36 @@ impl PrecinctShapes {
                 (first.join().unwrap_or_default(), second)
             });
             a.append(b)
-        })
+        }
     }
 
     /// Whether every level of detail is built.
     #[must_use]
     pub fn levels_ready(&self) -> bool {
-        self.lods.iter().all(|l| l.get().is_some())
+        (0..3).all(|l| self.lods[self.level_kept(l)].get().is_some())
     }
 
-    /// Builds every level of detail on a background thread, coarse to fine, so that zooming
-    /// in later finds them ready.
+    /// Finds where each precinct's label goes on a background thread, so that zooming in
+    /// later finds them ready (a detailed outline's inner point takes tens of microseconds:
+    /// 200 labels found in one frame were a millisecond).
     pub fn prepare_in_background(self: &Arc<Self>) {
+        let shapes = Arc::clone(self);
+        std::thread::spawn(move || {
+            for i in 0..shapes.len() {
+                let _ = shapes.label_point(i);
+            }
+        });
+    }
+
+    /// Builds every level of detail for the CPU meshes on a background thread (once), coarse
+    /// to fine, so that zooming in later finds them ready.
+    pub fn prepare_levels_in_background(self: &Arc<Self>) {
+        if self
+            .levels_started
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            return;
+        }
         let shapes = Arc::clone(self);
         std::thread::spawn(move || {
             for level in [2, 1, 0] {
@@ -316,6 +380,31 @@ impl Lod {
     }
 }
 
+/// A polygon (longitude/latitude) projected to world units and simplified there, so a
+/// tolerance means the same on screen everywhere; kept whole where simplifying would leave
+/// less than a triangle.
+fn simplified(polygon: &Polygon<f64>, tolerance: f64) -> Polygon<f64> {
+    let projected: Polygon<f64> = polygon.map_coords(|c| {
+        let w = World::from_lon_lat(c.x, c.y);
+        geo_types::coord! { x: w.x, y: w.y }
+    });
+    if tolerance > 0.0 {
+        let simple = projected.simplify(tolerance);
+        if simple.exterior().0.len() >= 4 {
+            return simple;
+        }
+    }
+    projected
+}
+
+/// Vertices of a polygon's rings, each without its closing point (as earcut takes them).
+fn open_vertices(polygon: &Polygon<f64>) -> usize {
+    std::iter::once(polygon.exterior())
+        .chain(polygon.interiors())
+        .map(|r| r.0.len().saturating_sub(1))
+        .sum()
+}
+
 fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64) -> Lod {
     let mut lod = Lod::default();
     for (g, b) in geometries.iter().zip(bbox) {
@@ -328,21 +417,7 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
             [(w.x - origin[0]) as f32, (w.y - origin[1]) as f32]
         };
         for polygon in &g.0 {
-            // Simplify in world units, so a tolerance means the same on screen everywhere.
-            let projected: Polygon<f64> = polygon.map_coords(|c| {
-                let w = World::from_lon_lat(c.x, c.y);
-                geo_types::coord! { x: w.x, y: w.y }
-            });
-            let shape = if tolerance > 0.0 {
-                let simple = projected.simplify(tolerance);
-                if simple.exterior().0.len() >= 4 {
-                    simple
-                } else {
-                    projected
-                }
-            } else {
-                projected
-            };
+            let shape = simplified(polygon, tolerance);
             let raw = shape.earcut_triangles_raw();
             let base = (lod.verts.len() as u32) - lod.vert_start.last().copied().unwrap_or(0);
             lod.verts.extend(

@@ -8,6 +8,7 @@ use crate::domain::numbers::number;
 use crate::domain::turf::TurfStatus;
 use crate::map::basemap::{BasemapChoice, NetState};
 use crate::map::coords::World;
+use crate::map::gpu::GpuFrame;
 use crate::map::layer::{Style, View};
 use crate::map::style;
 use crate::state::{Action, MapView, SelectMode, Session, Shown, Tool};
@@ -274,21 +275,35 @@ pub fn map(
                 let started = std::time::Instant::now();
                 let painter = ui.painter().with_clip_rect(map_rect);
                 // On the GPU when it can (buffers kept there), else the CPU meshes.
-                let on_gpu = gpu
-                    .as_mut()
-                    .and_then(|g| g.shape(&l.shapes, &view, &style, selection, selection_version));
-                let labels: Vec<(egui::Pos2, usize)> = if let Some((shape, s)) = on_gpu {
-                    stats = Some(s);
-                    painter.add(shape);
-                    gpu.as_ref()
-                        .map(|g| g.labels().copied().collect())
-                        .unwrap_or_default()
-                } else {
-                    let (shapes, s) =
-                        mesh_cache.shapes(&l.shapes, &view, &style, selection, selection_version);
-                    stats = Some(s);
-                    painter.extend(shapes);
-                    mesh_cache.labels().copied().collect()
+                let on_gpu = gpu.as_mut().map_or(GpuFrame::Refused, |g| {
+                    g.shape(&l.shapes, &view, &style, selection, selection_version)
+                });
+                let labels: Vec<(egui::Pos2, usize)> = match on_gpu {
+                    GpuFrame::Drawn(shape, s) => {
+                        stats = Some(s);
+                        painter.add(shape);
+                        gpu.as_ref()
+                            .map(|g| g.labels().copied().collect())
+                            .unwrap_or_default()
+                    }
+                    GpuFrame::Waiting => {
+                        ui.ctx()
+                            .request_repaint_after(std::time::Duration::from_millis(30));
+                        Vec::new()
+                    }
+                    GpuFrame::Refused => {
+                        l.shapes.prepare_levels_in_background();
+                        let (shapes, s) = mesh_cache.shapes(
+                            &l.shapes,
+                            &view,
+                            &style,
+                            selection,
+                            selection_version,
+                        );
+                        stats = Some(s);
+                        painter.extend(shapes);
+                        mesh_cache.labels().copied().collect()
+                    }
                 };
                 layer_time = started.elapsed();
                 if let Some(h) = hovered {

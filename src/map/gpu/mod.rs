@@ -51,6 +51,16 @@ pub enum Unavailable {
     },
 }
 
+/// What the GPU layer does with a frame.
+pub enum GpuFrame {
+    /// It draws it: the paint callback and what it draws.
+    Drawn(Shape, DrawStats),
+    /// No level is uploaded yet: nothing is drawn this frame.
+    Waiting,
+    /// The device refused this zoom's level: the CPU meshes draw it.
+    Refused,
+}
+
 /// Selection outline width (points), as on the CPU path.
 const HIGHLIGHT_WIDTH: f32 = 3.0;
 
@@ -159,8 +169,9 @@ impl GpuPrecincts {
         Ok(nearest.into_iter().find_map(|l| uploaded.levels[l].clone()))
     }
 
-    /// This frame's paint callback for the precinct layer, or `None` when no level is on the
-    /// GPU yet or the device refused this zoom's (the caller then draws the CPU meshes).
+    /// This frame's paint callback for the precinct layer; or that no level is on the GPU yet
+    /// (the layer shows a moment later; the frame does not wait), or that the device refused
+    /// this zoom's level (the caller then draws the CPU meshes).
     pub fn shape(
         &mut self,
         shapes: &Arc<PrecinctShapes>,
@@ -168,16 +179,17 @@ impl GpuPrecincts {
         style: &Style,
         selected: &HashSet<usize>,
         selection_version: u64,
-    ) -> Option<(Shape, DrawStats)> {
+    ) -> GpuFrame {
         self.prepare(shapes);
         let level = match self.level(PrecinctShapes::level_for(view.scale)) {
-            Ok(level) => level?,
+            Ok(Some(level)) => level,
+            Ok(None) => return GpuFrame::Waiting,
             Err(e) => {
                 if self.refused.as_ref() != Some(&e) {
                     tracing::warn!("the precinct layer is drawn by the CPU at this zoom: {e}");
                     self.refused = Some(e);
                 }
-                return None;
+                return GpuFrame::Refused;
             }
         };
         if self.selected.0 != selection_version {
@@ -205,10 +217,10 @@ impl GpuPrecincts {
             selected: Arc::clone(&self.selected.1),
             selection_version,
         };
-        Some((
+        GpuFrame::Drawn(
             Shape::Callback(egui_wgpu::Callback::new_paint_callback(view.rect, paint)),
             stats,
-        ))
+        )
     }
 
     /// Label anchors (screen position, precinct) of the last frame.

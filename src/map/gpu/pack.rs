@@ -254,11 +254,12 @@ pub(crate) fn pack(shapes: &PrecinctShapes, lod: &Lod, chunks: &Chunks) -> Packe
     out
 }
 
-/// The outline segments of some precincts (the selection), offsets from their chunks' origins.
+/// The outline segments of some precincts (the selection) at a level of detail, offsets from
+/// their chunks' origins; each precinct's rings are simplified for it alone.
 #[must_use]
 pub(crate) fn segments(
     shapes: &PrecinctShapes,
-    lod: &Lod,
+    level: usize,
     chunks: &Chunks,
     precincts: impl IntoIterator<Item = usize>,
 ) -> Vec<Segment> {
@@ -267,9 +268,10 @@ pub(crate) fn segments(
         if i >= chunks.meta.len() {
             continue;
         }
+        let lod = shapes.precinct_lod(i, level);
         let [dx, dy] = shift(shapes, chunks, i);
         let at = |v: [f32; 2]| [(dx + f64::from(v[0])) as f32, (dy + f64::from(v[1])) as f32];
-        for r in lod.rings_of[i] as usize..lod.rings_of[i + 1] as usize {
+        for r in lod.rings_of[0] as usize..lod.rings_of[1] as usize {
             let ring = &lod.ring_verts[lod.ring_start[r] as usize..lod.ring_start[r + 1] as usize];
             out.extend(ring.windows(2).map(|w| Segment {
                 a: at(w[0]),
@@ -436,7 +438,7 @@ mod tests {
                 ]
             })
             .collect();
-        let mut from_rings: Vec<[u32; 4]> = segments(&shapes, lod, &chunks, 0..shapes.len())
+        let mut from_rings: Vec<[u32; 4]> = segments(&shapes, 0, &chunks, 0..shapes.len())
             .iter()
             .map(|s| {
                 [

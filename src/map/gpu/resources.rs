@@ -281,7 +281,7 @@ impl CallbackTrait for Paint {
         if r.segments_key != Some((id, level, self.selection_version)) {
             let segments = pack::segments(
                 &self.shapes,
-                self.shapes.lod(level),
+                level,
                 &self.level.chunks,
                 self.selected.iter().map(|&i| i as usize),
             );

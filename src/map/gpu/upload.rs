@@ -109,10 +109,12 @@ fn upload(
     level: usize,
     limits: Limits,
 ) -> Result<GpuLevel, Unavailable> {
-    let lod = shapes.lod(level);
-    let chunks = pack::chunks(shapes, lod, level);
+    // Built for the upload and dropped after it: the CPU keeps no copy of what the GPU holds.
+    let lod = shapes.build_level(level);
+    let chunks = pack::chunks(shapes, &lod, level);
     fits(&chunks, limits)?;
-    let packed = pack::pack(shapes, lod, &chunks);
+    let packed = pack::pack(shapes, &lod, &chunks);
+    drop(lod);
     let vertices = buffer(
         device,
         "precinct vertices",
@@ -188,25 +190,40 @@ pub fn spawn(
     let spawned = std::thread::Builder::new()
         .name("precinct upload".into())
         .spawn(move || {
+            // The slot, while it still belongs to these shapes.
+            let lock = || {
+                let uploaded = slot.lock().unwrap_or_else(PoisonError::into_inner);
+                (uploaded.shapes_id == shapes.id()).then_some(uploaded)
+            };
             for level in [2, 1, 0] {
-                let current = |slot: &Mutex<Uploaded>| {
-                    slot.lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .shapes_id
-                        == shapes.id()
-                };
-                if !current(&slot) {
-                    return;
+                // A level kept as another (level 1 as level 0) shares its buffers.
+                let kept = shapes.level_kept(level);
+                let Some(uploaded) = lock() else { return };
+                let done = uploaded.levels[kept].is_some() || uploaded.refused[kept].is_some();
+                drop(uploaded);
+                if !done {
+                    let started = std::time::Instant::now();
+                    let result = upload(&device, &layout, &shapes, kept, limits);
+                    if let Ok(l) = &result {
+                        tracing::debug!(
+                            "precinct level {kept} on the GPU: {} vertices, {} triangle and {} outline indices, {} chunks, in {:.0} ms",
+                            l.chunks.vertex_count,
+                            l.chunks.fill_count,
+                            l.chunks.line_count,
+                            l.chunks.chunks.len(),
+                            started.elapsed().as_secs_f64() * 1e3
+                        );
+                    }
+                    let Some(mut uploaded) = lock() else { return };
+                    match result {
+                        Ok(l) => uploaded.levels[kept] = Some(Arc::new(l)),
+                        Err(e) => uploaded.refused[kept] = Some(e),
+                    }
                 }
-                let result = upload(&device, &layout, &shapes, level, limits);
-                let mut uploaded = slot.lock().unwrap_or_else(PoisonError::into_inner);
-                if uploaded.shapes_id != shapes.id() {
-                    return;
-                }
-                match result {
-                    Ok(l) => uploaded.levels[level] = Some(Arc::new(l)),
-                    Err(e) => uploaded.refused[level] = Some(e),
-                }
+                let Some(mut uploaded) = lock() else { return };
+                let shared = uploaded.levels[kept].clone();
+                uploaded.levels[level] = shared;
+                uploaded.refused[level] = uploaded.refused[kept].clone();
             }
         });
     if let Err(e) = spawned {
