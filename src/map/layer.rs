@@ -729,6 +729,29 @@ mod tests {
     }
 
     #[test]
+    fn level_one_is_level_zero_for_straight_edges_and_its_own_for_jagged_ones() {
+        let cells = crate::synth::voronoi_precincts(300, (0.0, 40.0, 3.0, 42.0), 5);
+        let straight = PrecinctShapes::new(cells.iter().map(|c| c.geometry.clone()).collect());
+        assert_eq!(straight.level_kept(1), 0);
+        assert_eq!(straight.level_kept(2), 2);
+        assert!(
+            std::ptr::eq(straight.lod(1), straight.lod(0)),
+            "one level, kept once"
+        );
+        let jagged = PrecinctShapes::new(
+            cells
+                .iter()
+                .map(|c| crate::synth::subdivide(&c.geometry, 40))
+                .collect(),
+        );
+        assert_eq!(jagged.level_kept(1), 1);
+        assert!(jagged.lod(1).verts.len() < jagged.lod(0).verts.len() / 2);
+        assert!(!jagged.levels_ready(), "level 2 is not built yet");
+        let _ = jagged.lod(2);
+        assert!(jagged.levels_ready());
+    }
+
+    #[test]
     fn meshes_are_reused_until_the_view_or_colours_change() {
         let cells = crate::synth::voronoi_precincts(200, (0.0, 40.0, 2.0, 42.0), 3);
         let shapes = PrecinctShapes::new(cells.into_iter().map(|c| c.geometry).collect());

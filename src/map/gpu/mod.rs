@@ -164,9 +164,8 @@ impl GpuPrecincts {
         if let Some(e) = &uploaded.refused[wanted] {
             return Err(e.clone());
         }
-        let mut nearest: Vec<usize> = (0..3).collect();
-        nearest.sort_by_key(|&l| (l.abs_diff(wanted), l));
-        Ok(nearest.into_iter().find_map(|l| uploaded.levels[l].clone()))
+        let ready = [0, 1, 2].map(|l| uploaded.levels[l].is_some());
+        Ok(nearest_ready(ready, wanted).and_then(|l| uploaded.levels[l].clone()))
     }
 
     /// This frame's paint callback for the precinct layer; or that no level is on the GPU yet
@@ -271,7 +270,35 @@ impl GpuPrecincts {
     }
 }
 
+/// The level to draw for `wanted` among those `ready`: itself, else the nearest, the finer
+/// of two as near.
+fn nearest_ready(ready: [bool; 3], wanted: usize) -> Option<usize> {
+    let mut levels: [usize; 3] = [0, 1, 2];
+    levels.sort_by_key(|&l| (l.abs_diff(wanted), l));
+    levels.into_iter().find(|&l| ready[l])
+}
+
 /// A colour as the shader reads it: premultiplied RGBA8, red in the lowest byte.
 fn packed_colour(c: Color32) -> u32 {
     u32::from_le_bytes(c.to_array())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zoom_draws_its_own_level_else_the_nearest_uploaded_finer_first() {
+        assert_eq!(nearest_ready([true, true, true], 1), Some(1));
+        assert_eq!(nearest_ready([true, false, true], 1), Some(0));
+        assert_eq!(nearest_ready([false, false, true], 0), Some(2));
+        assert_eq!(nearest_ready([true, false, false], 2), Some(0));
+        assert_eq!(nearest_ready([false; 3], 1), None);
+    }
+
+    #[test]
+    fn a_colour_reaches_the_shader_red_in_the_lowest_byte() {
+        let c = Color32::from_rgba_premultiplied(1, 2, 3, 4);
+        assert_eq!(packed_colour(c), 0x0403_0201);
+    }
 }

@@ -230,3 +230,35 @@ pub fn spawn(
         tracing::warn!("the precinct layer could not start its upload thread: {e}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_level_larger_than_the_device_allows_is_refused_naming_the_sizes() {
+        let chunks = Chunks {
+            vertex_count: 1_000,
+            fill_count: 3_000,
+            line_count: 2_000,
+            ..Chunks::default()
+        };
+        let roomy = Limits {
+            buffer: 1 << 20,
+            storage: 1 << 20,
+        };
+        assert_eq!(fits(&chunks, roomy), Ok(()));
+        let small = Limits {
+            buffer: 10_000,
+            storage: 1 << 20,
+        };
+        // The triangle indices are the largest buffer: 12,000 bytes.
+        assert_eq!(
+            fits(&chunks, small),
+            Err(Unavailable::TooLarge {
+                needed: 12_000,
+                allowed: 10_000
+            })
+        );
+    }
+}
