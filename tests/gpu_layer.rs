@@ -24,12 +24,17 @@ fn demo() -> &'static PathBuf {
     })
 }
 
-/// The app on a copy of the demo, its precinct layer on the GPU or not; with the GPU, once
-/// every level of detail is uploaded.
+/// The app on a copy of the demo, its precinct layer on the GPU or not.
 fn harness(name: &str, gpu: bool) -> Harness<'static, PlannerApp> {
     let copy = demo().with_file_name(format!("{name}.campaign.gpkg"));
     let _ = std::fs::remove_file(&copy);
     std::fs::copy(demo(), &copy).unwrap();
+    harness_on(copy, gpu)
+}
+
+/// The app on a campaign file, its precinct layer on the GPU or not; with the GPU, once every
+/// level of detail is uploaded.
+fn harness_on(copy: PathBuf, gpu: bool) -> Harness<'static, PlannerApp> {
     let mut h = Harness::builder()
         .with_size((900.0, 600.0))
         .wgpu()
@@ -143,4 +148,75 @@ fn the_gpu_layer_draws_what_the_cpu_meshes_draw_at_every_zoom_and_with_a_selecti
         "with a selection: {:.1} % differs",
         share * 100.0
     );
+}
+
+/// The app on a generated campaign of `n` Voronoi precincts around Paris, GPU or not.
+fn generated(name: &str, n: usize, gpu: bool) -> Harness<'static, PlannerApp> {
+    let path = demo().with_file_name(format!("{name}.campaign.gpkg"));
+    let _ = std::fs::remove_file(&path);
+    let mut campaign = campaign_planner::store::Campaign::create(&path, "Grille").unwrap();
+    let precincts = campaign_planner::synth::voronoi_precincts(n, (2.0, 48.3, 2.8, 49.1), 3);
+    campaign
+        .replace_precincts(&precincts, &mut campaign_planner::progress::ignore)
+        .unwrap();
+    drop(campaign);
+    harness_on(path, gpu)
+}
+
+#[test]
+fn a_selection_spread_over_many_chunks_is_outlined_only_where_it_is() {
+    // A new user's trial saw stray blue lines across the map once zoomed in on a selection
+    // whose precincts lay in chunks off screen.
+    let mut cpu = generated("spread-cpu", 3000, false);
+    let mut gpu = generated("spread-gpu", 3000, true);
+    for h in [&mut cpu, &mut gpu] {
+        let chosen: Vec<usize> = (0..3000).step_by(5).collect();
+        h.state_mut()
+            .selection
+            .select_precincts(chosen, SelectMode::Replace);
+    }
+    let centre = (2.4, 48.7);
+    for zoom in [9.5, 12.0, 14.0, 16.0] {
+        let a = render_at(&mut cpu, centre, zoom);
+        let b = render_at(&mut gpu, centre, zoom);
+        let map = gpu.state().map.last_view.unwrap().rect;
+        // Dense hairlines are rasterised differently (the CPU's thin quads leave gaps), so
+        // the selection's blue is compared on its own: none where the CPU has none near.
+        let (stray, missing) = (unmatched_blue(&b, &a, map), unmatched_blue(&a, &b, map));
+        assert!(
+            stray < 0.02 && missing < 0.05,
+            "zoom {zoom}: {:.1} % of the GPU's selection blue is stray, {:.1} % of the CPU's missing",
+            stray * 100.0,
+            missing * 100.0
+        );
+        let share = differing(&a, &b, map, 40);
+        assert!(
+            share < 0.06,
+            "zoom {zoom}: {:.1} % of the map differs",
+            share * 100.0
+        );
+    }
+}
+
+/// The share of `a`'s selection-blue pixels with no selection-blue pixel of `b` within two
+/// pixels.
+fn unmatched_blue(a: &image::RgbaImage, b: &image::RgbaImage, map: egui::Rect) -> f64 {
+    let blue = |img: &image::RgbaImage, x: u32, y: u32| {
+        let [r, g, bl, _] = img.get_pixel(x, y).0;
+        u16::from(bl) > u16::from(r) + 80 && u16::from(bl) > u16::from(g) + 30
+    };
+    let (mut unmatched, mut total) = (0_usize, 0_usize);
+    for y in map.min.y as u32 + 4..map.max.y as u32 - 4 {
+        for x in map.min.x as u32 + 4..map.max.x as u32 - 4 {
+            if !blue(a, x, y) {
+                continue;
+            }
+            total += 1;
+            let near = (y - 2..=y + 2).any(|v| (x - 2..=x + 2).any(|u| blue(b, u, v)));
+            if !near {
+                unmatched += 1;
+            }
+        }
+    }
+    unmatched as f64 / total.max(1) as f64
 }

@@ -255,7 +255,8 @@ pub(crate) fn pack(shapes: &PrecinctShapes, lod: &Lod, chunks: &Chunks) -> Packe
 }
 
 /// The outline segments of some precincts (the selection) at a level of detail, offsets from
-/// their chunks' origins; each precinct's rings are simplified for it alone.
+/// their chunks' origins, in chunk order (a frame draws those of the chunks it sent offsets
+/// for); each precinct's rings are simplified for it alone.
 #[must_use]
 pub(crate) fn segments(
     shapes: &PrecinctShapes,
@@ -263,11 +264,13 @@ pub(crate) fn segments(
     chunks: &Chunks,
     precincts: impl IntoIterator<Item = usize>,
 ) -> Vec<Segment> {
+    let mut order: Vec<usize> = precincts
+        .into_iter()
+        .filter(|&i| i < chunks.meta.len())
+        .collect();
+    order.sort_by_key(|&i| (chunks.meta[i].chunk, i));
     let mut out = Vec::new();
-    for i in precincts {
-        if i >= chunks.meta.len() {
-            continue;
-        }
+    for i in order {
         let lod = shapes.precinct_lod(i, level);
         let [dx, dy] = shift(shapes, chunks, i);
         let at = |v: [f32; 2]| [(dx + f64::from(v[0])) as f32, (dy + f64::from(v[1])) as f32];

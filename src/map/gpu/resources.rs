@@ -64,6 +64,8 @@ pub struct Resources {
     colours: Option<wgpu::Buffer>,
     colours_key: Option<(u64, u64)>,
     segments: Option<(wgpu::Buffer, u32)>,
+    /// The chunk of each selected segment (they are in chunk order).
+    segment_chunks: Vec<u32>,
     segments_key: Option<(u64, usize, u64)>,
     prepare_ns: Arc<AtomicU64>,
 }
@@ -209,6 +211,7 @@ impl Resources {
             colours: None,
             colours_key: None,
             segments: None,
+            segment_chunks: Vec::new(),
             segments_key: None,
             prepare_ns,
         }
@@ -285,6 +288,10 @@ impl CallbackTrait for Paint {
                 &self.level.chunks,
                 self.selected.iter().map(|&i| i as usize),
             );
+            r.segment_chunks = segments
+                .iter()
+                .map(|s| self.level.chunks.meta[s.precinct as usize].chunk)
+                .collect();
             r.segments = (!segments.is_empty()).then(|| {
                 (
                     buffer(
@@ -363,10 +370,18 @@ impl CallbackTrait for Paint {
                 pass.draw_indexed(range.clone(), 0, 0..1);
             }
         }
-        if let Some((segments, count)) = &r.segments {
-            pass.set_pipeline(&r.highlight);
-            pass.set_vertex_buffer(0, segments.slice(..));
-            pass.draw(0..6, 0..*count);
+        if let Some((segments, _)) = &r.segments {
+            // Only the segments of chunks whose offsets this frame sent: the others' offsets
+            // are a past frame's.
+            let first = self.visible.first_chunk;
+            let end = first + self.visible.offsets.len() as u32;
+            let lo = r.segment_chunks.partition_point(|&c| c < first) as u32;
+            let hi = r.segment_chunks.partition_point(|&c| c < end) as u32;
+            if hi > lo {
+                pass.set_pipeline(&r.highlight);
+                pass.set_vertex_buffer(0, segments.slice(..));
+                pass.draw(0..6, lo..hi);
+            }
         }
     }
 }
