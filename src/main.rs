@@ -40,7 +40,13 @@ fn main() -> std::process::ExitCode {
     {
         return app(Some(file.clone()), Lang::from(*lang), None, *renderer);
     }
-    if let Some(Command::Demo { which, reset, lang }) = &cli.command {
+    if let Some(Command::Demo {
+        which,
+        reset,
+        lang,
+        renderer,
+    }) = &cli.command
+    {
         let path = match (which, reset) {
             (DemoArg::Montreal, false) => campaign_planner::demo::demo_path(),
             (DemoArg::Montreal, true) => campaign_planner::demo::reset_demo(),
@@ -48,7 +54,7 @@ fn main() -> std::process::ExitCode {
             (DemoArg::Field, true) => campaign_planner::demo::reset_field_demo(),
         };
         return match path {
-            Ok(p) => app(Some(p), Lang::from(*lang), None, RendererArg::Gpu),
+            Ok(p) => app(Some(p), Lang::from(*lang), None, *renderer),
             Err(e) => {
                 say(&format!(
                     "error: the demo could not be built: {}",

@@ -69,6 +69,9 @@ pub enum Command {
         /// The interface language.
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
+        /// Who draws the precinct layer: the GPU (the default), or the CPU.
+        #[arg(long, value_enum, default_value_t = RendererArg::Gpu)]
+        renderer: RendererArg,
     },
     /// Write the France-scale synthetic campaign of the benchmarks (69,000 precincts, scored)
     /// to FILE, for demonstrations at national scale.

@@ -33,10 +33,12 @@ impl Persisted {
     /// The storage key.
     pub const KEY: &'static str = "campaign-planner";
 
-    /// Puts a campaign first in the recent list.
+    /// Puts a campaign first in the recent list, by its absolute path (a path typed relative
+    /// to a terminal's folder would name another file, or none, from elsewhere).
     pub fn opened(&mut self, path: &Path) {
-        self.recent.retain(|p| p != path);
-        self.recent.insert(0, path.to_path_buf());
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
         self.recent.truncate(RECENT);
     }
 
@@ -57,6 +59,22 @@ impl Persisted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_campaign_opened_by_a_relative_path_is_remembered_by_its_absolute_path() {
+        let mut persisted = Persisted::default();
+        persisted.opened(Path::new("mtl.campaign.gpkg"));
+        let remembered = &persisted.recent[0];
+        assert!(remembered.is_absolute(), "{}", remembered.display());
+        assert!(remembered.ends_with("mtl.campaign.gpkg"));
+        assert_eq!(
+            *remembered,
+            std::env::current_dir().unwrap().join("mtl.campaign.gpkg")
+        );
+        // Opened again by its absolute path: still once.
+        persisted.opened(&remembered.clone());
+        assert_eq!(persisted.recent.len(), 1);
+    }
 
     #[test]
     fn a_campaign_opened_again_moves_first_and_the_list_keeps_eight() {
