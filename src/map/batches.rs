@@ -123,10 +123,7 @@ impl Outline {
     /// Whether any of it is inside a world rectangle.
     #[must_use]
     pub fn meets(&self, view: WorldBounds) -> bool {
-        self.bounds[0] <= view[2]
-            && self.bounds[2] >= view[0]
-            && self.bounds[1] <= view[3]
-            && self.bounds[3] >= view[1]
+        super::coords::meets(self.bounds, view)
     }
 }
 

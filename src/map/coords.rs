@@ -47,6 +47,12 @@ impl World {
     }
 }
 
+/// Whether two world boxes meet (an empty box, infinite and inverted, meets none).
+#[must_use]
+pub fn meets(a: WorldBounds, b: WorldBounds) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

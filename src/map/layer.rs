@@ -15,7 +15,7 @@ use egui::{Color32, Mesh, Pos2, Rect, Shape, pos2, vec2};
 use geo::{Contains as _, Simplify as _, TriangulateEarcut as _};
 use geo_types::{MultiPolygon, Point, Polygon};
 
-use super::coords::World;
+use super::coords::{World, meets};
 
 /// Where the map is looking: screen = `rect.center() + (world − center) × scale`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,6 +81,17 @@ pub(crate) struct Lod {
     /// Ring points (closed), relative to their precinct's origin.
     pub(crate) ring_verts: Vec<[f32; 2]>,
 }
+
+/// A precinct smaller than this (points) both ways is drawn as a quad of its box.
+pub(crate) const SMALL_PX: f32 = 2.0;
+/// A precinct narrower than this (points) gets no outline.
+pub(crate) const OUTLINE_MIN_PX: f32 = 3.0;
+/// A precinct wider than this (points) gets its name written.
+pub(crate) const LABEL_MIN_PX: f32 = 70.0;
+/// The most names written on the map at once.
+pub(crate) const MAX_LABELS: usize = 200;
+/// The selection's outline width (points).
+pub(crate) const SELECTION_WIDTH: f32 = 3.0;
 
 /// World-unit simplification tolerance of each level of detail, and the zoom from which the
 /// next finer level takes over.
@@ -230,7 +241,7 @@ impl PrecinctShapes {
 }
 
 /// The box around `boxes` (empty ones left out).
-fn union<'a>(boxes: impl Iterator<Item = &'a [f64; 4]>) -> Option<[f64; 4]> {
+pub(crate) fn union<'a>(boxes: impl Iterator<Item = &'a [f64; 4]>) -> Option<[f64; 4]> {
     boxes.filter(|b| b[0].is_finite()).fold(None, |out, b| {
         Some(match out {
             None => *b,
@@ -291,19 +302,17 @@ impl PrecinctShapes {
 
     /// Builds level of detail `level`, without keeping it.
     pub(crate) fn build_level(&self, level: usize) -> Lod {
-        {
-            // Two halves on two threads, then joined: the first frame at a new zoom band waits
-            // half as long.
-            let half = self.geometries.len() / 2;
-            let tolerance = LODS[level].0;
-            let (a, b) = std::thread::scope(|scope| {
-                let first = scope
-                    .spawn(|| build_lod(&self.geometries[..half], &self.bbox[..half], tolerance));
-                let second = build_lod(&self.geometries[half..], &self.bbox[half..], tolerance);
-                (first.join().unwrap_or_default(), second)
-            });
-            a.append(b)
-        }
+        // Two halves on two threads, then joined: the first frame at a new zoom band waits
+        // half as long.
+        let half = self.geometries.len() / 2;
+        let tolerance = LODS[level].0;
+        let (a, b) = std::thread::scope(|scope| {
+            let first =
+                scope.spawn(|| build_lod(&self.geometries[..half], &self.bbox[..half], tolerance));
+            let second = build_lod(&self.geometries[half..], &self.bbox[half..], tolerance);
+            (first.join().unwrap_or_default(), second)
+        });
+        a.append(b)
     }
 
     /// Whether every level of detail is built.
@@ -315,7 +324,7 @@ impl PrecinctShapes {
     /// Finds where each precinct's label goes on a background thread, so that zooming in
     /// later finds them ready (a detailed outline's inner point takes tens of microseconds:
     /// 200 labels found in one frame were a millisecond).
-    pub fn prepare_in_background(self: &Arc<Self>) {
+    pub fn prepare_labels_in_background(self: &Arc<Self>) {
         let shapes = Arc::clone(self);
         std::thread::spawn(move || {
             for i in 0..shapes.len() {
@@ -412,10 +421,6 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
         lod.index_start.push(lod.indices.len() as u32);
         lod.rings_of.push(lod.ring_start.len() as u32);
         let origin = [b[0], b[1]];
-        let local = |lon: f64, lat: f64| {
-            let w = World::from_lon_lat(lon, lat);
-            [(w.x - origin[0]) as f32, (w.y - origin[1]) as f32]
-        };
         for polygon in &g.0 {
             let shape = simplified(polygon, tolerance);
             let raw = shape.earcut_triangles_raw();
@@ -436,7 +441,6 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
                 );
             }
         }
-        let _ = local;
     }
     lod.vert_start.push(lod.verts.len() as u32);
     lod.index_start.push(lod.indices.len() as u32);
@@ -586,7 +590,7 @@ fn build_part(
     draw_outlines: bool,
     part: &mut Part,
 ) {
-    let [min_x, min_y, max_x, max_y] = view.world_bounds();
+    let in_view = view.world_bounds();
     let c = view.rect.center();
     let scale = view.scale as f32;
     let fill = reuse(&mut part.fill);
@@ -596,7 +600,7 @@ fn build_part(
     part.visible = 0;
     for i in range {
         let b = &layer.bbox[i];
-        if b[2] < min_x || b[0] > max_x || b[3] < min_y || b[1] > max_y {
+        if !meets(*b, in_view) {
             continue;
         }
         part.visible += 1;
@@ -607,7 +611,7 @@ fn build_part(
         );
         let width = ((b[2] - b[0]) * view.scale) as f32;
         let height = ((b[3] - b[1]) * view.scale) as f32;
-        if width < 2.0 && height < 2.0 {
+        if width < SMALL_PX && height < SMALL_PX {
             // Smaller than two points: a quad says as much, for a fraction of the vertices.
             let rect = Rect::from_min_size(origin, vec2(width.max(0.5), height.max(0.5)));
             fill.add_colored_rect(rect, colour);
@@ -623,10 +627,10 @@ fn build_part(
             let (i0, i1) = (lod.index_start[i] as usize, lod.index_start[i + 1] as usize);
             fill.indices
                 .extend(lod.indices[i0..i1].iter().map(|&k| base + k));
-            if draw_outlines && width >= 3.0 {
+            if draw_outlines && width >= OUTLINE_MIN_PX {
                 rings(outline, lod, i, origin, scale, 0.8, style.outline);
             }
-            if width > 70.0 && part.labels.len() < 200 {
+            if width > LABEL_MIN_PX && part.labels.len() < MAX_LABELS {
                 part.labels.push((view.to_screen(layer.label_point(i)), i));
             }
         }
@@ -637,7 +641,7 @@ fn build_part(
                 i,
                 origin,
                 scale,
-                3.0,
+                SELECTION_WIDTH,
                 super::style::SELECTION,
             );
         }

@@ -163,7 +163,7 @@ impl Session {
         let shapes = Arc::new(PrecinctShapes::new(
             precincts.into_iter().map(|p| p.geometry).collect(),
         ));
-        shapes.prepare_in_background();
+        shapes.prepare_labels_in_background();
         let notice = campaign.notice().map_err(|e| e.to_string())?;
         let sheet_script = campaign.sheet_script().map_err(|e| e.to_string())?;
         let pack_team = campaign.pack_team().map_err(|e| e.to_string())?;

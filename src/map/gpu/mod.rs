@@ -27,7 +27,8 @@ use egui::{Color32, Pos2, Shape};
 use self::pack::{Chunks, Visible};
 use self::resources::{Frame, Paint, Resources};
 use self::upload::{GpuLevel, Limits, Uploaded};
-use super::layer::{DrawStats, PrecinctShapes, Style, View};
+use super::coords::meets;
+use super::layer::{DrawStats, LABEL_MIN_PX, MAX_LABELS, PrecinctShapes, Style, View};
 
 /// Why the GPU cannot draw the precinct layer (the CPU meshes are used instead).
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
@@ -41,6 +42,9 @@ pub enum Unavailable {
     /// The device allows fewer storage buffers per shader stage than the layer binds.
     #[error("the device allows {0} storage buffers per shader stage, the layer needs 3")]
     TooFewStorageBuffers(u32),
+    /// Uploading failed (the upload thread could not start, or stopped short).
+    #[error("the upload failed: {0}")]
+    UploadFailed(String),
     /// A level of detail is larger than the device's buffers may be.
     #[error("a level of detail needs a {needed}-byte buffer, the device allows {allowed}")]
     TooLarge {
@@ -60,9 +64,6 @@ pub enum GpuFrame {
     /// The device refused this zoom's level: the CPU meshes draw it.
     Refused,
 }
-
-/// Selection outline width (points), as on the CPU path.
-const HIGHLIGHT_WIDTH: f32 = 3.0;
 
 /// The UI-thread half of the GPU precinct layer: what each frame draws.
 pub struct GpuPrecincts {
@@ -192,15 +193,14 @@ impl GpuPrecincts {
             }
         };
         if self.selected.0 != selection_version {
-            let mut list: Vec<u32> = selected.iter().map(|&i| i as u32).collect();
-            list.sort_unstable();
+            let list: Vec<u32> = selected.iter().map(|&i| i as u32).collect();
             self.selected = (selection_version, Arc::new(list));
         }
         let visible = level.chunks.visible(view);
         self.update_labels(shapes, &level, &visible, view);
         let draw_outlines = (shapes.mean_width() * view.scale) as f32 >= style.outline_min_px;
         let stats = DrawStats {
-            visible: visible.precincts,
+            visible: visible.precincts(),
             vertices: level.chunks.vertex_count,
             rebuilt: false,
             level: level.level,
@@ -208,7 +208,7 @@ impl GpuPrecincts {
         let paint = Paint {
             shapes: Arc::clone(shapes),
             level,
-            frame: Frame::new(view, style, HIGHLIGHT_WIDTH),
+            frame: Frame::new(view, style),
             visible,
             outlines: draw_outlines,
             fills: Arc::clone(&style.fills),
@@ -227,8 +227,9 @@ impl GpuPrecincts {
         self.labels.iter()
     }
 
-    /// Labels the precincts wider than 70 points on screen (at most 200), as the CPU path does;
-    /// recomputed only when the view changes, and skipped while no precinct is that wide.
+    /// Labels the precincts on screen wider than `LABEL_MIN_PX` (at most `MAX_LABELS`), as the
+    /// CPU path does; recomputed only when the view changes, skipped while no precinct is that
+    /// wide, and looked for among the precincts of the chunks on screen only.
     fn update_labels(
         &mut self,
         shapes: &PrecinctShapes,
@@ -243,25 +244,18 @@ impl GpuPrecincts {
         }
         self.labels_key = Some(key);
         self.labels.clear();
-        if chunks.max_width * view.scale <= 70.0 || visible.fills.is_empty() {
+        if (chunks.max_width * view.scale) as f32 <= LABEL_MIN_PX {
             return;
         }
-        let [min_x, min_y, max_x, max_y] = view.world_bounds();
+        let in_view = view.world_bounds();
         let boxes = shapes.boxes();
-        for c in &chunks.chunks {
-            let b = c.bounds;
-            if b[2] < min_x || b[0] > max_x || b[3] < min_y || b[1] > max_y {
-                continue;
-            }
-            for &p in &chunks.order[c.precincts.start as usize..c.precincts.end as usize] {
-                let i = p as usize;
-                let b = boxes[i];
-                if b[2] < min_x || b[0] > max_x || b[3] < min_y || b[1] > max_y {
-                    continue;
-                }
-                if ((b[2] - b[0]) * view.scale) as f32 > 70.0 {
+        // `visible.boxes` ranges the on-screen chunks' precincts in chunk order.
+        for range in &visible.boxes {
+            for &p in &chunks.order[range.start as usize..range.end as usize] {
+                let (i, b) = (p as usize, boxes[p as usize]);
+                if meets(b, in_view) && ((b[2] - b[0]) * view.scale) as f32 > LABEL_MIN_PX {
                     self.labels.push((view.to_screen(shapes.label_point(i)), i));
-                    if self.labels.len() >= 200 {
+                    if self.labels.len() >= MAX_LABELS {
                         return;
                     }
                 }

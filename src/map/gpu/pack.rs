@@ -10,7 +10,8 @@ use std::ops::Range;
 
 use bytemuck::{Pod, Zeroable};
 
-use crate::map::layer::{Lod, PrecinctShapes, View};
+use crate::map::coords::meets;
+use crate::map::layer::{Lod, PrecinctShapes, View, union};
 
 /// Grid cell (world units; the world is 256 wide) of each level of detail's chunks. At the
 /// deepest zoom a level is used for, a cell's `f32` offsets err by under 0.02 pixels (zoom 21
@@ -145,8 +146,9 @@ pub(crate) fn chunks(shapes: &PrecinctShapes, lod: &Lod, level: usize) -> Chunks
             (i64::MAX, i64::MAX)
         }
     };
+    let keys: Vec<(i64, i64)> = boxes.iter().map(key).collect();
     let mut order: Vec<u32> = (0..boxes.len() as u32).collect();
-    order.sort_by_key(|&i| key(&boxes[i as usize]));
+    order.sort_by_key(|&i| keys[i as usize]);
     let mut out = Chunks {
         meta: vec![PrecinctMeta::default(); boxes.len()],
         ..Chunks::default()
@@ -154,36 +156,31 @@ pub(crate) fn chunks(shapes: &PrecinctShapes, lod: &Lod, level: usize) -> Chunks
     let (mut vertices, mut fills, mut lines) = (0_u32, 0_u32, 0_u32);
     let mut at = 0;
     while at < order.len() {
-        let k = key(&boxes[order[at] as usize]);
+        let k = keys[order[at] as usize];
         let first = at;
-        while at < order.len() && key(&boxes[order[at] as usize]) == k {
+        while at < order.len() && keys[order[at] as usize] == k {
             at += 1;
         }
         let chunk = out.chunks.len() as u32;
         let (fills_start, lines_start) = (fills, lines);
-        let mut bounds = [
+        let members = &order[first..at];
+        // Empty precincts (infinite boxes) are left out of the union; a chunk of them only
+        // keeps an inverted box that meets no view.
+        let bounds = union(members.iter().map(|&p| &boxes[p as usize])).unwrap_or([
             f64::INFINITY,
             f64::INFINITY,
             f64::NEG_INFINITY,
             f64::NEG_INFINITY,
-        ];
-        for &p in &order[first..at] {
+        ]);
+        for &p in members {
             let i = p as usize;
             let b = boxes[i];
-            if b[0].is_finite() {
-                bounds = [
-                    bounds[0].min(b[0]),
-                    bounds[1].min(b[1]),
-                    bounds[2].max(b[2]),
-                    bounds[3].max(b[3]),
-                ];
-                out.max_width = out.max_width.max(b[2] - b[0]);
-            }
             let (width, height) = if b[0].is_finite() {
                 ((b[2] - b[0]) as f32, (b[3] - b[1]) as f32)
             } else {
                 (0.0, 0.0)
             };
+            out.max_width = out.max_width.max(f64::from(width));
             out.meta[i] = PrecinctMeta {
                 chunk,
                 width,
@@ -299,15 +296,21 @@ pub struct Visible {
     pub first_chunk: u32,
     /// Screen offsets (points from the map's top-left corner) of chunks `first_chunk..`.
     pub offsets: Vec<[f32; 2]>,
+}
+
+impl Visible {
     /// Precincts whose chunk is on screen (an upper bound of those drawn).
-    pub precincts: usize,
+    #[must_use]
+    pub fn precincts(&self) -> usize {
+        self.boxes.iter().map(|r| (r.end - r.start) as usize).sum()
+    }
 }
 
 impl Chunks {
     /// The chunks meeting the view, their ranges merged where they follow one another.
     #[must_use]
     pub fn visible(&self, view: &View) -> Visible {
-        let [min_x, min_y, max_x, max_y] = view.world_bounds();
+        let in_view = view.world_bounds();
         let half = [
             f64::from(view.rect.width()) / 2.0,
             f64::from(view.rect.height()) / 2.0,
@@ -315,8 +318,7 @@ impl Chunks {
         let mut out = Visible::default();
         let mut first = None;
         for (k, c) in self.chunks.iter().enumerate() {
-            let b = c.bounds;
-            if b[2] < min_x || b[0] > max_x || b[3] < min_y || b[1] > max_y {
+            if !meets(c.bounds, in_view) {
                 continue;
             }
             let k = k as u32;
@@ -332,7 +334,6 @@ impl Chunks {
             merge(&mut out.fills, c.fills.clone());
             merge(&mut out.lines, c.lines.clone());
             merge(&mut out.boxes, c.precincts.clone());
-            out.precincts += c.precincts.len();
         }
         out.first_chunk = first.unwrap_or(0);
         out
@@ -503,6 +504,6 @@ mod tests {
         };
         let all = chunks.visible(&whole);
         assert_eq!(all.fills, vec![0..packed.fills.len() as u32]);
-        assert_eq!(all.precincts, shapes.len());
+        assert_eq!(all.precincts(), shapes.len());
     }
 }

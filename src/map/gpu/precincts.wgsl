@@ -14,9 +14,10 @@ struct Frame {
     highlight: vec4<f32>,
     // Selection outline width (points).
     highlight_width: f32,
+    // Smaller than this (points) both ways, a precinct is drawn as a quad of its box.
+    small: f32,
     _pad0: f32,
     _pad1: f32,
-    _pad2: f32,
 };
 
 struct Meta {
@@ -26,12 +27,9 @@ struct Meta {
     pad: u32,
 };
 
-// Smaller than this (points) both ways, a precinct is drawn as a quad of its box.
-const SMALL: f32 = 2.0;
-
 fn small(precinct: u32) -> bool {
     let m = metas[precinct];
-    return m.width * frame.scale < SMALL && m.height * frame.scale < SMALL;
+    return m.width * frame.scale < frame.small && m.height * frame.scale < frame.small;
 }
 
 // A position outside the view: a triangle or line with all its corners there is dropped

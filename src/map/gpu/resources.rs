@@ -7,13 +7,13 @@ use std::time::Instant;
 
 use bytemuck::{Pod, Zeroable};
 use eframe::egui_wgpu::{CallbackResources, CallbackTrait, ScreenDescriptor};
-use eframe::wgpu::{self, util::DeviceExt as _};
+use eframe::wgpu;
 use egui::Color32;
 
 use super::pack::{self, Visible};
 use super::packed_colour;
 use super::upload::{GpuLevel, buffer};
-use crate::map::layer::{PrecinctShapes, Style, View};
+use crate::map::layer::{OUTLINE_MIN_PX, PrecinctShapes, SELECTION_WIDTH, SMALL_PX, Style, View};
 use crate::map::style;
 
 /// The uniform of one frame (the shader's `Frame`).
@@ -26,7 +26,8 @@ pub struct Frame {
     outline: [f32; 4],
     highlight: [f32; 4],
     highlight_width: f32,
-    pad: [f32; 3],
+    small: f32,
+    pad: [f32; 2],
 }
 
 /// A colour as four floats (premultiplied, gamma space).
@@ -35,17 +36,17 @@ fn floats(c: Color32) -> [f32; 4] {
 }
 
 impl Frame {
-    /// The uniform for a view and style.
-    pub fn new(view: &View, style: &Style, highlight_width: f32) -> Self {
+    /// The uniform for a view and style, with the CPU path's sizes.
+    pub fn new(view: &View, style: &Style) -> Self {
         Self {
             size: [view.rect.width(), view.rect.height()],
             scale: view.scale as f32,
-            // As the CPU path: outlines on precincts at least 3 points wide.
-            outline_min: 3.0,
+            outline_min: OUTLINE_MIN_PX,
             outline: floats(style.outline),
             highlight: floats(style::SELECTION),
-            highlight_width,
-            pad: [0.0; 3],
+            highlight_width: SELECTION_WIDTH,
+            small: SMALL_PX,
+            pad: [0.0; 2],
         }
     }
 }
@@ -63,7 +64,7 @@ pub struct Resources {
     frame_group: Option<wgpu::BindGroup>,
     colours: Option<wgpu::Buffer>,
     colours_key: Option<(u64, u64)>,
-    segments: Option<(wgpu::Buffer, u32)>,
+    segments: Option<wgpu::Buffer>,
     /// The chunk of each selected segment (they are in chunk order).
     segment_chunks: Vec<u32>,
     segments_key: Option<(u64, usize, u64)>,
@@ -195,11 +196,12 @@ impl Resources {
             segment,
             wgpu::PrimitiveTopology::TriangleList,
         );
-        let uniform = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some("precinct frame"),
-            contents: bytemuck::bytes_of(&Frame::default()),
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-        });
+        let uniform = buffer(
+            device,
+            "precinct frame",
+            bytemuck::bytes_of(&Frame::default()),
+            wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        );
         Self {
             fill,
             boxes,
@@ -293,14 +295,11 @@ impl CallbackTrait for Paint {
                 .map(|s| self.level.chunks.meta[s.precinct as usize].chunk)
                 .collect();
             r.segments = (!segments.is_empty()).then(|| {
-                (
-                    buffer(
-                        device,
-                        "selected outlines",
-                        bytemuck::cast_slice(&segments),
-                        wgpu::BufferUsages::VERTEX,
-                    ),
-                    segments.len() as u32,
+                buffer(
+                    device,
+                    "selected outlines",
+                    bytemuck::cast_slice(&segments),
+                    wgpu::BufferUsages::VERTEX,
                 )
             });
             r.segments_key = Some((id, level, self.selection_version));
@@ -370,7 +369,7 @@ impl CallbackTrait for Paint {
                 pass.draw_indexed(range.clone(), 0, 0..1);
             }
         }
-        if let Some((segments, _)) = &r.segments {
+        if let Some(segments) = &r.segments {
             // Only the segments of chunks whose offsets this frame sent: the others' offsets
             // are a past frame's.
             let first = self.visible.first_chunk;

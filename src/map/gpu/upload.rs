@@ -57,15 +57,11 @@ pub fn buffer(
     bytes: &[u8],
     usage: wgpu::BufferUsages,
 ) -> wgpu::Buffer {
-    let padded;
-    let contents = if bytes.len() >= 16 {
+    let mut padded = [0_u8; 16];
+    let contents = if bytes.len() >= padded.len() {
         bytes
     } else {
-        padded = {
-            let mut p = bytes.to_vec();
-            p.resize(16, 0);
-            p
-        };
+        padded[..bytes.len()].copy_from_slice(bytes);
         &padded
     };
     device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
@@ -81,6 +77,7 @@ fn fits(chunks: &Chunks, limits: Limits) -> Result<(), Unavailable> {
         (chunks.vertex_count * std::mem::size_of::<pack::Vertex>()) as u64,
         (chunks.fill_count * 4) as u64,
         (chunks.line_count * 4) as u64,
+        (chunks.order.len() * std::mem::size_of::<pack::BoxQuad>()) as u64,
     ]
     .into_iter()
     .max()
@@ -187,6 +184,7 @@ pub fn spawn(
     slot: Arc<Mutex<Uploaded>>,
     limits: Limits,
 ) {
+    let on_error = Arc::clone(&slot);
     let spawned = std::thread::Builder::new()
         .name("precinct upload".into())
         .spawn(move || {
@@ -203,7 +201,13 @@ pub fn spawn(
                 drop(uploaded);
                 if !done {
                     let started = std::time::Instant::now();
-                    let result = upload(&device, &layout, &shapes, kept, limits);
+                    // A failure inside wgpu is said and drawn by the CPU, not left blank.
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        upload(&device, &layout, &shapes, kept, limits)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(Unavailable::UploadFailed(format!("level {kept} stopped short")))
+                    });
                     if let Ok(l) = &result {
                         tracing::debug!(
                             "precinct level {kept} on the GPU: {} vertices, {} triangle and {} outline indices, {} chunks, in {:.0} ms",
@@ -221,13 +225,19 @@ pub fn spawn(
                     }
                 }
                 let Some(mut uploaded) = lock() else { return };
-                let shared = uploaded.levels[kept].clone();
+                let (shared, refused) =
+                    (uploaded.levels[kept].clone(), uploaded.refused[kept].clone());
                 uploaded.levels[level] = shared;
-                uploaded.refused[level] = uploaded.refused[kept].clone();
+                uploaded.refused[level] = refused;
             }
         });
     if let Err(e) = spawned {
-        tracing::warn!("the precinct layer could not start its upload thread: {e}");
+        // Every level refused: the CPU meshes draw the layer.
+        let e = Unavailable::UploadFailed(e.to_string());
+        on_error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .refused = [Some(e.clone()), Some(e.clone()), Some(e)];
     }
 }
 

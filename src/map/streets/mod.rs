@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use draw::{StreetCache, StreetStats};
 
-use super::coords::{World, WorldBounds};
+use super::coords::{World, WorldBounds, meets};
 use crate::domain::street::{RoadClass, Street};
 
 /// The side of a grid cell, in world units: a zoom-13 tile (about 3 km in France).
@@ -398,11 +398,6 @@ fn extend(acc: &mut Option<WorldBounds>, b: WorldBounds) {
             a[3].max(b[3]),
         ],
     });
-}
-
-/// Whether two boxes meet.
-fn meets(a: WorldBounds, b: WorldBounds) -> bool {
-    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
 /// Cuts a line into runs of its vertices (neighbouring runs share a vertex) no wider or
