@@ -13,16 +13,11 @@ use campaign_planner::state::Session;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-/// One data directory for the whole test binary, with the demo built once.
+mod common;
+
+/// The demo campaign of this test binary.
 fn demo() -> &'static PathBuf {
-    static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir =
-            std::env::temp_dir().join(format!("campaign-planner-app-tests-{}", std::process::id()));
-        campaign_planner::paths::set_data_dir(dir);
-        campaign_planner::demo::basemap_path().unwrap();
-        campaign_planner::demo::demo_path().unwrap()
-    })
+    common::demo_campaign("app")
 }
 
 /// The app on a private copy of the demo campaign (each test holds its own write lock).

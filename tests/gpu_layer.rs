@@ -5,23 +5,17 @@
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use campaign_planner::app::PlannerApp;
 use campaign_planner::domain::numbers::Lang;
 use campaign_planner::state::{SelectMode, Session};
 use egui_kittest::Harness;
 
-/// One data directory for the whole test binary, with the demo built once.
+mod common;
+
+/// The demo campaign of this test binary.
 fn demo() -> &'static PathBuf {
-    static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir =
-            std::env::temp_dir().join(format!("campaign-planner-gpu-tests-{}", std::process::id()));
-        campaign_planner::paths::set_data_dir(dir);
-        campaign_planner::demo::basemap_path().unwrap();
-        campaign_planner::demo::demo_path().unwrap()
-    })
+    common::demo_campaign("gpu")
 }
 
 /// The app on a copy of the demo, its precinct layer on the GPU or not.

@@ -3,6 +3,22 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The demo campaign, built once per test binary in its own data directory (`name` keeps
+/// binaries apart).
+pub fn demo_campaign(name: &str) -> &'static PathBuf {
+    static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!(
+            "campaign-planner-{name}-tests-{}",
+            std::process::id()
+        ));
+        campaign_planner::paths::set_data_dir(dir);
+        campaign_planner::demo::basemap_path().unwrap();
+        campaign_planner::demo::demo_path().unwrap()
+    })
+}
 
 /// A file of `fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
