@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use campaign_planner::app::PlannerApp;
 use campaign_planner::cli::{Cli, Command, DemoArg, Outcome, RendererArg, Worded, run};
 use campaign_planner::domain::numbers::Lang;
+use campaign_planner::map::basemap::BasemapChoice;
 use campaign_planner::state::{Message, Session};
 use clap::Parser as _;
 
@@ -184,15 +185,23 @@ fn app(
             match renderer {
                 RendererArg::Gpu => app.use_gpu(cc.wgpu_render_state.as_ref()),
                 RendererArg::Cpu => {
-                    tracing::info!("the precinct layer is drawn by the CPU (asked for)");
+                    tracing::info!(
+                        "the precinct layer and the street map are drawn by the CPU (asked for)"
+                    );
                 }
-                RendererArg::None => app.view.precincts_visible = false,
+                RendererArg::None => {
+                    app.view.precincts_visible = false;
+                    // The street map too, where the campaign has one.
+                    if app.basemap.choice == BasemapChoice::Streets {
+                        app.basemap.choose(BasemapChoice::None, &cc.egui_ctx);
+                    }
+                }
             }
             if let Some(steps) = replay
                 && let Some(b) = app.session.as_ref().and_then(|s| s.shapes.bounds(None))
             {
                 let on = match (renderer, &app.map.gpu) {
-                    (RendererArg::None, _) => "none (precinct layer hidden)",
+                    (RendererArg::None, _) => "none (precinct layer and street map hidden)",
                     (_, Some(_)) => "gpu",
                     (_, None) => "cpu",
                 };

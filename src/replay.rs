@@ -16,6 +16,8 @@ pub struct Replay {
     pub frames: Vec<Duration>,
     /// Time spent in the precinct layer's code, per frame.
     pub layer: Vec<Duration>,
+    /// Time spent in the street map's code, per frame.
+    pub streets: Vec<Duration>,
     /// Who draws the precinct layer ("gpu" or "cpu"), for the report.
     pub renderer: &'static str,
     /// When the replay was made (it waits for the layer's levels, a minute at most).
@@ -49,6 +51,7 @@ impl Replay {
             last: None,
             frames: Vec::new(),
             layer: Vec::new(),
+            streets: Vec::new(),
             renderer,
             made: Instant::now(),
         }
@@ -67,11 +70,16 @@ impl Replay {
     }
 
     /// The view of the coming frame (its centre and zoom), or `None` when finished.
-    pub fn advance(&mut self, layer_time: Duration) -> Option<(Position, f64)> {
+    pub fn advance(
+        &mut self,
+        layer_time: Duration,
+        street_time: Duration,
+    ) -> Option<(Position, f64)> {
         let now = Instant::now();
         if let Some(last) = self.last {
             self.frames.push(now - last);
             self.layer.push(layer_time);
+            self.streets.push(street_time);
         }
         self.last = Some(now);
         let (w, zoom) = *self.views.get(self.next)?;

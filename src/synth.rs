@@ -239,10 +239,6 @@ pub fn subdivide(mp: &MultiPolygon<f64>, parts: usize) -> MultiPolygon<f64> {
 /// vertices each — one election of 10 lists, performance scores for "Liste 3") to `path`.
 /// Returns the number of outline vertices.
 pub fn france_campaign(path: &std::path::Path, detailed: bool) -> anyhow::Result<usize> {
-    use crate::domain::results::ResultRow;
-    use crate::domain::scoring::{Preset, ScoringParams, score};
-    use crate::store::{Campaign, ElectionMeta, ElectionResults};
-
     let mut precincts = voronoi_precincts(FRANCE_PRECINCTS, FRANCE_BOX, 42);
     if detailed {
         for p in &mut precincts {
@@ -259,8 +255,38 @@ pub fn france_campaign(path: &std::path::Path, detailed: bool) -> anyhow::Result
                 .sum::<usize>()
         })
         .sum();
-    let mut campaign = Campaign::create(path, "France (synthétique)")?;
-    campaign.replace_precincts(&precincts, &mut crate::progress::ignore)?;
+    scored_campaign(path, "France (synthétique)", &precincts)?;
+    Ok(vertices)
+}
+
+/// The number of precincts of the département-scale campaign.
+pub const DEPARTEMENT_PRECINCTS: usize = 800;
+
+/// Writes the département-scale campaign to `path`: 800 Voronoi precincts over
+/// `DEPARTEMENT_BOX`, scored as the France-scale one, and the département's street map
+/// (`departement_streets(42, DEPARTEMENT_VERTICES)`, its largest town at the centre). Returns
+/// the number of street vertices.
+pub fn departement_campaign(path: &std::path::Path) -> anyhow::Result<usize> {
+    let precincts = voronoi_precincts(DEPARTEMENT_PRECINCTS, DEPARTEMENT_BOX, 42);
+    let mut campaign = scored_campaign(path, "Département (synthétique)", &precincts)?;
+    let streets = departement_streets(42, DEPARTEMENT_VERTICES);
+    campaign.replace_streets(&streets, "synthetic")?;
+    Ok(streets.iter().map(|s| s.points.len()).sum())
+}
+
+/// Creates a campaign at `path` of `precincts`, with one election of 10 lists and
+/// performance scores for "Liste 3".
+fn scored_campaign(
+    path: &std::path::Path,
+    name: &str,
+    precincts: &[NewPrecinct],
+) -> anyhow::Result<crate::store::Campaign> {
+    use crate::domain::results::ResultRow;
+    use crate::domain::scoring::{Preset, ScoringParams, score};
+    use crate::store::{Campaign, ElectionMeta, ElectionResults};
+
+    let mut campaign = Campaign::create(path, name)?;
+    campaign.replace_precincts(precincts, &mut crate::progress::ignore)?;
     let registered: Vec<i64> = precincts
         .iter()
         .map(|p| p.registered.unwrap_or(1000))
@@ -304,7 +330,7 @@ pub fn france_campaign(path: &std::path::Path, detailed: bool) -> anyhow::Result
     };
     let scored = score(&data, &params)?;
     campaign.save_scores(&data.codes, &scored)?;
-    Ok(vertices)
+    Ok(campaign)
 }
 
 /// The box of the département-scale street map: about 77 × 78 km (6,000 km²) in central

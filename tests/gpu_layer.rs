@@ -1,6 +1,6 @@
-//! The precinct layer drawn by the GPU (a wgpu paint callback over buffers kept there) looks
-//! like the CPU meshes it replaces: the same demo campaign rendered both ways by
-//! `egui_kittest`'s wgpu renderer, at the whole campaign and at street level, with and
+//! The precinct layer and the street map drawn by the GPU (wgpu paint callbacks over buffers
+//! kept there) look like the CPU meshes they replace: the same demo campaigns rendered both
+//! ways by `egui_kittest`'s wgpu renderer, at the whole campaign and at street level, with and
 //! without a selection.
 #![allow(clippy::unwrap_used)] // Test helpers fail loudly by design.
 
@@ -48,7 +48,13 @@ fn harness_on(copy: PathBuf, gpu: bool) -> Harness<'static, PlannerApp> {
     for _ in 0..500 {
         let app = h.state_mut();
         let shapes = app.session.as_ref().unwrap().shapes.clone();
-        let ready = app.map.gpu.as_mut().is_none_or(|g| g.prepare(&shapes));
+        let streets = app.session.as_ref().unwrap().streets.clone();
+        let ready = app.map.gpu.as_mut().is_none_or(|g| g.prepare(&shapes))
+            && app
+                .map
+                .gpu_streets
+                .as_mut()
+                .is_none_or(|g| streets.is_empty() || g.prepare(&streets));
         if ready {
             break;
         }
@@ -213,4 +219,58 @@ fn unmatched_blue(a: &image::RgbaImage, b: &image::RgbaImage, map: egui::Rect) -
         }
     }
     unmatched as f64 / total.max(1) as f64
+}
+
+#[test]
+fn the_gpu_draws_the_street_map_as_the_cpu_meshes_do_from_the_town_to_the_doorsteps() {
+    let _ = demo();
+    let field = campaign_planner::demo::field_demo_path().unwrap();
+    let copy = |name: &str| {
+        let path = field.with_file_name(format!("{name}.campaign.gpkg"));
+        let _ = std::fs::remove_file(&path);
+        std::fs::copy(&field, &path).unwrap();
+        path
+    };
+    let mut cpu = harness_on(copy("streets-cpu"), false);
+    let mut gpu = harness_on(copy("streets-gpu"), true);
+    assert!(gpu.state().map.gpu_streets.is_some());
+    // The streets alone: the precinct layer hidden on both.
+    for h in [&mut cpu, &mut gpu] {
+        h.state_mut().view.precincts_visible = false;
+    }
+    let streets = gpu.state().session.as_ref().unwrap().streets.clone();
+    let centre =
+        campaign_planner::map::coords::World::center_of(streets.bounds().unwrap()).position();
+    let centre = (centre.x(), centre.y());
+    for zoom in [12.4, 14.0, 15.5, 17.0, 18.6] {
+        let a = render_at(&mut cpu, centre, zoom);
+        let b = render_at(&mut gpu, centre, zoom);
+        let map = gpu.state().map.last_view.unwrap().rect;
+        let (cpu_stats, gpu_stats) = (cpu.state().map.street_stats, gpu.state().map.street_stats);
+        assert!(
+            gpu_stats.gpu && !cpu_stats.gpu,
+            "zoom {zoom}: who drew the lines"
+        );
+        assert!(
+            gpu_stats.pieces > 0 && gpu_stats.pieces == cpu_stats.pieces,
+            "zoom {zoom}"
+        );
+        // The same triangles rasterised by the same device: only rounding differs.
+        let share = differing(&a, &b, map, 40);
+        assert!(
+            share < 0.01,
+            "zoom {zoom}: {:.2} % of the map differs",
+            share * 100.0
+        );
+    }
+    // The lines really are drawn: without the street map, the map changes.
+    let drawn = render_at(&mut gpu, centre, 16.0);
+    let app = gpu.state_mut();
+    app.basemap.choice = campaign_planner::map::basemap::BasemapChoice::None;
+    let bare = render_at(&mut gpu, centre, 16.0);
+    let map = gpu.state().map.last_view.unwrap().rect;
+    assert!(
+        differing(&drawn, &bare, map, 40) > 0.1,
+        "the street map changes the map"
+    );
 }

@@ -293,9 +293,19 @@ impl PlannerApp {
         }
     }
 
-    /// Draws the precinct layer on the GPU when the renderer is wgpu and the device can;
-    /// says in the log which draws it.
+    /// Draws the precinct layer and the street map on the GPU when the renderer is wgpu and
+    /// the device can; says in the log which draws them.
     pub fn use_gpu(&mut self, render_state: Option<&eframe::egui_wgpu::RenderState>) {
+        self.map.gpu_streets = match render_state
+            .ok_or(crate::map::gpu::Unavailable::NotWgpu)
+            .and_then(crate::map::streets::GpuStreets::install)
+        {
+            Ok(g) => Some(g),
+            Err(e) => {
+                tracing::warn!("the street map is drawn by the CPU: {e}");
+                None
+            }
+        };
         let installed = render_state
             .ok_or(crate::map::gpu::Unavailable::NotWgpu)
             .and_then(|rs| {
@@ -339,10 +349,20 @@ impl PlannerApp {
         {
             // Always the same window, whatever size the app was last left at.
             ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(egui::vec2(1280.0, 800.0)));
-            let ready = match &mut self.map.gpu {
+            let mut ready = match &mut self.map.gpu {
                 Some(gpu) => gpu.prepare(&session.shapes),
                 None => session.shapes.levels_ready(),
             };
+            if self.basemap.choice == crate::map::basemap::BasemapChoice::Streets
+                && !session.streets.is_empty()
+            {
+                ready &= if let Some(gpu) = &mut self.map.gpu_streets {
+                    gpu.prepare(&session.streets)
+                } else {
+                    session.streets.prepare_in_background();
+                    session.streets.levels_ready()
+                };
+            }
             if !ready && !replay.waited_too_long() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(20));
                 return;
@@ -355,15 +375,26 @@ impl PlannerApp {
                 std::time::Duration::ZERO,
                 crate::map::gpu::GpuPrecincts::prepare_time,
             );
-        if let Some((center, zoom)) = replay.advance(layer_time) {
+        let street_time = self.map.street_time
+            + self.map.gpu_streets.as_ref().map_or(
+                std::time::Duration::ZERO,
+                crate::map::streets::GpuStreets::prepare_time,
+            );
+        if let Some((center, zoom)) = replay.advance(layer_time, street_time) {
             self.map.memory.center_at(center);
             let _ = self.map.memory.set_zoom(zoom);
             ctx.request_repaint();
         } else {
             let (f50, f99) = crate::replay::Replay::percentiles(&replay.frames);
             let (l50, l99) = crate::replay::Replay::percentiles(&replay.layer);
+            let (s50, s99) = crate::replay::Replay::percentiles(&replay.streets);
+            let streets = if self.map.street_stats == crate::map::streets::StreetStats::default() {
+                String::new()
+            } else {
+                format!("; street map (our CPU time): p50 {s50:.2} ms, p99 {s99:.2} ms")
+            };
             println!(
-                "renderer {}: whole frame over {} frames: p50 {f50:.2} ms, p99 {f99:.2} ms; precinct layer (our CPU time): p50 {l50:.2} ms, p99 {l99:.2} ms",
+                "renderer {}: whole frame over {} frames: p50 {f50:.2} ms, p99 {f99:.2} ms; precinct layer (our CPU time): p50 {l50:.2} ms, p99 {l99:.2} ms{streets}",
                 replay.renderer,
                 replay.frames.len()
             );

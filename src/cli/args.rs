@@ -37,13 +37,14 @@ pub enum Command {
         /// The interface language.
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
-        /// Who draws the precinct layer: the GPU (the default; the CPU is used anyway where
-        /// the device cannot), or the CPU (for a graphics driver that draws it wrong).
+        /// Who draws the precinct layer and the street map: the GPU (the default; the CPU is
+        /// used anyway where the device cannot), or the CPU (for a graphics driver that draws
+        /// them wrong).
         #[arg(long, value_enum, default_value_t = RendererArg::Gpu)]
         renderer: RendererArg,
     },
     /// Benchmark: open FILE in the app, replay a fixed zoom from the whole campaign to street
-    /// level and back, print whole-frame and precinct-layer times, and quit.
+    /// level and back, print whole-frame, precinct-layer and street-map times, and quit.
     #[command(hide = true)]
     BenchFrames {
         /// The campaign file.
@@ -51,9 +52,9 @@ pub enum Command {
         /// Frames from the whole campaign to street level.
         #[arg(long, default_value_t = 60)]
         steps: usize,
-        /// Who draws the precinct layer: the GPU (buffers kept there; the default), the CPU
-        /// (meshes handed to egui each frame), or none (the layer hidden, to measure the rest
-        /// of the frame).
+        /// Who draws the precinct layer and the street map: the GPU (buffers kept there; the
+        /// default), the CPU (meshes handed to egui each frame), or none (the precinct layer
+        /// and the street map hidden, to measure the rest of the frame).
         #[arg(long, value_enum, default_value_t = RendererArg::Gpu)]
         renderer: RendererArg,
     },
@@ -69,7 +70,8 @@ pub enum Command {
         /// The interface language.
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
-        /// Who draws the precinct layer: the GPU (the default), or the CPU.
+        /// Who draws the precinct layer and the street map: the GPU (the default), or the
+        /// CPU.
         #[arg(long, value_enum, default_value_t = RendererArg::Gpu)]
         renderer: RendererArg,
     },
@@ -82,6 +84,13 @@ pub enum Command {
         /// Precinct outlines of ~150 vertices instead of ~7.
         #[arg(long)]
         detailed: bool,
+    },
+    /// Write the département-scale synthetic campaign of the benchmarks (800 precincts,
+    /// scored, and a street map of 1 million vertices) to FILE: the street map's workload.
+    #[command(hide = true)]
+    GenerateDepartement {
+        /// The campaign file to create.
+        file: PathBuf,
     },
     /// Create a new, empty campaign file (never overwrites an existing file).
     New {
@@ -278,14 +287,15 @@ pub enum Command {
     },
 }
 
-/// Who draws the precinct layer (`bench-frames --renderer`).
+/// Who draws the precinct layer and the street map (`open`, `demo`, `bench-frames
+/// --renderer`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RendererArg {
     /// A wgpu paint callback over buffers kept on the GPU.
     Gpu,
     /// egui meshes built on the CPU each time the view changes.
     Cpu,
-    /// No precinct layer: what the rest of the frame costs.
+    /// No precinct layer and no street map: what the rest of the frame costs.
     None,
 }
 

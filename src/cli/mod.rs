@@ -114,6 +114,14 @@ fn run_command(cli: Cli) -> anyhow::Result<Outcome> {
                 file.display()
             );
         }
+        Command::GenerateDepartement { file } => {
+            let vertices = crate::synth::departement_campaign(&file)?;
+            println!(
+                "wrote {} precincts and a street map of {vertices} vertices to {}",
+                crate::synth::DEPARTEMENT_PRECINCTS,
+                file.display()
+            );
+        }
         Command::New { file, name } => {
             Campaign::create(&file, &name)?;
             println!("created campaign {name:?} in {}", file.display());

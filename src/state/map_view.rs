@@ -8,7 +8,7 @@ use walkers::MapMemory;
 use crate::map::coords::{Position, World, WorldBounds};
 use crate::map::gpu::GpuPrecincts;
 use crate::map::layer::{DrawStats, MeshCache, View as WorldView};
-use crate::map::streets::{StreetCache, StreetStats};
+use crate::map::streets::{GpuStreets, StreetCache, StreetStats};
 
 /// The map's state between frames.
 #[derive(Default)]
@@ -21,6 +21,8 @@ pub struct MapView {
     pub gpu: Option<GpuPrecincts>,
     /// Street meshes and names cached for the view.
     pub street_cache: StreetCache,
+    /// The street map's lines on the GPU, when the renderer and device allow it.
+    pub gpu_streets: Option<GpuStreets>,
     /// The lasso being drawn (screen points).
     pub lasso: Vec<egui::Pos2>,
     /// The polygon being drawn with the polygon tool.

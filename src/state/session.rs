@@ -235,12 +235,11 @@ impl Session {
             .map_err(|e| e.to_string())
     }
 
-    /// Shows `streets` as the campaign's street map from now on (its finer levels of detail
-    /// built in the background).
+    /// Shows `streets` as the campaign's street map from now on (its levels of detail are
+    /// built when the map first draws it: in the background for the CPU meshes, for their
+    /// upload on the GPU path).
     pub fn set_streets(&mut self, streets: StreetLayer) {
-        let streets = Arc::new(streets);
-        streets.prepare_in_background();
-        self.streets = streets;
+        self.streets = Arc::new(streets);
     }
 
     /// Recomputes scores and classes with `self.params`. A method that cannot be applied is

@@ -51,6 +51,7 @@ pub fn map(
         let mesh_cache = &mut map.mesh_cache;
         let gpu = &mut map.gpu;
         let street_cache = &mut map.street_cache;
+        let gpu_streets = &mut map.gpu_streets;
         let streets = loaded
             .filter(|l| shown.basemap.choice == BasemapChoice::Streets && !l.streets.is_empty())
             .map(|l| &l.streets);
@@ -97,8 +98,21 @@ pub fn map(
             // The street map first: under everything else the map shows.
             if let Some(streets) = streets {
                 let started = std::time::Instant::now();
-                let (shapes, s) =
-                    street_cache.shapes(streets, &view, basemap_opacity, Some(ui.ctx()));
+                // The GPU draws the lines once their level is up; until then, or without
+                // it, the CPU's meshes (every level built ahead only for them).
+                let lines = if let Some(g) = gpu_streets {
+                    g.shape(streets, &view, basemap_opacity)
+                } else {
+                    streets.prepare_in_background();
+                    None
+                };
+                let (shapes, s) = street_cache.shapes_with(
+                    streets,
+                    &view,
+                    basemap_opacity,
+                    Some(ui.ctx()),
+                    lines,
+                );
                 street_time = started.elapsed();
                 street_stats = Some(s);
                 ui.painter().with_clip_rect(map_rect).extend(shapes);

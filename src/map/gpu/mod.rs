@@ -24,9 +24,12 @@ use eframe::egui_wgpu;
 use eframe::wgpu;
 use egui::{Color32, Pos2, Shape};
 
+pub(crate) use self::resources::{Stage, floats, pipeline, shader, storage_entry, uniform_entry};
+pub(crate) use self::upload::{Limits, buffer};
+
 use self::pack::{Chunks, Visible};
 use self::resources::{Frame, Paint, Resources};
-use self::upload::{GpuLevel, Limits, Uploaded};
+use self::upload::{GpuLevel, Uploaded};
 use super::coords::meets;
 use super::layer::{DrawStats, LABEL_MIN_PX, MAX_LABELS, PrecinctShapes, Style, View};
 
@@ -45,6 +48,9 @@ pub enum Unavailable {
     /// Uploading failed (the upload thread could not start, or stopped short).
     #[error("the upload failed: {0}")]
     UploadFailed(String),
+    /// The device refused the layer's shader or pipelines.
+    #[error("the device refused the layer's shader or pipelines: {0}")]
+    Invalid(String),
     /// A level of detail is larger than the device's buffers may be.
     #[error("a level of detail needs a {needed}-byte buffer, the device allows {allowed}")]
     TooLarge {
@@ -100,12 +106,14 @@ impl GpuPrecincts {
         }
         let prepare_ns = Arc::new(AtomicU64::new(0));
         let level_layout = resources::level_layout(&render_state.device);
-        let resources = Resources::new(
-            &render_state.device,
-            render_state.target_format,
-            &level_layout,
-            Arc::clone(&prepare_ns),
-        );
+        let resources = validated(&render_state.device, || {
+            Resources::new(
+                &render_state.device,
+                render_state.target_format,
+                &level_layout,
+                Arc::clone(&prepare_ns),
+            )
+        })?;
         render_state
             .renderer
             .write()
@@ -261,6 +269,20 @@ impl GpuPrecincts {
                 }
             }
         }
+    }
+}
+
+/// Runs `make` (shaders, pipelines) in a validation error scope: what the device refuses is
+/// an error (the CPU then draws the layer), not a panic.
+pub(crate) fn validated<T>(
+    device: &wgpu::Device,
+    make: impl FnOnce() -> T,
+) -> Result<T, Unavailable> {
+    let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let value = make();
+    match pollster::block_on(scope.pop()) {
+        None => Ok(value),
+        Some(e) => Err(Unavailable::Invalid(e.to_string())),
     }
 }
 

@@ -44,15 +44,6 @@ const AWAY: vec4<f32> = vec4<f32>(2.0, 2.0, 0.0, 1.0);
 @group(1) @binding(0) var<storage, read> offsets: array<vec2<f32>>;
 @group(1) @binding(1) var<storage, read> metas: array<Meta>;
 
-struct Out {
-    @builtin(position) position: vec4<f32>,
-    @location(0) colour: vec4<f32>,
-};
-
-fn clip(points: vec2<f32>) -> vec4<f32> {
-    let ndc = points / frame.size * 2.0 - vec2<f32>(1.0, 1.0);
-    return vec4<f32>(ndc.x, -ndc.y, 0.0, 1.0);
-}
 
 fn screen(pos: vec2<f32>, precinct: u32) -> vec2<f32> {
     return offsets[metas[precinct].chunk] + pos * frame.scale;
@@ -133,19 +124,4 @@ fn vs_highlight(
     return out;
 }
 
-@fragment
-fn fs_gamma(in: Out) -> @location(0) vec4<f32> {
-    return in.colour;
-}
-
-fn linear_from_gamma(srgb: vec3<f32>) -> vec3<f32> {
-    let cutoff = srgb < vec3<f32>(0.04045);
-    let lower = srgb / vec3<f32>(12.92);
-    let higher = pow((srgb + vec3<f32>(0.055)) / vec3<f32>(1.055), vec3<f32>(2.4));
-    return select(higher, lower, cutoff);
-}
-
-@fragment
-fn fs_linear(in: Out) -> @location(0) vec4<f32> {
-    return vec4<f32>(linear_from_gamma(in.colour.rgb), in.colour.a);
-}
+// `Out`, `fs_gamma` and `fs_linear` are in colour.wgsl, appended to this source.

@@ -31,7 +31,7 @@ pub struct Frame {
 }
 
 /// A colour as four floats (premultiplied, gamma space).
-fn floats(c: Color32) -> [f32; 4] {
+pub fn floats(c: Color32) -> [f32; 4] {
     c.to_array().map(|v| f32::from(v) / 255.0)
 }
 
@@ -71,8 +71,90 @@ pub struct Resources {
     prepare_ns: Arc<AtomicU64>,
 }
 
+/// A map layer's shader module: `source` with the shared part (`colour.wgsl`) appended.
+pub fn shader(device: &wgpu::Device, label: &str, source: &str) -> wgpu::ShaderModule {
+    device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(label),
+        source: wgpu::ShaderSource::Wgsl(
+            format!("{source}\n{}", include_str!("colour.wgsl")).into(),
+        ),
+    })
+}
+
+/// What a pipeline draws: its vertex entry point, buffers and topology.
+#[derive(Clone, Copy)]
+pub struct Stage<'a> {
+    /// The pipeline's name (in wgpu's messages).
+    pub label: &'a str,
+    /// The vertex shader's entry point.
+    pub entry: &'a str,
+    /// The vertex buffers it reads.
+    pub buffers: &'a [Option<wgpu::VertexBufferLayout<'a>>],
+    /// Triangles or lines.
+    pub topology: wgpu::PrimitiveTopology,
+}
+
+/// A pipeline for egui's render pass: one sample, no depth buffer, premultiplied alpha, the
+/// window's format (the fragment shader converting to linear for an sRGB window).
+pub fn pipeline(
+    device: &wgpu::Device,
+    layout: &wgpu::PipelineLayout,
+    module: &wgpu::ShaderModule,
+    format: wgpu::TextureFormat,
+    stage: &Stage<'_>,
+) -> wgpu::RenderPipeline {
+    let fragment = if format.is_srgb() {
+        "fs_linear"
+    } else {
+        "fs_gamma"
+    };
+    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some(stage.label),
+        layout: Some(layout),
+        vertex: wgpu::VertexState {
+            module,
+            entry_point: Some(stage.entry),
+            buffers: stage.buffers,
+            compilation_options: wgpu::PipelineCompilationOptions::default(),
+        },
+        primitive: wgpu::PrimitiveState {
+            topology: stage.topology,
+            ..wgpu::PrimitiveState::default()
+        },
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState::default(),
+        fragment: Some(wgpu::FragmentState {
+            module,
+            entry_point: Some(fragment),
+            targets: &[Some(wgpu::ColorTargetState {
+                format,
+                // egui's own blending: premultiplied alpha.
+                blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
+                write_mask: wgpu::ColorWrites::ALL,
+            })],
+            compilation_options: wgpu::PipelineCompilationOptions::default(),
+        }),
+        multiview_mask: None,
+        cache: None,
+    })
+}
+
+/// A uniform buffer read by the vertex shader.
+pub fn uniform_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::VERTEX,
+        ty: wgpu::BindingType::Buffer {
+            ty: wgpu::BufferBindingType::Uniform,
+            has_dynamic_offset: false,
+            min_binding_size: None,
+        },
+        count: None,
+    }
+}
+
 /// A storage buffer read by the vertex shader.
-fn storage_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
+pub fn storage_entry(binding: u32) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::VERTEX,
@@ -95,25 +177,10 @@ impl Resources {
         level_layout: &wgpu::BindGroupLayout,
         prepare_ns: Arc<AtomicU64>,
     ) -> Self {
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("precincts"),
-            source: wgpu::ShaderSource::Wgsl(include_str!("precincts.wgsl").into()),
-        });
+        let module = shader(device, "precincts", include_str!("precincts.wgsl"));
         let frame_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("precinct frame"),
-            entries: &[
-                wgpu::BindGroupLayoutEntry {
-                    binding: 0,
-                    visibility: wgpu::ShaderStages::VERTEX,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Uniform,
-                        has_dynamic_offset: false,
-                        min_binding_size: None,
-                    },
-                    count: None,
-                },
-                storage_entry(1),
-            ],
+            entries: &[uniform_entry(0), storage_entry(1)],
         });
         let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("precincts"),
@@ -135,42 +202,20 @@ impl Resources {
             step_mode: wgpu::VertexStepMode::Instance,
             attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2, 2 => Uint32],
         };
-        let fragment = if format.is_srgb() {
-            "fs_linear"
-        } else {
-            "fs_gamma"
-        };
         let pipeline =
             |label: &str, entry: &str, buffers: wgpu::VertexBufferLayout<'_>, topology| {
-                device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                    label: Some(label),
-                    layout: Some(&pipeline_layout),
-                    vertex: wgpu::VertexState {
-                        module: &module,
-                        entry_point: Some(entry),
+                pipeline(
+                    device,
+                    &pipeline_layout,
+                    &module,
+                    format,
+                    &Stage {
+                        label,
+                        entry,
                         buffers: &[Some(buffers)],
-                        compilation_options: wgpu::PipelineCompilationOptions::default(),
-                    },
-                    primitive: wgpu::PrimitiveState {
                         topology,
-                        ..wgpu::PrimitiveState::default()
                     },
-                    depth_stencil: None,
-                    multisample: wgpu::MultisampleState::default(),
-                    fragment: Some(wgpu::FragmentState {
-                        module: &module,
-                        entry_point: Some(fragment),
-                        targets: &[Some(wgpu::ColorTargetState {
-                            format,
-                            // egui's own blending: premultiplied alpha.
-                            blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
-                            write_mask: wgpu::ColorWrites::ALL,
-                        })],
-                        compilation_options: wgpu::PipelineCompilationOptions::default(),
-                    }),
-                    multiview_mask: None,
-                    cache: None,
-                })
+                )
             };
         let fill = pipeline(
             "precinct fills",

@@ -21,12 +21,21 @@ use crate::map::style;
 /// meshes instead of building new ones.
 const MARGIN: f64 = 160.0;
 /// Looks: one per road class, and pedestrian streets (among paths) drawn as streets.
-const LOOKS: usize = RoadClass::ALL.len() + 1;
+pub(super) const LOOKS: usize = RoadClass::ALL.len() + 1;
 /// The look of pedestrian streets.
 const PEDESTRIAN: usize = RoadClass::ALL.len();
 /// Where each look is drawn, minor first: paths, pedestrian streets, service roads,
 /// residential streets… motorways.
-const DRAW_ORDER: [usize; LOOKS] = [7, 6, 5, 4, 3, 2, 0, 1];
+pub(super) const DRAW_ORDER: [usize; LOOKS] = [7, 6, 5, 4, 3, 2, 0, 1];
+
+/// The look of a piece: its class, or `PEDESTRIAN`.
+pub(super) fn look_of(pedestrian: bool, class: RoadClass) -> usize {
+    if pedestrian {
+        PEDESTRIAN
+    } else {
+        class as usize
+    }
+}
 
 /// What one frame of the street layer drew.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,6 +52,8 @@ pub struct StreetStats {
     pub rebuilt: bool,
     /// Whether the last frame's meshes were moved (the view panned within the margin).
     pub moved: bool,
+    /// Whether the GPU drew the lines (no meshes were built).
+    pub gpu: bool,
 }
 
 /// What the meshes depend on besides where the view is.
@@ -54,6 +65,8 @@ struct Key {
     opacity: f32,
     /// The text's pixels per point (0 without names).
     pixels_per_point: f32,
+    /// Whether the lines are meshes built here (not drawn by the GPU).
+    meshes: bool,
 }
 
 /// The street layer's meshes and names of the last frame.
@@ -117,11 +130,11 @@ impl Galleys {
 
 /// How a class is drawn at a zoom: half widths in screen points (no casing when 0).
 #[derive(Clone, Copy, Debug)]
-struct ClassStyle {
-    fill: f32,
-    casing: f32,
-    fill_colour: Color32,
-    casing_colour: Color32,
+pub(super) struct ClassStyle {
+    pub fill: f32,
+    pub casing: f32,
+    pub fill_colour: Color32,
+    pub casing_colour: Color32,
 }
 
 /// Zooms of the width table.
@@ -141,7 +154,7 @@ const WIDTHS: [[f32; 10]; LOOKS] = [
 
 impl ClassStyle {
     /// How look `look` (a class, or `PEDESTRIAN`) is drawn at `zoom`, `None` below its zoom.
-    fn at(look: usize, zoom: f64, opacity: f32) -> Option<Self> {
+    pub(super) fn at(look: usize, zoom: f64, opacity: f32) -> Option<Self> {
         let class = RoadClass::ALL.get(look).copied().unwrap_or(RoadClass::Path);
         if zoom < min_zoom(class) {
             return None;
@@ -243,12 +256,26 @@ impl StreetCache {
         opacity: f32,
         fonts: Option<&egui::Context>,
     ) -> (Vec<Shape>, StreetStats) {
+        self.shapes_with(layer, view, opacity, fonts, None)
+    }
+
+    /// As [`Self::shapes`], the streets' lines being `lines` when given (the GPU's paint
+    /// callback, see [`super::GpuStreets`]) instead of meshes built here.
+    pub fn shapes_with(
+        &mut self,
+        layer: &StreetLayer,
+        view: &View,
+        opacity: f32,
+        fonts: Option<&egui::Context>,
+        lines: Option<Shape>,
+    ) -> (Vec<Shape>, StreetStats) {
         let key = Key {
             layer: layer.id,
             scale: view.scale,
             size: view.rect.size(),
             opacity,
             pixels_per_point: fonts.map_or(0.0, egui::Context::pixels_per_point),
+            meshes: lines.is_none(),
         };
         if let Some(ctx) = fonts {
             self.galleys.check(ctx);
@@ -278,14 +305,16 @@ impl StreetCache {
                 self.stats.moved = true;
             }
             _ => {
-                self.rebuild(layer, view, opacity, fonts);
+                self.rebuild(layer, view, opacity, fonts, key.meshes);
                 self.key = Some(key);
             }
         }
-        let mut shapes = Vec::with_capacity(1 + self.meshes.len() + 9 * self.labels.len());
+        let mut shapes = Vec::with_capacity(2 + self.meshes.len() + 9 * self.labels.len());
         if self.land != Color32::TRANSPARENT {
             shapes.push(Shape::rect_filled(view.rect, 0.0, self.land));
         }
+        self.stats.gpu = lines.is_some();
+        shapes.extend(lines);
         shapes.extend(
             self.meshes
                 .iter()
@@ -324,6 +353,7 @@ impl StreetCache {
         view: &View,
         opacity: f32,
         fonts: Option<&egui::Context>,
+        build_meshes: bool,
     ) {
         let zoom = view.scale.log2();
         let level = level_for(zoom);
@@ -354,11 +384,16 @@ impl StreetCache {
             for strip in &lod.strips {
                 let piece = &layer.pieces[strip.piece as usize];
                 let rank = piece.class as usize;
-                let look = if piece.pedestrian { PEDESTRIAN } else { rank };
+                let look = look_of(piece.pedestrian, piece.class);
                 let Some(st) = styles[look] else {
                     continue;
                 };
                 if !meets(piece.bounds, covered) {
+                    continue;
+                }
+                self.drawn.push(piece.street);
+                let labelled = fonts.is_some() && zoom >= label_zoom(piece.class);
+                if !build_meshes && !labelled {
                     continue;
                 }
                 let (a, e) = (strip.points.start as usize, strip.points.end as usize);
@@ -370,7 +405,7 @@ impl StreetCache {
                 );
                 let miters = &lod.miters[a..e];
                 let casing = st.casing > 0.0;
-                if casing {
+                if casing && build_meshes {
                     strip_mesh(
                         meshes[DRAW_ORDER[look]],
                         &screen,
@@ -380,16 +415,17 @@ impl StreetCache {
                         true,
                     );
                 }
-                strip_mesh(
-                    meshes[LOOKS + DRAW_ORDER[look]],
-                    &screen,
-                    miters,
-                    st.fill,
-                    st.fill_colour,
-                    casing,
-                );
-                self.drawn.push(piece.street);
-                if fonts.is_some() && zoom >= label_zoom(piece.class) {
+                if build_meshes {
+                    strip_mesh(
+                        meshes[LOOKS + DRAW_ORDER[look]],
+                        &screen,
+                        miters,
+                        st.fill,
+                        st.fill_colour,
+                        casing,
+                    );
+                }
+                if labelled {
                     let start = label_points.len();
                     label_points.extend_from_slice(&screen);
                     candidates.push(Candidate {
@@ -431,6 +467,7 @@ impl StreetCache {
             labels: self.labels.len(),
             rebuilt: true,
             moved: false,
+            gpu: !build_meshes,
         };
     }
 
@@ -460,6 +497,17 @@ impl StreetCache {
     }
 }
 
+/// A line `half` points wide on each side as drawn: the inner and outer half widths of its
+/// feathered edge (one point wide, for antialiasing) and its colour; thinner than a point, a
+/// point-wide ramp, fainter.
+pub(super) fn band(half: f32, colour: Color32) -> (f32, f32, Color32) {
+    if half >= 0.5 {
+        (half - 0.5, half + 0.5, colour)
+    } else {
+        (0.0, 1.0, colour.gamma_multiply(half * 2.0))
+    }
+}
+
 /// Adds a line of `half` points on each side of `points` (screen) to `mesh`, with a feathered
 /// edge one point wide for antialiasing; `cap` lengthens both ends by `half` (square caps, so
 /// that pieces meeting at an angle leave no notch).
@@ -475,12 +523,7 @@ fn strip_mesh(
     if n < 2 {
         return;
     }
-    // Thinner than a point: a point-wide ramp, fainter.
-    let (inner, outer, colour) = if half >= 0.5 {
-        (half - 0.5, half + 0.5, colour)
-    } else {
-        (0.0, 1.0, colour.gamma_multiply(half * 2.0))
-    };
+    let (inner, outer, colour) = band(half, colour);
     let base = mesh.vertices.len() as u32;
     mesh.vertices.reserve(4 * n);
     mesh.indices.reserve(18 * (n - 1));

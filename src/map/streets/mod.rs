@@ -10,14 +10,18 @@
 //! writes the streets' names along them (`labels.rs`).
 
 mod draw;
+mod gpu;
+mod gpu_pack;
+mod gpu_paint;
 mod labels;
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 pub use draw::{StreetCache, StreetStats};
+pub use gpu::GpuStreets;
 
 use super::coords::{World, WorldBounds, meets};
 use crate::domain::street::{RoadClass, Street};
@@ -136,6 +140,9 @@ pub struct StreetLayer {
     lods: Vec<Vec<OnceLock<ChunkLod>>>,
     streets: usize,
     bounds: Option<WorldBounds>,
+    /// Whether the background build of every level was started, and whether it finished.
+    preparing: AtomicBool,
+    prepared: AtomicBool,
 }
 
 /// The last id given to a layer.
@@ -204,6 +211,8 @@ impl StreetLayer {
             lods: Vec::new(),
             streets: streets.len(),
             bounds,
+            preparing: AtomicBool::new(false),
+            prepared: AtomicBool::new(false),
         };
         for (cell, mut piece) in cut {
             if layer.grid.chunk_of[cell as usize] == u32::MAX {
@@ -304,6 +313,12 @@ impl StreetLayer {
         self.lods[l][chunk].get_or_init(|| self.build_lod(level, chunk))
     }
 
+    /// Chunk `chunk` at level `level` when it was built already.
+    fn lod_if_built(&self, level: u8, chunk: usize) -> Option<&ChunkLod> {
+        let l = usize::from(level.clamp(MIN_LEVEL, MAX_LEVEL) - MIN_LEVEL);
+        self.lods.get(l)?.get(chunk)?.get()
+    }
+
     fn build_lod(&self, level: u8, chunk: usize) -> ChunkLod {
         let zoom = f64::from(level);
         // One pixel at this zoom, in world units.
@@ -345,11 +360,24 @@ impl StreetLayer {
         }
     }
 
-    /// Builds every level of detail on a background thread, coarse to fine, so that zooming
-    /// in finds them ready.
+    /// Builds every level of detail on a background thread (once), coarse to fine, so that
+    /// zooming in finds them ready. Only the CPU meshes need them all: the GPU path builds
+    /// each level for its upload and drops it.
     pub fn prepare_in_background(self: &Arc<Self>) {
+        if self.preparing.swap(true, Ordering::Relaxed) {
+            return;
+        }
         let layer = Arc::clone(self);
-        std::thread::spawn(move || layer.prepare_now());
+        std::thread::spawn(move || {
+            layer.prepare_now();
+            layer.prepared.store(true, Ordering::Release);
+        });
+    }
+
+    /// Whether every level of detail is built (after [`Self::prepare_in_background`]).
+    #[must_use]
+    pub fn levels_ready(&self) -> bool {
+        self.prepared.load(Ordering::Acquire)
     }
 }
 

@@ -17,7 +17,7 @@ fn street(name: &str, class: RoadClass, points: &[(f64, f64)]) -> Street {
 
 /// A grid of streets around Helsinki, 100 m apart, each crossing 20 blocks with a vertex
 /// every 10 m or so; every fifth a primary road.
-fn grid() -> Vec<Street> {
+pub(super) fn grid() -> Vec<Street> {
     let (lon0, lat0) = (24.90, 60.15);
     let (dlon, dlat) = (0.0018, 0.0009);
     let mut out = Vec::new();
@@ -47,7 +47,7 @@ fn grid() -> Vec<Street> {
     out
 }
 
-fn view_at(lon: f64, lat: f64, zoom: f64) -> View {
+pub(super) fn view_at(lon: f64, lat: f64, zoom: f64) -> View {
     View {
         rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
         center: World::from_lon_lat(lon, lat),
@@ -276,4 +276,38 @@ fn names_are_written_along_the_streets_in_view_at_street_zoom_and_not_zoomed_out
     );
     let (_, far) = cache.shapes(&layer, &view_at(24.915, 60.158, 12.5), 1.0, Some(&ctx));
     assert_eq!(far.labels, 0, "no names below zoom 13");
+}
+
+#[test]
+fn with_the_gpu_drawing_the_lines_no_mesh_is_built_and_the_names_are_still_written() {
+    let layer = StreetLayer::new(&grid());
+    let ctx = egui::Context::default();
+    ctx.run_ui(egui::RawInput::default(), |_| {})
+        .textures_delta
+        .clear();
+    let view = view_at(24.915, 60.158, 16.0);
+    let mut cpu = StreetCache::default();
+    let (_, cpu_stats) = cpu.shapes(&layer, &view, 1.0, Some(&ctx));
+    let mut gpu = StreetCache::default();
+    let lines = egui::Shape::rect_filled(view.rect, 0.0, egui::Color32::RED);
+    let (drawn_shapes, gpu_stats) =
+        gpu.shapes_with(&layer, &view, 1.0, Some(&ctx), Some(lines.clone()));
+    assert!(gpu_stats.gpu && !cpu_stats.gpu);
+    assert_eq!(gpu_stats.vertices, 0);
+    assert!(
+        !drawn_shapes
+            .iter()
+            .any(|s| matches!(s, egui::Shape::Mesh(_)))
+    );
+    // The lines come after the land and before the names.
+    assert_eq!(drawn_shapes[1], lines);
+    assert!(matches!(drawn_shapes[2], egui::Shape::Text(_)));
+    assert_eq!(
+        (gpu_stats.pieces, gpu_stats.labels),
+        (cpu_stats.pieces, cpu_stats.labels)
+    );
+    assert_eq!(gpu.drawn(), cpu.drawn());
+    // Back to the CPU (the GPU's level not there): the meshes are built again.
+    let (_, back) = gpu.shapes(&layer, &view, 1.0, Some(&ctx));
+    assert!(back.rebuilt && back.vertices == cpu_stats.vertices);
 }
