@@ -215,6 +215,11 @@ impl ClassStyle {
     }
 }
 
+/// The zoom from which names are written (those of the first class named).
+fn names_from() -> f64 {
+    label_zoom(RoadClass::Motorway)
+}
+
 /// Offsets of the halo drawn around a name (screen points).
 const HALO: [Vec2; 8] = [
     vec2(-1.0, -1.0),
@@ -378,7 +383,20 @@ impl StreetCache {
         let mut screen: Vec<Pos2> = Vec::new();
         let scale = view.scale as f32;
         let visible = zoom >= f64::from(MIN_LEVEL) - 0.5;
+        // Without meshes to build or names to write (the GPU draws the lines), the pieces
+        // drawn are listed without their points: no level of detail is built here.
+        let points_needed = build_meshes || (fonts.is_some() && zoom >= names_from());
         for k in layer.chunks_in(covered).filter(|_| visible) {
+            if !points_needed {
+                for p in layer.kept(level, k) {
+                    let piece = &layer.pieces[p as usize];
+                    let look = look_of(piece.pedestrian, piece.class);
+                    if styles[look].is_some() && meets(piece.bounds, covered) {
+                        self.drawn.push(piece.street);
+                    }
+                }
+                continue;
+            }
             let lod = layer.lod(level, k);
             let o = view.to_screen(layer.chunks[k].origin);
             for strip in &lod.strips {

@@ -13,12 +13,15 @@ use super::gpu::GpuStreetLevel;
 use super::gpu_pack::{Draws, Frame};
 use crate::map::gpu::{Stage, buffer, pipeline, shader, storage_entry, uniform_entry};
 
-/// Vertices per segment: three quads of two triangles.
-const CORNERS: u32 = 18;
+/// The corners of a segment's three quads (end × 4 + across), as `draw::strip_mesh` makes
+/// them: for band k, (0, k), (0, k + 1), (1, k), (0, k + 1), (1, k + 1), (1, k).
+const CORNERS: [u16; 18] = [0, 1, 4, 1, 5, 4, 1, 2, 5, 2, 6, 5, 2, 3, 6, 3, 7, 6];
 
 /// The pipeline and the frame uniform, in the renderer's callback resources.
 pub struct StreetResources {
-    pipeline: wgpu::RenderPipeline,
+    /// Casings, then fills.
+    pipelines: [wgpu::RenderPipeline; 2],
+    corners: wgpu::Buffer,
     uniform: wgpu::Buffer,
     frame_group: wgpu::BindGroup,
     prepare_ns: Arc<AtomicU64>,
@@ -51,17 +54,25 @@ impl StreetResources {
             bind_group_layouts: &[Some(&frame_layout), Some(level_layout)],
             immediate_size: 0,
         });
-        let pipeline = pipeline(
+        let pipelines = ["vs_casing", "vs_fill"].map(|entry| {
+            pipeline(
+                device,
+                &layout,
+                &module,
+                format,
+                &Stage {
+                    label: entry,
+                    entry,
+                    buffers: &[],
+                    topology: wgpu::PrimitiveTopology::TriangleList,
+                },
+            )
+        });
+        let corners = buffer(
             device,
-            &layout,
-            &module,
-            format,
-            &Stage {
-                label: "streets",
-                entry: "vs_street",
-                buffers: &[],
-                topology: wgpu::PrimitiveTopology::TriangleList,
-            },
+            "street corners",
+            bytemuck::cast_slice(&CORNERS),
+            wgpu::BufferUsages::INDEX,
         );
         let uniform = buffer(
             device,
@@ -78,7 +89,8 @@ impl StreetResources {
             }],
         });
         Self {
-            pipeline,
+            pipelines,
+            corners,
             uniform,
             frame_group,
             prepare_ns,
@@ -121,14 +133,17 @@ impl CallbackTrait for StreetPaint {
         let Some(r) = resources.get::<StreetResources>() else {
             return;
         };
-        pass.set_pipeline(&r.pipeline);
         pass.set_bind_group(0, &r.frame_group, &[]);
         pass.set_bind_group(1, &self.level.bind_group, &[]);
-        for (instance, range) in &self.draws.ranges {
-            pass.draw(
-                range.start * CORNERS..range.end * CORNERS,
-                *instance..*instance + 1,
-            );
+        pass.set_index_buffer(r.corners.slice(..), wgpu::IndexFormat::Uint16);
+        let mut current = None;
+        for (layer, segments) in &self.draws.ranges {
+            if current != Some(*layer) {
+                pass.set_pipeline(&r.pipelines[*layer as usize]);
+                current = Some(*layer);
+            }
+            // Each segment an instance: its eight corners shaded once, its quads indexed.
+            pass.draw_indexed(0..CORNERS.len() as u32, 0, segments.clone());
         }
     }
 }

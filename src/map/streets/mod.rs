@@ -319,25 +319,30 @@ impl StreetLayer {
         self.lods.get(l)?.get(chunk)?.get()
     }
 
+    /// The pieces of chunk `chunk` that level `level` keeps: those of the classes drawn at
+    /// its zoom, none smaller than a pixel.
+    fn kept(&self, level: u8, chunk: usize) -> impl Iterator<Item = u32> + '_ {
+        let zoom = f64::from(level);
+        // One pixel at this zoom, in world units.
+        let pixel = (1.0 / 2f64.powf(zoom)) as f32;
+        let pieces = self.chunks.get(chunk).map_or(0..0, |c| c.pieces.clone());
+        pieces
+            // The classes after one drawn from further in are drawn from further in still.
+            .take_while(move |&p| min_zoom(self.pieces[p as usize].class) <= zoom)
+            .filter(move |&p| {
+                let b = self.pieces[p as usize].bounds;
+                ((b[2] - b[0]).max(b[3] - b[1]) as f32) >= pixel
+            })
+    }
+
     fn build_lod(&self, level: u8, chunk: usize) -> ChunkLod {
         let zoom = f64::from(level);
         // One pixel at this zoom, in world units.
         let pixel = (1.0 / 2f64.powf(zoom)) as f32;
         let mut lod = ChunkLod::default();
         let mut scratch = Vec::new();
-        let Some(c) = self.chunks.get(chunk) else {
-            return lod;
-        };
-        for p in c.pieces.clone() {
+        for p in self.kept(level, chunk) {
             let piece = &self.pieces[p as usize];
-            if min_zoom(piece.class) > zoom {
-                // The classes after this one are drawn from further in still.
-                break;
-            }
-            let b = piece.bounds;
-            if ((b[2] - b[0]).max(b[3] - b[1]) as f32) < pixel {
-                continue;
-            }
             let start = lod.points.len();
             let raw = &self.verts[piece.verts.start as usize..piece.verts.end as usize];
             simplify(raw, pixel, &mut scratch);

@@ -3,7 +3,8 @@
 // edge), at the half widths and colours of its look for this zoom. Points are offsets from
 // their chunk's grid cell (world units); each frame sends the scale, the screen position of
 // the cell under the view's centre and the cell's side in points, so that positions stay
-// exact at street zooms. Instance 0 draws casings, instance 1 fills.
+// exact at street zooms. Each segment is an instance; one pipeline draws casings, the other
+// fills.
 
 struct Look {
     // Inner and outer half widths (points), the caps' length (0: none), unused.
@@ -35,17 +36,14 @@ struct Frame {
 // Per chunk: its grid cell (column, row).
 @group(1) @binding(2) var<storage, read> cells: array<vec2<i32>>;
 
-@vertex
-fn vs_street(@builtin(vertex_index) index: u32, @builtin(instance_index) layer: u32) -> Out {
-    let segment = segments[index / 18u];
-    let corner = index % 18u;
-    // The band (0: one edge, 1: the body, 2: the other edge) and the corner of its quad, as
-    // the CPU's indices: (end, across) = (0, k), (0, k+1), (1, k), (0, k+1), (1, k+1), (1, k).
-    let band = corner / 6u;
-    var ends = array<u32, 6>(0u, 0u, 1u, 0u, 1u, 1u);
-    var steps = array<u32, 6>(0u, 1u, 0u, 1u, 1u, 0u);
-    let end = ends[corner % 6u];
-    let across = band + steps[corner % 6u];
+// Corner `slot` (0 to 7: end × 4 + across, across being an edge's outside and inside, the
+// other edge's inside and outside) of segment `s`, for casings (`layer` 0) or fills (1). The
+// index buffer makes each segment's three quads of the eight corners, as the CPU's indices:
+// (end, across) = (0, k), (0, k+1), (1, k), (0, k+1), (1, k+1), (1, k) for band k.
+fn street(slot: u32, s: u32, layer: u32) -> Out {
+    let segment = segments[s];
+    let end = slot / 4u;
+    let across = slot % 4u;
     let info = segment.y;
     let look = frame.looks[layer * 8u + ((info >> 2u) & 7u)];
     let point = points[segment.x + end];
@@ -66,4 +64,14 @@ fn vs_street(@builtin(vertex_index) index: u32, @builtin(instance_index) layer: 
     out.position = clip(frame.origin + cell + pos + miter * lateral[across]);
     out.colour = look.colour * alpha[across];
     return out;
+}
+
+@vertex
+fn vs_casing(@builtin(vertex_index) slot: u32, @builtin(instance_index) s: u32) -> Out {
+    return street(slot, s, 0u);
+}
+
+@vertex
+fn vs_fill(@builtin(vertex_index) slot: u32, @builtin(instance_index) s: u32) -> Out {
+    return street(slot, s, 1u);
 }

@@ -311,3 +311,26 @@ fn with_the_gpu_drawing_the_lines_no_mesh_is_built_and_the_names_are_still_writt
     let (_, back) = gpu.shapes(&layer, &view, 1.0, Some(&ctx));
     assert!(back.rebuilt && back.vertices == cpu_stats.vertices);
 }
+
+#[test]
+fn below_the_names_zoom_the_gpu_path_lists_the_same_streets_without_building_a_level() {
+    let layer = StreetLayer::new(&grid());
+    let ctx = egui::Context::default();
+    ctx.run_ui(egui::RawInput::default(), |_| {})
+        .textures_delta
+        .clear();
+    let view = view_at(24.915, 60.158, 12.2);
+    let level = level_for(view.scale.log2());
+    let mut gpu = StreetCache::default();
+    let lines = egui::Shape::Noop;
+    let (_, gpu_stats) = gpu.shapes_with(&layer, &view, 1.0, Some(&ctx), Some(lines));
+    assert!(gpu_stats.pieces > 0);
+    assert!(
+        (0..layer.chunks.len()).all(|k| layer.lod_if_built(level, k).is_none()),
+        "no level of detail built on the UI thread"
+    );
+    let mut cpu = StreetCache::default();
+    let (_, cpu_stats) = cpu.shapes(&layer, &view, 1.0, Some(&ctx));
+    assert_eq!(gpu.drawn(), cpu.drawn());
+    assert_eq!(gpu_stats.pieces, cpu_stats.pieces);
+}
