@@ -62,8 +62,8 @@ impl View {
 /// origin (f32 offsets from an f64 origin keep street-level precision).
 ///
 /// A precinct's vertices are the earcut vertices of its polygons: each ring without its
-/// closing point, exterior first, so ring `k`'s points (closing point aside) are the same as
-/// its run of vertices; the GPU layer draws outlines from the vertices by this.
+/// closing point, exterior first; a ring's points are its run of those vertices (the ring
+/// closes from its last point back to its first), so outlines are drawn from the vertices.
 #[derive(Default)]
 pub(crate) struct Lod {
     /// Per precinct: start of its vertices in `verts` (and one past the last precinct).
@@ -76,10 +76,21 @@ pub(crate) struct Lod {
     pub(crate) indices: Vec<u32>,
     /// Per precinct: start of its rings in `ring_start`.
     pub(crate) rings_of: Vec<u32>,
-    /// Start of each ring in `ring_verts` (and one past the last).
+    /// Start of each ring's points in `verts` (and one past the last ring's).
     pub(crate) ring_start: Vec<u32>,
-    /// Ring points (closed), relative to their precinct's origin.
-    pub(crate) ring_verts: Vec<[f32; 2]>,
+}
+
+impl Lod {
+    /// The segments of ring `r`, closed (its last point joined to its first); none for a
+    /// ring of fewer than two points.
+    pub(crate) fn ring_segments(
+        &self,
+        r: usize,
+    ) -> impl Iterator<Item = ([f32; 2], [f32; 2])> + '_ {
+        let pts = &self.verts[self.ring_start[r] as usize..self.ring_start[r + 1] as usize];
+        let n = if pts.len() >= 2 { pts.len() } else { 0 };
+        (0..n).map(move |k| (pts[k], pts[(k + 1) % n]))
+    }
 }
 
 /// A precinct smaller than this (points) both ways is drawn as a quad of its box.
@@ -369,11 +380,10 @@ impl Lod {
         self.index_start.pop();
         self.rings_of.pop();
         self.ring_start.pop();
-        let (v, i, r, rv) = (
+        let (v, i, r) = (
             self.verts.len() as u32,
             self.indices.len() as u32,
             self.ring_start.len() as u32,
-            self.ring_verts.len() as u32,
         );
         self.vert_start
             .extend(other.vert_start.iter().map(|x| x + v));
@@ -381,10 +391,9 @@ impl Lod {
             .extend(other.index_start.iter().map(|x| x + i));
         self.rings_of.extend(other.rings_of.iter().map(|x| x + r));
         self.ring_start
-            .extend(other.ring_start.iter().map(|x| x + rv));
+            .extend(other.ring_start.iter().map(|x| x + v));
         self.verts.extend(other.verts);
         self.indices.extend(other.indices);
-        self.ring_verts.extend(other.ring_verts);
         self
     }
 }
@@ -424,6 +433,14 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
         for polygon in &g.0 {
             let shape = simplified(polygon, tolerance);
             let raw = shape.earcut_triangles_raw();
+            // Each ring's points are its run of earcut's vertices (rings without their
+            // closing points, exterior first).
+            let mut at = lod.verts.len() as u32;
+            for ring in std::iter::once(shape.exterior()).chain(shape.interiors()) {
+                lod.ring_start.push(at);
+                at += ring.0.len().saturating_sub(1) as u32;
+            }
+            debug_assert_eq!(at as usize, lod.verts.len() + raw.vertices.len());
             let base = (lod.verts.len() as u32) - lod.vert_start.last().copied().unwrap_or(0);
             lod.verts.extend(
                 raw.vertices
@@ -432,20 +449,12 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
             );
             lod.indices
                 .extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
-            for ring in std::iter::once(shape.exterior()).chain(shape.interiors()) {
-                lod.ring_start.push(lod.ring_verts.len() as u32);
-                lod.ring_verts.extend(
-                    ring.0
-                        .iter()
-                        .map(|c| [(c.x - origin[0]) as f32, (c.y - origin[1]) as f32]),
-                );
-            }
         }
     }
     lod.vert_start.push(lod.verts.len() as u32);
     lod.index_start.push(lod.indices.len() as u32);
     lod.rings_of.push(lod.ring_start.len() as u32);
-    lod.ring_start.push(lod.ring_verts.len() as u32);
+    lod.ring_start.push(lod.verts.len() as u32);
     lod
 }
 
@@ -660,11 +669,9 @@ fn rings(
 ) {
     let (r0, r1) = (lod.rings_of[i] as usize, lod.rings_of[i + 1] as usize);
     for r in r0..r1 {
-        let (s, e) = (lod.ring_start[r] as usize, lod.ring_start[r + 1] as usize);
-        let pts = &lod.ring_verts[s..e];
-        for w in pts.windows(2) {
-            let a = pos2(origin.x + w[0][0] * scale, origin.y + w[0][1] * scale);
-            let b = pos2(origin.x + w[1][0] * scale, origin.y + w[1][1] * scale);
+        for (p, q) in lod.ring_segments(r) {
+            let a = pos2(origin.x + p[0] * scale, origin.y + p[1] * scale);
+            let b = pos2(origin.x + q[0] * scale, origin.y + q[1] * scale);
             let d = b - a;
             let len = d.length();
             if len < 0.01 {

@@ -115,18 +115,15 @@ pub struct Packed {
     pub boxes: Vec<BoxQuad>,
 }
 
-/// The outline segments of precinct `i` (pairs of vertex numbers local to the precinct), or
-/// nothing when its rings do not match its vertices.
+/// The outline segments of precinct `i` (pairs of vertex numbers local to the precinct): each
+/// ring closed.
 fn ring_pairs(lod: &Lod, i: usize) -> impl Iterator<Item = [u32; 2]> + '_ {
-    let count = lod.vert_start[i + 1] - lod.vert_start[i];
-    let rings = lod.rings_of[i] as usize..lod.rings_of[i + 1] as usize;
-    let open_len = |r: usize| (lod.ring_start[r + 1] - lod.ring_start[r]).saturating_sub(1);
-    let matches = rings.clone().map(open_len).sum::<u32>() == count;
-    let mut base = 0_u32;
-    rings.filter(move |_| matches).flat_map(move |r| {
-        let n = open_len(r);
-        let start = base;
-        base += n;
+    let first = lod.vert_start[i];
+    (lod.rings_of[i] as usize..lod.rings_of[i + 1] as usize).flat_map(move |r| {
+        let (start, n) = (
+            lod.ring_start[r] - first,
+            lod.ring_start[r + 1] - lod.ring_start[r],
+        );
         (0..if n >= 2 { n } else { 0 }).map(move |k| [start + k, start + (k + 1) % n])
     })
 }
@@ -272,10 +269,9 @@ pub(crate) fn segments(
         let [dx, dy] = shift(shapes, chunks, i);
         let at = |v: [f32; 2]| [(dx + f64::from(v[0])) as f32, (dy + f64::from(v[1])) as f32];
         for r in lod.rings_of[0] as usize..lod.rings_of[1] as usize {
-            let ring = &lod.ring_verts[lod.ring_start[r] as usize..lod.ring_start[r + 1] as usize];
-            out.extend(ring.windows(2).map(|w| Segment {
-                a: at(w[0]),
-                b: at(w[1]),
+            out.extend(lod.ring_segments(r).map(|(a, b)| Segment {
+                a: at(a),
+                b: at(b),
                 precinct: i as u32,
             }));
         }
@@ -380,11 +376,11 @@ mod tests {
             assert_eq!(packed.vertices.len(), chunks.vertex_count);
             assert_eq!(packed.lines.len(), chunks.line_count);
             // Each precinct's rings become closed loops of its own vertices: one segment per
-            // ring point but the closing one.
+            // ring point.
             let ring_points: usize = (0..shapes.len())
                 .map(|i| {
                     (lod.rings_of[i] as usize..lod.rings_of[i + 1] as usize)
-                        .map(|r| (lod.ring_start[r + 1] - lod.ring_start[r]) as usize - 1)
+                        .map(|r| (lod.ring_start[r + 1] - lod.ring_start[r]) as usize)
                         .sum::<usize>()
                 })
                 .sum();
