@@ -90,28 +90,43 @@ pub struct StreetCache {
 }
 
 /// Street names laid out by egui, kept across frames. A galley points into egui's font atlas,
-/// which egui clears when it is nearly full (or when the text options change): the atlas then
-/// fills less than when last seen, and every galley is laid out again.
+/// which egui clears when its text options change (they follow the theme) or when it is nearly
+/// full; every galley is then laid out again. A cleared atlas is told by its options, or by
+/// holding less than it held after the names were last laid out (it only grows in between).
 #[derive(Default)]
 struct Galleys {
     by_name: HashMap<(u32, u8), Arc<Galley>>,
-    /// The pixels per point and atlas fill when last used.
+    /// The pixels per point and text options when last used, and the atlas fill after.
     pixels_per_point: f32,
+    options: Option<egui::epaint::text::TextOptions>,
     atlas_fill: f32,
 }
 
+/// How full egui's font atlas is.
+fn atlas_fill(ctx: &egui::Context) -> f32 {
+    #[allow(clippy::redundant_closure_for_method_calls)]
+    // The method path is too narrow a type.
+    ctx.fonts(|f| f.font_atlas_fill_ratio())
+}
+
 impl Galleys {
-    /// Forgets every galley if egui's fonts changed since the last frame.
+    /// Forgets every galley if egui's fonts changed since the names were last laid out.
     fn check(&mut self, ctx: &egui::Context) {
         let ppp = ctx.pixels_per_point();
-        #[allow(clippy::redundant_closure_for_method_calls)]
-        // The method path is too narrow a type.
-        let fill = ctx.fonts(|f| f.font_atlas_fill_ratio());
-        if ppp.to_bits() != self.pixels_per_point.to_bits() || fill < self.atlas_fill {
+        let options = ctx.fonts(|f| *f.options());
+        if ppp.to_bits() != self.pixels_per_point.to_bits()
+            || self.options != Some(options)
+            || atlas_fill(ctx) < self.atlas_fill
+        {
             self.by_name.clear();
             self.pixels_per_point = ppp;
+            self.options = Some(options);
         }
-        self.atlas_fill = fill;
+    }
+
+    /// Notes how full the atlas is once this frame's names are laid out.
+    fn seen(&mut self, ctx: &egui::Context) {
+        self.atlas_fill = atlas_fill(ctx);
     }
 
     /// The galley of a name at a size key, laid out the first time.
@@ -328,6 +343,7 @@ impl StreetCache {
         );
         if let Some(ctx) = fonts {
             self.label_shapes(&mut shapes, layer, ctx, opacity);
+            self.galleys.seen(ctx);
         }
         (shapes, self.stats)
     }

@@ -334,3 +334,44 @@ fn below_the_names_zoom_the_gpu_path_lists_the_same_streets_without_building_a_l
     assert_eq!(gpu.drawn(), cpu.drawn());
     assert_eq!(gpu_stats.pieces, cpu_stats.pieces);
 }
+
+#[test]
+fn names_are_laid_out_again_when_the_theme_changes_egui_s_font_atlas() {
+    // A new user's trial saw names turn to garbage glyphs after switching to the dark theme:
+    // egui rebuilt its font atlas (the text options follow the theme) and the names kept
+    // pointing into the old one.
+    let layer = StreetLayer::new(&grid());
+    let ctx = egui::Context::default();
+    let pass = |ctx: &egui::Context| {
+        ctx.run_ui(egui::RawInput::default(), |ui| {
+            ui.label("Layers, Basemap, Scoring");
+        })
+        .textures_delta
+        .clear();
+    };
+    pass(&ctx);
+    let view = view_at(24.915, 60.158, 16.0);
+    let mut cache = StreetCache::default();
+    let galley = |shapes: &[egui::Shape]| {
+        shapes.iter().find_map(|s| match s {
+            egui::Shape::Text(t) => Some(Arc::clone(&t.galley)),
+            _ => None,
+        })
+    };
+    let (shapes, _) = cache.shapes(&layer, &view, 1.0, Some(&ctx));
+    let before = galley(&shapes).expect("a name");
+    pass(&ctx);
+    let (shapes, _) = cache.shapes(&layer, &view, 1.0, Some(&ctx));
+    assert!(
+        Arc::ptr_eq(&before, &galley(&shapes).expect("a name")),
+        "kept while nothing changed"
+    );
+    // egui starts dark: the light theme's text options differ.
+    ctx.set_visuals(egui::Visuals::light());
+    pass(&ctx);
+    let (shapes, _) = cache.shapes(&layer, &view, 1.0, Some(&ctx));
+    assert!(
+        !Arc::ptr_eq(&before, &galley(&shapes).expect("a name")),
+        "laid out again in the new atlas"
+    );
+}
