@@ -87,6 +87,40 @@ fn the_mouse_wheel_over_the_map_zooms_in_as_in_a_desktop_gis() {
 }
 
 #[test]
+fn a_hidden_precinct_layer_is_neither_hovered_nor_clicked() {
+    let mut h = harness("hidden-hover", (1280.0, 800.0));
+    let view = h.state().map.last_view.unwrap();
+    let shapes = h.state().session.as_ref().unwrap().shapes.clone();
+    // A point over a precinct, well inside the map.
+    let inner = view.rect.shrink(100.0);
+    let over = (0..100)
+        .map(|k| inner.lerp_inside(egui::vec2((k % 10) as f32 / 9.0, (k / 10) as f32 / 9.0)))
+        .find(|p| shapes.hit(view.to_world(*p)).is_some())
+        .unwrap();
+    h.hover_at(over);
+    h.run_steps(2);
+    assert!(
+        h.state().map.hovered.is_some(),
+        "a precinct under the pointer"
+    );
+    h.state_mut().view.precincts_visible = false;
+    h.hover_at(over + egui::vec2(1.0, 0.0));
+    h.run_steps(2);
+    assert_eq!(h.state().map.hovered, None, "no tooltip for a hidden layer");
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: over,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+    h.run_steps(2);
+    assert!(h.state().selection.precincts.is_empty(), "nothing selected");
+}
+
+#[test]
 fn changing_the_preset_changes_the_legend_counts() {
     let mut h = harness("preset", (1280.0, 800.0));
     // Natural breaks follow the values, so a new method moves precincts between classes.

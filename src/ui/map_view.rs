@@ -120,7 +120,8 @@ pub fn map(
             if let Some(p) = response.hover_pos() {
                 let w = view.to_world(p);
                 cursor = Some(w.position());
-                hovered = loaded.and_then(|l| l.shapes.hit(w));
+                // A hidden precinct layer is not hovered, nor clicked.
+                hovered = loaded.filter(|_| visible).and_then(|l| l.shapes.hit(w));
             }
             if response.clicked() && !lasso_tool && !polygon_tool {
                 clicked = Some((hovered, ui.input(|i| i.modifiers)));
