@@ -47,9 +47,9 @@ impl Persisted {
     pub fn restore(&mut self, saved: Self) {
         self.lang = saved.lang;
         self.dark = saved.dark;
-        for path in saved.recent.into_iter().rev() {
+        for path in saved.recent {
             if path.exists() && !self.recent.contains(&path) {
-                self.recent.insert(0, path);
+                self.recent.push(path);
             }
         }
         self.recent.truncate(RECENT);
@@ -74,6 +74,29 @@ mod tests {
         // Opened again by its absolute path: still once.
         persisted.opened(&remembered.clone());
         assert_eq!(persisted.recent.len(), 1);
+    }
+
+    #[test]
+    fn a_campaign_opened_at_start_stays_first_before_the_last_session_s_list() {
+        // A new user's trial saw the campaign opened from the command line put last, or
+        // dropped, behind the eight files remembered from before.
+        let dir = tempfile::tempdir().unwrap();
+        let saved: Vec<PathBuf> = (0..8)
+            .map(|k| {
+                let p = dir.path().join(format!("{k}.gpkg"));
+                std::fs::write(&p, b"").unwrap();
+                p
+            })
+            .collect();
+        let mut p = Persisted::default();
+        let now = dir.path().join("now.gpkg");
+        p.opened(&now);
+        p.restore(Persisted {
+            recent: saved.clone(),
+            ..Persisted::default()
+        });
+        assert_eq!(p.recent[0], now);
+        assert_eq!(p.recent[1..], saved[..7]);
     }
 
     #[test]
