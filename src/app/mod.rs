@@ -300,7 +300,10 @@ impl PlannerApp {
             .ok_or(crate::map::gpu::Unavailable::NotWgpu)
             .and_then(crate::map::streets::GpuStreets::install)
         {
-            Ok(g) => Some(g),
+            Ok(g) => {
+                tracing::info!("the street map is drawn on the GPU");
+                Some(g)
+            }
             Err(e) => {
                 tracing::warn!("the street map is drawn by the CPU: {e}");
                 None
