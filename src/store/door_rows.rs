@@ -44,7 +44,8 @@ impl UuidsV7 {
 }
 
 /// New doors written this many to a statement: one statement a door spent a third of an
-/// import's time in SQLite's statement machinery.
+/// import's time in SQLite's statement machinery. The source and the time, the same for every
+/// door, are bound once a statement.
 pub(super) const BATCH: usize = 64;
 
 /// A new door waiting for its statement.
@@ -66,16 +67,39 @@ pub(super) struct NewRows<'a> {
     batch_sql: String,
 }
 
-/// The columns a new door's row is written with, in order.
-const NEW_DOOR_COLUMNS: usize = 13;
+/// The columns of a new door's row that differ from door to door.
+const NEW_DOOR_COLUMNS: usize = 11;
 
-/// The statement writing `rows` new doors.
+/// Parameters shared by every row of a statement: the source (`?1`) and the time (`?2`),
+/// bound once a statement rather than once a row.
+const SHARED: usize = 2;
+
+/// The statement writing `rows` new doors: row `r`'s own columns are parameters
+/// `SHARED + r × NEW_DOOR_COLUMNS + 1…`.
 fn insert_sql(rows: usize) -> String {
-    let one = format!("({})", vec!["?"; NEW_DOOR_COLUMNS].join(", "));
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let p = |c: usize| format!("?{}", SHARED + r * NEW_DOOR_COLUMNS + c);
+            format!(
+                "({}, {}, {}, {}, {}, ?1, {}, {}, {}, {}, {}, {}, ?2)",
+                p(1),
+                p(2),
+                p(3),
+                p(4),
+                p(5),
+                p(6),
+                p(7),
+                p(8),
+                p(9),
+                p(10),
+                p(11)
+            )
+        })
+        .collect();
     format!(
         "INSERT INTO doors (geom, uuid, address, households, precinct_uuid, source, street, \
          housenumber, housenumber_suffix, unit, postcode, source_id, updated_at) VALUES {}",
-        vec![one; rows].join(", ")
+        values.join(", ")
     )
 }
 
@@ -106,23 +130,23 @@ impl<'a> NewRows<'a> {
         } else {
             self.tx.prepare_cached(&insert_sql(rows.len()))?
         };
+        stmt.raw_bind_parameter(1, self.source)?;
+        stmt.raw_bind_parameter(2, self.now)?;
         for (r, row) in rows.iter().enumerate() {
             let d = &self.doors[row.door];
-            let at = r * NEW_DOOR_COLUMNS;
+            let at = SHARED + r * NEW_DOOR_COLUMNS;
             let uuid = std::str::from_utf8(&row.uuid).unwrap_or_default();
             stmt.raw_bind_parameter(at + 1, &row.blob[..])?;
             stmt.raw_bind_parameter(at + 2, uuid)?;
             stmt.raw_bind_parameter(at + 3, &d.address)?;
             stmt.raw_bind_parameter(at + 4, d.households)?;
             stmt.raw_bind_parameter(at + 5, row.precinct.map(|i| self.uuids[i].as_str()))?;
-            stmt.raw_bind_parameter(at + 6, self.source)?;
-            stmt.raw_bind_parameter(at + 7, &d.parts.street)?;
-            stmt.raw_bind_parameter(at + 8, d.parts.housenumber)?;
-            stmt.raw_bind_parameter(at + 9, &d.parts.suffix)?;
-            stmt.raw_bind_parameter(at + 10, &d.parts.unit)?;
-            stmt.raw_bind_parameter(at + 11, &d.parts.postcode)?;
-            stmt.raw_bind_parameter(at + 12, &d.source_id)?;
-            stmt.raw_bind_parameter(at + 13, self.now)?;
+            stmt.raw_bind_parameter(at + 6, &d.parts.street)?;
+            stmt.raw_bind_parameter(at + 7, d.parts.housenumber)?;
+            stmt.raw_bind_parameter(at + 8, &d.parts.suffix)?;
+            stmt.raw_bind_parameter(at + 9, &d.parts.unit)?;
+            stmt.raw_bind_parameter(at + 10, &d.parts.postcode)?;
+            stmt.raw_bind_parameter(at + 11, &d.source_id)?;
         }
         stmt.raw_execute()?;
         Ok(self.tx.last_insert_rowid() - rows.len() as i64 + 1)
