@@ -160,11 +160,15 @@ fn app(
             .with_drag_and_drop(true),
         ..eframe::NativeOptions::default()
     };
-    // A replay's window size is not kept for the next start.
-    let options = eframe::NativeOptions {
+    // A replay's window size is not kept for the next start; it draws as fast as it can (no
+    // wait for the display's refresh: it times drawing).
+    let mut options = eframe::NativeOptions {
         persist_window: replay.is_none(),
         ..options
     };
+    if replay.is_some() {
+        options.wgpu_options.surface.present_mode = eframe::wgpu::PresentMode::AutoNoVsync;
+    }
     let result = eframe::run_native(
         "campaign-planner",
         options,

@@ -447,6 +447,13 @@ impl eframe::App for PlannerApp {
         eframe::set_value(storage, Persisted::KEY, &self.persisted);
     }
 
+    /// The window's ground, seen under the map where no basemap covers it: the theme's, not
+    /// eframe's near-black (free: the frame is cleared anyway, where painting it under the map
+    /// cost a software renderer a tenth of a frame).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.extreme_bg_color.to_normalized_gamma_f32()
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.poll();

@@ -86,13 +86,6 @@ pub fn map(
         if let Some(tiles) = tiles {
             walkers_map = walkers_map.with_layer(tiles, shown.view.basemap_opacity);
         }
-        // Under the basemap (or in its place, with none or faded out): the theme's ground, not
-        // the window's black.
-        ui.painter().rect_filled(
-            ui.available_rect_before_wrap(),
-            0.0,
-            ui.visuals().extreme_bg_color,
-        );
         walkers_map.show(ui, |ui, response, projector, _memory| {
             let map_rect = response.rect;
             let center = projector.unproject(map_rect.center().to_vec2());
