@@ -77,13 +77,18 @@ pub fn map(
         let mut lasso_done: Option<(Vec<crate::map::coords::Position>, SelectMode)> = None;
         let walk = loaded.and_then(|l| l.walk.as_ref());
         let mut moved_meeting_point: Option<(f64, f64)> = None;
+        // Under the street map's opaque land the bundled map cannot be seen: it is not drawn
+        // (a software renderer spent a tenth of a frame filling the map with it).
+        let under_land = streets.is_some()
+            && shown.view.basemap_opacity >= 1.0
+            && memory.zoom() >= crate::map::streets::LAND_OPAQUE_FROM + 0.5;
         let mut walkers_map = Map::new(None, &mut memory, default_center)
             .panning(!lasso_tool)
             // The mouse wheel zooms, as in every desktop GIS (walkers' default
             // pans with it and zooms only with Ctrl held).
             .zoom_with_ctrl(false)
             .double_click_to_zoom(!polygon_tool);
-        if let Some(tiles) = tiles {
+        if let Some(tiles) = tiles.filter(|_| !under_land) {
             walkers_map = walkers_map.with_layer(tiles, shown.view.basemap_opacity);
         }
         walkers_map.show(ui, |ui, response, projector, _memory| {

@@ -24,6 +24,10 @@ const MARGIN: f64 = 160.0;
 pub(super) const LOOKS: usize = RoadClass::ALL.len() + 1;
 /// The look of pedestrian streets.
 const PEDESTRIAN: usize = RoadClass::ALL.len();
+/// The zoom from which the street map's land is opaque (at full basemap opacity): the raster
+/// basemap under it is hidden.
+pub const LAND_OPAQUE_FROM: f64 = 10.0;
+
 /// Where each look is drawn, minor first: paths, pedestrian streets, service roads,
 /// residential streets… motorways.
 pub(super) const DRAW_ORDER: [usize; LOOKS] = [7, 6, 5, 4, 3, 2, 0, 1];
@@ -381,8 +385,9 @@ impl StreetCache {
         let margin = MARGIN / view.scale;
         let b = view.world_bounds();
         let covered = [b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin];
-        // The land fades in from zoom 8 to 10, over the raster basemap it hides.
-        let land = ((zoom - 8.0) / 2.0).clamp(0.0, 1.0) as f32 * opacity;
+        // The land fades in over the two zooms before `LAND_OPAQUE_FROM`, over the raster
+        // basemap it hides.
+        let land = ((zoom - LAND_OPAQUE_FROM + 2.0) / 2.0).clamp(0.0, 1.0) as f32 * opacity;
         self.land = if layer.is_empty() {
             Color32::TRANSPARENT
         } else {

@@ -20,7 +20,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-pub use draw::{StreetCache, StreetStats};
+pub use draw::{LAND_OPAQUE_FROM, StreetCache, StreetStats};
 pub use gpu::GpuStreets;
 
 use super::coords::{World, WorldBounds, meets};
