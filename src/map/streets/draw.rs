@@ -387,7 +387,7 @@ impl StreetCache {
         let covered = [b[0] - margin, b[1] - margin, b[2] + margin, b[3] + margin];
         // The land fades in over the two zooms before `LAND_OPAQUE_FROM`, over the raster
         // basemap it hides.
-        let land = ((zoom - LAND_OPAQUE_FROM + 2.0) / 2.0).clamp(0.0, 1.0) as f32 * opacity;
+        let land = ((zoom - (LAND_OPAQUE_FROM - 2.0)) * 0.5).clamp(0.0, 1.0) as f32 * opacity;
         self.land = if layer.is_empty() {
             Color32::TRANSPARENT
         } else {
