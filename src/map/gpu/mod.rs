@@ -94,19 +94,9 @@ pub struct GpuPrecincts {
 impl GpuPrecincts {
     /// Sets up the pipelines in the renderer, if the device can run them.
     pub fn install(render_state: &egui_wgpu::RenderState) -> Result<Self, Unavailable> {
-        let caps = render_state.adapter.get_downlevel_capabilities();
-        if !caps.flags.contains(wgpu::DownlevelFlags::VERTEX_STORAGE) {
-            return Err(Unavailable::NoVertexStorage);
-        }
-        let limits = render_state.device.limits();
-        if limits.max_storage_buffers_per_shader_stage < 3 {
-            return Err(Unavailable::TooFewStorageBuffers(
-                limits.max_storage_buffers_per_shader_stage,
-            ));
-        }
         let prepare_ns = Arc::new(AtomicU64::new(0));
         let level_layout = resources::level_layout(&render_state.device);
-        let resources = validated(&render_state.device, || {
+        let limits = install_layer(render_state, || {
             Resources::new(
                 &render_state.device,
                 render_state.target_format,
@@ -114,18 +104,10 @@ impl GpuPrecincts {
                 Arc::clone(&prepare_ns),
             )
         })?;
-        render_state
-            .renderer
-            .write()
-            .callback_resources
-            .insert(resources);
         Ok(Self {
             device: render_state.device.clone(),
             level_layout,
-            limits: Limits {
-                buffer: limits.max_buffer_size,
-                storage: limits.max_storage_buffer_binding_size,
-            },
+            limits,
             prepare_ns,
             uploaded: Arc::new(Mutex::new(Uploaded::default())),
             shapes_id: 0,
@@ -272,9 +254,41 @@ impl GpuPrecincts {
     }
 }
 
+/// Sets up a GPU map layer: checks that the device reads storage buffers (three of them) in
+/// vertex shaders, makes the layer's renderer half with `make` (validated), puts it in the
+/// renderer's callback resources, and gives the device's buffer limits.
+///
+/// # Errors
+/// Why the device cannot draw the layer.
+pub(crate) fn install_layer<T: Send + Sync + 'static>(
+    render_state: &egui_wgpu::RenderState,
+    make: impl FnOnce() -> T,
+) -> Result<Limits, Unavailable> {
+    let caps = render_state.adapter.get_downlevel_capabilities();
+    if !caps.flags.contains(wgpu::DownlevelFlags::VERTEX_STORAGE) {
+        return Err(Unavailable::NoVertexStorage);
+    }
+    let limits = render_state.device.limits();
+    if limits.max_storage_buffers_per_shader_stage < 3 {
+        return Err(Unavailable::TooFewStorageBuffers(
+            limits.max_storage_buffers_per_shader_stage,
+        ));
+    }
+    let resources = validated(&render_state.device, make)?;
+    render_state
+        .renderer
+        .write()
+        .callback_resources
+        .insert(resources);
+    Ok(Limits {
+        buffer: limits.max_buffer_size,
+        storage: limits.max_storage_buffer_binding_size,
+    })
+}
+
 /// Runs `make` (shaders, pipelines) in a validation error scope: what the device refuses is
 /// an error (the CPU then draws the layer), not a panic.
-pub(crate) fn validated<T>(
+fn validated<T>(
     device: &wgpu::Device,
     make: impl FnOnce() -> T,
 ) -> Result<T, Unavailable> {

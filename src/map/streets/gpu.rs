@@ -16,7 +16,7 @@ use egui::Shape;
 use super::gpu_pack::{self, MAX_CHUNKS, Point, Segment};
 use super::gpu_paint::{StreetPaint, StreetResources, level_layout};
 use super::{LEVELS, MIN_LEVEL, StreetLayer};
-use crate::map::gpu::{Limits, Unavailable, buffer, validated};
+use crate::map::gpu::{Limits, Unavailable, buffer, install_layer};
 use crate::map::layer::View;
 
 /// One level of detail on the GPU.
@@ -65,19 +65,9 @@ impl GpuStreets {
     /// Why the device cannot (no storage buffers in vertex shaders, too few of them, or it
     /// refused the shader).
     pub fn install(render_state: &egui_wgpu::RenderState) -> Result<Self, Unavailable> {
-        let caps = render_state.adapter.get_downlevel_capabilities();
-        if !caps.flags.contains(wgpu::DownlevelFlags::VERTEX_STORAGE) {
-            return Err(Unavailable::NoVertexStorage);
-        }
-        let limits = render_state.device.limits();
-        if limits.max_storage_buffers_per_shader_stage < 3 {
-            return Err(Unavailable::TooFewStorageBuffers(
-                limits.max_storage_buffers_per_shader_stage,
-            ));
-        }
         let prepare_ns = Arc::new(AtomicU64::new(0));
         let level_layout = level_layout(&render_state.device);
-        let resources = validated(&render_state.device, || {
+        let limits = install_layer(render_state, || {
             StreetResources::new(
                 &render_state.device,
                 render_state.target_format,
@@ -85,18 +75,10 @@ impl GpuStreets {
                 Arc::clone(&prepare_ns),
             )
         })?;
-        render_state
-            .renderer
-            .write()
-            .callback_resources
-            .insert(resources);
         Ok(Self {
             device: render_state.device.clone(),
             level_layout,
-            limits: Limits {
-                buffer: limits.max_buffer_size,
-                storage: limits.max_storage_buffer_binding_size,
-            },
+            limits,
             prepare_ns,
             uploaded: Arc::new(Mutex::new(Uploaded::default())),
             wanted: Arc::new(AtomicU8::new(0)),
