@@ -97,6 +97,10 @@ impl Lod {
 pub(crate) const SMALL_PX: f32 = 2.0;
 /// A precinct narrower than this (points) gets no outline.
 pub(crate) const OUTLINE_MIN_PX: f32 = 3.0;
+/// The width of the CPU's outline quads (points): a whole pixel, so that every row or column
+/// an edge crosses has a pixel centre inside it, as the GPU's hairlines have (0.8 left
+/// near-vertical edges that fell between pixel centres out, and dashed others).
+const OUTLINE_WIDTH: f32 = 1.0;
 /// A precinct wider than this (points) gets its name written.
 pub(crate) const LABEL_MIN_PX: f32 = 70.0;
 /// The most names written on the map at once.
@@ -637,7 +641,7 @@ fn build_part(
             fill.indices
                 .extend(lod.indices[i0..i1].iter().map(|&k| base + k));
             if draw_outlines && width >= OUTLINE_MIN_PX {
-                rings(outline, lod, i, origin, scale, 0.8, style.outline);
+                rings(outline, lod, i, origin, scale, OUTLINE_WIDTH, style.outline);
             }
             if width > LABEL_MIN_PX && part.labels.len() < MAX_LABELS {
                 part.labels.push((view.to_screen(layer.label_point(i)), i));
