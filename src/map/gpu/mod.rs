@@ -288,10 +288,7 @@ pub(crate) fn install_layer<T: Send + Sync + 'static>(
 
 /// Runs `make` (shaders, pipelines) in a validation error scope: what the device refuses is
 /// an error (the CPU then draws the layer), not a panic.
-fn validated<T>(
-    device: &wgpu::Device,
-    make: impl FnOnce() -> T,
-) -> Result<T, Unavailable> {
+fn validated<T>(device: &wgpu::Device, make: impl FnOnce() -> T) -> Result<T, Unavailable> {
     let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
     let value = make();
     match pollster::block_on(scope.pop()) {
