@@ -233,7 +233,16 @@ fn the_gpu_draws_the_street_map_as_the_cpu_meshes_do_from_the_town_to_the_doorst
     };
     let mut cpu = harness_on(copy("streets-cpu"), false);
     let mut gpu = harness_on(copy("streets-gpu"), true);
-    assert!(gpu.state().map.gpu_streets.is_some());
+    let uploaded = gpu
+        .state()
+        .map
+        .gpu_streets
+        .as_ref()
+        .map(campaign_planner::map::streets::GpuStreets::bytes);
+    assert!(
+        uploaded.is_some_and(|b| b > 0),
+        "the street levels are on the GPU"
+    );
     // The streets alone: the precinct layer hidden on both.
     for h in [&mut cpu, &mut gpu] {
         h.state_mut().view.precincts_visible = false;

@@ -120,9 +120,10 @@ impl GpuStreets {
     /// This frame's paint callback for the streets' lines, or `None` when the CPU meshes
     /// draw them (the level is not uploaded yet, or was refused).
     pub fn shape(&mut self, layer: &Arc<StreetLayer>, view: &View, opacity: f32) -> Option<Shape> {
-        self.prepare(layer);
+        // Said before a new layer's upload starts, so that it starts with this level.
         let wanted = usize::from(gpu_pack::level_of(view) - MIN_LEVEL);
         self.wanted.store(wanted as u8, Ordering::Relaxed);
+        self.prepare(layer);
         let uploaded = self.uploaded.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(e) = &uploaded.refused[wanted] {
             if self.refused.as_ref() != Some(e) {
