@@ -296,38 +296,16 @@ impl PlannerApp {
     /// Draws the precinct layer and the street map on the GPU when the renderer is wgpu and
     /// the device can; says in the log which draws them.
     pub fn use_gpu(&mut self, render_state: Option<&eframe::egui_wgpu::RenderState>) {
-        self.map.gpu_streets = match render_state
-            .ok_or(crate::map::gpu::Unavailable::NotWgpu)
-            .and_then(crate::map::streets::GpuStreets::install)
-        {
-            Ok(g) => {
-                tracing::info!("the street map is drawn on the GPU");
-                Some(g)
-            }
-            Err(e) => {
-                tracing::warn!("the street map is drawn by the CPU: {e}");
-                None
-            }
-        };
-        let installed = render_state
-            .ok_or(crate::map::gpu::Unavailable::NotWgpu)
-            .and_then(|rs| {
-                crate::map::gpu::GpuPrecincts::install(rs).map(|g| (g, rs.adapter.get_info()))
-            });
-        match installed {
-            Ok((gpu, info)) => {
-                tracing::info!(
-                    "the precinct layer is drawn on the GPU ({}, {:?})",
-                    info.name,
-                    info.backend
-                );
-                self.map.gpu = Some(gpu);
-            }
-            Err(e) => {
-                tracing::warn!("the precinct layer is drawn by the CPU: {e}");
-                self.map.gpu = None;
-            }
-        }
+        self.map.gpu = on_gpu(
+            render_state,
+            "the precinct layer",
+            crate::map::gpu::GpuPrecincts::install,
+        );
+        self.map.gpu_streets = on_gpu(
+            render_state,
+            "the street map",
+            crate::map::streets::GpuStreets::install,
+        );
     }
 
     /// Restores the language, theme and recent files of the last session.
@@ -438,6 +416,32 @@ impl PlannerApp {
             self.push(Action::Redo);
         } else if undo {
             self.push(Action::Undo);
+        }
+    }
+}
+
+/// One map layer set up on the GPU by `install`, or `None` (the CPU draws it); the log says
+/// which draws `what`, and on which device.
+fn on_gpu<T>(
+    render_state: Option<&eframe::egui_wgpu::RenderState>,
+    what: &str,
+    install: impl FnOnce(&eframe::egui_wgpu::RenderState) -> Result<T, crate::map::gpu::Unavailable>,
+) -> Option<T> {
+    let installed = render_state
+        .ok_or(crate::map::gpu::Unavailable::NotWgpu)
+        .and_then(|rs| install(rs).map(|g| (g, rs.adapter.get_info())));
+    match installed {
+        Ok((layer, info)) => {
+            tracing::info!(
+                "{what} is drawn on the GPU ({}, {:?})",
+                info.name,
+                info.backend
+            );
+            Some(layer)
+        }
+        Err(e) => {
+            tracing::warn!("{what} is drawn by the CPU: {e}");
+            None
         }
     }
 }

@@ -309,10 +309,16 @@ impl PrecinctShapes {
         usize::from(!full)
     }
 
-    /// Precinct `i` alone at level of detail `level` (for the selection's outline).
-    pub(crate) fn precinct_lod(&self, i: usize, level: usize) -> Lod {
+    /// Precinct `i`'s outline alone at level of detail `level` (for the selection's outline):
+    /// its vertices and rings, not triangulated.
+    pub(crate) fn precinct_outline(&self, i: usize, level: usize) -> Lod {
         let tolerance = LODS[self.level_kept(level)].0;
-        build_lod(&self.geometries[i..=i], &self.bbox[i..=i], tolerance)
+        build_lod(
+            &self.geometries[i..=i],
+            &self.bbox[i..=i],
+            tolerance,
+            Fill::No,
+        )
     }
 
     /// Builds level of detail `level`, without keeping it.
@@ -322,9 +328,20 @@ impl PrecinctShapes {
         let half = self.geometries.len() / 2;
         let tolerance = LODS[level].0;
         let (a, b) = std::thread::scope(|scope| {
-            let first =
-                scope.spawn(|| build_lod(&self.geometries[..half], &self.bbox[..half], tolerance));
-            let second = build_lod(&self.geometries[half..], &self.bbox[half..], tolerance);
+            let first = scope.spawn(|| {
+                build_lod(
+                    &self.geometries[..half],
+                    &self.bbox[..half],
+                    tolerance,
+                    Fill::Triangles,
+                )
+            });
+            let second = build_lod(
+                &self.geometries[half..],
+                &self.bbox[half..],
+                tolerance,
+                Fill::Triangles,
+            );
             (first.join().unwrap_or_default(), second)
         });
         a.append(b)
@@ -427,7 +444,19 @@ fn open_vertices(polygon: &Polygon<f64>) -> usize {
         .sum()
 }
 
-fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64) -> Lod {
+/// Whether a level of detail is triangulated for its fills, or only outlined.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fill {
+    Triangles,
+    No,
+}
+
+fn build_lod(
+    geometries: &[MultiPolygon<f64>],
+    bbox: &[[f64; 4]],
+    tolerance: f64,
+    fill: Fill,
+) -> Lod {
     let mut lod = Lod::default();
     for (g, b) in geometries.iter().zip(bbox) {
         lod.vert_start.push(lod.verts.len() as u32);
@@ -436,23 +465,26 @@ fn build_lod(geometries: &[MultiPolygon<f64>], bbox: &[[f64; 4]], tolerance: f64
         let origin = [b[0], b[1]];
         for polygon in &g.0 {
             let shape = simplified(polygon, tolerance);
-            let raw = shape.earcut_triangles_raw();
-            // Each ring's points are its run of earcut's vertices (rings without their
-            // closing points, exterior first).
-            let mut at = lod.verts.len() as u32;
-            for ring in std::iter::once(shape.exterior()).chain(shape.interiors()) {
-                lod.ring_start.push(at);
-                at += ring.0.len().saturating_sub(1) as u32;
-            }
-            debug_assert_eq!(at as usize, lod.verts.len() + raw.vertices.len());
             let base = (lod.verts.len() as u32) - lod.vert_start.last().copied().unwrap_or(0);
-            lod.verts.extend(
-                raw.vertices
-                    .iter()
-                    .map(|v| [(v[0] - origin[0]) as f32, (v[1] - origin[1]) as f32]),
-            );
-            lod.indices
-                .extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
+            // Each ring's points without its closing one, exterior first: the vertices
+            // earcut takes, in its order, so its triangles index them.
+            for ring in std::iter::once(shape.exterior()).chain(shape.interiors()) {
+                lod.ring_start.push(lod.verts.len() as u32);
+                let open = &ring.0[..ring.0.len().saturating_sub(1)];
+                lod.verts.extend(
+                    open.iter()
+                        .map(|c| [(c.x - origin[0]) as f32, (c.y - origin[1]) as f32]),
+                );
+            }
+            if fill == Fill::Triangles {
+                let raw = shape.earcut_triangles_raw();
+                debug_assert_eq!(
+                    base as usize + raw.vertices.len(),
+                    lod.verts.len() - lod.vert_start.last().copied().unwrap_or(0) as usize
+                );
+                lod.indices
+                    .extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
+            }
         }
     }
     lod.vert_start.push(lod.verts.len() as u32);
@@ -733,7 +765,7 @@ mod tests {
         let cells = crate::synth::voronoi_precincts(101, (0.0, 40.0, 2.0, 42.0), 5);
         let geometries: Vec<MultiPolygon<f64>> = cells.into_iter().map(|c| c.geometry).collect();
         let shapes = PrecinctShapes::new(geometries.clone());
-        let whole = build_lod(&geometries, &shapes.bbox, 0.0);
+        let whole = build_lod(&geometries, &shapes.bbox, 0.0, Fill::Triangles);
         let halves = shapes.lod(0);
         assert_eq!(whole.vert_start, halves.vert_start);
         assert_eq!(whole.index_start, halves.index_start);

@@ -265,7 +265,7 @@ pub(crate) fn segments(
     order.sort_by_key(|&i| (chunks.meta[i].chunk, i));
     let mut out = Vec::new();
     for i in order {
-        let lod = shapes.precinct_lod(i, level);
+        let lod = shapes.precinct_outline(i, level);
         let [dx, dy] = shift(shapes, chunks, i);
         let at = |v: [f32; 2]| [(dx + f64::from(v[0])) as f32, (dy + f64::from(v[1])) as f32];
         for r in lod.rings_of[0] as usize..lod.rings_of[1] as usize {
