@@ -442,19 +442,19 @@ impl StreetCache {
                         .iter()
                         .map(|p| pos2(o.x + p[0] * scale, o.y + p[1] * scale)),
                 );
-                let miters = &lod.miters[a..e];
-                let casing = st.casing > 0.0;
-                if casing && build_meshes {
-                    strip_mesh(
-                        meshes[DRAW_ORDER[look]],
-                        &screen,
-                        miters,
-                        st.casing,
-                        st.casing_colour,
-                        true,
-                    );
-                }
                 if build_meshes {
+                    let miters = &lod.miters[a..e];
+                    let casing = st.casing > 0.0;
+                    if casing {
+                        strip_mesh(
+                            meshes[DRAW_ORDER[look]],
+                            &screen,
+                            miters,
+                            st.casing,
+                            st.casing_colour,
+                            true,
+                        );
+                    }
                     strip_mesh(
                         meshes[LOOKS + DRAW_ORDER[look]],
                         &screen,

@@ -211,21 +211,6 @@ fn upload(
     })
 }
 
-/// The grid cell (column, row) of every chunk of `layer`.
-fn cells(layer: &StreetLayer) -> Vec<[i32; 2]> {
-    let g = &layer.grid;
-    layer
-        .chunks
-        .iter()
-        .map(|c| {
-            [
-                ((c.origin.x - g.origin.x) / g.cell).round() as i32,
-                ((c.origin.y - g.origin.y) / g.cell).round() as i32,
-            ]
-        })
-        .collect()
-}
-
 /// Uploads every level of `layer` into `slot` (given up when the slot is taken by another
 /// layer): the one `wanted` names first whenever it is not there yet, else the next coarse
 /// to fine.
@@ -250,7 +235,7 @@ fn spawn(
                 buffer(
                     &device,
                     "street cells",
-                    bytemuck::cast_slice(&cells(&layer)),
+                    bytemuck::cast_slice(&layer.chunks.iter().map(|c| c.cell).collect::<Vec<_>>()),
                     wgpu::BufferUsages::STORAGE,
                 )
             });

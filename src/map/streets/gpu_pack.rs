@@ -390,7 +390,7 @@ mod tests {
             for k in layer.chunks_in(view.world_bounds()) {
                 let lod = layer.lod(level_of(&view), k);
                 let origin = layer.chunks[k].origin;
-                let cell = cells_of(&layer, k);
+                let cell = layer.chunks[k].cell;
                 for p in lod.points.iter().step_by(7) {
                     // The shader's sum, in f32 as on the GPU.
                     let gpu = [0, 1].map(|i| {
@@ -405,15 +405,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    /// A chunk's grid cell, as `gpu::cells` uploads it.
-    fn cells_of(layer: &StreetLayer, k: usize) -> [i32; 2] {
-        let (g, o) = (&layer.grid, layer.chunks[k].origin);
-        [
-            ((o.x - g.origin.x) / g.cell).round() as i32,
-            ((o.y - g.origin.y) / g.cell).round() as i32,
-        ]
     }
 
     #[test]

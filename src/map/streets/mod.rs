@@ -69,6 +69,11 @@ pub fn level_for(zoom: f64) -> u8 {
         .clamp(f64::from(MIN_LEVEL), f64::from(MAX_LEVEL)) as u8
 }
 
+/// Where level `level` (a zoom, clamped to the levels kept) is among the levels.
+fn level_index(level: u8) -> usize {
+    usize::from(level.clamp(MIN_LEVEL, MAX_LEVEL) - MIN_LEVEL)
+}
+
 /// A piece of a street, no wider or taller than a grid cell.
 struct Piece {
     /// The street it is part of (its index in the streets given).
@@ -88,6 +93,8 @@ struct Piece {
 struct Chunk {
     /// The cell's corner (world): the pieces' vertices are relative to it.
     origin: World,
+    /// The cell (column, row) in the grid.
+    cell: [i32; 2],
     /// The box around its pieces (reaches into the next cells).
     bounds: WorldBounds,
     /// Its pieces, by class, the major first.
@@ -226,6 +233,7 @@ impl StreetLayer {
                         x: layer.grid.origin.x + col as f64 * layer.grid.cell,
                         y: layer.grid.origin.y + row as f64 * layer.grid.cell,
                     },
+                    cell: [col as i32, row as i32],
                     bounds: piece.bounds,
                     pieces: layer.pieces.len() as u32..layer.pieces.len() as u32,
                 });
@@ -309,14 +317,12 @@ impl StreetLayer {
 
     /// Chunk `chunk` at level of detail `level`, built the first time it is asked for.
     fn lod(&self, level: u8, chunk: usize) -> &ChunkLod {
-        let l = usize::from(level.clamp(MIN_LEVEL, MAX_LEVEL) - MIN_LEVEL);
-        self.lods[l][chunk].get_or_init(|| self.build_lod(level, chunk))
+        self.lods[level_index(level)][chunk].get_or_init(|| self.build_lod(level, chunk))
     }
 
     /// Chunk `chunk` at level `level` when it was built already.
     fn lod_if_built(&self, level: u8, chunk: usize) -> Option<&ChunkLod> {
-        let l = usize::from(level.clamp(MIN_LEVEL, MAX_LEVEL) - MIN_LEVEL);
-        self.lods.get(l)?.get(chunk)?.get()
+        self.lods.get(level_index(level))?.get(chunk)?.get()
     }
 
     /// The pieces of chunk `chunk` that level `level` keeps: those of the classes drawn at
