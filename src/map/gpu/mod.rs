@@ -25,7 +25,7 @@ use eframe::wgpu;
 use egui::{Color32, Pos2, Shape};
 
 pub(crate) use self::resources::{Stage, floats, pipeline, shader, storage_entry, uniform_entry};
-pub(crate) use self::upload::{Limits, buffer};
+pub(crate) use self::upload::{Limits, buffer, guarded};
 
 use self::pack::{Chunks, Visible};
 use self::resources::{Frame, Paint, Resources};

@@ -71,6 +71,16 @@ pub fn buffer(
     })
 }
 
+/// Runs the upload of `what`: a panic inside wgpu becomes an error (the level refused, the CPU
+/// draws it), not a dead upload thread and a map left blank.
+pub fn guarded<T>(
+    what: &str,
+    upload: impl FnOnce() -> Result<T, Unavailable>,
+) -> Result<T, Unavailable> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(upload))
+        .unwrap_or_else(|_| Err(Unavailable::UploadFailed(format!("{what} stopped short"))))
+}
+
 /// Whether a level's buffers fit the device.
 fn fits(chunks: &Chunks, limits: Limits) -> Result<(), Unavailable> {
     let largest = [
@@ -201,12 +211,8 @@ pub fn spawn(
                 drop(uploaded);
                 if !done {
                     let started = std::time::Instant::now();
-                    // A failure inside wgpu is said and drawn by the CPU, not left blank.
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let result = guarded(&format!("level {kept}"), || {
                         upload(&device, &layout, &shapes, kept, limits)
-                    }))
-                    .unwrap_or_else(|_| {
-                        Err(Unavailable::UploadFailed(format!("level {kept} stopped short")))
                     });
                     if let Ok(l) = &result {
                         tracing::debug!(

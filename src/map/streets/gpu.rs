@@ -13,10 +13,10 @@ use eframe::egui_wgpu;
 use eframe::wgpu;
 use egui::Shape;
 
-use super::gpu_pack::{self, MAX_CHUNKS, Point, Segment};
+use super::gpu_pack::{self, Point, Segment};
 use super::gpu_paint::{StreetPaint, StreetResources, level_layout};
 use super::{LEVELS, MIN_LEVEL, StreetLayer};
-use crate::map::gpu::{Limits, Unavailable, buffer, install_layer};
+use crate::map::gpu::{Limits, Unavailable, buffer, guarded, install_layer};
 use crate::map::layer::View;
 
 /// One level of detail on the GPU.
@@ -230,15 +230,13 @@ fn spawn(
                 let uploaded = slot.lock().unwrap_or_else(PoisonError::into_inner);
                 (uploaded.layer_id == layer.id).then_some(uploaded)
             };
-            let too_many = layer.chunks.len() > MAX_CHUNKS;
-            let cells = (!too_many).then(|| {
-                buffer(
-                    &device,
-                    "street cells",
-                    bytemuck::cast_slice(&layer.chunks.iter().map(|c| c.cell).collect::<Vec<_>>()),
-                    wgpu::BufferUsages::STORAGE,
-                )
-            });
+            let cells: Vec<[i32; 2]> = layer.chunks.iter().map(|c| c.cell).collect();
+            let cells = buffer(
+                &device,
+                "street cells",
+                bytemuck::cast_slice(&cells),
+                wgpu::BufferUsages::STORAGE,
+            );
             loop {
                 let next = {
                     let Some(uploaded) = lock() else { return };
@@ -252,20 +250,9 @@ fn spawn(
                 let Some(l) = next else { return };
                 let level = MIN_LEVEL + l as u8;
                 let started = std::time::Instant::now();
-                let result = match &cells {
-                    None => Err(Unavailable::TooLarge {
-                        needed: layer.chunks.len() as u64,
-                        allowed: MAX_CHUNKS as u64,
-                    }),
-                    Some(cells) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        upload(&device, &layout, &layer, level, cells, limits)
-                    }))
-                    .unwrap_or_else(|_| {
-                        Err(Unavailable::UploadFailed(format!(
-                            "street level {level} stopped short"
-                        )))
-                    }),
-                };
+                let result = guarded(&format!("street level {level}"), || {
+                    upload(&device, &layout, &layer, level, &cells, limits)
+                });
                 if let Ok(u) = &result {
                     tracing::debug!(
                         "street level {level} on the GPU: {} bytes in {:.0} ms",

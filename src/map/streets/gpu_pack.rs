@@ -71,8 +71,9 @@ pub struct Packed {
     pub ranges: Vec<Vec<ChunkRange>>,
 }
 
-/// The most chunks a segment can name (24 bits).
-pub const MAX_CHUNKS: usize = 1 << 24;
+/// The most chunks a segment can name (24 bits): more than a grid may have cells.
+const MAX_CHUNKS: usize = 1 << 24;
+const _: () = assert!(super::MAX_CELLS <= MAX_CHUNKS);
 
 /// Packs level `level` of every chunk of `layer`. Chunks already built for the CPU are read
 /// as they are; the others are built for the upload and dropped after it.
@@ -81,7 +82,7 @@ pub fn pack(layer: &StreetLayer, level: u8) -> Packed {
     let mut points = Vec::new();
     let mut per_look: Vec<Vec<Segment>> = vec![Vec::new(); LOOKS];
     let mut ranges: Vec<Vec<ChunkRange>> = vec![Vec::new(); LOOKS];
-    for chunk in 0..layer.chunks.len().min(MAX_CHUNKS) {
+    for chunk in 0..layer.chunks.len() {
         let built;
         let lod: &ChunkLod = if let Some(lod) = layer.lod_if_built(level, chunk) {
             lod
