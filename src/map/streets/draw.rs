@@ -11,7 +11,7 @@ use egui::epaint::{TextShape, Vertex, WHITE_UV};
 use egui::{Color32, Galley, Mesh, Pos2, Rect, Shape, Vec2, pos2, vec2};
 
 use super::labels::{self, Candidate, Placed};
-use super::{MIN_LEVEL, StreetLayer, label_zoom, level_for, meets, min_zoom};
+use super::{StreetLayer, label_zoom, level_for, meets, min_zoom, shown_at};
 use crate::domain::street::RoadClass;
 use crate::map::coords::{World, WorldBounds};
 use crate::map::layer::View;
@@ -403,7 +403,7 @@ impl StreetCache {
         let mut label_points: Vec<Pos2> = Vec::new();
         let mut screen: Vec<Pos2> = Vec::new();
         let scale = view.scale as f32;
-        let visible = zoom >= f64::from(MIN_LEVEL) - 0.5;
+        let visible = shown_at(zoom);
         // Without meshes to build or names to write (the GPU draws the lines), the pieces
         // drawn are listed without their points: no level of detail is built here.
         let points_needed = build_meshes || (fonts.is_some() && zoom >= names_from());

@@ -236,7 +236,7 @@ pub fn draws(layer: &StreetLayer, ranges: &[Vec<ChunkRange>], view: &View, opaci
             frame.looks[LOOKS + look] = LookUniform::new(st.fill, st.fill_colour, cap);
         }
     }
-    let visible: Vec<u32> = if zoom >= f64::from(super::MIN_LEVEL) - 0.5 {
+    let visible: Vec<u32> = if super::shown_at(zoom) {
         layer
             .chunks_in(view.world_bounds())
             .map(|k| k as u32)

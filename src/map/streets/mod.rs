@@ -62,6 +62,11 @@ pub fn label_zoom(class: RoadClass) -> f64 {
     }
 }
 
+/// Whether a zoom draws any street (the coarsest level's, from half a zoom before it).
+fn shown_at(zoom: f64) -> bool {
+    zoom >= f64::from(MIN_LEVEL) - 0.5
+}
+
 /// The level of detail drawn at a zoom: the nearest integer zoom, within the levels kept.
 #[must_use]
 pub fn level_for(zoom: f64) -> u8 {
